@@ -1,0 +1,24 @@
+// Shapes of the stacky API's answers (see ../shared/docs/stacky-api-spec.md §2).
+export type Value = string | number | boolean | null;
+export type Row = Value[];
+/** A stacky table: the header row first, then data rows; uuid/search answer [] when empty. */
+export type Table = Row[];
+
+/** /stacky/watch/<dep>/: column widths, 7-cell rows, and `now` to send back as `since`. */
+export type WatchReply = [number[], [number, string, string, string, string, string, string][], string];
+
+/** /stacky/show/<id>/: key/value table, pretty JSON text, and the related instance or image id. */
+export type ShowReply = [Table, string, string | null];
+
+export type StackyService = 'nova' | 'glance' | 'generic';
+
+export interface Paging {
+  limit?: number;
+  offset?: number;
+}
+
+export interface TimeRange {
+  /** Decimal epoch seconds, sent as when_min/when_max. */
+  whenMin?: string;
+  whenMax?: string;
+}

@@ -1,0 +1,89 @@
+// The print commands (deployments … usage): argv → handler → exit status.
+// 0 ok, 1 server error or unreachable server, 2 usage error. Never imports ink or react.
+import {StackyClient} from '../client/client.js';
+import {StackyHttpError, StackyUnreachableError} from '../client/errors.js';
+import {commandHelp} from './help.js';
+import {UsageError, parsePrintArgs, type PrintArgs} from './print/args.js';
+import {handlers} from './print/handlers.js';
+import {createOutput, type Streams} from './print/output.js';
+import {findSpec} from './print/specs.js';
+import {isService, loadSettings, type Settings} from './settings.js';
+
+export interface RunOptions {
+  streams?: Streams;
+  env?: NodeJS.ProcessEnv;
+}
+
+function usageError(streams: Streams, error: UsageError | Error, command: string | undefined): number {
+  const spec = command ? findSpec(command) : undefined;
+  const prefix = spec ? `stacky ${spec.name}` : 'stacky';
+  streams.stderr.write(`${prefix}: ${error.message}\n`);
+  if (spec) streams.stderr.write(`usage: stacky ${spec.synopsis}  (see stacky ${spec.name} --help)\n`);
+  return 2;
+}
+
+export async function run(argv: string[], options: RunOptions = {}): Promise<number> {
+  const streams: Streams = options.streams ?? {stdout: process.stdout, stderr: process.stderr};
+  let args: PrintArgs;
+  try {
+    args = parsePrintArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(streams, error, error.command ?? argv[0]);
+    throw error;
+  }
+  if (args.help) {
+    streams.stdout.write(commandHelp(args.command) ?? '');
+    return 0;
+  }
+  let settings: Settings;
+  try {
+    settings = loadSettings({
+      ...(args.url !== undefined ? {url: args.url} : {}),
+      ...(args.service !== undefined && isService(args.service) ? {service: args.service} : {}),
+    }, options.env ?? process.env);
+  } catch (error) {
+    return usageError(streams, error as Error, args.command);
+  }
+
+  const out = createOutput(args.json ? 'json' : args.csv ? 'csv' : 'table', args.width, streams);
+  const abort = new AbortController();
+  const client = new StackyClient({
+    url: settings.url,
+    signal: abort.signal,
+    ...(args.json ? {onReply: (reply) => void out.raw.push(reply.text)} : {}),
+  });
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  const onSignal = () => {
+    stop();
+    abort.abort();
+  };
+  const onPipeError = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') onSignal(); // the reader went away (e.g. `| head`): stop quietly
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.stdout.on('error', onPipeError);
+  try {
+    const handler = handlers[args.command]!;
+    return await handler({args, settings, client, out, stopped});
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(streams, error, args.command);
+    if (error instanceof StackyHttpError) {
+      streams.stderr.write(`stacky ${args.command}: ${error.message} (HTTP ${error.status})\n`);
+      return 1;
+    }
+    if (error instanceof StackyUnreachableError) {
+      if (abort.signal.aborted) return 0;
+      streams.stderr.write(`stacky ${args.command}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.stdout.off('error', onPipeError);
+  }
+}

@@ -1,0 +1,80 @@
+// Where print output goes, in which of the three modes (table, --json, --csv).
+import {renderCsv} from './csv.js';
+import {renderTable} from './table.js';
+
+export type Mode = 'table' | 'json' | 'csv';
+
+export interface Output {
+  mode: Mode;
+  /** Table width limit; undefined means unlimited. */
+  maxWidth: number | undefined;
+  write(text: string): void;
+  error(text: string): void;
+  /** Raw reply texts collected in --json mode, in the order they arrived. */
+  raw: string[];
+}
+
+export interface Streams {
+  stdout: {write(text: string): unknown; isTTY?: boolean; columns?: number};
+  stderr: {write(text: string): unknown};
+}
+
+/**
+ * Table width: --width N when given (0 = unlimited); else the terminal's width when stdout is
+ * a terminal (80 if it does not say); else unlimited, so piped output never loses characters.
+ */
+export function tableWidth(width: number | undefined, stdout: Streams['stdout']): number | undefined {
+  if (width !== undefined) return width === 0 ? undefined : width;
+  if (stdout.isTTY) return stdout.columns && stdout.columns > 0 ? stdout.columns : 80;
+  return undefined;
+}
+
+export function createOutput(mode: Mode, width: number | undefined, streams: Streams): Output {
+  return {
+    mode,
+    maxWidth: tableWidth(width, streams.stdout),
+    write: (text) => void streams.stdout.write(text),
+    error: (text) => void streams.stderr.write(text),
+    raw: [],
+  };
+}
+
+/** --json: print the replies collected so far, verbatim, one per line, and forget them. */
+export function flushJson(out: Output): void {
+  for (const text of out.raw.splice(0)) {
+    if (text === '') continue;
+    out.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+}
+
+function isTable(value: unknown): value is unknown[][] {
+  return Array.isArray(value) && value.every((row) => Array.isArray(row));
+}
+
+/**
+ * Print a stacky table the way the original's dump_results did: nothing for [] (or the
+ * emptyMessage), "No results" for a header alone, else the framed table. --csv prints header
+ * and rows; --json prints the raw replies.
+ */
+export function emitTable(out: Output, table: unknown, options: {emptyMessage?: string; display?: (row: unknown[]) => unknown[]} = {}): void {
+  if (out.mode === 'json') return flushJson(out);
+  if (table === null || table === undefined || (Array.isArray(table) && table.length === 0)) {
+    if (out.mode === 'table' && options.emptyMessage) out.write(`${options.emptyMessage}\n`);
+    return;
+  }
+  if (!isTable(table)) {
+    // Not the list-of-rows shape a stacky table has: show what came, rather than nothing.
+    out.write(`${typeof table === 'string' ? table : JSON.stringify(table, null, 2)}\n`);
+    return;
+  }
+  if (out.mode === 'csv') return out.write(renderCsv(table));
+  const [header, ...rows] = table;
+  if (rows.length === 0) return out.write('No results\n');
+  out.write(renderTable(header!, options.display ? rows.map(options.display) : rows, {maxWidth: out.maxWidth}));
+}
+
+/** A Key/Value table of an object's entries (report metadata). */
+export function emitKeyValues(out: Output, entries: [string, unknown][]): void {
+  if (out.mode === 'csv') return out.write(renderCsv([['Key', 'Value'], ...entries]));
+  out.write(renderTable(['Key', 'Value'], entries, {maxWidth: out.maxWidth}));
+}

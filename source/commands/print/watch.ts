@@ -1,0 +1,137 @@
+// `stacky watch`: poll /stacky/watch/<dep>/ until Ctrl-C, sending back the server's `now` as
+// the next `since`, and print each event as the original client did: one |-separated line,
+// cells centred to the server's widths, the header block repeated every 20 rows.
+import type {StackyService, WatchReply} from '../../client/types.js';
+import {isService} from '../settings.js';
+import {UsageError, parsePoll} from './args.js';
+import type {Handler, PrintContext} from './context.js';
+import {csvLine} from './csv.js';
+import {flushJson} from './output.js';
+import {center, fitWidths, truncate} from './table.js';
+
+export const headerEvery = 20;
+
+export interface WatchTarget {
+  deployment: string;
+  service: StackyService;
+  eventName: string;
+  pollSeconds: number;
+}
+
+/** The positional arguments `[deployment|all] [service] [event] [poll]`, with flags and settings as fallbacks. */
+export function watchTarget(ctx: Pick<PrintContext, 'args' | 'settings'>): WatchTarget {
+  const [dep, svc, event, poll, ...extra] = ctx.args.positionals;
+  if (extra.length > 0) throw new UsageError('too many arguments (expected [deployment|all] [service] [event] [poll-seconds])', 'watch');
+  if (svc !== undefined && !isService(svc)) throw new UsageError(`service must be nova, glance or generic (got '${svc}')`, 'watch');
+  if (svc !== undefined && ctx.args.service !== undefined && svc !== ctx.args.service) {
+    throw new UsageError(`the service is given twice ('${svc}' and --service ${ctx.args.service})`, 'watch');
+  }
+  if (poll !== undefined && ctx.args.poll !== undefined) throw new UsageError('the poll interval is given twice', 'watch');
+  const deployment = dep !== undefined && dep !== '' ? dep : ctx.settings.deployment;
+  return {
+    deployment,
+    service: (svc as StackyService | undefined) ?? (ctx.args.service as StackyService | undefined) ?? ctx.settings.service,
+    eventName: event ?? '',
+    pollSeconds: poll !== undefined ? parsePoll(poll, 'watch') : ctx.args.poll ?? ctx.settings.pollSeconds,
+  };
+}
+
+/** 'all' → 0, digits → the id, anything else is looked up by name in /stacky/deployments/. */
+async function deploymentId(ctx: PrintContext, deployment: string): Promise<number> {
+  if (deployment.toLowerCase() === 'all') return 0;
+  if (/^\d+$/.test(deployment)) return Number(deployment);
+  const table = await ctx.client.deployments();
+  ctx.out.raw.length = 0;
+  const row = table.slice(1).find((r) => r[1] === deployment);
+  if (!row) throw new UsageError(`no deployment named '${deployment}' (see stacky deployments)`, 'watch');
+  return Number(row[0]);
+}
+
+type WatchRow = WatchReply[1][number];
+
+/** The separator line drawn from the widths. */
+export function watchRule(widths: readonly number[]): string {
+  return '+' + widths.map((w) => '-'.repeat(w)).join('+') + '+\n';
+}
+
+function cell(text: unknown, width: number | undefined): string {
+  const s = text === null || text === undefined ? 'None' : String(text);
+  return width === undefined ? s : center(truncate(s, width), width);
+}
+
+/** One |-joined line; the flag cell is printed raw, the others centred (and cut only when fitting). */
+export function watchLine(cells: readonly unknown[], widths: readonly number[]): string {
+  return '|' + cells.map((c, i) => (i === 1 ? String(c ?? '') : cell(c, widths[i]))).join('|') + '|\n';
+}
+
+/** Separator, header (with the block's date), separator. */
+export function watchHeader(widths: readonly number[], date: string): string {
+  const rule = watchRule(widths);
+  return rule + watchLine(['#', '?', date, 'Deployment', 'Event', 'UUID'], widths) + rule;
+}
+
+/** A watch event as the six displayed cells: the date lives in the header, the row shows the time. */
+export function watchCells(row: WatchRow): unknown[] {
+  const [id, flag, , time, deployment, event, uuid] = row;
+  return [id, flag, time, deployment, event, uuid];
+}
+
+export const csvHeader = ['#', '?', 'Date', 'Time', 'Deployment', 'Event', 'UUID'];
+
+export const watch: Handler = async (ctx) => {
+  const target = watchTarget(ctx);
+  const out = ctx.out;
+  let stopped = false;
+  const stop = ctx.stopped.then(() => {
+    stopped = true;
+  });
+  const dep = await Promise.race([deploymentId(ctx, target.deployment), stop.then(() => -1)]);
+  if (stopped || dep < 0) return 0;
+  if (out.mode === 'table') {
+    out.write(`Watching ${target.service}\n`);
+    out.write(dep === 0 ? 'All Deployments\n' : `Deployment id: ${dep}\n`);
+    if (target.eventName) out.write(`Event name: ${target.eventName}\n`);
+    out.write(`Polling every ${target.pollSeconds} seconds\n`);
+  }
+  let since: string | undefined;
+  let count = 0;
+  while (!stopped) {
+    const pending = ctx.client.watch(dep, {service: target.service, ...(target.eventName ? {eventName: target.eventName} : {}), ...(since ? {since} : {})});
+    const reply = await Promise.race([pending, stop.then(() => undefined)]);
+    if (stopped || reply === undefined) {
+      pending.catch(() => undefined);
+      break;
+    }
+    const [serverWidths, rows, now] = reply;
+    if (out.mode === 'json') {
+      if (rows.length > 0) flushJson(out);
+      else out.raw.length = 0;
+    } else {
+      const widths = fitWidths(serverWidths, out.maxWidth, 1, 1);
+      for (const row of rows) {
+        if (out.mode === 'csv') {
+          if (count === 0) out.write(csvLine(csvHeader));
+          out.write(csvLine(row));
+        } else {
+          if (count % headerEvery === 0) out.write(watchHeader(widths, String(row[2])));
+          out.write(watchLine(watchCells(row), widths));
+        }
+        count++;
+      }
+    }
+    if (now) since = String(now);
+    await sleep(target.pollSeconds * 1000, stop);
+  }
+  return 0;
+};
+
+/** Waits ms, or less when stop settles first (the timer is cleared so the process can exit). */
+function sleep(ms: number, stop: Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void stop.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,110 @@
+// `stacky worker --config FILE [--db PATH]`: consume RabbitMQ as StackTach's worker did, into
+// the SQLite file. Runs until SIGINT/SIGTERM, then stops consuming, stores and acks what was
+// delivered, and closes the connections.
+import {parseArgs} from 'node:util';
+import {openDatabase} from '../store/database.js';
+import {defaultWorkerConfigPath, loadWorkerConfig, WorkerConfigError} from '../ingest/amqp-config.js';
+import {startWorker} from '../ingest/amqp-worker.js';
+
+export interface WorkerRunOptions {
+  env?: NodeJS.ProcessEnv;
+  stderr?: {write(text: string): unknown};
+}
+
+const USAGE = 'usage: stacky worker --config FILE [--db PATH] [--prefetch N] [--batch N]';
+
+function positiveInt(name: string, value: string | undefined): number | undefined | Error {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) return new Error(`--${name} must be a positive whole number, got '${value}'`);
+  return n;
+}
+
+export async function run(argv: string[], options: WorkerRunOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  const stderr = options.stderr ?? process.stderr;
+  const log = (line: string) => void stderr.write(`${line}\n`);
+
+  let values;
+  try {
+    ({values} = parseArgs({
+      args: argv,
+      options: {
+        config: {type: 'string', short: 'c'},
+        db: {type: 'string'},
+        prefetch: {type: 'string'},
+        batch: {type: 'string'},
+        help: {type: 'boolean', short: 'h'},
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    stderr.write(`stacky worker: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n\nConsume OpenStack notifications from RabbitMQ, configured as StackTach's worker\n` +
+      `(etc/stacktach_worker_config.json format; default: $STACKTACH_DEPLOYMENTS_FILE or\n` +
+      `./stacktach_worker_config.json), into the SQLite database (default: $STACKY_DB or stacky.db).\n`);
+    return 0;
+  }
+  const prefetch = positiveInt('prefetch', values.prefetch);
+  const batch = positiveInt('batch', values.batch);
+  for (const v of [prefetch, batch]) {
+    if (v instanceof Error) {
+      stderr.write(`stacky worker: ${v.message}\n${USAGE}\n`);
+      return 2;
+    }
+  }
+
+  const configPath = values.config ?? defaultWorkerConfigPath(env);
+  let loaded;
+  try {
+    loaded = loadWorkerConfig(configPath);
+  } catch (error) {
+    if (!(error instanceof WorkerConfigError)) throw error;
+    stderr.write(`stacky worker: ${error.message}\n`);
+    if (values.config === undefined) stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  for (const w of loaded.warnings) log(`stacky worker: ${w}`);
+
+  const dbPath = values.db ?? await defaultDb(env);
+  let db;
+  try {
+    db = openDatabase(dbPath);
+  } catch (error) {
+    stderr.write(`stacky worker: cannot open the database ${dbPath}: ${(error as Error).message}\n`);
+    return 1;
+  }
+  log(`stacky worker: config ${configPath}, database ${dbPath}`);
+
+  const handle = await startWorker(loaded.config, db, log, {
+    prefetch: prefetch as number | undefined,
+    batchSize: batch as number | undefined,
+  });
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  log(`stacky worker: ${signal}: stopping`);
+  // A second signal while stopping means "now".
+  const force = () => {
+    log('stacky worker: stopping immediately; unacked messages stay on the broker');
+    process.exit(1);
+  };
+  process.once('SIGINT', force);
+  process.once('SIGTERM', force);
+  await handle.stop();
+  db.close();
+  process.removeListener('SIGINT', force);
+  process.removeListener('SIGTERM', force);
+  return 0;
+}
+
+/** The shared default (commands/paths.ts) when present, else $STACKY_DB or ./stacky.db. */
+async function defaultDb(env: NodeJS.ProcessEnv): Promise<string> {
+  return env.STACKY_DB || 'stacky.db';
+}

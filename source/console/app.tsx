@@ -1,0 +1,770 @@
+// The console: one state reducer, one key dispatcher driven by keymap.ts, and panes that only
+// draw. Every line is pre-cut to the width, and the frame is always rows − 1 lines tall.
+import React, {useEffect, useMemo, useReducer, useRef, useState} from 'react';
+import {Box, Text, useApp, useInput, useStdin} from 'ink';
+import type {Settings} from '../commands/settings.js';
+import type {StackyService} from '../client/types.js';
+import {complete, parseCommand, type Command, type CompletionContext} from './commands.js';
+import {layoutColumns} from './columns.js';
+import {backoffMs, describeError, type ConsoleSource} from './data-source.js';
+import {footerHints, helpLines, keyName, lookup, type ActionId, type Scope} from './keymap.js';
+import {emptySearch, initialState, reducer, topView, type AppState, type Mode, type Status, type ViewSpec} from './state.js';
+import {WatchTail} from './tail.js';
+import {clean, matches, toEpoch} from './text.js';
+import {makeTheme, type Theme} from './theme.js';
+import {
+  applyFilter, buildListing, currentPane, fetchView, needsLoad, pageSize, panes, reportColumnCount,
+  summaryCycle, viewLabel, type Line, type Listing, type Pane, type Target, type View,
+} from './views.js';
+import {WatchRows, watchColumns} from './watch-rows.js';
+import {useTerminalSize, type Size} from './hooks/useTerminalSize.js';
+import {useTailVersion} from './hooks/useTailVersion.js';
+import {Crumbs, Footer, InputLine, StatusLine, TabBar, TooSmall, type StatusPart} from './components/Chrome.js';
+import {LineRow} from './components/LineRow.js';
+import {saveJson} from './save.js';
+
+export const minColumns = 80;
+export const minRows = 24;
+
+export interface AppProps {
+  source: ConsoleSource;
+  settings: Settings;
+  /** Fixed terminal size (tests); otherwise stdout's, following resizes. */
+  size?: Size;
+  env?: NodeJS.ProcessEnv;
+  /** Where `y` writes JSON files (default: the working directory). */
+  saveDir?: string;
+  /** Ring-buffer size of the watch pane. */
+  capacity?: number;
+  /** Minimum gap between tail-driven renders (default 66 ms ≈ 15 fps). */
+  renderIntervalMs?: number;
+  banner?: string;
+  /** Backoff base for retries (tests use a few ms). */
+  retryBaseMs?: number;
+  onExit?: (code: number) => void;
+  /** Called after each frame-driving tail update (bench). */
+  tail?: WatchTail;
+}
+
+/** Rows of the current view that the key handler and the body share. */
+interface RowsLike {
+  length: number;
+  line(index: number): Line | undefined;
+}
+
+interface Body {
+  rows: RowsLike;
+  hidden: number;
+  tables: Listing['tables'];
+  /** A header line kept above the scrolling rows. */
+  pinned?: Line;
+  /** Lines the pane draws above the list (search form). */
+  above: number;
+  empty?: string;
+}
+
+const statusTtlMs = 6000;
+
+function scopesFor(kind: View['kind']): Scope[] {
+  switch (kind) {
+    case 'watch':
+      return ['watch', 'event', 'list', 'global'];
+    case 'show':
+      return ['show', 'event', 'list', 'global'];
+    case 'search':
+      return ['search', 'event', 'list', 'global'];
+    case 'instance':
+    case 'request':
+      return ['event', 'list', 'global'];
+    case 'report':
+      return ['report', 'list', 'global'];
+    case 'summary':
+    case 'kpi':
+    case 'deployments':
+    case 'events':
+    case 'hosts':
+      return ['summary', 'list', 'global'];
+    default:
+      return ['list', 'global'];
+  }
+}
+
+const printable = /^[^\u0000-\u001f\u007f]+$/;
+
+function arrayRows(lines: Line[]): RowsLike {
+  return {length: lines.length, line: (i) => lines[i]};
+}
+
+export function App(props: AppProps) {
+  const {source, settings} = props;
+  const theme: Theme = useMemo(() => makeTheme(props.env ?? process.env), [props.env]);
+  const size = useTerminalSize(props.size);
+  const {isRawModeSupported} = useStdin();
+  const {exit} = useApp();
+  const tail = useMemo(
+    () =>
+      props.tail ??
+      new WatchTail(source, {
+        deployment: settings.deployment,
+        service: settings.service,
+        pollMs: Math.max(200, settings.pollSeconds * 1000),
+        capacity: props.capacity ?? 5000,
+        baseBackoffMs: props.retryBaseMs,
+      }),
+    [],
+  );
+  const tailVersion = useTailVersion(tail, props.renderIntervalMs ?? 66);
+  const [state, dispatch] = useReducer(reducer, undefined, initialState);
+  const [clock, setClock] = useState(0);
+  const loadSeq = useRef(new Map<number, number>());
+  const completion = useRef<CompletionContext>({deployments: [], uuids: [], requestIds: [], reportIds: [], eventNames: []});
+
+  useEffect(() => {
+    tail.start();
+    return () => tail.stop();
+  }, [tail]);
+
+  // A slow clock for the events/s figure, retry countdowns and expiring status messages.
+  useEffect(() => {
+    const t = setInterval(() => setClock((c) => c + 1), 1000);
+    return () => clearInterval(t);
+  }, []);
+
+  // Deployment names for `:watch` completion; refreshed when the command line opens.
+  const loadDeployments = () => {
+    source.deployments().then(
+      (t) => {
+        completion.current.deployments = t.slice(1).map((r) => clean(r[1]));
+      },
+      () => undefined,
+    );
+  };
+  useEffect(loadDeployments, [source]);
+
+  const top = topView(state);
+  const now = Date.now();
+  const setStatus = (text: string, tone: Status['tone'] = 'info') => dispatch({type: 'status', status: {text, tone, at: Date.now()}});
+
+  // Fetch the top view when it needs data; retry an unreachable server with backoff.
+  useEffect(() => {
+    const v = top;
+    if (!needsLoad(v) || v.load.state !== 'idle') return;
+    const n = (loadSeq.current.get(v.key) ?? 0) + 1;
+    loadSeq.current.set(v.key, n);
+    dispatch({type: 'loading', key: v.key});
+    fetchView(v, source).then(
+      (data) => {
+        if (loadSeq.current.get(v.key) !== n) return;
+        dispatch({type: 'loaded', key: v.key, data});
+        if (v.kind === 'reports' && Array.isArray(data)) completion.current.reportIds = data.slice(1).map((r) => clean((r as unknown[])[0]));
+        if (v.kind === 'show' && Array.isArray(data)) {
+          const req = (data[0] as unknown[][]).find((r) => r[0] === 'Req ID')?.[1];
+          if (req) completion.current.requestIds = [...new Set([clean(req), ...completion.current.requestIds])].slice(0, 50);
+        }
+      },
+      (error: unknown) => {
+        if (loadSeq.current.get(v.key) !== n) return;
+        const problem = describeError(error);
+        dispatch({type: 'failed', key: v.key, problem});
+        setStatus(problem.message, 'error');
+      },
+    );
+  }, [top.key, top.load]);
+
+  useEffect(() => {
+    if (top.load.state !== 'error' || top.load.problem.kind !== 'unreachable') return;
+    const t = setTimeout(() => dispatch({type: 'reload', key: top.key}), backoffMs(top.load.attempt, props.retryBaseMs ?? 1000));
+    return () => clearTimeout(t);
+  }, [top.key, top.load]);
+
+  // ---- layout -------------------------------------------------------------------------------
+  const {columns: width, rows: termRows} = size;
+  const frameHeight = Math.max(1, termRows - 1);
+  const bodyHeight = Math.max(1, frameHeight - 4);
+  const tooSmall = width < minColumns || termRows < minRows;
+
+  const listing = useMemo(() => (top.kind === 'watch' ? undefined : buildListing(top)), [top.kind, top.load, top.sortCol, top.sortDesc]);
+  const watchRows = useMemo(
+    () => (top.kind === 'watch' ? new WatchRows(tail.buffer, state.watch.pausedAt, top.filter, tail.service) : undefined),
+    [top.kind, tailVersion, state.watch.pausedAt, top.filter],
+  );
+
+  const body: Body = useMemo(() => {
+    if (watchRows) return {rows: watchRows, hidden: watchRows.hidden, tables: [watchColumns], pinned: {kind: 'header', cells: watchColumns.map((c) => c.title), table: 0, search: ''}, above: 0};
+    const l = listing!;
+    const lines = [...l.lines];
+    let pinned: Line | undefined;
+    if (l.tables.length === 1 && lines[0]?.kind === 'header') pinned = lines.shift();
+    const filtered = applyFilter(lines, top.filter);
+    return {rows: arrayRows(filtered.lines), hidden: filtered.hidden, tables: l.tables, pinned, above: top.kind === 'search' ? 3 : 0, empty: l.empty};
+  }, [watchRows, listing, top.filter, top.kind]);
+
+  const listHeight = Math.max(1, bodyHeight - body.above - (body.pinned ? 1 : 0));
+  const following = top.kind === 'watch' && state.watch.pausedAt === undefined;
+
+  const cursor = (() => {
+    if (top.kind !== 'watch') return Math.min(top.cursor, Math.max(0, body.rows.length - 1));
+    if (following || state.watch.cursorSeq === undefined) return Math.max(0, body.rows.length - 1);
+    return watchRows!.indexOf(state.watch.cursorSeq);
+  })();
+
+  const windowTop = (() => {
+    const maxTop = Math.max(0, body.rows.length - listHeight);
+    let t: number;
+    if (top.kind === 'watch') t = following ? maxTop : state.watch.topSeq === undefined ? cursor - listHeight + 1 : watchRows!.indexOf(state.watch.topSeq);
+    else t = top.top;
+    t = Math.max(t, cursor - listHeight + 1);
+    t = Math.min(t, cursor);
+    return Math.max(0, Math.min(t, maxTop));
+  })();
+
+  // ---- actions ------------------------------------------------------------------------------
+  const quit = () => {
+    tail.stop();
+    props.onExit?.(0);
+    exit();
+  };
+
+  const selected = (): Line | undefined => body.rows.line(cursor);
+  const service = (): StackyService => tail.service;
+
+  const moveTo = (index: number) => {
+    const len = body.rows.length;
+    if (len === 0) return;
+    const next = Math.max(0, Math.min(len - 1, index));
+    if (top.kind === 'watch') {
+      const pausedAt = state.watch.pausedAt ?? tail.buffer.lastSeq;
+      let t = windowTop;
+      if (next < t) t = next;
+      if (next >= t + listHeight) t = next - listHeight + 1;
+      dispatch({type: 'watch', patch: {pausedAt, cursorSeq: watchRows!.seqAt(next), topSeq: watchRows!.seqAt(t)}});
+      return;
+    }
+    let t = windowTop;
+    if (next < t) t = next;
+    if (next >= t + listHeight) t = next - listHeight + 1;
+    dispatch({type: 'patchTop', patch: {cursor: next, top: t}});
+  };
+
+  const findFrom = (dir: 1 | -1, test: (l: Line) => boolean): number | undefined => {
+    const len = body.rows.length;
+    for (let step = 1; step <= len; step++) {
+      const i = (((cursor + dir * step) % len) + len) % len;
+      const l = body.rows.line(i);
+      if (l && test(l)) return i;
+    }
+    return undefined;
+  };
+
+  const resumeWatch = () => dispatch({type: 'watch', patch: {pausedAt: undefined, cursorSeq: undefined, topSeq: undefined}});
+
+  const push = (view: ViewSpec) => dispatch({type: 'push', view});
+
+  const openInstance = (t: Target | undefined) => {
+    if (!t?.uuid) return setStatus('this row has no instance uuid', 'error');
+    push({kind: 'instance', uuid: t.uuid, service: t.service ?? service()});
+  };
+  const openShow = (t: Target | undefined) => {
+    if (t?.eventId === undefined || !Number.isFinite(t.eventId)) return setStatus('this row is not an event', 'error');
+    push({kind: 'show', eventId: t.eventId, service: t.service ?? service()});
+  };
+  const openRequest = (t: Target | undefined) => {
+    if (t?.requestId) return push({kind: 'request', requestId: t.requestId});
+    if (t?.eventId === undefined) return setStatus('this row is not an event', 'error');
+    setStatus(`looking up the request of event #${t.eventId}…`);
+    source.show(t.eventId, t.service ?? service()).then(
+      (reply) => {
+        const req = Array.isArray(reply) ? (reply[0] as unknown[][]).find((r) => r[0] === 'Req ID')?.[1] : undefined;
+        if (!req) return setStatus(`event #${t.eventId} has no request id`, 'error');
+        dispatch({type: 'status', status: undefined});
+        push({kind: 'request', requestId: clean(req)});
+      },
+      (error: unknown) => setStatus(describeError(error).message, 'error'),
+    );
+  };
+
+  const drill = () => {
+    const line = selected();
+    const t = line?.target;
+    if (!line || !t) return setStatus('nothing to open on this row');
+    switch (top.kind) {
+      case 'watch':
+        return t.uuid ? openInstance(t) : openShow(t);
+      case 'reports':
+        return t.reportId !== undefined ? push({kind: 'report', reportId: t.reportId}) : undefined;
+      case 'kpi':
+        return openInstance(t);
+      case 'deployments':
+        return watchCommand({kind: 'watch', deployment: t.deployment ?? 'all'});
+      case 'events':
+        return watchCommand({kind: 'event', eventName: t.eventName ?? ''});
+      case 'hosts':
+        return push({kind: 'search', search: {...emptySearch, field: 'host', value: t.host ?? ''}, service: service()});
+      case 'show':
+        return t.uuid ? openInstance(t) : setStatus('no instance for this event');
+      default:
+        if (t.eventId !== undefined) return openShow(t);
+        return setStatus('timing rows have no drill-down; Enter on an event row shows it');
+    }
+  };
+
+  const watchCommand = (c: Command) => {
+    if (c.kind === 'watch') {
+      tail.configure({deployment: c.deployment});
+      setStatus(`watching ${c.deployment === 'all' ? 'all deployments' : `deployment ${c.deployment}`}`, 'ok');
+    } else if (c.kind === 'service') {
+      tail.configure({service: c.service});
+      setStatus(`service ${c.service}`, 'ok');
+    } else if (c.kind === 'event') {
+      tail.configure({eventName: c.eventName});
+      setStatus(c.eventName ? `only ${c.eventName} events` : 'all events', 'ok');
+    }
+    resumeWatch();
+    dispatch({type: 'switchPane', pane: 'watch'});
+  };
+
+  const runCommand = (text: string) => {
+    dispatch({type: 'mode', mode: {kind: 'normal'}});
+    const c = parseCommand(text);
+    if ('error' in c) return setStatus(c.error, 'error');
+    switch (c.kind) {
+      case 'uuid':
+        return push({kind: 'instance', uuid: c.uuid, service: service()});
+      case 'req':
+        return push({kind: 'request', requestId: c.requestId});
+      case 'show':
+        return push({kind: 'show', eventId: c.id, service: service()});
+      case 'report':
+        return push({kind: 'report', reportId: c.id});
+      case 'search':
+        return push({kind: 'search', search: {...emptySearch, field: c.field, value: c.value}, service: service()});
+      case 'watch':
+      case 'service':
+      case 'event':
+        return watchCommand(c);
+      case 'kpi':
+        return push({kind: 'kpi', tenant: c.tenant});
+      case 'list':
+        return push({kind: c.view});
+      case 'help':
+        return dispatch({type: 'mode', mode: {kind: 'help', top: 0}});
+      case 'quit':
+        return quit();
+    }
+  };
+
+  const runSearch = () => {
+    const s = top.search ?? emptySearch;
+    if (!s.field.trim() || !s.value.trim()) return setStatus('search needs a field and a value', 'error');
+    const whenMin = s.whenMin.trim() ? toEpoch(s.whenMin) : '';
+    const whenMax = s.whenMax.trim() ? toEpoch(s.whenMax) : '';
+    if (whenMin === undefined || whenMax === undefined) return setStatus('when_min/when_max: use epoch seconds or YYYY-MM-DD HH:MM:SS (UTC)', 'error');
+    dispatch({type: 'mode', mode: {kind: 'normal'}});
+    // Dates typed in the form stay readable there; fetchView sends them as epochs.
+    dispatch({type: 'patchTop', patch: {search: {...s, field: s.field.trim(), value: s.value.trim(), offset: 0}, service: top.service ?? service(), load: {state: 'idle'}, cursor: 0, top: 0}});
+  };
+
+  const saveShown = () => {
+    if (top.kind !== 'show' || top.load.state !== 'ok' || !Array.isArray(top.load.data)) return setStatus('nothing to save yet', 'error');
+    const json = (top.load.data as unknown[])[1];
+    let value: unknown = json;
+    try {
+      value = typeof json === 'string' ? JSON.parse(json) : json;
+    } catch {
+      // save the text as it came
+    }
+    saveJson(props.saveDir ?? process.cwd(), `stacky-event-${top.eventId}`, value).then(
+      (path) => setStatus(`saved event #${top.eventId} to ${path}`, 'ok'),
+      (error: unknown) => setStatus(`could not save: ${(error as Error).message}`, 'error'),
+    );
+  };
+
+  const perform = (id: ActionId, name: string) => {
+    const len = body.rows.length;
+    switch (id) {
+      case 'quit':
+        return quit();
+      case 'back':
+        if (top.filter) return dispatch({type: 'patchTop', patch: {filter: '', cursor: 0, top: 0}});
+        if (state.stack.length > 1) return dispatch({type: 'pop'});
+        if (name === 'q') return quit();
+        return;
+      case 'help':
+        return dispatch({type: 'mode', mode: {kind: 'help', top: 0}});
+      case 'command':
+        loadDeployments();
+        completion.current.uuids = recentUuids(tail);
+        completion.current.eventNames = recentEvents(tail);
+        return dispatch({type: 'mode', mode: {kind: 'command', text: ''}});
+      case 'filter':
+        return dispatch({type: 'mode', mode: {kind: 'filter', text: top.filter, previous: top.filter}});
+      case 'nextPane':
+      case 'prevPane': {
+        const i = panes.indexOf(currentPane(state.stack));
+        const next = panes[(i + (id === 'nextPane' ? 1 : panes.length - 1)) % panes.length]!;
+        return dispatch({type: 'switchPane', pane: next});
+      }
+      case 'pane1':
+      case 'pane2':
+      case 'pane3':
+      case 'pane4':
+      case 'pane5':
+      case 'pane6':
+        return dispatch({type: 'switchPane', pane: panes[Number(id.slice(4)) - 1]!});
+      case 'refresh':
+        if (top.kind === 'watch') {
+          tail.retryNow();
+          return setStatus('polling now');
+        }
+        return needsLoad(top) ? dispatch({type: 'reload', key: top.key}) : undefined;
+      case 'up':
+        return moveTo(cursor - 1);
+      case 'down':
+        return moveTo(cursor + 1);
+      case 'pageUp':
+        return moveTo(cursor - listHeight);
+      case 'pageDown':
+        return moveTo(cursor + listHeight);
+      case 'top':
+        return moveTo(0);
+      case 'bottom':
+        if (top.kind === 'watch') return resumeWatch();
+        return moveTo(len - 1);
+      case 'open':
+        return drill();
+      case 'nextMatch':
+      case 'prevMatch': {
+        if (!top.filter) return setStatus('no filter: press / and type first');
+        const i = findFrom(id === 'nextMatch' ? 1 : -1, (l) => l.kind === 'data' && matches(l.search, top.filter));
+        return i === undefined ? setStatus(`no rows match "${top.filter}"`) : moveTo(i);
+      }
+      case 'nextError':
+      case 'prevError': {
+        const i = findFrom(id === 'nextError' ? 1 : -1, (l) => !!l.error);
+        return i === undefined ? setStatus('no error rows') : moveTo(i);
+      }
+      case 'pause':
+        if (state.watch.pausedAt === undefined) {
+          const last = tail.buffer.lastSeq;
+          return dispatch({type: 'watch', patch: {pausedAt: last, cursorSeq: watchRows?.seqAt(cursor) ?? last, topSeq: watchRows?.seqAt(windowTop)}});
+        }
+        return resumeWatch();
+      case 'showEvent':
+        return openShow(selected()?.target);
+      case 'openRequest':
+        return openRequest(selected()?.target);
+      case 'openInstance':
+        return openInstance(selected()?.target);
+      case 'save':
+        return saveShown();
+      case 'editSearch':
+        return dispatch({type: 'mode', mode: {kind: 'form'}});
+      case 'nextPage':
+      case 'prevPage': {
+        const s = top.search;
+        if (!s || !needsLoad(top)) return setStatus('run a search first (s edits the form)');
+        const offset = Math.max(0, s.offset + (id === 'nextPage' ? pageSize : -pageSize));
+        if (id === 'nextPage' && len < pageSize) return setStatus('this is the last page');
+        if (offset === s.offset) return setStatus('this is the first page');
+        return dispatch({type: 'patchTop', patch: {search: {...s, offset}, load: {state: 'idle'}, cursor: 0, top: 0}});
+      }
+      case 'sort':
+      case 'sortReverse': {
+        const n = top.load.state === 'ok' ? reportColumnCount(top.load.data) : 0;
+        if (n === 0) return setStatus('this report has no table to sort');
+        if (id === 'sortReverse') return dispatch({type: 'patchTop', patch: {sortDesc: !top.sortDesc}});
+        return dispatch({type: 'patchTop', patch: {sortCol: ((top.sortCol ?? 0) + 1) % n, cursor: 0, top: 0}});
+      }
+      case 'cycleView': {
+        const i = summaryCycle.indexOf(top.kind);
+        if (i < 0) return;
+        return dispatch({type: 'replaceTop', view: {kind: summaryCycle[(i + 1) % summaryCycle.length]!, service: service()}});
+      }
+      default:
+        return;
+    }
+  };
+
+  // ---- text entry ---------------------------------------------------------------------------
+  const editText = (mode: Mode, name: string, input: string): string | undefined => {
+    const text = mode.kind === 'filter' || mode.kind === 'command' ? mode.text : '';
+    if (name === 'backspace') return text.slice(0, -1);
+    if (name === 'space') return `${text} `;
+    if (input && printable.test(input) && name === input) return text + input;
+    return undefined;
+  };
+
+  const onFormKey = (name: string, input: string) => {
+    const s = top.search ?? emptySearch;
+    const b = lookup(name, ['input']);
+    if (b?.id === 'submit') return runSearch();
+    if (b?.id === 'cancel') return dispatch({type: 'mode', mode: {kind: 'normal'}});
+    if (b?.id === 'complete' || b?.id === 'nextField') return dispatch({type: 'patchTop', patch: {search: {...s, focus: (s.focus + 1) % 4}}});
+    if (b?.id === 'prevField') return dispatch({type: 'patchTop', patch: {search: {...s, focus: (s.focus + 3) % 4}}});
+    const keys = ['field', 'value', 'whenMin', 'whenMax'] as const;
+    const k = keys[s.focus]!;
+    let value = s[k];
+    if (name === 'backspace') value = value.slice(0, -1);
+    else if (name === 'space') value += ' ';
+    else if (input && printable.test(input) && name === input) value += input;
+    else return;
+    dispatch({type: 'patchTop', patch: {search: {...s, [k]: value}}});
+  };
+
+  const onKey = (name: string, input: string) => {
+    if (name === '') return;
+    if (name === 'ctrl+c') return quit();
+    const mode = state.mode;
+    if (mode.kind === 'help') {
+      const b = lookup(name, ['list', 'global']);
+      const lines = helpLines().length;
+      const page = bodyHeight;
+      const move = (t: number) => dispatch({type: 'mode', mode: {kind: 'help', top: Math.max(0, Math.min(t, Math.max(0, lines - page)))}});
+      switch (b?.id) {
+        case 'up':
+          return move(mode.top - 1);
+        case 'down':
+          return move(mode.top + 1);
+        case 'pageUp':
+          return move(mode.top - page);
+        case 'pageDown':
+          return move(mode.top + page);
+        case 'top':
+          return move(0);
+        case 'bottom':
+          return move(lines);
+        case 'back':
+        case 'help':
+          return dispatch({type: 'mode', mode: {kind: 'normal'}});
+        default:
+          return;
+      }
+    }
+    if (mode.kind === 'filter') {
+      const b = lookup(name, ['input']);
+      if (b?.id === 'submit') return dispatch({type: 'mode', mode: {kind: 'normal'}});
+      if (b?.id === 'cancel') {
+        dispatch({type: 'patchTop', patch: {filter: mode.previous, cursor: 0, top: 0}});
+        return dispatch({type: 'mode', mode: {kind: 'normal'}});
+      }
+      const text = editText(mode, name, input);
+      if (text === undefined) return;
+      dispatch({type: 'mode', mode: {...mode, text}});
+      return dispatch({type: 'patchTop', patch: {filter: text, cursor: 0, top: 0}});
+    }
+    if (mode.kind === 'command') {
+      const b = lookup(name, ['input']);
+      if (b?.id === 'submit') return runCommand(mode.text);
+      if (b?.id === 'cancel') return dispatch({type: 'mode', mode: {kind: 'normal'}});
+      if (b?.id === 'complete') {
+        const r = complete(mode.text, completion.current, mode.completion);
+        return dispatch({type: 'mode', mode: {kind: 'command', text: r.line, completion: r.state, options: r.state?.options}});
+      }
+      const text = editText(mode, name, input);
+      if (text === undefined) return;
+      return dispatch({type: 'mode', mode: {kind: 'command', text}});
+    }
+    if (mode.kind === 'form') {
+      if (top.kind !== 'search') return dispatch({type: 'mode', mode: {kind: 'normal'}});
+      return onFormKey(name, input);
+    }
+    const b = lookup(name, scopesFor(top.kind));
+    if (b) perform(b.id, name);
+  };
+
+  useInput((input, key) => onKey(keyName(input, key), input), {isActive: isRawModeSupported === true});
+
+  // ---- drawing ------------------------------------------------------------------------------
+  if (tooSmall) return <TooSmall columns={width} rows={termRows} theme={theme} />;
+
+  const pane = currentPane(state.stack);
+  const statusParts = buildStatus(state, top, tail, body, now, theme, following, clock);
+
+  let footer: React.ReactNode;
+  if (state.mode.kind === 'filter') footer = <InputLine prefix="/" text={state.mode.text} width={width} note={`${body.hidden} hidden · Enter keep · Esc cancel`} />;
+  else if (state.mode.kind === 'command') footer = <InputLine prefix=":" text={state.mode.text} width={width} note={state.mode.options ? state.mode.options.slice(0, 12).join(' ') : 'Tab completes · Enter runs · Esc closes'} />;
+  else if (state.mode.kind === 'form') footer = <Footer text={footerHints(['input'], width - 1)} width={width} theme={theme} />;
+  else if (state.mode.kind === 'help') footer = <Footer text="j/k scroll  PgUp/PgDn page  Esc/q/? close" width={width} theme={theme} />;
+  else footer = <Footer text={footerHints(scopesFor(top.kind), width - 1)} width={width} theme={theme} />;
+
+  return (
+    <Box flexDirection="column" width={width} height={frameHeight} overflow="hidden">
+      <TabBar current={pane} width={width} right={props.banner ?? source.baseUrl} theme={theme} />
+      <Crumbs labels={state.stack.map(viewLabel)} width={width} theme={theme} />
+      <Box flexDirection="column" height={bodyHeight} overflow="hidden">
+        {state.mode.kind === 'help' ? (
+          <HelpBody top={state.mode.top} height={bodyHeight} width={width} />
+        ) : (
+          <PaneBody view={top} body={body} cursor={cursor} windowTop={windowTop} listHeight={listHeight} bodyHeight={bodyHeight} width={width} theme={theme} formActive={state.mode.kind === 'form'} service={top.service ?? tail.service} />
+        )}
+      </Box>
+      <StatusLine parts={statusParts} width={width} theme={theme} />
+      {footer}
+    </Box>
+  );
+}
+
+function recentUuids(tail: WatchTail): string[] {
+  const out = new Set<string>();
+  for (let i = tail.buffer.size - 1; i >= 0 && out.size < 50; i--) {
+    const u = tail.buffer.at(i)?.uuid;
+    if (u) out.add(u);
+  }
+  return [...out];
+}
+
+function recentEvents(tail: WatchTail): string[] {
+  const out = new Set<string>();
+  for (let i = tail.buffer.size - 1; i >= 0 && i > tail.buffer.size - 2000; i--) {
+    const e = tail.buffer.at(i)?.event;
+    if (e) out.add(e);
+  }
+  return [...out].sort();
+}
+
+function buildStatus(state: AppState, top: View, tail: WatchTail, body: Body, now: number, theme: Theme, following: boolean, _clock: number): StatusPart[] {
+  void theme;
+  const parts: StatusPart[] = [{text: ' '}];
+  const msg = state.status && now - state.status.at < statusTtlMs ? state.status : undefined;
+  if (top.kind === 'watch') {
+    const s = tail.status;
+    if (s.kind === 'live') parts.push({text: '● live', tone: 'ok'});
+    else if (s.kind === 'connecting') parts.push({text: '… connecting', tone: 'warn'});
+    else {
+      const secs = Math.max(0, Math.ceil((s.retryAt - now) / 1000));
+      parts.push({text: `✖ ${s.message} · retry in ${secs}s (#${s.attempt})`, tone: 'error'});
+    }
+    const dep = tail.deployment.toLowerCase() === 'all' ? 'all' : tail.deployment;
+    parts.push({text: ` · ${dep} · ${tail.service}${tail.eventName ? ` · ${tail.eventName}` : ''} · ${formatRate(tail.rate())} ev/s · ${body.rows.length} rows`});
+    if (!following && state.watch.pausedAt !== undefined) {
+      parts.push({text: ` · ❚❚ PAUSED ${Math.max(0, tail.buffer.lastSeq - state.watch.pausedAt)} new (Space/G resume)`, tone: 'warn'});
+    }
+  } else if (top.load.state === 'loading') parts.push({text: '… loading', tone: 'warn'});
+  else if (top.load.state === 'error') {
+    parts.push({text: `✖ ${top.load.problem.message}`, tone: 'error'});
+    if (top.load.problem.kind === 'unreachable') parts.push({text: ' · retrying (R now)'});
+  } else if (top.load.state === 'ok') {
+    const n = countData(body);
+    parts.push({text: `${n} row${n === 1 ? '' : 's'}`});
+    if (top.kind === 'search' && top.search) parts.push({text: ` · page ${Math.floor(top.search.offset / pageSize) + 1}`});
+    if (top.kind === 'report' && top.sortCol !== undefined) parts.push({text: ` · sorted by column ${top.sortCol + 1}${top.sortDesc ? ' ▼' : ' ▲'}`});
+  }
+  if (top.filter) parts.push({text: ` · filter "${top.filter}" · ${body.hidden} hidden`, tone: 'accent'});
+  if (msg) parts.push({text: ` · ${msg.text}`, tone: msg.tone === 'error' ? 'error' : msg.tone === 'ok' ? 'ok' : 'accent'});
+  return parts;
+}
+
+function countData(body: Body): number {
+  let n = 0;
+  for (let i = 0; i < body.rows.length; i++) if (body.rows.line(i)?.kind === 'data') n++;
+  return n;
+}
+
+function formatRate(r: number): string {
+  if (r >= 100) return String(Math.round(r));
+  return r.toFixed(1);
+}
+
+function HelpBody({top, height, width}: {top: number; height: number; width: number}) {
+  const lines = helpLines();
+  const shown = lines.slice(top, top + height);
+  return (
+    <>
+      {shown.map((l, i) => (
+        <Text key={i} wrap="truncate" bold={!l.startsWith(' ') && l !== ''}>
+          {clean(l).slice(0, width) || ' '}
+        </Text>
+      ))}
+    </>
+  );
+}
+
+interface PaneBodyProps {
+  view: View;
+  body: Body;
+  cursor: number;
+  windowTop: number;
+  listHeight: number;
+  bodyHeight: number;
+  width: number;
+  theme: Theme;
+  formActive: boolean;
+  service: StackyService;
+}
+
+function PaneBody({view, body, cursor, windowTop, listHeight, width, theme, formActive, service}: PaneBodyProps) {
+  const widths = useMemo(() => body.tables.map((t) => layoutColumns(t, width)), [body.tables, width]);
+  const out: React.ReactNode[] = [];
+  if (view.kind === 'search') out.push(...searchForm(view, width, theme, formActive, service));
+  const placeholder = (text: string, tone?: 'error' | 'dim') => (
+    <Text key="ph" wrap="truncate" color={tone ? theme.color(tone) : undefined}>
+      {` ${clean(text)}`.slice(0, width)}
+    </Text>
+  );
+  if (view.kind !== 'watch' && view.kind !== 'search' && !needsLoad(view)) {
+    const hint = view.kind === 'instance' ? 'No instance yet: Enter on a watch row that has a UUID, or :uuid ID' : 'No request yet: r on an event row, or :req ID';
+    out.push(placeholder(hint, 'dim'));
+    return <>{out}</>;
+  }
+  if (view.kind !== 'watch') {
+    if (view.load.state === 'loading' || view.load.state === 'idle') {
+      if (needsLoad(view)) out.push(placeholder('loading…', 'dim'));
+      return <>{out}</>;
+    }
+    if (view.load.state === 'error') {
+      out.push(placeholder(`✖ ${view.load.problem.message}`, 'error'));
+      return <>{out}</>;
+    }
+  }
+  if (body.pinned) {
+    const t = body.pinned.table ?? 0;
+    out.push(<LineRow key="pinned" line={body.pinned} columns={body.tables[t]} widths={widths[t]} width={width} theme={theme} />);
+  }
+  if (body.rows.length === 0) {
+    const empty = view.kind === 'watch' ? (view.filter ? 'no rows match the filter' : 'waiting for events…') : body.empty ?? (view.filter ? 'no rows match the filter' : 'nothing here');
+    out.push(placeholder(empty, 'dim'));
+    return <>{out}</>;
+  }
+  const end = Math.min(body.rows.length, windowTop + listHeight);
+  for (let i = windowTop; i < end; i++) {
+    const line = body.rows.line(i)!;
+    const t = line.table ?? 0;
+    out.push(<LineRow key={i - windowTop} line={line} columns={body.tables[t]} widths={widths[t]} width={width} selected={i === cursor && !formActive} theme={theme} />);
+  }
+  return <>{out}</>;
+}
+
+function searchForm(view: View, width: number, theme: Theme, active: boolean, service: StackyService): React.ReactNode[] {
+  const s = view.search ?? emptySearch;
+  const field = (label: string, value: string, index: number, w: number) => {
+    const focused = active && s.focus === index;
+    const shown = value.length > w ? `…${value.slice(value.length - w + 1)}` : value.padEnd(w);
+    return (
+      <Text key={label}>
+        {` ${label} `}
+        <Text inverse={focused} underline={!focused}>
+          {shown}
+        </Text>
+      </Text>
+    );
+  };
+  const w = Math.max(10, Math.floor((width - 20) / 2));
+  const info = needsLoad(view)
+    ? `results ${s.offset + 1}–${s.offset + pageSize} · ${service}${active ? '' : ' · s edits · ] next page · [ prev page'}`
+    : active
+      ? 'type a field and a value, Enter searches (dates: epoch or YYYY-MM-DD HH:MM:SS UTC)'
+      : 's opens the search form';
+  return [
+    <Text key="f1" wrap="truncate">
+      {field('field   ', s.field, 0, w)}
+      {field('value', s.value, 1, w)}
+    </Text>,
+    <Text key="f2" wrap="truncate">
+      {field('when_min', s.whenMin, 2, w)}
+      {field('max  ', s.whenMax, 3, w)}
+    </Text>,
+    <Text key="f3" wrap="truncate" color={theme.color('dim')}>
+      {` ${info}`.slice(0, width)}
+    </Text>,
+  ];
+}

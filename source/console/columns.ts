@@ -1,0 +1,82 @@
+// Column layout for one-line-per-row tables: columns drop by priority when the terminal is
+// narrow, the rest share the width, and every cell is cut to its width (never wrapped).
+import {clean, fit} from './text.js';
+
+export interface Column {
+  title: string;
+  /** Narrowest useful width; below it the column is dropped instead. */
+  min: number;
+  /** Widest it ever gets (Infinity for a column that takes what is left). */
+  max: number;
+  /** 1 = keep longest; higher numbers drop first. */
+  priority: number;
+  align?: 'left' | 'right';
+}
+
+/** Width of each column (0 = dropped) so the row fits in `width` with one space between columns. */
+export function layoutColumns(columns: readonly Column[], width: number): number[] {
+  const kept = columns.map(() => true);
+  const need = () => {
+    let sum = 0;
+    let n = 0;
+    columns.forEach((c, i) => {
+      if (kept[i]) {
+        sum += c.min;
+        n++;
+      }
+    });
+    return sum + Math.max(0, n - 1);
+  };
+  while (need() > width) {
+    let drop = -1;
+    columns.forEach((c, i) => {
+      if (kept[i] && (drop < 0 || c.priority >= columns[drop]!.priority)) drop = i;
+    });
+    if (drop < 0 || kept.filter(Boolean).length <= 1) break;
+    kept[drop] = false;
+  }
+  const widths = columns.map((c, i) => (kept[i] ? c.min : 0));
+  let spare = width - need();
+  const order = columns.map((c, i) => i).filter((i) => kept[i]).sort((a, b) => columns[a]!.priority - columns[b]!.priority || a - b);
+  // First bring finite columns up to their max, most important first; then the open-ended ones share the rest.
+  for (const i of order) {
+    const c = columns[i]!;
+    if (!Number.isFinite(c.max) || spare <= 0) continue;
+    const add = Math.min(spare, c.max - widths[i]!);
+    widths[i] = widths[i]! + add;
+    spare -= add;
+  }
+  const open = order.filter((i) => !Number.isFinite(columns[i]!.max));
+  open.forEach((i, k) => {
+    const add = Math.floor(spare / (open.length - k));
+    widths[i] = widths[i]! + add;
+    spare -= add;
+  });
+  if (widths.length === 1 && kept[0]) widths[0] = Math.min(widths[0]!, width);
+  return widths;
+}
+
+/** One line of cells laid out by `widths` (dropped columns skipped), trailing spaces kept so lines align. */
+export function formatCells(cells: readonly unknown[], columns: readonly Column[], widths: readonly number[]): string {
+  const parts: string[] = [];
+  widths.forEach((w, i) => {
+    if (w > 0) parts.push(fit(clean(cells[i]), w, columns[i]?.align ?? 'left'));
+  });
+  return parts.join(' ');
+}
+
+/** Columns for an arbitrary stacky table: sized from its content, later columns drop first. */
+export function columnsFor(header: readonly unknown[], rows: readonly (readonly unknown[])[]): Column[] {
+  return header.map((h, i) => {
+    let longest = clean(h).length;
+    for (let r = 0; r < rows.length && r < 500; r++) longest = Math.max(longest, clean(rows[r]![i]).length);
+    const numeric = rows.length > 0 && rows.slice(0, 50).every((r) => typeof r[i] === 'number');
+    return {
+      title: clean(h),
+      min: Math.min(Math.max(clean(h).length, 3), Math.max(longest, 1), 12),
+      max: Math.max(longest, 1),
+      priority: i === 0 ? 1 : i + 1,
+      align: numeric ? 'right' : 'left',
+    } satisfies Column;
+  });
+}

@@ -1,0 +1,105 @@
+// The fixed lines around a pane: tab bar, breadcrumb, status line and footer. One line each.
+import React from 'react';
+import {Box, Text} from 'ink';
+import {fit, truncate} from '../text.js';
+import type {Theme, Tone} from '../theme.js';
+import {panes, type Pane} from '../views.js';
+
+export function TabBar({current, width, right, theme}: {current: Pane; width: number; right: string; theme: Theme}) {
+  const parts = panes.map((p, i) => ({p, text: ` ${i + 1} ${p} `}));
+  const used = 8 + parts.reduce((n, x) => n + x.text.length, 0);
+  const tail = truncate(right, Math.max(0, width - used - 1));
+  const pad = Math.max(0, width - used - tail.length);
+  return (
+    <Text wrap="truncate">
+      <Text bold color={theme.color('title')}>{' stacky '}</Text>
+      {parts.map(({p, text}) => (
+        <Text key={p} inverse={p === current} bold={p === current}>
+          {text}
+        </Text>
+      ))}
+      {' '.repeat(pad)}
+      <Text color={theme.color('dim')}>{tail}</Text>
+    </Text>
+  );
+}
+
+export function Crumbs({labels, width, theme}: {labels: string[]; width: number; theme: Theme}) {
+  let text = ` ${labels.join(' › ')}`;
+  // Drop from the left (keeping the root) until it fits.
+  let from = 1;
+  while (text.length > width && from < labels.length - 1) {
+    from++;
+    text = ` ${labels[0]} › … › ${labels.slice(from).join(' › ')}`;
+  }
+  return (
+    <Text wrap="truncate" color={theme.color('dim')}>
+      {fit(text, width)}
+    </Text>
+  );
+}
+
+export interface StatusPart {
+  text: string;
+  tone?: Tone;
+}
+
+export function StatusLine({parts, width, theme}: {parts: StatusPart[]; width: number; theme: Theme}) {
+  let left = width;
+  const shown: StatusPart[] = [];
+  for (const p of parts) {
+    if (left <= 0) break;
+    const text = truncate(p.text, left);
+    shown.push({...p, text});
+    left -= text.length;
+  }
+  return (
+    <Text wrap="truncate">
+      {shown.map((p, i) => (
+        <Text key={i} color={p.tone ? theme.color(p.tone) : undefined} bold={p.tone === 'error' || p.tone === 'warn'}>
+          {p.text}
+        </Text>
+      ))}
+      {' '.repeat(Math.max(0, left))}
+    </Text>
+  );
+}
+
+export function Footer({text, width, theme}: {text: string; width: number; theme: Theme}) {
+  return (
+    <Text wrap="truncate" color={theme.color('dim')}>
+      {fit(` ${text}`, width)}
+    </Text>
+  );
+}
+
+export function InputLine({prefix, text, width, note}: {prefix: string; text: string; width: number; note?: string}) {
+  const room = Math.max(1, width - prefix.length - 2 - (note ? note.length + 2 : 0));
+  const visible = text.length > room ? `…${text.slice(text.length - room + 1)}` : text;
+  return (
+    <Text wrap="truncate">
+      <Text bold>{prefix}</Text>
+      {visible}
+      <Text inverse> </Text>
+      {note ? fit(`  ${note}`, Math.max(0, width - prefix.length - visible.length - 1)) : ''}
+    </Text>
+  );
+}
+
+export function TooSmall({columns, rows, theme}: {columns: number; rows: number; theme: Theme}) {
+  const height = Math.max(1, rows - 1);
+  const lines = ['terminal too small', `${columns}×${rows}; stacky needs at least 80×24`, 'enlarge the window, or press q to quit'];
+  const pad = Math.max(0, Math.floor((height - lines.length) / 2));
+  return (
+    <Box flexDirection="column" height={height} width={columns}>
+      {Array.from({length: Math.min(pad, height - 1)}, (_, i) => (
+        <Text key={`p${i}`}> </Text>
+      ))}
+      {lines.slice(0, Math.max(1, height - pad)).map((l, i) => (
+        <Text key={i} wrap="truncate" color={i === 0 ? theme.color('warn') : undefined} bold={i === 0}>
+          {truncate(l, columns)}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,47 @@
+// The only way the console reaches the server. The real source is a StackyClient; tests hand
+// the app a fake with the same methods, so panes can be exercised without a server.
+import {StackyClient} from '../client/client.js';
+import {StackyHttpError, StackyUnreachableError} from '../client/errors.js';
+
+export type ConsoleSource = Pick<
+  StackyClient,
+  | 'deployments'
+  | 'events'
+  | 'hosts'
+  | 'uuid'
+  | 'timingsForUuid'
+  | 'request'
+  | 'show'
+  | 'watch'
+  | 'search'
+  | 'reports'
+  | 'report'
+  | 'summary'
+  | 'kpi'
+> & {readonly baseUrl: string};
+
+export function clientSource(url: string, timeoutMs = 10_000): ConsoleSource {
+  return new StackyClient({url, timeoutMs});
+}
+
+export interface Problem {
+  kind: 'unreachable' | 'http' | 'other';
+  status?: number;
+  message: string;
+}
+
+/** One status-line message for anything a source call threw. */
+export function describeError(error: unknown): Problem {
+  if (error instanceof StackyUnreachableError) return {kind: 'unreachable', message: `server unreachable (${error.cause})`};
+  if (error instanceof StackyHttpError) return {kind: 'http', status: error.status, message: `${error.status} ${error.message}`};
+  const e = error as {name?: string; message?: string; status?: number; cause?: unknown} | undefined;
+  // Tolerate look-alikes (a fake source in another module graph).
+  if (e?.name === 'StackyUnreachableError') return {kind: 'unreachable', message: `server unreachable (${String(e.cause ?? e.message)})`};
+  if (e?.name === 'StackyHttpError') return {kind: 'http', status: e.status, message: `${e.status ?? ''} ${e.message ?? ''}`.trim()};
+  return {kind: 'other', message: e?.message ?? String(error)};
+}
+
+/** Retry delay for the n-th consecutive failure (1-based): 1 s, 2 s, 4 s … capped at 30 s. */
+export function backoffMs(attempt: number, baseMs = 1000, capMs = 30_000): number {
+  return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}

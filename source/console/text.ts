@@ -1,0 +1,54 @@
+// Text helpers for a terminal that never wraps: one cell = one character of ASCII-ish text.
+// Control characters become spaces so a payload can never move the cursor.
+
+const control = /[\u0000-\u001f\u007f-\u009f]/g;
+
+export function clean(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return String(value).replace(control, ' ');
+}
+
+/** Exactly `width` characters: cut with an ellipsis when too long, padded with spaces when short. */
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  if (width <= 0) return '';
+  if (text.length > width) return width === 1 ? text.slice(0, 1) : `${text.slice(0, width - 1)}…`;
+  return align === 'left' ? text.padEnd(width) : text.padStart(width);
+}
+
+/** At most `width` characters, cut with an ellipsis; never padded. */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (text.length <= width) return text;
+  return width === 1 ? text.slice(0, 1) : `${text.slice(0, width - 1)}…`;
+}
+
+/** Case-insensitive substring test; an empty needle matches everything. */
+export function matches(haystack: string, needle: string): boolean {
+  if (needle === '') return true;
+  return haystack.toLowerCase().includes(needle.toLowerCase());
+}
+
+/** Epoch seconds (number or numeric string) as a UTC `YYYY-MM-DD HH:MM:SS`; other values as text. */
+export function epochText(value: unknown): string {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  if (!Number.isFinite(n)) return clean(value);
+  return new Date(Math.floor(n) * 1000).toISOString().replace('T', ' ').slice(0, 19);
+}
+
+/** A `YYYY-MM-DD[ HH:MM[:SS]]` UTC date or a decimal epoch, as a decimal epoch string; undefined when unreadable. */
+export function toEpoch(text: string): string | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(t)) return t;
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?Z?$/.exec(t);
+  if (!m) return undefined;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
+  return Number.isFinite(ms) ? String(ms / 1000) : undefined;
+}
+
+/** `0d 00:00:55.50` (stacky duration) → seconds; NaN when not a duration. */
+export function durationSeconds(text: unknown): number {
+  const m = /^(-?\d+)d (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(String(text ?? ''));
+  if (!m) return Number.NaN;
+  return Number(m[1]) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
+}

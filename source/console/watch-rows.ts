@@ -1,0 +1,91 @@
+// The watch pane's rows: a window over the tail's ring buffer, frozen at the pause point and
+// narrowed by the `/` filter, without copying rows (only matching sequence numbers).
+import type {Column} from './columns.js';
+import type {RingBuffer} from './ring-buffer.js';
+import type {WatchRow} from './tail.js';
+import {matches} from './text.js';
+import type {Line} from './views.js';
+import type {StackyService} from '../client/types.js';
+
+export const watchColumns: Column[] = [
+  {title: '?', min: 1, max: 1, priority: 1},
+  {title: 'Date', min: 10, max: 10, priority: 6},
+  {title: 'Time', min: 12, max: 15, priority: 2},
+  {title: '#', min: 6, max: 10, priority: 3, align: 'right'},
+  {title: 'Deployment', min: 8, max: 14, priority: 3},
+  {title: 'Event', min: 28, max: 36, priority: 1},
+  {title: 'UUID', min: 13, max: 36, priority: 4},
+];
+
+export function watchSearchText(r: WatchRow): string {
+  return `${r.id} ${r.error ? 'E' : ''} ${r.date} ${r.time} ${r.deployment} ${r.event} ${r.uuid}`;
+}
+
+export class WatchRows {
+  /** Sequence numbers of the visible rows, when filtered; otherwise a contiguous range. */
+  private readonly seqs: number[] | undefined;
+  readonly first: number;
+  readonly length: number;
+  readonly hidden: number;
+
+  constructor(
+    private readonly buffer: RingBuffer<WatchRow>,
+    /** Last sequence number shown (the pause point), or undefined to show everything. */
+    readonly until: number | undefined,
+    readonly filter: string,
+    private readonly service: StackyService,
+  ) {
+    this.first = buffer.firstSeq;
+    const last = until === undefined ? buffer.lastSeq : Math.min(until, buffer.lastSeq);
+    const total = Math.max(0, last - this.first + 1);
+    if (filter === '') {
+      this.seqs = undefined;
+      this.length = total;
+      this.hidden = 0;
+    } else {
+      const out: number[] = [];
+      for (let s = this.first; s <= last; s++) if (matches(watchSearchText(buffer.bySeq(s)!), filter)) out.push(s);
+      this.seqs = out;
+      this.length = out.length;
+      this.hidden = total - out.length;
+    }
+  }
+
+  seqAt(index: number): number | undefined {
+    if (index < 0 || index >= this.length) return undefined;
+    return this.seqs ? this.seqs[index] : this.first + index;
+  }
+
+  row(index: number): WatchRow | undefined {
+    const s = this.seqAt(index);
+    return s === undefined ? undefined : this.buffer.bySeq(s);
+  }
+
+  /** Index of `seq`, or of the first visible row after it; length - 1 when past the end. */
+  indexOf(seq: number): number {
+    if (this.length === 0) return 0;
+    if (!this.seqs) return Math.max(0, Math.min(this.length - 1, seq - this.first));
+    let lo = 0;
+    let hi = this.seqs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.seqs[mid]! < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  line(index: number): Line | undefined {
+    const r = this.row(index);
+    if (!r) return undefined;
+    return {
+      kind: 'data',
+      cells: [r.error ? 'E' : ' ', r.date, r.time, r.id, r.deployment, r.event, r.uuid || '-'],
+      table: 0,
+      error: r.error,
+      tone: r.error ? 'error' : undefined,
+      search: watchSearchText(r),
+      target: {eventId: r.id, service: this.service, uuid: r.uuid || undefined},
+    };
+  }
+}

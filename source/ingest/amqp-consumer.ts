@@ -1,0 +1,235 @@
+// One consumer per (deployment, exchange), with its own connection, as StackTach ran one child
+// process per pair. It declares the topology exactly as the original did, consumes with manual
+// acks under a prefetch window, hands every delivery to a sink, and reconnects with backoff.
+import * as amqp from 'amqplib';
+import type {Channel, ChannelModel, ConsumeMessage} from 'amqplib';
+import type {DeploymentConfig, ExchangeTopics} from './amqp-config.js';
+
+export type ConsumerState = 'connecting' | 'consuming' | 'waiting' | 'stopped';
+
+/**
+ * One connection's lifetime. Deliveries carry the session they came from: delivery tags mean
+ * something only on their own channel, so a message is acked through its session or not at all.
+ */
+export class Session {
+  alive = true;
+  constructor(readonly consumer: AmqpConsumer, readonly channel: Channel, private readonly connection: ChannelModel) {}
+
+  /** Acks every message up to and including this one. False when the channel is gone. */
+  ackUpTo(msg: ConsumeMessage): boolean {
+    if (!this.alive) return false;
+    try {
+      this.channel.ack(msg, true);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Drops the connection: the broker requeues what is unacked and the consumer reconnects. */
+  abandon(reason: string): void {
+    this.consumer.connectionProblem(this, reason);
+  }
+
+  /** @internal */
+  async close(): Promise<void> {
+    this.alive = false;
+    await this.connection.close().catch(() => undefined);
+  }
+}
+
+export interface Delivery {
+  session: Session;
+  msg: ConsumeMessage;
+}
+
+export interface ConsumerOptions {
+  /** basic.qos per consumer: unacked deliveries the broker may push ahead. */
+  prefetch: number;
+  /** First reconnect delay, ms; doubles per failed attempt up to maxDelayMs. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const defaultConsumerOptions: ConsumerOptions = {prefetch: 2000, initialDelayMs: 1000, maxDelayMs: 30_000};
+
+export function brokerUrl(d: DeploymentConfig): string {
+  const vhost = d.virtualHost === '/' ? '' : encodeURIComponent(d.virtualHost);
+  return `amqp://${encodeURIComponent(d.userid)}@${d.host}:${d.port}/${vhost}`;
+}
+
+/** The connection name shown by `rabbitmqctl list_connections client_properties` and the management UI. */
+export function connectionName(deployment: string, exchange: string): string {
+  return `stacky worker ${deployment}/${exchange}`;
+}
+
+export class AmqpConsumer {
+  state: ConsumerState = 'connecting';
+  /** Successful connections so far; 2 or more means it has reconnected. */
+  connections = 0;
+  readonly label: string;
+  private session: Session | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  private lost: ((reason: string) => void) | null = null;
+  private loopDone: Promise<void> | null = null;
+  private firstAttempt: Promise<void>;
+  private firstAttemptDone!: () => void;
+  private consumerTags: string[] = [];
+
+  constructor(
+    readonly deployment: DeploymentConfig,
+    readonly topics: ExchangeTopics,
+    private readonly sink: (delivery: Delivery) => void,
+    private readonly log: (line: string) => void,
+    private readonly options: ConsumerOptions = defaultConsumerOptions,
+  ) {
+    this.label = `${deployment.name}/${topics.exchange}`;
+    this.firstAttempt = new Promise((resolve) => (this.firstAttemptDone = resolve));
+  }
+
+  /** Starts the connect loop; resolves after the first attempt, whether it worked or not. */
+  start(): Promise<void> {
+    this.loopDone ??= this.loop();
+    return this.firstAttempt;
+  }
+
+  /** Stops the deliveries (basic.cancel) but keeps the channel open for the final acks. */
+  async cancel(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    const session = this.session;
+    if (!session?.alive) return;
+    const tags = this.consumerTags;
+    this.consumerTags = [];
+    await Promise.all(tags.map((tag) => session.channel.cancel(tag).catch(() => undefined)));
+  }
+
+  /** Closes the connection and ends the loop. Call cancel() and ack first for a clean stop. */
+  async close(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    const session = this.session;
+    this.session = null;
+    if (session) {
+      session.alive = false;
+      await session.close();
+    }
+    this.lost?.('stopped');
+    await this.loopDone;
+    this.state = 'stopped';
+  }
+
+  /** @internal Called when a session cannot go on (DB failure, channel closed, consumer cancelled). */
+  connectionProblem(session: Session, reason: string): void {
+    if (!session.alive) return;
+    session.alive = false;
+    if (this.session === session) this.lost?.(reason);
+    void session.close();
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      this.state = 'connecting';
+      let reason: string;
+      try {
+        const lost = await this.connectOnce();
+        this.firstAttemptDone();
+        failures = 0;
+        reason = await lost;
+        if (this.stopping) break;
+        this.log(`worker: ${this.label}: connection lost: ${reason}`);
+      } catch (error) {
+        this.firstAttemptDone();
+        if (this.stopping) break;
+        failures++;
+        reason = (error as Error).message;
+        this.log(`worker: ${this.label}: cannot consume from ${brokerUrl(this.deployment)}: ${reason}`);
+      }
+      const delay = Math.min(this.options.maxDelayMs, this.options.initialDelayMs * 2 ** Math.max(0, failures - 1));
+      this.state = 'waiting';
+      this.log(`worker: ${this.label}: reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${failures + 1})`);
+      await this.sleep(delay);
+    }
+    this.state = 'stopped';
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+
+  /** Connects, declares, consumes. Resolves with a promise that settles when the session ends. */
+  private async connectOnce(): Promise<Promise<string>> {
+    const d = this.deployment;
+    const {exchange, bindings} = this.topics;
+    const connection = await amqp.connect(
+      {protocol: 'amqp', hostname: d.host, port: d.port, username: d.userid, password: d.password, vhost: d.virtualHost},
+      {clientProperties: {connection_name: connectionName(d.name, exchange)}},
+    );
+    let session: Session | null = null;
+    let settle: (reason: string) => void = () => undefined;
+    const lost = new Promise<string>((resolve) => (settle = resolve));
+    let lastError = '';
+    connection.on('error', (error: Error) => {
+      lastError = error.message;
+    });
+    connection.on('close', (error?: Error) => {
+      if (session) session.alive = false;
+      settle(error?.message ?? (lastError || 'connection closed'));
+    });
+    try {
+      const channel = await connection.createChannel();
+      session = new Session(this, channel, connection);
+      const current = session;
+      channel.on('error', (error: Error) => {
+        lastError = error.message;
+      });
+      channel.on('close', () => this.connectionProblem(current, lastError || 'channel closed'));
+      // StackTach (kombu): topic exchange, durable = durable_queue, auto_delete false; one queue per
+      // topic entry with durable = durable_queue, auto_delete false, exclusive false and the
+      // configured arguments, bound with its routing key. Redeclared on every (re)connect.
+      await channel.assertExchange(exchange, 'topic', {durable: d.durableQueue, autoDelete: false});
+      for (const b of bindings) {
+        await channel.assertQueue(b.queue, {durable: d.durableQueue, autoDelete: false, exclusive: false, arguments: d.queueArguments});
+        await channel.bindQueue(b.queue, exchange, b.routingKey);
+      }
+      await channel.prefetch(this.options.prefetch);
+      if (this.stopping) throw new Error('stopping');
+      const tags: string[] = [];
+      for (const b of bindings) {
+        const reply = await channel.consume(b.queue, (msg) => {
+          if (msg === null) {
+            // The broker cancelled us (e.g. the queue was deleted): reconnect, which redeclares it.
+            this.connectionProblem(current, `consumer of queue ${b.queue} cancelled by the broker`);
+            return;
+          }
+          this.sink({session: current, msg});
+        }, {noAck: false});
+        tags.push(reply.consumerTag);
+      }
+      this.consumerTags = tags;
+      this.session = session;
+      this.lost = (reason) => settle(reason);
+      this.state = 'consuming';
+      this.connections++;
+      const queues = bindings.map((b) => `${b.queue} (${b.routingKey})`).join(', ') || 'no queues';
+      this.log(`worker: ${this.label}: consuming from ${brokerUrl(d)} exchange ${exchange}: ${queues}`);
+      return lost;
+    } catch (error) {
+      if (session) session.alive = false;
+      await connection.close().catch(() => undefined);
+      throw new Error(lastError || (error as Error).message);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+// The demo generator: a deterministic, simulated StackTach feed. Flows (user requests and
+// periodic tasks) start at random times so that the target rate holds; their pending steps
+// wait in a priority queue and come out in timestamp order, interleaved across requests,
+// hosts and deployments.
+
+import {
+  Flow, planAudit, planCreate, planDelete, planImageDelete, planImageExists, planRebuild, planReboot,
+  planResize, planSnapshot, planToggle,
+} from './demo-flows.js';
+import {Rng, cumulate} from './demo-random.js';
+import {DEFAULT_DEPLOYMENTS, DEFAULT_START_MICROS, type DemoOptions, type Envelope} from './demo-types.js';
+import {World, type Deployment} from './demo-world.js';
+
+export type {DemoOptions, Envelope} from './demo-types.js';
+
+type Planner = (w: World, dep: Deployment, t: number) => Flow | null;
+
+/** What a new flow is, weighted per flow started (not per notification). */
+const MIX: readonly [Planner, number][] = [
+  [planCreate, 30.1], // ≈35% of user requests
+  [planDelete, 19],
+  [planResize, 6.9],
+  [planSnapshot, 8.6],
+  [planRebuild, 4.3],
+  [planReboot, 10.3],
+  [(w, d, t) => planToggle(w, d, t, 'pause'), 2.6],
+  [(w, d, t) => planToggle(w, d, t, 'suspend'), 1.3],
+  [(w, d, t) => planToggle(w, d, t, 'power'), 1.7],
+  [(w, d, t) => planToggle(w, d, t, 'rescue'), 1.2],
+  [planAudit, 9],
+  [planImageDelete, 2.5],
+  [planImageExists, 2.5],
+];
+const MIX_CUMULATIVE = cumulate(MIX.map(([, weight]) => weight));
+
+/** A first guess of notifications per flow, refined by the flows actually planned. */
+const PRIOR_FLOW_SIZE = 9;
+const PRIOR_WEIGHT = 50;
+
+/** Min-heap of flows keyed by (time of next step, sequence number). */
+class FlowHeap {
+  private readonly items: Flow[] = [];
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  peek(): Flow | undefined {
+    return this.items[0];
+  }
+
+  push(flow: Flow): void {
+    const items = this.items;
+    let i = items.push(flow) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = items[parent]!;
+      if (p.time < flow.time || (p.time === flow.time && p.seq < flow.seq)) break;
+      items[i] = p;
+      i = parent;
+    }
+    items[i] = flow;
+  }
+
+  pop(): Flow | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (top === undefined || last === undefined || items.length === 0) return top;
+    const n = items.length;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      let c = l;
+      let child = items[l]!;
+      if (r < n) {
+        const rc = items[r]!;
+        if (rc.time < child.time || (rc.time === child.time && rc.seq < child.seq)) {
+          c = r;
+          child = rc;
+        }
+      }
+      if (last.time < child.time || (last.time === child.time && last.seq < child.seq)) break;
+      items[i] = child;
+      i = c;
+    }
+    items[i] = last;
+    return top;
+  }
+}
+
+export class DemoGenerator {
+  private readonly world: World;
+  private readonly rng: Rng;
+  private readonly heap = new FlowHeap();
+  private readonly rate: number;
+  private clock: number;
+  private nextArrival: number;
+  private seq = 0;
+  private plannedSteps = PRIOR_FLOW_SIZE * PRIOR_WEIGHT;
+  private plannedFlows = PRIOR_WEIGHT;
+
+  constructor(options: DemoOptions = {}) {
+    const seed = options.seed ?? 1;
+    const start = Math.round(options.startMicros ?? DEFAULT_START_MICROS);
+    const rate = options.rate ?? 100;
+    const names = options.deployments ?? DEFAULT_DEPLOYMENTS;
+    if (!Number.isFinite(seed)) throw new RangeError(`demo: seed must be a finite number, got ${seed}`);
+    if (!Number.isFinite(start) || start < 0) throw new RangeError(`demo: startMicros must be a non-negative number, got ${start}`);
+    if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError(`demo: rate must be a positive number, got ${rate}`);
+    if (names.length === 0) throw new RangeError('demo: at least one deployment is needed');
+    this.rng = new Rng(seed);
+    this.rate = rate;
+    this.world = new World(this.rng, names, start);
+    this.clock = start;
+    this.nextArrival = start;
+  }
+
+  /** The next notification, in non-decreasing timestamp order. */
+  next(): Envelope {
+    const heap = this.heap;
+    for (;;) {
+      const top = heap.peek();
+      if (top !== undefined && top.time < this.nextArrival) break;
+      this.startFlow(this.nextArrival);
+      const meanGapSeconds = this.plannedSteps / this.plannedFlows / this.rate;
+      this.nextArrival += Math.max(1, Math.round(this.rng.exp(meanGapSeconds) * 1e6));
+    }
+    const flow = heap.pop()!;
+    const t = flow.time;
+    const envelope = flow.steps[flow.index++]!(t);
+    this.clock = t;
+    if (flow.index < flow.steps.length) {
+      flow.time = t + flow.delays[flow.index]!;
+      flow.seq = this.seq++;
+      heap.push(flow);
+    }
+    return envelope;
+  }
+
+  /** The simulated clock: the timestamp (µs since epoch) of the last emitted notification. */
+  nowMicros(): number {
+    return this.clock;
+  }
+
+  private startFlow(t: number): void {
+    const w = this.world;
+    const dep = w.deployments[this.rng.int(w.deployments.length)]!;
+    const planner = MIX[this.rng.weighted(MIX_CUMULATIVE)]![0];
+    const flow = planner(w, dep, t) ?? planCreate(w, dep, t);
+    this.plannedSteps += flow.size;
+    this.plannedFlows++;
+    flow.time = t + flow.delays[0]!;
+    flow.seq = this.seq++;
+    this.heap.push(flow);
+  }
+}

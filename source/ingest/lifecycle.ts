@@ -1,0 +1,38 @@
+// aggregate_lifecycle: Lifecycle, Timing and RequestTracker for one nova raw (ingest spec §3.3–3.5).
+import type {DerivedWriter} from '../store/derived-writer.js';
+import type {NovaFields} from '../core/types.js';
+import {splitEvent} from '../core/notification.js';
+
+export function aggregateLifecycle(w: DerivedWriter, rawId: number, n: NovaFields): void {
+  if (!n.instance) return;
+  const found = w.findLifecycle.get(n.instance);
+  let lifecycleId: number;
+  if (found) {
+    lifecycleId = found.id;
+    // last_task_state takes the *old* task state, as StackTach does.
+    w.updateLifecycle.run(n.state, n.oldTask, rawId, lifecycleId);
+  } else {
+    lifecycleId = Number(w.createLifecycle.run(n.instance, n.state, n.oldTask, rawId).lastInsertRowid);
+  }
+
+  const {name, step} = splitEvent(n.event);
+  if (step === 'start') {
+    w.startTiming.run(name, lifecycleId, rawId, n.when);
+  } else if (step === 'end') {
+    const open = w.findOpenTiming.get(lifecycleId, name);
+    if (!open) {
+      w.createEndTiming.run(name, lifecycleId, rawId, n.when);
+      return;
+    }
+    const diff = open.start_when === null ? null : n.when - open.start_when;
+    w.endTiming.run(rawId, n.when, diff, open.id);
+    if (diff !== null) updateKpi(w, open.id, n);
+  } else if (n.event === 'compute.instance.update' && n.service.includes('api') && n.requestId !== null) {
+    w.createTracker.run(n.requestId, lifecycleId, n.when);
+  }
+}
+
+function updateKpi(w: DerivedWriter, timingId: number, n: NovaFields): void {
+  const tracker = w.firstTracker.get(n.requestId);
+  if (tracker) w.updateTracker.run(timingId, n.when - tracker.start, tracker.id);
+}

@@ -1,0 +1,74 @@
+// The stacky HTTP server: routing, the slash redirect, error tables, and POST /ingest/.
+import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
+import type {Store} from '../store/store.js';
+import type {Pipeline} from '../ingest/pipeline.js';
+import type {Micros} from '../core/types.js';
+import {RawBody} from './context.js';
+import {HttpError, errorTable, badRequest} from './http-error.js';
+import {Query} from './params.js';
+import {match} from './routes.js';
+import {sendBody, sendHtml404, sendHtml500, sendJson} from './respond.js';
+import {handleIngest} from './ingest-handler.js';
+
+export interface AppOptions {
+  store: Store;
+  pipeline: Pipeline;
+  now?: () => Micros;
+  log?: (line: string) => void;
+}
+
+export function createStackyServer(options: AppOptions): Server {
+  const server = createServer((req, res) => {
+    handle(req, res, options).catch((error: unknown) => fail(res, error, options));
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+function fail(res: ServerResponse, error: unknown, options: AppOptions): void {
+  if (error instanceof HttpError) {
+    if (!res.headersSent) sendJson(res, error.status, errorTable(error));
+    return;
+  }
+  (options.log ?? ((l) => process.stderr.write(`${l}\n`)))(`stacky: internal error: ${(error as Error)?.stack ?? String(error)}`);
+  if (!res.headersSent) sendHtml500(res);
+  else res.destroy();
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: AppOptions): Promise<void> {
+  const raw = req.url ?? '/';
+  const q = raw.indexOf('?');
+  const rawPath = q === -1 ? raw : raw.slice(0, q);
+  const search = q === -1 ? '' : raw.slice(q + 1);
+  let path: string;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    throw badRequest(`The path ${rawPath} is not valid percent-encoding.`);
+  }
+  const query = new Query(new URLSearchParams(search));
+
+  if (path === '/ingest/' || path === '/ingest') {
+    if (req.method !== 'POST') throw new HttpError(405, 'Method Not Allowed', 'POST JSON Lines to /ingest/.');
+    await handleIngest(req, res, options.pipeline, query);
+    return;
+  }
+
+  const found = match(path);
+  if (!found) {
+    // Django's APPEND_SLASH: a slash-less path that matches with a slash gets a 301, query kept.
+    if (!path.endsWith('/') && match(`${path}/`)) {
+      const host = req.headers.host ?? 'localhost';
+      res.writeHead(301, {Location: `http://${host}${rawPath}/${search ? `?${search}` : ''}`, 'Content-Length': 0});
+      res.end();
+      return;
+    }
+    sendHtml404(res, path);
+    return;
+  }
+  const body = found.route.handler({
+    store: options.store, query, path: found.captures, now: options.now ?? (() => Date.now() * 1000),
+  });
+  if (body instanceof RawBody) sendBody(res, 200, body.text);
+  else sendJson(res, 200, body);
+}

@@ -1,0 +1,19 @@
+// What a handler gets, and what it may answer besides a plain JSON value.
+import type {Store} from '../store/store.js';
+import type {Micros} from '../core/types.js';
+import type {Query} from './params.js';
+
+export interface Context {
+  store: Store;
+  query: Query;
+  /** Captures of the route's path pattern. */
+  path: string[];
+  now: () => Micros;
+}
+
+/** A body sent as it is: the stored report text, or show's empty 200. */
+export class RawBody {
+  constructor(readonly text: string) {}
+}
+
+export type Handler = (ctx: Context) => unknown;

@@ -1,0 +1,28 @@
+// show/<id>: one raw event's key/value table, its pretty JSON and its instance (api spec §2.9).
+import {RawBody, type Context} from '../context.js';
+import {whenString} from '../../core/time.js';
+import {pyDumps} from '../../core/pyjson.js';
+import {serviceOf} from '../params.js';
+
+export function show(ctx: Context): unknown {
+  const service = serviceOf(ctx.query, 'nova');
+  const row = ctx.store.raw.show(service, Number(ctx.path[0]));
+  // A missing id answers 200 with an empty body; the original client tests for that.
+  if (!row) return new RawBody('');
+  const table = [
+    ['Key', 'Value'],
+    ['#', row.id],
+    ['When', whenString(row.when)],
+    ['Deployment', row.deployment],
+    ['Category', row.routing_key],
+    ['Publisher', row.publisher],
+    // Generic rows have no state: the original crashed there; this answers null.
+    [service === 'glance' ? 'Status' : 'State', row.state],
+    ['Event', row.event],
+    ['Service', row.service],
+    ['Host', row.host],
+    ['UUID', row.instance],
+    ['Req ID', row.request_id],
+  ];
+  return [table, pyDumps(JSON.parse(row.json), 2), row.instance];
+}

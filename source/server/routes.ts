@@ -1,0 +1,47 @@
+// The stacky URL table, anchored and slash-terminated as the original's urls.py (api spec §1.1).
+import type {Handler} from './context.js';
+import {deployments, events, hosts} from './handlers/lists.js';
+import {request, uuid} from './handlers/uuid.js';
+import {search} from './handlers/search.js';
+import {show} from './handlers/show.js';
+import {watch} from './handlers/watch.js';
+import {summary, timingsByName, timingsForUuid} from './handlers/timings.js';
+import {kpi} from './handlers/kpi.js';
+import {report, reports, reportsSearch} from './handlers/reports.js';
+import {usage} from './handlers/usage.js';
+
+export interface Route {
+  pattern: RegExp;
+  handler: Handler;
+}
+
+export const ROUTES: Route[] = [
+  {pattern: /^\/stacky\/deployments\/$/, handler: deployments},
+  {pattern: /^\/stacky\/events\/$/, handler: events},
+  {pattern: /^\/stacky\/hosts\/$/, handler: hosts},
+  {pattern: /^\/stacky\/uuid\/$/, handler: uuid},
+  {pattern: /^\/stacky\/timings\/$/, handler: timingsByName},
+  {pattern: /^\/stacky\/timings\/uuid\/$/, handler: timingsForUuid},
+  {pattern: /^\/stacky\/summary\/$/, handler: summary},
+  {pattern: /^\/stacky\/request\/$/, handler: request},
+  {pattern: /^\/stacky\/reports\/search\/$/, handler: reportsSearch},
+  {pattern: /^\/stacky\/reports\/$/, handler: reports},
+  {pattern: /^\/stacky\/report\/(\d+)\/$/, handler: report},
+  {pattern: /^\/stacky\/show\/(\d+)\/$/, handler: show},
+  {pattern: /^\/stacky\/watch\/(\d+)\/$/, handler: watch},
+  {pattern: /^\/stacky\/search\/$/, handler: search},
+  {pattern: /^\/stacky\/kpi\/$/, handler: kpi},
+  // Django compiles with the Unicode flag: \w is letters, digits and underscore of any script.
+  {pattern: /^\/stacky\/kpi\/([\p{L}\p{N}_]+)\/$/u, handler: kpi},
+  {pattern: /^\/stacky\/usage\/launches\/$/, handler: usage('launches')},
+  {pattern: /^\/stacky\/usage\/deletes\/$/, handler: usage('deletes')},
+  {pattern: /^\/stacky\/usage\/exists\/$/, handler: usage('exists')},
+];
+
+export function match(path: string): {route: Route; captures: string[]} | undefined {
+  for (const route of ROUTES) {
+    const m = route.pattern.exec(path);
+    if (m) return {route, captures: m.slice(1)};
+  }
+  return undefined;
+}

@@ -1,0 +1,173 @@
+// Reads of the three raw tables for uuid, request, search, show, watch, events and hosts.
+import type {Statement} from 'better-sqlite3';
+import type {Db} from './database.js';
+import type {Cell, Micros, Service} from '../core/types.js';
+import {decodeJson} from './json-codec.js';
+
+export const RAW_TABLE: Record<Service, string> = {
+  nova: 'stacktach_rawdata',
+  glance: 'stacktach_glancerawdata',
+  generic: 'stacktach_genericrawdata',
+};
+
+/** Columns each service's result row shows after id, flag, when, deployment, event, host. */
+export const TAIL_COLUMNS: Record<Service, string[]> = {
+  nova: ['state', 'old_state', 'old_task'],
+  glance: ['status'],
+  generic: ['instance', 'request_id'],
+};
+
+/** The column holding each service's "instance id" (api spec §1.7). */
+export const INSTANCE_COLUMN: Record<Service, string> = {nova: 'instance', glance: 'uuid', generic: 'instance'};
+
+/** Searchable columns per raw table (api spec §2.11), with their SQL type. */
+export const SEARCH_COLUMNS: Record<Service, Record<string, 'text' | 'int' | 'when' | 'json'>> = {
+  nova: {
+    id: 'int', tenant: 'text', json: 'json', routing_key: 'text', state: 'text', old_state: 'text',
+    old_task: 'text', task: 'text', image_type: 'int', when: 'when', publisher: 'text', event: 'text',
+    service: 'text', host: 'text', instance: 'text', request_id: 'text', deployment: 'int', deployment_id: 'int',
+  },
+  glance: {
+    id: 'int', owner: 'text', json: 'json', routing_key: 'text', when: 'when', publisher: 'text', event: 'text',
+    service: 'text', host: 'text', instance: 'text', request_id: 'text', uuid: 'text', status: 'text',
+    image_type: 'int', deployment: 'int', deployment_id: 'int',
+  },
+  generic: {
+    id: 'int', tenant: 'text', json: 'json', routing_key: 'text', when: 'when', publisher: 'text', event: 'text',
+    service: 'text', host: 'text', instance: 'text', request_id: 'text', message_id: 'text', deployment: 'int',
+    deployment_id: 'int',
+  },
+};
+
+export interface RawRow {
+  id: number;
+  routing_key: string | null;
+  when: Micros;
+  deployment: string | null;
+  event: Cell;
+  host: Cell;
+  tail: Cell[];
+}
+
+export interface ShowRow {
+  id: number;
+  when: Micros;
+  deployment: string | null;
+  routing_key: Cell;
+  publisher: Cell;
+  state: Cell;
+  event: Cell;
+  service: Cell;
+  host: Cell;
+  instance: Cell;
+  request_id: Cell;
+  json: string;
+}
+
+export interface WatchRow {
+  id: number;
+  routing_key: string | null;
+  when: Micros;
+  deployment: string | null;
+  event: Cell;
+  instance: Cell;
+}
+
+/** One SQL condition built by the server from validated parameters. */
+export interface Condition {
+  sql: string;
+  params: (string | number | null)[];
+}
+
+export interface RawQuery {
+  service: Service;
+  where: Condition[];
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+export class RawReader {
+  private readonly stmtCache = new Map<string, Statement<unknown[]>>();
+
+  constructor(private readonly db: Db) {
+    // Lets search look inside the deflated raw JSON (json, json__contains).
+    db.function('stacky_json', {deterministic: true}, (blob: unknown) =>
+      blob instanceof Uint8Array ? decodeJson(blob) : null);
+  }
+
+  private stmt(sql: string) {
+    let s = this.stmtCache.get(sql);
+    if (!s) {
+      s = this.db.prepare<unknown[]>(sql);
+      this.stmtCache.set(sql, s);
+    }
+    return s;
+  }
+
+  /** uuid, request and search: filtered rows in `when` order with pagination. */
+  rows(q: RawQuery): RawRow[] {
+    const table = RAW_TABLE[q.service];
+    const tail = TAIL_COLUMNS[q.service].map((c) => `r.${c}`).join(', ');
+    const where = q.where.length > 0 ? `WHERE ${q.where.map((c) => c.sql).join(' AND ')}` : '';
+    const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+    const sql = `SELECT r.id, r.routing_key, r."when", d.name AS deployment, r.event, r.host, ${tail}
+      FROM ${table} r LEFT JOIN stacktach_deployment d ON d.id = r.deployment_id ${where}
+      ORDER BY r."when" ${dir}, r.id ${dir} LIMIT ? OFFSET ?`;
+    const params = q.where.flatMap((c) => c.params);
+    const rows = this.stmt(sql).raw(true).all(...params, q.limit, q.offset) as Cell[][];
+    return rows.map((r) => ({
+      id: r[0] as number, routing_key: r[1] as string | null, when: r[2] as number,
+      deployment: r[3] as string | null, event: r[4] ?? null, host: r[5] ?? null, tail: r.slice(6),
+    }));
+  }
+
+  show(service: Service, id: number): ShowRow | undefined {
+    const table = RAW_TABLE[service];
+    const state = service === 'nova' ? 'r.state' : service === 'glance' ? 'r.status' : 'NULL';
+    const instance = `r.${INSTANCE_COLUMN[service]}`;
+    const row = this.stmt(`SELECT r.id, r."when", d.name AS deployment, r.routing_key, r.publisher,
+      ${state} AS state, r.event, r.service, r.host, ${instance} AS instance, r.request_id, r.json_z
+      FROM ${table} r LEFT JOIN stacktach_deployment d ON d.id = r.deployment_id WHERE r.id = ?`)
+      .get(id) as (Omit<ShowRow, 'json'> & {json_z: Buffer}) | undefined;
+    if (!row) return undefined;
+    const {json_z: jsonZ, ...rest} = row;
+    return {...rest, json: decodeJson(jsonZ)};
+  }
+
+  /** watch: since < when <= until, oldest first. */
+  watch(service: Service, deploymentId: number, eventName: string | null, since: Micros, until: Micros,
+    limit: number): WatchRow[] {
+    const table = RAW_TABLE[service];
+    const conds = ['r."when" > ?', 'r."when" <= ?'];
+    const params: (string | number)[] = [since, until];
+    if (deploymentId !== 0) {
+      conds.push('r.deployment_id = ?');
+      params.push(deploymentId);
+    }
+    if (eventName) {
+      conds.push('r.event = ?');
+      params.push(eventName);
+    }
+    return this.stmt(`SELECT r.id, r.routing_key, r."when", d.name AS deployment, r.event,
+      r.${INSTANCE_COLUMN[service]} AS instance FROM ${table} r
+      LEFT JOIN stacktach_deployment d ON d.id = r.deployment_id WHERE ${conds.join(' AND ')}
+      ORDER BY r."when", r.id LIMIT ?`).all(...params, limit) as WatchRow[];
+  }
+
+  /** Distinct event names or hosts of one raw table, ascending, from the name list kept on ingest. */
+  names(service: Service, kind: 'event' | 'host'): (string | null)[] {
+    const rows = this.stmt(`SELECT is_null, name FROM stacky_names WHERE tbl = ? AND kind = ?
+      ORDER BY is_null DESC, name`).all(RAW_TABLE[service], kind) as {is_null: number; name: string}[];
+    return rows.map((r) => (r.is_null ? null : r.name));
+  }
+
+  tenantExists(tenant: string): boolean {
+    return this.stmt('SELECT 1 FROM stacktach_rawdata WHERE tenant = ? LIMIT 1').get(tenant) !== undefined;
+  }
+
+  deployments(): {id: number; name: string}[] {
+    return this.stmt('SELECT id, name FROM stacktach_deployment ORDER BY name COLLATE NOCASE, id')
+      .all() as {id: number; name: string}[];
+  }
+}

@@ -1,0 +1,111 @@
+// Inserts of raw rows, deployments, name lists and quarantined input.
+import type {Db} from './database.js';
+import type {Cell, GenericFields, GlanceFields, NovaFields, Service} from '../core/types.js';
+
+export interface QuarantineEntry {
+  source: string;
+  deployment: string | null;
+  exchange: string | null;
+  routingKey: string | null;
+  line: number | null;
+  error: string;
+  raw: string | Buffer;
+}
+
+const TABLE: Record<Service, string> = {
+  nova: 'stacktach_rawdata',
+  glance: 'stacktach_glancerawdata',
+  generic: 'stacktach_genericrawdata',
+};
+
+export class RawWriter {
+  private readonly deployments = new Map<string, number>();
+  private readonly knownNames = new Set<string>();
+  private readonly findDeployment;
+  private readonly addDeployment;
+  private readonly addName;
+  private readonly nova;
+  private readonly imageMeta;
+  private readonly glance;
+  private readonly generic;
+  private readonly quarantineStmt;
+
+  constructor(private readonly db: Db) {
+    this.findDeployment = db.prepare<[string], {id: number}>('SELECT id FROM stacktach_deployment WHERE name = ?');
+    this.addDeployment = db.prepare('INSERT INTO stacktach_deployment (name) VALUES (?)');
+    this.addName = db.prepare('INSERT OR IGNORE INTO stacky_names (tbl, kind, is_null, name) VALUES (?, ?, ?, ?)');
+    this.nova = db.prepare(`INSERT OR IGNORE INTO stacktach_rawdata (deployment_id, tenant, json_z, routing_key,
+      state, old_state, old_task, task, image_type, "when", publisher, event, service, host, instance,
+      request_id, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.imageMeta = db.prepare(`INSERT INTO stacktach_rawdataimagemeta (raw_id, os_architecture, os_distro,
+      os_version, rax_options) VALUES (?, ?, ?, ?, ?)`);
+    this.glance = db.prepare(`INSERT OR IGNORE INTO stacktach_glancerawdata (deployment_id, owner, json_z,
+      routing_key, "when", publisher, event, service, host, instance, request_id, uuid, status, image_type,
+      message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.generic = db.prepare(`INSERT OR IGNORE INTO stacktach_genericrawdata (deployment_id, tenant, json_z,
+      routing_key, "when", publisher, event, service, host, instance, request_id, message_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.quarantineStmt = db.prepare(`INSERT INTO stacky_quarantine (received, source, deployment, exchange,
+      routing_key, line, error, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  }
+
+  /** Get-or-create by name, as StackTach's worker does at start-up. */
+  deploymentId(name: string): number {
+    const cached = this.deployments.get(name);
+    if (cached !== undefined) return cached;
+    const row = this.findDeployment.get(name);
+    const id = row ? row.id : Number(this.addDeployment.run(name).lastInsertRowid);
+    this.deployments.set(name, id);
+    return id;
+  }
+
+  /** Returns the new row id, or null when the message id was stored before (a redelivery). */
+  insertNova(deploymentId: number, routingKey: string, jsonZ: Buffer, n: NovaFields): number | null {
+    const r = this.nova.run(deploymentId, n.tenant, jsonZ, routingKey, n.state, n.oldState, n.oldTask, n.task,
+      n.imageType, n.when, n.publisher, n.event, n.service, n.host, n.instance, n.requestId, n.messageId);
+    if (r.changes === 0) return null;
+    const id = Number(r.lastInsertRowid);
+    this.imageMeta.run(id, n.osArchitecture, n.osDistro, n.osVersion, n.raxOptions);
+    this.names('nova', n.event, n.host);
+    return id;
+  }
+
+  insertGlance(deploymentId: number, routingKey: string, jsonZ: Buffer, g: GlanceFields): number | null {
+    const r = this.glance.run(deploymentId, g.owner, jsonZ, routingKey, g.when, g.publisher, g.event, g.service,
+      g.host, g.instance, g.requestId, g.uuid, g.status, g.imageType, g.messageId);
+    if (r.changes === 0) return null;
+    this.names('glance', g.event, g.host);
+    return Number(r.lastInsertRowid);
+  }
+
+  insertGeneric(deploymentId: number, routingKey: string, jsonZ: Buffer, g: GenericFields): number | null {
+    const r = this.generic.run(deploymentId, g.tenant, jsonZ, routingKey, g.when, g.publisher, g.event, g.service,
+      g.host, g.instance, g.requestId, g.messageId);
+    if (r.changes === 0) return null;
+    this.names('generic', g.event, g.host);
+    return Number(r.lastInsertRowid);
+  }
+
+  /** After a rolled-back transaction the caches may name rows that were never committed. */
+  forgetCaches(): void {
+    this.deployments.clear();
+    this.knownNames.clear();
+  }
+
+  quarantine(e: QuarantineEntry, receivedMicros: number): void {
+    this.quarantineStmt.run(receivedMicros, e.source, e.deployment, e.exchange, e.routingKey, e.line, e.error,
+      typeof e.raw === 'string' ? Buffer.from(e.raw, 'utf8') : e.raw);
+  }
+
+  private names(service: Service, event: Cell, host: Cell): void {
+    this.name(TABLE[service], 'event', event);
+    this.name(TABLE[service], 'host', host);
+  }
+
+  private name(tbl: string, kind: string, value: Cell): void {
+    const key = `${tbl}\u0000${kind}\u0000${value === null ? '\u0001' : String(value)}`;
+    if (this.knownNames.has(key)) return;
+    this.addName.run(tbl, kind, value === null ? 1 : 0, value === null ? '' : String(value));
+    this.knownNames.add(key);
+  }
+}

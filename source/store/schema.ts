@@ -1,0 +1,118 @@
+// The SQLite schema: StackTach's table and column names, times as integer microseconds.
+// Raw JSON is kept deflated (json_z) because it is ~3 KB a row and dominates the file.
+
+export const SCHEMA_VERSION = 1;
+
+export const schemaSql = `
+CREATE TABLE IF NOT EXISTS stacky_meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS stacktach_deployment (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+
+CREATE TABLE IF NOT EXISTS stacktach_rawdata (
+  id INTEGER PRIMARY KEY, deployment_id INTEGER NOT NULL, tenant TEXT, json_z BLOB NOT NULL,
+  routing_key TEXT, state TEXT, old_state TEXT, old_task TEXT, task TEXT, image_type INTEGER DEFAULT 0,
+  "when" INTEGER NOT NULL, publisher TEXT, event TEXT, service TEXT, host TEXT, instance TEXT,
+  request_id TEXT, message_id TEXT);
+CREATE INDEX IF NOT EXISTS raw_when ON stacktach_rawdata ("when");
+CREATE INDEX IF NOT EXISTS raw_instance ON stacktach_rawdata (instance, "when");
+CREATE INDEX IF NOT EXISTS raw_request ON stacktach_rawdata (request_id, "when");
+CREATE INDEX IF NOT EXISTS raw_deployment ON stacktach_rawdata (deployment_id, "when");
+CREATE INDEX IF NOT EXISTS raw_event ON stacktach_rawdata (event, "when");
+CREATE INDEX IF NOT EXISTS raw_host ON stacktach_rawdata (host, "when");
+CREATE INDEX IF NOT EXISTS raw_tenant ON stacktach_rawdata (tenant, "when");
+CREATE UNIQUE INDEX IF NOT EXISTS raw_message ON stacktach_rawdata (message_id) WHERE message_id IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS stacktach_rawdataimagemeta (
+  id INTEGER PRIMARY KEY, raw_id INTEGER NOT NULL, os_architecture TEXT, os_distro TEXT,
+  os_version TEXT, rax_options TEXT);
+CREATE INDEX IF NOT EXISTS imagemeta_raw ON stacktach_rawdataimagemeta (raw_id);
+
+CREATE TABLE IF NOT EXISTS stacktach_glancerawdata (
+  id INTEGER PRIMARY KEY, deployment_id INTEGER NOT NULL, owner TEXT, json_z BLOB NOT NULL,
+  routing_key TEXT, "when" INTEGER NOT NULL, publisher TEXT, event TEXT, service TEXT, host TEXT,
+  instance TEXT, request_id TEXT, uuid TEXT, status TEXT, image_type INTEGER DEFAULT 0, message_id TEXT);
+CREATE INDEX IF NOT EXISTS glance_when ON stacktach_glancerawdata ("when");
+CREATE INDEX IF NOT EXISTS glance_uuid ON stacktach_glancerawdata (uuid, "when");
+CREATE INDEX IF NOT EXISTS glance_deployment ON stacktach_glancerawdata (deployment_id, "when");
+CREATE UNIQUE INDEX IF NOT EXISTS glance_message ON stacktach_glancerawdata (message_id) WHERE message_id IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS stacktach_genericrawdata (
+  id INTEGER PRIMARY KEY, deployment_id INTEGER NOT NULL, tenant TEXT, json_z BLOB NOT NULL,
+  routing_key TEXT, "when" INTEGER NOT NULL, publisher TEXT, event TEXT, service TEXT, host TEXT,
+  instance TEXT, request_id TEXT, message_id TEXT);
+CREATE INDEX IF NOT EXISTS generic_when ON stacktach_genericrawdata ("when");
+CREATE INDEX IF NOT EXISTS generic_instance ON stacktach_genericrawdata (instance, "when");
+CREATE INDEX IF NOT EXISTS generic_deployment ON stacktach_genericrawdata (deployment_id, "when");
+CREATE UNIQUE INDEX IF NOT EXISTS generic_message ON stacktach_genericrawdata (message_id) WHERE message_id IS NOT NULL;
+
+-- Distinct event names and hosts per raw table, kept on ingest so events/hosts/summary/watch
+-- never scan millions of rows.
+CREATE TABLE IF NOT EXISTS stacky_names (
+  tbl TEXT NOT NULL, kind TEXT NOT NULL, is_null INTEGER NOT NULL, name TEXT NOT NULL,
+  PRIMARY KEY (tbl, kind, is_null, name)) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS stacktach_lifecycle (
+  id INTEGER PRIMARY KEY, instance TEXT, last_state TEXT, last_task_state TEXT, last_raw_id INTEGER);
+CREATE INDEX IF NOT EXISTS lifecycle_instance ON stacktach_lifecycle (instance);
+
+CREATE TABLE IF NOT EXISTS stacktach_timing (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, lifecycle_id INTEGER NOT NULL, start_raw_id INTEGER,
+  end_raw_id INTEGER, start_when INTEGER, end_when INTEGER, diff INTEGER);
+CREATE INDEX IF NOT EXISTS timing_lifecycle ON stacktach_timing (lifecycle_id, name);
+CREATE INDEX IF NOT EXISTS timing_name_diff ON stacktach_timing (name, diff);
+
+CREATE TABLE IF NOT EXISTS stacktach_requesttracker (
+  id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, lifecycle_id INTEGER NOT NULL,
+  last_timing_id INTEGER, start INTEGER NOT NULL, duration INTEGER NOT NULL DEFAULT 0,
+  completed INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS tracker_request ON stacktach_requesttracker (request_id);
+CREATE INDEX IF NOT EXISTS tracker_start ON stacktach_requesttracker (start);
+
+CREATE TABLE IF NOT EXISTS stacktach_instanceusage (
+  id INTEGER PRIMARY KEY, instance TEXT, launched_at INTEGER, request_id TEXT, instance_type_id TEXT,
+  instance_flavor_id TEXT, tenant TEXT, os_architecture TEXT, os_distro TEXT, os_version TEXT,
+  rax_options TEXT);
+CREATE INDEX IF NOT EXISTS usage_instance_request ON stacktach_instanceusage (instance, request_id);
+CREATE INDEX IF NOT EXISTS usage_instance_launched ON stacktach_instanceusage (instance, launched_at);
+
+CREATE TABLE IF NOT EXISTS stacktach_instancedeletes (
+  id INTEGER PRIMARY KEY, instance TEXT, launched_at INTEGER, deleted_at INTEGER, raw_id INTEGER);
+CREATE INDEX IF NOT EXISTS deletes_instance ON stacktach_instancedeletes (instance, launched_at);
+
+CREATE TABLE IF NOT EXISTS stacktach_instanceexists (
+  id INTEGER PRIMARY KEY, instance TEXT, launched_at INTEGER, deleted_at INTEGER,
+  audit_period_beginning INTEGER, audit_period_ending INTEGER, message_id TEXT,
+  instance_type_id TEXT, status TEXT NOT NULL DEFAULT 'pending', fail_reason TEXT, raw_id INTEGER,
+  usage_id INTEGER, delete_id INTEGER, send_status INTEGER DEFAULT 0, tenant TEXT,
+  os_architecture TEXT, os_distro TEXT, os_version TEXT, rax_options TEXT,
+  bandwidth_public_out INTEGER DEFAULT 0, instance_flavor_id TEXT, event_id TEXT);
+CREATE INDEX IF NOT EXISTS exists_instance ON stacktach_instanceexists (instance);
+
+CREATE TABLE IF NOT EXISTS stacktach_imageusage (
+  id INTEGER PRIMARY KEY, uuid TEXT NOT NULL, created_at INTEGER NOT NULL, owner TEXT,
+  size INTEGER NOT NULL, last_raw_id INTEGER);
+CREATE INDEX IF NOT EXISTS imageusage_uuid ON stacktach_imageusage (uuid);
+
+CREATE TABLE IF NOT EXISTS stacktach_imagedeletes (
+  id INTEGER PRIMARY KEY, uuid TEXT NOT NULL, deleted_at INTEGER, raw_id INTEGER);
+CREATE INDEX IF NOT EXISTS imagedeletes_uuid ON stacktach_imagedeletes (uuid);
+
+CREATE TABLE IF NOT EXISTS stacktach_imageexists (
+  id INTEGER PRIMARY KEY, uuid TEXT, created_at INTEGER, deleted_at INTEGER,
+  audit_period_beginning INTEGER, audit_period_ending INTEGER, status TEXT NOT NULL DEFAULT 'pending',
+  fail_reason TEXT, raw_id INTEGER NOT NULL, usage_id INTEGER, delete_id INTEGER,
+  send_status INTEGER DEFAULT 0, owner TEXT, size INTEGER, message_id TEXT, event_id TEXT);
+CREATE INDEX IF NOT EXISTS imageexists_uuid ON stacktach_imageexists (uuid);
+
+CREATE TABLE IF NOT EXISTS stacktach_jsonreport (
+  id INTEGER PRIMARY KEY, period_start INTEGER NOT NULL, period_end INTEGER NOT NULL,
+  created INTEGER NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1, json TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS report_created ON stacktach_jsonreport (created);
+CREATE INDEX IF NOT EXISTS report_period ON stacktach_jsonreport (name, period_start);
+
+-- Lines and messages that could not be parsed: kept whole, never lost, listable.
+CREATE TABLE IF NOT EXISTS stacky_quarantine (
+  id INTEGER PRIMARY KEY, received INTEGER NOT NULL, source TEXT NOT NULL, deployment TEXT,
+  exchange TEXT, routing_key TEXT, line INTEGER, error TEXT NOT NULL, raw BLOB);
+`;
