@@ -1,6 +1,6 @@
 // `stacky --help`, `stacky help [command]` and `stacky <print command> --help`.
 // Plain text only: this module is loaded by print commands and must stay light.
-import {commonFlags, flagHelp, printCommands, type CommandSpec} from './print/specs.js';
+import {commonFlags, flagHelp, fullSynopsis, printCommands, type CommandSpec} from './print/specs.js';
 
 interface OtherCommand {
   name: string;
@@ -94,7 +94,7 @@ const otherCommands: OtherCommand[] = [
 ];
 
 function printSection(spec: CommandSpec): string {
-  const lines = [`stacky ${spec.synopsis}`, '', `  ${spec.summary}`, ''];
+  const lines = [`stacky ${fullSynopsis(spec)}`, '', `  ${spec.summary}`, ''];
   for (const d of spec.details) lines.push(`  ${d}`);
   if (spec.details.length) lines.push('');
   lines.push('Flags:');
@@ -135,9 +135,8 @@ export function fullHelp(): string {
     '',
     'Print commands (arguments as in the original stacky client; output is a table, --json or --csv):',
   ];
-  const width = Math.max(...printCommands.map((c) => c.synopsis.length));
-  for (const c of printCommands) lines.push(`  ${c.synopsis.padEnd(width)}  ${c.summary}`);
-  lines.push('', 'Flags of the print commands:');
+  for (const c of printCommands) lines.push(`  ${fullSynopsis(c)}`, `      ${c.summary}`);
+  lines.push('', 'Flags of the print commands (each takes --url, --json, --csv and --width too):');
   for (const f of Object.values(flagHelp)) lines.push(`  ${f}`);
   for (const [flag, text] of commonFlags) lines.push(`  ${flag.padEnd(16)} ${text}`);
   lines.push('', 'Server, data and console:');

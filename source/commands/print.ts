@@ -63,8 +63,12 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   const onPipeError = (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') onSignal(); // the reader went away (e.g. `| head`): stop quietly
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // Only watch turns Ctrl-C into a clean exit 0; other commands keep Node's default (130).
+  const watching = args.command === 'watch';
+  if (watching) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
   process.stdout.on('error', onPipeError);
   try {
     const handler = handlers[args.command]!;
@@ -76,14 +80,16 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
       return 1;
     }
     if (error instanceof StackyUnreachableError) {
-      if (abort.signal.aborted) return 0;
+      if (abort.signal.aborted) return 0; // stopped by Ctrl-C or a closed pipe
       streams.stderr.write(`stacky ${args.command}: ${error.message}\n`);
       return 1;
     }
     throw error;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    if (watching) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
     process.stdout.off('error', onPipeError);
   }
 }

@@ -3,6 +3,7 @@
 // delivered, and closes the connections.
 import {parseArgs} from 'node:util';
 import {openDatabase} from '../store/database.js';
+import {defaultDbPath} from './paths.js';
 import {defaultWorkerConfigPath, loadWorkerConfig, WorkerConfigError} from '../ingest/amqp-config.js';
 import {startWorker} from '../ingest/amqp-worker.js';
 
@@ -46,7 +47,7 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
   if (values.help) {
     process.stdout.write(`${USAGE}\n\nConsume OpenStack notifications from RabbitMQ, configured as StackTach's worker\n` +
       `(etc/stacktach_worker_config.json format; default: $STACKTACH_DEPLOYMENTS_FILE or\n` +
-      `./stacktach_worker_config.json), into the SQLite database (default: $STACKY_DB or stacky.db).\n`);
+      `./stacktach_worker_config.json), into the SQLite database (default: $STACKY_DB or the per-user data dir's stacky.db).\n`);
     return 0;
   }
   const prefetch = positiveInt('prefetch', values.prefetch);
@@ -70,7 +71,7 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
   }
   for (const w of loaded.warnings) log(`stacky worker: ${w}`);
 
-  const dbPath = values.db ?? await defaultDb(env);
+  const dbPath = values.db ?? defaultDbPath(env);
   let db;
   try {
     db = openDatabase(dbPath);
@@ -104,7 +105,3 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
   return 0;
 }
 
-/** The shared default (commands/paths.ts) when present, else $STACKY_DB or ./stacky.db. */
-async function defaultDb(env: NodeJS.ProcessEnv): Promise<string> {
-  return env.STACKY_DB || 'stacky.db';
-}

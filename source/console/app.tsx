@@ -1,7 +1,7 @@
 // The console: one state reducer, one key dispatcher driven by keymap.ts, and panes that only
 // draw. Every line is pre-cut to the width, and the frame is always rows − 1 lines tall.
-import React, {useEffect, useMemo, useReducer, useRef, useState} from 'react';
-import {Box, Text, useApp, useInput, useStdin} from 'ink';
+import React, {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
+import {Box, Text, useApp, useInput, useStdin, type Key} from 'ink';
 import type {Settings} from '../commands/settings.js';
 import type {StackyService} from '../client/types.js';
 import {complete, parseCommand, type Command, type CompletionContext} from './commands.js';
@@ -572,7 +572,12 @@ export function App(props: AppProps) {
     if (b) perform(b.id, name);
   };
 
-  useInput((input, key) => onKey(keyName(input, key), input), {isActive: isRawModeSupported === true});
+  // Ink re-subscribes useInput after each commit, in a passive effect; a key that arrives
+  // before that effect runs would reach a stale handler. A ref set during render cannot lag.
+  const onKeyRef = useRef(onKey);
+  onKeyRef.current = onKey;
+  const handleInput = useCallback((input: string, key: Key) => onKeyRef.current(keyName(input, key), input), []);
+  useInput(handleInput, {isActive: isRawModeSupported === true});
 
   // ---- drawing ------------------------------------------------------------------------------
   if (tooSmall) return <TooSmall columns={width} rows={termRows} theme={theme} />;

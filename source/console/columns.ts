@@ -11,6 +11,8 @@ export interface Column {
   /** 1 = keep longest; higher numbers drop first. */
   priority: number;
   align?: 'left' | 'right';
+  /** Cut long cells without an ellipsis (times: drop trailing digits). */
+  cut?: boolean;
 }
 
 /** Width of each column (0 = dropped) so the row fits in `width` with one space between columns. */
@@ -60,9 +62,15 @@ export function layoutColumns(columns: readonly Column[], width: number): number
 export function formatCells(cells: readonly unknown[], columns: readonly Column[], widths: readonly number[]): string {
   const parts: string[] = [];
   widths.forEach((w, i) => {
-    if (w > 0) parts.push(fit(clean(cells[i]), w, columns[i]?.align ?? 'left'));
+    if (w > 0) parts.push(fitCell(cells[i], w, columns[i]));
   });
   return parts.join(' ');
+}
+
+export function fitCell(value: unknown, width: number, column: Column | undefined): string {
+  const text = clean(value);
+  if (column?.cut && text.length > width) return text.slice(0, width);
+  return fit(text, width, column?.align ?? 'left');
 }
 
 /** Columns for an arbitrary stacky table: sized from its content, later columns drop first. */

@@ -113,3 +113,34 @@ export const ROLE_SETS: readonly (readonly string[])[] = [
   ['admin', '_member_'],
   ['heat_stack_owner', '_member_', 'compute:default', 'lbaas:default', 'dbaas:default'],
 ];
+
+/** A glance store failure as glance's notifier reports it: the message and its traceback. */
+export function glanceUploadTraceback(message: string, imageId: string, owner: string, region: string): string {
+  const site = '/opt/glance/lib/python2.7/site-packages';
+  const object = `https://storage101.${region}.objects.example.com/v1/MossoCloudFS_${owner}/glance/${imageId}-00003`;
+  return [
+    message,
+    'Traceback (most recent call last):',
+    `  File "${site}/glance/api/v1/images.py", line 1017, in update`,
+    '    image_meta = self._handle_source(req, id, image_meta, image_data)',
+    `  File "${site}/glance/api/v1/images.py", line 736, in _handle_source`,
+    '    image_meta = self._upload_and_activate(req, image_meta)',
+    `  File "${site}/glance/api/v1/images.py", line 667, in _upload_and_activate`,
+    '    location_data = self._upload(req, image_meta)',
+    `  File "${site}/glance/api/v1/images.py", line 598, in _upload`,
+    '    dest)',
+    `  File "${site}/glance/api/v1/upload_utils.py", line 113, in upload_data_to_store`,
+    '    store)',
+    `  File "${site}/glance/store/__init__.py", line 386, in store_add_to_backend`,
+    '    (location, size, checksum, metadata) = store.add(image_id, data, size)',
+    `  File "${site}/glance/store/swift.py", line 488, in add`,
+    '    content_length=chunk_size)',
+    `  File "${site}/swiftclient/client.py", line 1283, in put_object`,
+    '    return self._retry(reset_func, put_object, container, obj, *args, **kwargs)',
+    `  File "${site}/swiftclient/client.py", line 1189, in _retry`,
+    '    rv = func(self.url, self.token, *args, **kwargs)',
+    `  File "${site}/swiftclient/client.py", line 966, in put_object`,
+    '    http_response_content=body)',
+    `ClientException: Object PUT failed: ${object} 503 Service Unavailable  [first 60 chars of response] <html><h1>Service Unavailable</h1><p>The server is currently`,
+  ].join('\n');
+}

@@ -4,7 +4,8 @@
 // Sequences follow ingest spec §6.2–6.8.
 
 import {
-  BAD_REQUEST_FAULTS, BUILD_FAULTS, CONFLICT_FAULTS, FLAVORS, GLANCE_UPLOAD_FAULTS, type Flavor,
+  BAD_REQUEST_FAULTS, BUILD_FAULTS, CONFLICT_FAULTS, FLAVORS, GLANCE_UPLOAD_FAULTS, glanceUploadTraceback,
+  type Flavor,
 } from './demo-catalog.js';
 import {
   exceptionPayload, existsPayload, glanceEnvelope, imageExistsEntry, imagePayload, instancePayload,
@@ -255,7 +256,7 @@ export function planResize(w: World, dep: Deployment, t0: number): Flow | null {
   });
   f.then(rng.secs(0.01, 0.2), (t) => instanceEvent(w, r3, t, inst, 'finish_resize.end', dst.publisher));
 
-  const gap = rng.secs(20, 600);
+  const gap = rng.secs(15, 300);
   if (!revert) {
     let r4!: Request;
     f.then(gap, (t) => {
@@ -316,7 +317,8 @@ export function planSnapshot(w: World, dep: Deployment, t0: number): Flow | null
   const upload = slow ? rng.secs(1850, 2700) : rng.secs(100, 1150);
   if (fail) {
     const message = fault(rng.pick(GLANCE_UPLOAD_FAULTS), image.id);
-    f.then(Math.round(upload / 2), (t) => glanceEnvelope(w, dep, t, 'image.upload', glance, true, message));
+    const traceback = glanceUploadTraceback(message, image.id, image.owner, dep.regionUpper.toLowerCase());
+    f.then(rng.secs(5, 120), (t) => glanceEnvelope(w, dep, t, 'image.upload', glance, true, traceback));
     f.then(rng.secs(0.5, 3), (t) => update(w, req, t, inst, host.publisher, 'active', null));
     f.then(rng.secs(0.01, 0.2), (t) => {
       release(inst);
@@ -433,7 +435,7 @@ export function planToggle(w: World, dep: Deployment, t0: number, which: keyof t
   f.then(rng.secs(0.3, 1.5), (t) => instanceEvent(w, r1, t, inst, spec.first + '.start', host.publisher));
   f.then(rng.secs(spec.work[0], spec.work[1]), (t) => update(w, r1, t, inst, host.publisher, spec.midState, null));
   f.then(rng.secs(0.01, 0.2), (t) => instanceEvent(w, r1, t, inst, spec.first + '.end', host.publisher));
-  const gap = rng.secs(30, 900);
+  const gap = rng.secs(20, 400);
   let r2!: Request;
   f.then(gap, (t) => {
     r2 = userRequest(w, dep, inst.tenant, t);
@@ -511,7 +513,10 @@ export function planImageDelete(w: World, dep: Deployment, t0: number): Flow | n
     glanceEnvelope(w, dep, t, 'image.delete', publisher, false, imagePayload(image, 'deleted', t)));
 }
 
-const EXISTS_IMAGES = 3;
+/** image.exists bodies are kept within these sizes (bytes of JSON) by choosing how many images to list. */
+const EXISTS_MIN_BYTES = 2100;
+const EXISTS_MAX_BYTES = 4900;
+const EXISTS_MAX_IMAGES = 4;
 
 /** §6.8 image.exists: one owner's images for the previous hourly period. */
 export function planImageExists(w: World, dep: Deployment, t0: number): Flow | null {
@@ -521,19 +526,28 @@ export function planImageExists(w: World, dep: Deployment, t0: number): Flow | n
   const periodStart = periodEnd - HOUR;
   const owner = rng.chance(0.1) ? w.glanceOwner : rng.pick(w.snapshots).ownerTenant!;
   const pool = owner === w.glanceOwner ? w.baseImages : owner.images;
-  const entries: Record<string, unknown>[] = [];
-  while (owner.deletedImages.length > 0 && entries.length < EXISTS_IMAGES) {
+  const candidates: Record<string, unknown>[] = [];
+  while (owner.deletedImages.length > 0 && candidates.length < EXISTS_MAX_IMAGES) {
     const d = owner.deletedImages[0]!;
     if (d.deletedMicros >= periodEnd) break;
     owner.deletedImages.shift();
-    if (d.deletedMicros >= periodStart) entries.push(imageExistsEntry(d, isoSeconds(d.deletedMicros)));
+    if (d.deletedMicros >= periodStart) candidates.push(imageExistsEntry(d, isoSeconds(d.deletedMicros)));
   }
   const start = pool.length > 0 ? rng.int(pool.length) : 0;
-  for (let i = 0; i < pool.length && entries.length < EXISTS_IMAGES; i++) {
+  for (let i = 0; i < pool.length && candidates.length < EXISTS_MAX_IMAGES; i++) {
     const img = pool[(start + i) % pool.length]!;
-    if (img.createdMicros < periodEnd) entries.push(imageExistsEntry(img, null));
+    if (img.createdMicros < periodEnd) candidates.push(imageExistsEntry(img, null));
   }
-  if (entries.length === 0) return null;
+  // Envelope overhead (ids, timestamps, keys) is about 250 bytes; count the payload exactly.
+  const entries: Record<string, unknown>[] = [];
+  let bytes = 250 + 150 + owner.id.length;
+  for (const entry of candidates) {
+    const size = JSON.stringify(entry).length + 1;
+    if (bytes + size > EXISTS_MAX_BYTES) break;
+    entries.push(entry);
+    bytes += size;
+  }
+  if (entries.length === 0 || bytes < EXISTS_MIN_BYTES) return null;
   const publisher = rng.pick(dep.glance);
   const payload = {
     audit_period_beginning: pySeconds(periodStart) + '.000000',

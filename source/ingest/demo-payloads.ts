@@ -174,7 +174,7 @@ export function requestSpec(inst: Instance): Record<string, unknown> {
       disk_format: 'vhd',
       created_at: isoSeconds(img.createdMicros),
       deleted: false,
-      properties: img.properties,
+      properties: img.meta,
     },
     instance_properties: {
       uuid: inst.uuid,

@@ -171,18 +171,16 @@ export class World {
     const rng = this.rng;
     const region = dep.regionUpper;
     const host = this.regions[dep.regionIndex]!;
-    const count = 2 + rng.int(4);
+    const count = rng.pick([1, 1, 1, 2, 2, 3]);
     const services = [];
     for (let i = 0; i < count; i++) {
       const s = SERVICE_TYPES[i]!;
       const url = `https://${host}.${s.type}.api.example.com:${s.port}/${s.path}/${tenant.id}`;
       services.push({
         endpoints: [{
-          adminURL: `http://${host}-admin.${s.name}.svc.example.net:${s.port}/${s.path}/${tenant.id}`,
           region,
           tenantId: tenant.id,
           internalURL: `http://${host}-internal.${s.name}.svc.example.net:${s.port}/${s.path}/${tenant.id}`,
-          id: rng.hex(32),
           publicURL: url,
         }],
         endpoints_links: [],
@@ -326,27 +324,30 @@ export class World {
     const rng = this.rng;
     const spec = base.spec;
     const id = rng.uuid();
-    const userId = tenant.userId;
     const meta: Record<string, string> = {
       ...base.meta,
       image_type: 'snapshot',
       instance_uuid: instanceUuid,
       base_image_ref: base.id,
       owner_id: tenant.id,
-      user_id: userId,
       image_location: 'snapshot',
-      image_state: 'available',
       instance_type_id: String(flavor.id),
       instance_type_flavorid: flavor.flavorid,
-      instance_type_name: flavor.name,
       instance_type_memory_mb: String(flavor.memoryMb),
+    };
+    const properties: Record<string, string> = {
+      ...base.properties,
+      ...meta,
+      user_id: tenant.userId,
+      image_state: 'available',
+      instance_type_name: flavor.name,
       instance_type_vcpus: String(flavor.vcpus),
       instance_type_root_gb: String(flavor.rootGb),
       instance_type_ephemeral_gb: String(flavor.ephemeralGb),
       instance_type_swap: '0',
       instance_type_rxtx_factor: '1.0',
+      os_hash_value: rng.hex(128),
     };
-    const properties: Record<string, string> = {...meta};
     return {
       id,
       name: `${rng.pick(SERVER_WORDS)}-${rng.pick(ENVIRONMENTS)}-snap-${pySeconds(createdMicros).slice(0, 10)}`,
@@ -414,7 +415,7 @@ export class World {
     const id = numeric ? String(rng.intIn(500000, 9999999)) : rng.hex(32);
     const person = rng.pick(USER_NAMES);
     const tokenKind = rng.int(3);
-    const authToken = tokenKind === 0 ? rng.hex(32) : tokenKind === 1 ? 'gAAAAAB' + rng.b64(176) : 'gAAAAAB' + rng.b64(248);
+    const authToken = tokenKind === 0 ? rng.hex(32) : tokenKind === 1 ? 'gAAAAAB' + rng.b64(113) : 'gAAAAAB' + rng.b64(140);
     const userId = rng.hex(32);
     return {
       id,
@@ -481,9 +482,6 @@ export class World {
       'com.rackspace__1__build_rackconnect': '1',
       'com.rackspace__1__release_id': String(rng.intIn(100, 999)),
       'com.rackspace__1__release_version': String(rng.intIn(1, 30)),
-      'com.rackspace__1__visible_core': '1',
-      'com.rackspace__1__visible_managed': '1',
-      'com.rackspace__1__visible_rackconnect': '1',
       min_disk: String(spec.minDisk),
       min_ram: '512',
       container_format: 'ovf',
@@ -492,6 +490,20 @@ export class World {
       auto_disk_config: spec.osType === 'windows' ? 'False' : 'True',
       cache_in_nova: 'True',
       vm_mode: spec.vmMode,
+    };
+    const properties: Record<string, string> = {
+      ...meta,
+      'com.rackspace__1__visible_core': '1',
+      'com.rackspace__1__visible_managed': '1',
+      'com.rackspace__1__visible_rackconnect': '1',
+      'com.rackspace__1__source': spec.osType === 'windows' ? 'import' : 'kickstart',
+      xenapi_use_agent_default: 'True',
+      xenapi_image_compression_level: '1',
+      hw_disk_bus: 'xen',
+      hw_vif_model: 'netfront',
+      os_hash_algo: 'sha512',
+      os_hash_value: rng.hex(128),
+      os_hidden: 'False',
     };
     return {
       id,
@@ -507,7 +519,7 @@ export class World {
       size: Math.round(spec.sizeGb * 1073741824),
       checksum: rng.hex(32),
       meta: deepFreeze(meta),
-      properties: deepFreeze({...meta}),
+      properties: deepFreeze(properties),
       poolPos: -1,
       ownerPos: -1,
     };

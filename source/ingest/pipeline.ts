@@ -11,6 +11,7 @@ import {aggregateLifecycle} from './lifecycle.js';
 import {aggregateUsage} from './usage.js';
 import {aggregateGlanceUsage} from './glance-usage.js';
 import {emptyResult, type IngestItem, type IngestResult} from './item.js';
+import {KeyframeCache} from './keyframes.js';
 
 export interface PipelineOptions {
   /** Names where quarantined input came from: a file name, 'http', 'amqp', 'demo'. */
@@ -23,6 +24,7 @@ export class Pipeline {
   private readonly raw: RawWriter;
   private readonly derived: DerivedWriter;
   private readonly usage: UsageWriter;
+  private readonly keyframes = new KeyframeCache();
   private readonly batch: (items: IngestItem[], result: IngestResult) => void;
 
   constructor(private readonly db: Db, private readonly options: PipelineOptions) {
@@ -41,6 +43,7 @@ export class Pipeline {
       this.batch(items, result);
     } catch (error) {
       this.raw.forgetCaches();
+      this.keyframes.clear();
       throw error;
     }
     return result;
@@ -77,7 +80,9 @@ export class Pipeline {
       ? `[${JSON.stringify(item.routingKey)}, ${item.text}]`
       : JSON.stringify([item.routingKey, body]);
     const deploymentId = this.raw.deploymentId(item.deployment);
-    const jsonZ = encodeJson(text);
+    const key = KeyframeCache.keyOf(notification);
+    const keyframe = this.keyframes.get(key);
+    const jsonZ = encodeJson(text, keyframe);
     let rawId: number | null;
     if (notification.kind === 'nova') rawId = this.raw.insertNova(deploymentId, item.routingKey, jsonZ, notification);
     else if (notification.kind === 'glance') rawId = this.raw.insertGlance(deploymentId, item.routingKey, jsonZ, notification);
@@ -87,6 +92,7 @@ export class Pipeline {
       return;
     }
     result.stored++;
+    if (!keyframe) this.keyframes.set(key, {id: rawId, text});
 
     // Derived work after the raw row, as StackTach does after its ack: a failure here keeps
     // the raw row and is reported as a warning.

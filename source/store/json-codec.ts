@@ -1,6 +1,6 @@
 // Raw notification JSON is deflated against a preset dictionary of the keys and values every
 // OpenStack notification repeats, which cuts a ~3 KB body to a few hundred bytes on disk.
-import {deflateRawSync, inflateRawSync, constants} from 'node:zlib';
+import {deflateRawSync, inflateRawSync} from 'node:zlib';
 
 // Never change this text: stored rows can only be inflated with the exact dictionary they were
 // deflated with. A new dictionary needs a new codec id in stacky_meta.
@@ -34,14 +34,59 @@ const DICTIONARY = Buffer.from(
   '"publisher_id": "compute.", "api.", "scheduler.", "timestamp": "2026-01-01 00:00:00.000000", ' +
   '"message_id": "", ["monitor.info", {', 'utf8');
 
-const OPTIONS = {dictionary: DICTIONARY, level: 6, memLevel: 9, strategy: constants.Z_DEFAULT_STRATEGY};
+const LEVEL = 3;
+const STATIC = 1;
+const REFERENCED = 2;
+const MAX_DICTIONARY = 32 * 1024;
 
-export const CODEC_ID = 'deflate-raw-dict-1';
+export const CODEC_ID = 'deflate-raw-keyframe-1';
 
-export function encodeJson(text: string): Buffer {
-  return deflateRawSync(Buffer.from(text, 'utf8'), OPTIONS);
+/** A stored row whose JSON text serves as the dictionary of later rows about the same thing. */
+export interface Keyframe {
+  id: number;
+  text: string;
 }
 
-export function decodeJson(blob: Buffer | Uint8Array): string {
-  return inflateRawSync(blob, {dictionary: DICTIONARY}).toString('utf8');
+function dictionaryFor(reference: string): Buffer {
+  // zlib looks back 32 KiB at most, and the end of the dictionary is the cheapest to reference.
+  const ref = Buffer.from(reference, 'utf8');
+  const both = Buffer.concat([DICTIONARY, ref]);
+  return both.length > MAX_DICTIONARY ? both.subarray(both.length - MAX_DICTIONARY) : both;
+}
+
+/**
+ * Deflates a raw row's JSON. With a keyframe (an earlier row of the same instance or request)
+ * the row is deflated against that row's text: successive notifications of one instance share
+ * most of their payload, which cuts them to a few hundred bytes. Keyframes themselves are always
+ * deflated against the static dictionary only, so decoding never chains more than one level.
+ */
+export function encodeJson(text: string, keyframe?: Keyframe): Buffer {
+  const data = Buffer.from(text, 'utf8');
+  if (!keyframe) {
+    const z = deflateRawSync(data, {dictionary: DICTIONARY, level: LEVEL});
+    return Buffer.concat([Buffer.of(STATIC), z]);
+  }
+  const z = deflateRawSync(data, {dictionary: dictionaryFor(keyframe.text), level: LEVEL});
+  const head = Buffer.alloc(7);
+  head[0] = REFERENCED;
+  head.writeUIntLE(keyframe.id, 1, 6);
+  return Buffer.concat([head, z]);
+}
+
+/** The keyframe row a blob refers to, or null when it stands alone. */
+export function referenceOf(blob: Uint8Array): number | null {
+  return blob[0] === REFERENCED ? Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength).readUIntLE(1, 6) : null;
+}
+
+/** Inflates a row; `loadKeyframe` returns the stored blob of the referenced row of the same table. */
+export function decodeJson(blob: Uint8Array, loadKeyframe: (id: number) => Uint8Array | undefined): string {
+  const buf = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  if (buf[0] === STATIC) return inflateRawSync(buf.subarray(1), {dictionary: DICTIONARY}).toString('utf8');
+  if (buf[0] !== REFERENCED) throw new Error(`unknown raw JSON encoding ${buf[0]}`);
+  const id = buf.readUIntLE(1, 6);
+  const ref = loadKeyframe(id);
+  if (!ref || ref[0] !== STATIC) throw new Error(`raw JSON refers to row ${id}, which is missing`);
+  const refText = inflateRawSync(Buffer.from(ref.buffer, ref.byteOffset, ref.byteLength).subarray(1),
+    {dictionary: DICTIONARY}).toString('utf8');
+  return inflateRawSync(buf.subarray(7), {dictionary: dictionaryFor(refText)}).toString('utf8');
 }

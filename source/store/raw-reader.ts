@@ -92,8 +92,14 @@ export class RawReader {
 
   constructor(private readonly db: Db) {
     // Lets search look inside the deflated raw JSON (json, json__contains).
-    db.function('stacky_json', {deterministic: true}, (blob: unknown) =>
-      blob instanceof Uint8Array ? decodeJson(blob) : null);
+    db.function('stacky_json', {deterministic: true}, (service: unknown, blob: unknown) =>
+      blob instanceof Uint8Array ? this.decode(service as Service, blob) : null);
+  }
+
+  /** The JSON text of a stored blob; keyframe references resolve within the same table. */
+  decode(service: Service, blob: Uint8Array): string {
+    return decodeJson(blob, (id) =>
+      (this.stmt(`SELECT json_z FROM ${RAW_TABLE[service]} WHERE id = ?`).get(id) as {json_z: Buffer} | undefined)?.json_z);
   }
 
   private stmt(sql: string) {
@@ -132,7 +138,7 @@ export class RawReader {
       .get(id) as (Omit<ShowRow, 'json'> & {json_z: Buffer}) | undefined;
     if (!row) return undefined;
     const {json_z: jsonZ, ...rest} = row;
-    return {...rest, json: decodeJson(jsonZ)};
+    return {...rest, json: this.decode(service, jsonZ)};
   }
 
   /** watch: since < when <= until, oldest first. */

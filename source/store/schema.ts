@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS stacktach_rawdata (
   id INTEGER PRIMARY KEY, deployment_id INTEGER NOT NULL, tenant TEXT, json_z BLOB NOT NULL,
   routing_key TEXT, state TEXT, old_state TEXT, old_task TEXT, task TEXT, image_type INTEGER DEFAULT 0,
   "when" INTEGER NOT NULL, publisher TEXT, event TEXT, service TEXT, host TEXT, instance TEXT,
-  request_id TEXT, message_id TEXT);
+  request_id TEXT, message_key INTEGER);
 CREATE INDEX IF NOT EXISTS raw_when ON stacktach_rawdata ("when");
 CREATE INDEX IF NOT EXISTS raw_instance ON stacktach_rawdata (instance, "when");
 CREATE INDEX IF NOT EXISTS raw_request ON stacktach_rawdata (request_id, "when");
@@ -21,30 +21,30 @@ CREATE INDEX IF NOT EXISTS raw_deployment ON stacktach_rawdata (deployment_id, "
 CREATE INDEX IF NOT EXISTS raw_event ON stacktach_rawdata (event, "when");
 CREATE INDEX IF NOT EXISTS raw_host ON stacktach_rawdata (host, "when");
 CREATE INDEX IF NOT EXISTS raw_tenant ON stacktach_rawdata (tenant, "when");
-CREATE UNIQUE INDEX IF NOT EXISTS raw_message ON stacktach_rawdata (message_id) WHERE message_id IS NOT NULL;
+-- message_key: 64 bits of the body's message_id hash, so redeliveries are recognised cheaply.
+CREATE UNIQUE INDEX IF NOT EXISTS raw_message ON stacktach_rawdata (message_key) WHERE message_key IS NOT NULL;
 
+-- One row per nova raw, keyed by the raw's id (the original's separate id added nothing).
 CREATE TABLE IF NOT EXISTS stacktach_rawdataimagemeta (
-  id INTEGER PRIMARY KEY, raw_id INTEGER NOT NULL, os_architecture TEXT, os_distro TEXT,
-  os_version TEXT, rax_options TEXT);
-CREATE INDEX IF NOT EXISTS imagemeta_raw ON stacktach_rawdataimagemeta (raw_id);
+  raw_id INTEGER PRIMARY KEY, os_architecture TEXT, os_distro TEXT, os_version TEXT, rax_options TEXT);
 
 CREATE TABLE IF NOT EXISTS stacktach_glancerawdata (
   id INTEGER PRIMARY KEY, deployment_id INTEGER NOT NULL, owner TEXT, json_z BLOB NOT NULL,
   routing_key TEXT, "when" INTEGER NOT NULL, publisher TEXT, event TEXT, service TEXT, host TEXT,
-  instance TEXT, request_id TEXT, uuid TEXT, status TEXT, image_type INTEGER DEFAULT 0, message_id TEXT);
+  instance TEXT, request_id TEXT, uuid TEXT, status TEXT, image_type INTEGER DEFAULT 0, message_key INTEGER);
 CREATE INDEX IF NOT EXISTS glance_when ON stacktach_glancerawdata ("when");
 CREATE INDEX IF NOT EXISTS glance_uuid ON stacktach_glancerawdata (uuid, "when");
 CREATE INDEX IF NOT EXISTS glance_deployment ON stacktach_glancerawdata (deployment_id, "when");
-CREATE UNIQUE INDEX IF NOT EXISTS glance_message ON stacktach_glancerawdata (message_id) WHERE message_id IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS glance_message ON stacktach_glancerawdata (message_key) WHERE message_key IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS stacktach_genericrawdata (
   id INTEGER PRIMARY KEY, deployment_id INTEGER NOT NULL, tenant TEXT, json_z BLOB NOT NULL,
   routing_key TEXT, "when" INTEGER NOT NULL, publisher TEXT, event TEXT, service TEXT, host TEXT,
-  instance TEXT, request_id TEXT, message_id TEXT);
+  instance TEXT, request_id TEXT, message_id TEXT, message_key INTEGER);
 CREATE INDEX IF NOT EXISTS generic_when ON stacktach_genericrawdata ("when");
 CREATE INDEX IF NOT EXISTS generic_instance ON stacktach_genericrawdata (instance, "when");
 CREATE INDEX IF NOT EXISTS generic_deployment ON stacktach_genericrawdata (deployment_id, "when");
-CREATE UNIQUE INDEX IF NOT EXISTS generic_message ON stacktach_genericrawdata (message_id) WHERE message_id IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS generic_message ON stacktach_genericrawdata (message_key) WHERE message_key IS NOT NULL;
 
 -- Distinct event names and hosts per raw table, kept on ingest so events/hosts/summary/watch
 -- never scan millions of rows.

@@ -22,11 +22,11 @@ export const printCommands: CommandSpec[] = [
     details: [], examples: ['stacky deployments'], original: 'stacky deployments',
   },
   {
-    name: 'events', synopsis: 'events [--service nova|glance|generic|all]', summary: 'List the distinct event names (all services unless --service).',
-    flags: ['service'], details: [], examples: ['stacky events', 'stacky events --service glance'], original: 'stacky events',
+    name: 'events', synopsis: 'events', summary: 'List the distinct event names (all services unless --service).',
+    flags: ['service'], details: ['--service also takes all (the default).'], examples: ['stacky events', 'stacky events --service glance'], original: 'stacky events',
   },
   {
-    name: 'hosts', synopsis: 'hosts [--service nova|glance|generic]', summary: 'List the distinct host names.',
+    name: 'hosts', synopsis: 'hosts', summary: 'List the distinct host names.',
     flags: ['service'], details: [], examples: ['stacky hosts'], original: 'stacky hosts',
   },
   {
@@ -110,6 +110,15 @@ export const flagHelp: Record<FlagName, string> = {
   'when-max': '--when-max T     not after T',
   poll: '--poll S         seconds between polls (default 2, or the configured poll)',
 };
+
+const flagUsage: Record<FlagName, string> = {
+  service: '[--service S]', limit: '[--limit N]', offset: '[--offset N]', 'when-min': '[--when-min T]', 'when-max': '[--when-max T]', poll: '[--poll S]',
+};
+
+/** The synopsis followed by the command's own flags, e.g. "hosts [--service S]". */
+export function fullSynopsis(spec: CommandSpec): string {
+  return [spec.synopsis, ...spec.flags.map((f) => flagUsage[f])].join(' ');
+}
 
 export function findSpec(name: string): CommandSpec | undefined {
   return printCommands.find((c) => c.name === name);

@@ -1,6 +1,6 @@
 import React from 'react';
 import {Text} from 'ink';
-import type {Column} from '../columns.js';
+import {fitCell, type Column} from '../columns.js';
 import {clean, fit} from '../text.js';
 import type {Theme, Tone} from '../theme.js';
 import type {Line} from '../views.js';
@@ -26,7 +26,7 @@ export function lineSegments(line: Line, columns: readonly Column[] | undefined,
         const n = Math.max(1, Math.round(line.bar.fraction * w));
         text = '█'.repeat(Math.min(n, w)).padEnd(w, ' ');
       } else {
-        text = fit(clean(line.cells![i]), w, columns[i]?.align ?? 'left');
+        text = fitCell(line.cells![i], w, columns[i]);
       }
       segs.push({text, tone: line.cellTones?.[i]});
       used += w;

@@ -28,7 +28,7 @@ function columnSql(service: Service, field: string, base: string): {sql: string;
   }
   const kind = SEARCH_COLUMNS[service][base];
   if (!kind) throw noSuchField(field);
-  if (kind === 'json') return {sql: 'stacky_json(r.json_z)', kind};
+  if (kind === 'json') return {sql: `stacky_json('${service}', r.json_z)`, kind};
   const column = base === 'deployment' ? 'deployment_id' : base;
   return {sql: `r."${column}"`, kind};
 }

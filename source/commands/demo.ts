@@ -1,0 +1,115 @@
+// stacky demo: the embedded default. A server on a fresh SQLite file, fed a live, realistic
+// stream, with the console attached when there is a terminal.
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {DemoGenerator} from '../ingest/demo-generator.js';
+import {writeCorpus} from '../ingest/demo-corpus.js';
+import type {Envelope} from '../ingest/demo-types.js';
+import {Pipeline} from '../ingest/pipeline.js';
+import type {IngestItem} from '../ingest/item.js';
+import {startServer, onSignals, type Running} from './serve.js';
+import {guarded, intFlag, parse, UsageError} from './args.js';
+
+const HELP = `Usage: stacky demo [--db PATH] [--port N] [--rate N] [--no-tui] [--write FILE --count N]
+
+Starts the server on a fresh SQLite file and feeds it a live stream of realistic nova and
+glance notifications (several deployments, many hosts; create, resize, snapshot, rebuild and
+delete flows; exists audits; errors). The console opens on it when run in a terminal.
+  --db PATH        database file (default: a new file in the temp directory)
+  --port N         port (default 8000, or a free one when 8000 is taken)
+  --rate N         notifications per second (default 200)
+  --no-tui         run headless: print where the server listens and a progress line
+  --write FILE     write a corpus of JSON Lines instead (with --count N, default 100000)
+  --seed N         generator seed (default: random for live runs, 1 for --write)
+
+Examples: stacky demo
+          stacky demo --no-tui --rate 2000
+          stacky demo --write corpus.jsonl --count 1000000
+`;
+
+const TICK_MS = 100;
+
+function toItem(e: Envelope): IngestItem {
+  return {deployment: e.deployment, exchange: e.exchange, routingKey: e.routing_key, body: e.body};
+}
+
+/** Feeds the generator's notifications as real time reaches their timestamps. */
+export function startFeeder(running: Running, rate: number, seed: number, onError: (e: Error) => void) {
+  const pipeline = new Pipeline(running.store.db, {source: 'demo'});
+  const generator = new DemoGenerator({seed, rate, startMicros: Date.now() * 1000});
+  let stored = 0;
+  const timer = setInterval(() => {
+    const target = Date.now() * 1000;
+    const batch: IngestItem[] = [];
+    while (generator.nowMicros() < target && batch.length < rate * 5) batch.push(toItem(generator.next()));
+    if (batch.length === 0) return;
+    try {
+      stored += pipeline.ingest(batch).stored;
+    } catch (error) {
+      onError(error as Error);
+    }
+  }, TICK_MS);
+  return {stop: () => clearInterval(timer), stored: () => stored};
+}
+
+async function listen(db: string, port: number, explicitPort: boolean): Promise<Running> {
+  try {
+    return await startServer({db, host: '127.0.0.1', port, source: 'http'});
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE' && !explicitPort) {
+      return startServer({db, host: '127.0.0.1', port: 0, source: 'http'});
+    }
+    throw error;
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  return guarded('demo', async () => {
+    const {values} = parse(argv, {
+      db: {type: 'string'}, port: {type: 'string'}, rate: {type: 'string'}, 'no-tui': {type: 'boolean'},
+      write: {type: 'string'}, count: {type: 'string'}, seed: {type: 'string'}, help: {type: 'boolean', short: 'h'},
+    });
+    if (values.help) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    if (values.write !== undefined) {
+      const count = intFlag('count', values.count, 100_000, 1);
+      await writeCorpus(values.write, count, {seed: intFlag('seed', values.seed, 1)});
+      process.stdout.write(`wrote ${count} notifications to ${values.write}\n`);
+      return 0;
+    }
+    if (values.count !== undefined) throw new UsageError('--count goes with --write FILE');
+    const rate = intFlag('rate', values.rate, 200, 1);
+    const seed = intFlag('seed', values.seed, Math.floor(Math.random() * 2 ** 31));
+    const db = values.db ?? join(tmpdir(), `stacky-demo-${Date.now()}.db`);
+    const running = await listen(db, intFlag('port', values.port, 8000), values.port !== undefined);
+    const feeder = startFeeder(running, rate, seed, (e) => process.stderr.write(`stacky demo: ingest failed: ${e.message}\n`));
+    const stop = async () => {
+      feeder.stop();
+      await running.close();
+    };
+
+    const tty = Boolean(process.stdout.isTTY && process.stdin.isTTY);
+    if (!values['no-tui'] && tty) {
+      const {launchConsole} = await import('../console/launch.js');
+      const code = await launchConsole(
+        {url: running.url, deployment: 'all', service: 'nova', pollSeconds: 1},
+        {banner: `demo: ${rate}/s into ${db}`},
+      );
+      await stop();
+      return code;
+    }
+    process.stdout.write(`listening on ${running.url}\n`);
+    process.stdout.write(`demo: feeding ${rate} notifications/s into ${db}` +
+      `${tty ? '' : ' (no terminal: running headless)'}\n` +
+      `try: STACKTACH_URL=${running.url} stacky watch all   or   stacky --url ${running.url}\n`);
+    const progress = setInterval(() => process.stdout.write(`demo: ${feeder.stored()} notifications stored\n`), 10_000);
+    onSignals(async () => {
+      clearInterval(progress);
+      await stop();
+    });
+    await new Promise(() => {});
+    return 0;
+  });
+}

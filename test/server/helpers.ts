@@ -1,0 +1,195 @@
+// Test helpers for the stacky server: a real server on a temporary SQLite file, plain HTTP
+// requests that keep the raw bytes, and a fixture builder turning compact descriptions into
+// OpenStack notification bodies.
+import {mkdtempSync, rmSync} from 'node:fs';
+import {request, type IncomingHttpHeaders, type Server} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {openStore, type Store} from '../../source/store/store.js';
+import {Pipeline} from '../../source/ingest/pipeline.js';
+import {createStackyServer} from '../../source/server/app.js';
+import type {IngestItem, IngestResult} from '../../source/ingest/item.js';
+import type {Micros} from '../../source/core/types.js';
+
+export const INSTANCE_ID_1 = '2222bbbb-6352-4dbc-8271-96cc54bf14cd';
+export const INSTANCE_ID_2 = '3333cccc-41d3-b86d-5467-e584edc61dab';
+export const REQUEST_ID_1 = 'req-8888bbbb-9e47-4b27-a95e-27996cc40c06';
+export const REQUEST_ID_2 = 'req-9999cccc-9e47-4b27-a95e-27996cc40c06';
+
+export const SECOND = 1_000_000;
+
+/** Epoch microseconds of a UTC wall-clock time `YYYY-MM-DD HH:MM:SS[.ffffff]`. */
+export function micros(text: string): Micros {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/.exec(text);
+  if (!m) throw new Error(`bad test time ${text}`);
+  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  return ms * 1000 + Number((m[7] ?? '').padEnd(6, '0'));
+}
+
+/** A notification timestamp `YYYY-MM-DD HH:MM:SS.ffffff` for epoch microseconds. */
+export function stamp(us: Micros): string {
+  const secs = Math.floor(us / SECOND);
+  const frac = us - secs * SECOND;
+  const iso = new Date(secs * 1000).toISOString(); // YYYY-MM-DDTHH:MM:SS.000Z
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${String(frac).padStart(6, '0')}`;
+}
+
+/** A compact description of one notification. Only the keys given end up in the payload. */
+export interface Note {
+  event: string;
+  /** Notification timestamp text, or epoch microseconds. */
+  at: string | Micros;
+  publisher?: string;
+  exchange?: string;
+  deployment?: string;
+  /** Routing key; default monitor.info (monitor.error when priority is ERROR). */
+  routingKey?: string;
+  /** payload.instance_id (nova, generic). */
+  instance?: string | null;
+  /** _context_request_id. */
+  request?: string | null;
+  /** payload.tenant_id. */
+  tenant?: string | null;
+  state?: string | null;
+  oldState?: string | null;
+  oldTask?: string | null;
+  newTask?: string | null;
+  messageId?: string;
+  priority?: string;
+  /** Extra payload keys (for glance, the whole image payload). */
+  payload?: Record<string, unknown>;
+  /** Extra top-level body keys. */
+  body?: Record<string, unknown>;
+}
+
+/** The notification body a description stands for. */
+export function notification(n: Note): Record<string, unknown> {
+  const payload: Record<string, unknown> = {};
+  if (n.tenant !== undefined) payload.tenant_id = n.tenant;
+  if (n.instance !== undefined) payload.instance_id = n.instance;
+  if (n.state !== undefined) payload.state = n.state;
+  if (n.oldState !== undefined) payload.old_state = n.oldState;
+  if (n.oldTask !== undefined) payload.old_task_state = n.oldTask;
+  if (n.newTask !== undefined) payload.new_task_state = n.newTask;
+  Object.assign(payload, n.payload ?? {});
+  const body: Record<string, unknown> = {
+    event_type: n.event,
+    publisher_id: n.publisher ?? 'compute.c-01',
+    priority: n.priority ?? 'INFO',
+    timestamp: typeof n.at === 'number' ? stamp(n.at) : n.at,
+  };
+  if (n.messageId !== undefined) body.message_id = n.messageId;
+  if (n.request !== undefined) body._context_request_id = n.request;
+  body.payload = payload;
+  Object.assign(body, n.body ?? {});
+  return body;
+}
+
+function routingKeyOf(n: Note): string {
+  return n.routingKey ?? (n.priority === 'ERROR' ? 'monitor.error' : 'monitor.info');
+}
+
+/** A pipeline item, as the JSON Lines reader would make from an envelope line. */
+export function item(n: Note): IngestItem {
+  return {deployment: n.deployment ?? 'default', exchange: n.exchange ?? 'nova', routingKey: routingKeyOf(n),
+    body: notification(n)};
+}
+
+/** One JSON Lines line in any of the three accepted forms. */
+export function line(n: Note, form: 'envelope' | 'pair' | 'bare' = 'envelope'): string {
+  const body = notification(n);
+  if (form === 'bare') return JSON.stringify(body);
+  if (form === 'pair') return JSON.stringify([routingKeyOf(n), body]);
+  return JSON.stringify({deployment: n.deployment ?? 'default', exchange: n.exchange ?? 'nova',
+    routing_key: routingKeyOf(n), body});
+}
+
+export interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The body exactly as sent. */
+  text: string;
+  json(): unknown;
+}
+
+/** One HTTP request; redirects are not followed. */
+export function send(url: string, method = 'GET', body?: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, {method, headers, agent: false}, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) as unknown});
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export interface TestServer {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  /** `127.0.0.1:PORT`, the Host header the server sees. */
+  host: string;
+  dir: string;
+  dbPath: string;
+  store: Store;
+  pipeline: Pipeline;
+  server: Server;
+  /** The injected clock, µs; tests may move it. */
+  clock: {now: Micros};
+  get(path: string): Promise<Reply>;
+  /** GET a path and parse the JSON body, asserting nothing. */
+  json(path: string): Promise<unknown>;
+  request(path: string, method: string, body?: string): Promise<Reply>;
+  /** Stores notifications through the real pipeline, one transaction. */
+  ingest(...notes: Note[]): IngestResult;
+  /** Inserts a stored report row (reports are written by the report builders, not by ingest). */
+  addReport(r: {id?: number; periodStart: Micros; periodEnd: Micros; created: Micros; name: string; version?: number; json?: string}): number;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: {now?: Micros} = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'stacky-test-'));
+  const dbPath = join(dir, 'stacky.db');
+  const store = openStore(dbPath);
+  const pipeline = new Pipeline(store.db, {source: 'test', nowMicros: () => clock.now});
+  const clock = {now: options.now ?? micros('2014-01-16 17:10:07.500000')};
+  const server = createStackyServer({store, pipeline, now: () => clock.now, log: () => {}});
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  const insertReport = store.db.prepare(`INSERT INTO stacktach_jsonreport (id, period_start, period_end, created,
+    name, version, json) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  return {
+    url, host: `127.0.0.1:${port}`, dir, dbPath, store, pipeline, server, clock,
+    get: (path) => send(url + path),
+    json: async (path) => (await send(url + path)).json(),
+    request: (path, method, body) => send(url + path, method, body),
+    ingest: (...notes) => pipeline.ingest(notes.map(item)),
+    addReport: (r) => Number(insertReport.run(r.id ?? null, r.periodStart, r.periodEnd, r.created, r.name,
+      r.version ?? 1, r.json ?? '[]').lastInsertRowid),
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => {
+        store.close();
+        rmSync(dir, {recursive: true, force: true});
+        resolve();
+      });
+      server.closeAllConnections();
+    }),
+  };
+}
+
+/** The exact body of an error table, as Python's json.dumps writes it. */
+export function errorBody(type: 'Bad Request' | 'Not Found', message: string): string {
+  return `[["Error", "Message"], [${JSON.stringify(type)}, ${JSON.stringify(message)}]]`;
+}
+
+/** Rows of a derived table, for pipeline tests. */
+export function rows(store: Store, sql: string, ...params: unknown[]): Record<string, unknown>[] {
+  return store.db.prepare(sql).all(...params) as Record<string, unknown>[];
+}
