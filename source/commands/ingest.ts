@@ -2,7 +2,6 @@
 import {createReadStream} from 'node:fs';
 import type {Readable} from 'node:stream';
 import {openDatabase} from '../store/database.js';
-import {Pipeline} from '../ingest/pipeline.js';
 import {ingestStream, addResult} from '../ingest/jsonl-reader.js';
 import {emptyResult, type IngestResult} from '../ingest/item.js';
 import {defaultDbPath} from './paths.js';
@@ -78,7 +77,7 @@ export async function run(argv: string[]): Promise<number> {
         let r: IngestResult;
         try {
           r = db
-            ? await ingestStream(open(file), new Pipeline(db, {source: name}), {deployment, exchange})
+            ? await ingestStream(open(file), db, name, {deployment, exchange})
             : await post(values.url!, file, deployment, exchange);
         } catch (error) {
           process.stderr.write(`stacky ingest: ${name}: ${(error as Error).message}\n`);

@@ -60,6 +60,8 @@ interface Body {
   pinned?: Line;
   /** Lines the pane draws above the list (search form). */
   above: number;
+  /** Fallback target for rows without one. */
+  target?: Target;
   empty?: string;
 }
 
@@ -196,8 +198,19 @@ export function App(props: AppProps) {
     let pinned: Line | undefined;
     if (l.tables.length === 1 && lines[0]?.kind === 'header') pinned = lines.shift();
     const filtered = applyFilter(lines, top.filter);
-    return {rows: arrayRows(filtered.lines), hidden: filtered.hidden, tables: l.tables, pinned, above: top.kind === 'search' ? 3 : 0, empty: l.empty};
+    return {rows: arrayRows(filtered.lines), hidden: filtered.hidden, tables: l.tables, pinned, above: top.kind === 'search' ? 3 : 0, empty: l.empty, target: l.target};
   }, [watchRows, listing, top.filter, top.kind]);
+
+  // Start a freshly loaded list on its first data row rather than on a title.
+  useEffect(() => {
+    if (top.kind === 'watch' || top.load.state !== 'ok' || top.cursor !== 0) return;
+    for (let i = 0; i < body.rows.length && i < 50; i++) {
+      if (body.rows.line(i)?.kind === 'data') {
+        if (i > 0) dispatch({type: 'patchTop', patch: {cursor: i}});
+        return;
+      }
+    }
+  }, [top.key, top.load.state]);
 
   const listHeight = Math.max(1, bodyHeight - body.above - (body.pinned ? 1 : 0));
   const following = top.kind === 'watch' && state.watch.pausedAt === undefined;
@@ -225,7 +238,11 @@ export function App(props: AppProps) {
     exit();
   };
 
-  const selected = (): Line | undefined => body.rows.line(cursor);
+  const selected = (): Line | undefined => {
+    const l = body.rows.line(cursor);
+    if (l?.target || !body.target) return l;
+    return {...(l ?? {kind: 'blank', search: ''}), target: body.target};
+  };
   const service = (): StackyService => tail.service;
 
   const moveTo = (index: number) => {

@@ -83,6 +83,8 @@ export interface Line {
 export interface Listing {
   tables: Column[][];
   lines: Line[];
+  /** What the keys act on when the selected line has no target of its own (the shown event). */
+  target?: Target;
   /** Shown when there are no data lines. */
   empty?: string;
 }
@@ -201,11 +203,25 @@ function asTable(data: unknown): Table {
 function eventTable(table: Table, service: StackyService, tableIndex: number, uuidHint?: string): {columns: Column[]; lines: Line[]} {
   const [header, ...rows] = table;
   if (!header) return {columns: [], lines: []};
-  const columns = columnsFor(header, rows).map((c, i) => {
-    if (i === 1) return {...c, min: 1, max: 1, priority: 1};
-    if (i === 2) return {...c, min: 19, max: 26, priority: 1};
-    if (header[i] === 'Event') return {...c, min: 16, max: Math.max(c.max, 16), priority: 1};
-    return c;
+  const shape: Record<string, Partial<Column>> = {
+    '#': {min: 5, priority: 3, align: 'right'},
+    '?': {min: 1, max: 1, priority: 1},
+    When: {min: 19, max: 26, priority: 2, cut: true},
+    Deployment: {min: 6, max: 14, priority: 4},
+    Event: {min: 24, max: 44, priority: 1},
+    Host: {min: 8, max: 20, priority: 3},
+    State: {min: 6, max: 12, priority: 5},
+    Status: {min: 6, max: 12, priority: 5},
+    "State'": {min: 6, max: 12, priority: 6},
+    "Task'": {min: 6, max: 16, priority: 6},
+    Instance: {min: 13, max: 36, priority: 4},
+    'Request id': {min: 13, max: 44, priority: 6},
+  };
+  const columns = columnsFor(header, rows).map((c) => {
+    const want = shape[c.title];
+    if (!want) return c;
+    const merged = {...c, ...want};
+    return {...merged, max: Math.max(merged.min, Math.min(want.max ?? c.max, Math.max(c.max, merged.min)))};
   });
   const instanceCol = header.findIndex((h) => h === 'Instance');
   const requestCol = header.findIndex((h) => h === 'Request id');
@@ -311,7 +327,7 @@ function showListing(v: View, data: unknown): Listing {
     // keep the text as it came
   }
   lines.push(...jsonLines(parsed, target));
-  return {tables: [columns], lines};
+  return {tables: [columns], lines, target};
 }
 
 function isRateColumn(title: unknown): boolean {
@@ -363,7 +379,12 @@ function reportListing(v: View, data: unknown): Listing {
   const sorted = [...rows].sort((a, b) => compareCells(a[sortCol], b[sortCol]) * (v.sortDesc ? -1 : 1));
   const rateCols = header.map(isRateColumn);
   const shownRows = sorted.map((r) => r.map((c, i) => (rateCols[i] && typeof c === 'number' && c <= 1 ? `${(c * 100).toFixed(1)}%` : c)));
-  const columns = columnsFor(header, shownRows).map((c, i) => ({...c, title: i === sortCol ? `${c.title}${v.sortDesc ? '▼' : '▲'}` : c.title, min: i < 3 ? Math.max(c.min, Math.min(c.max, 14)) : c.min}));
+  const columns = columnsFor(header, shownRows).map((c, i) => ({
+    ...c,
+    title: i === sortCol ? `${c.title}${v.sortDesc ? '▼' : '▲'}` : c.title,
+    min: i < 3 ? Math.max(c.min, Math.min(c.max, 14)) : Math.max(c.min, Math.min(c.max, c.title.length + 1)),
+    priority: reportPriority(c.title, i),
+  }));
   lines.push({kind: 'header', cells: columns.map((c) => c.title), table: 0, search: ''});
   sorted.forEach((r, idx) => {
     const tones = r.map((c, i) => (rateCols[i] && num(c) > 0 ? ('error' as const) : undefined));
@@ -377,9 +398,29 @@ function reportsListing(data: unknown): Listing {
   const table = asTable(data);
   const [header, ...rows] = table;
   if (!header) return {tables: [], lines: [], empty: 'no reports in the last 24 hours'};
-  const shown = rows.map((r) => r.map((c, i) => (i >= 1 && i <= 3 ? epochText(c) : c)));
-  const {columns, lines} = genericTable([header, ...shown], (row) => ({reportId: Number(row[0])}));
+  const shown = rows.map((r) => r.map((c, i) => (i >= 1 && i <= 3 ? epochText(c).slice(0, 16) : c)));
+  const {lines} = genericTable([header, ...shown], (row) => ({reportId: Number(row[0])}));
+  const longest = Math.max(16, ...shown.map((r) => clean(r[4]).length));
+  const columns: Column[] = [
+    {title: 'Id', min: 4, max: 8, priority: 1, align: 'right'},
+    {title: 'Start', min: 16, max: 16, priority: 2},
+    {title: 'End', min: 16, max: 16, priority: 3},
+    {title: 'Created', min: 16, max: 16, priority: 4},
+    {title: 'Name', min: 16, max: longest, priority: 1},
+    {title: 'Version', min: 7, max: 7, priority: 5, align: 'right'},
+  ];
   return {tables: [columns], lines, empty: rows.length === 0 ? 'no reports in the last 24 hours' : undefined};
+}
+
+/** Which report columns survive on a narrow terminal: rates first, raw counts last. */
+function reportPriority(title: string, index: number): number {
+  if (index === 0) return 1;
+  if (isRateColumn(title) || title === 'Requests') return 2;
+  if (index <= 2) return 3;
+  if (/^\d+%$/.test(title)) return 4;
+  if (title === 'Med') return 5;
+  if (title === 'Min' || title === 'Max') return 6;
+  return 7;
 }
 
 export function buildListing(v: View): Listing {

@@ -141,7 +141,7 @@ export function parseWorkerConfig(value: unknown): LoadedWorkerConfig {
     const name = str('name', '');
     if (name.trim() === '') fail(at('name'), 'must not be empty');
     const label = `${where} (${name})`;
-    unknownKeys(entry, DEPLOYMENT_KEYS, label);
+    unknownKeys(entry, DEPLOYMENT_KEYS, where);
     if (names.has(name)) warnings.push(`worker config: ${label}: a second deployment named "${name}"; both are consumed into the same deployment`);
     names.add(name);
 

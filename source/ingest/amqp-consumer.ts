@@ -134,7 +134,7 @@ export class AmqpConsumer {
       this.state = 'connecting';
       let reason: string;
       try {
-        const lost = await this.connectOnce();
+        const {lost} = await this.connectOnce();
         this.firstAttemptDone();
         failures = 0;
         reason = await lost;
@@ -169,8 +169,8 @@ export class AmqpConsumer {
     });
   }
 
-  /** Connects, declares, consumes. Resolves with a promise that settles when the session ends. */
-  private async connectOnce(): Promise<Promise<string>> {
+  /** Connects, declares, consumes. `lost` settles with a reason when the session ends. */
+  private async connectOnce(): Promise<{lost: Promise<string>}> {
     const d = this.deployment;
     const {exchange, bindings} = this.topics;
     const connection = await amqp.connect(
@@ -225,7 +225,8 @@ export class AmqpConsumer {
       this.connections++;
       const queues = bindings.map((b) => `${b.queue} (${b.routingKey})`).join(', ') || 'no queues';
       this.log(`worker: ${this.label}: consuming from ${brokerUrl(d)} exchange ${exchange}: ${queues}`);
-      return lost;
+      // Wrapped: an async function returning a bare promise would wait for it.
+      return {lost};
     } catch (error) {
       if (session) session.alive = false;
       await connection.close().catch(() => undefined);

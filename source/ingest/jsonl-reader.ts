@@ -1,12 +1,15 @@
 // Streams JSON Lines from a file or stdin into the pipeline, in batches of one transaction each.
+// A worker thread prepares batch k+1 while this thread stores batch k.
 import {createReadStream} from 'node:fs';
 import {createInterface} from 'node:readline';
 import type {Readable} from 'node:stream';
-import type {Pipeline} from './pipeline.js';
-import {parseLine, type LineDefaults} from './jsonl.js';
-import {emptyResult, type IngestItem, type IngestResult} from './item.js';
+import type {Db} from '../store/database.js';
+import type {LineDefaults} from './jsonl.js';
+import {emptyResult, type IngestResult} from './item.js';
+import {ParallelIngest} from './parallel.js';
+import type {Prepared, Work} from './prepare.js';
 
-export const BATCH_SIZE = 5000;
+export const BATCH_SIZE = 2000;
 
 export function addResult(total: IngestResult, r: IngestResult): void {
   total.stored += r.stored;
@@ -15,28 +18,42 @@ export function addResult(total: IngestResult, r: IngestResult): void {
   total.warnings.push(...r.warnings);
 }
 
-export async function ingestStream(input: Readable, pipeline: Pipeline, defaults: LineDefaults,
+export async function ingestStream(input: Readable, db: Db, source: string, defaults: LineDefaults,
   onBatch?: (total: IngestResult) => void): Promise<IngestResult> {
   const total = emptyResult();
-  let batch: IngestItem[] = [];
-  let lineNo = 0;
-  const flush = () => {
-    if (batch.length === 0) return;
-    addResult(total, pipeline.ingest(batch));
-    batch = [];
+  const parallel = new ParallelIngest(db, {source});
+  let pending: Promise<Prepared[]> | undefined;
+  const settle = async () => {
+    if (!pending) return;
+    addResult(total, parallel.store(await pending));
+    pending = undefined;
     onBatch?.(total);
   };
-  for await (const line of createInterface({input, crlfDelay: Infinity})) {
-    lineNo++;
-    if (line.trim() === '') continue;
-    batch.push(parseLine(line, lineNo, defaults));
-    if (batch.length >= BATCH_SIZE) flush();
+  try {
+    let batch: Work[] = [];
+    let no = 0;
+    for await (const line of createInterface({input, crlfDelay: Infinity})) {
+      no++;
+      if (line.trim() === '') continue;
+      batch.push({line, no});
+      if (batch.length >= BATCH_SIZE) {
+        const next = parallel.prepare(batch, defaults);
+        batch = [];
+        await settle();
+        pending = next;
+      }
+    }
+    const last = batch.length > 0 ? parallel.prepare(batch, defaults) : undefined;
+    await settle();
+    pending = last;
+    await settle();
+  } finally {
+    await parallel.close();
   }
-  flush();
   return total;
 }
 
-export function ingestFile(path: string, pipeline: Pipeline, defaults: LineDefaults,
+export function ingestFile(path: string, db: Db, source: string, defaults: LineDefaults,
   onBatch?: (total: IngestResult) => void): Promise<IngestResult> {
-  return ingestStream(createReadStream(path, {highWaterMark: 1 << 20}), pipeline, defaults, onBatch);
+  return ingestStream(createReadStream(path, {highWaterMark: 1 << 20}), db, source, defaults, onBatch);
 }

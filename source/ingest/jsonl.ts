@@ -16,6 +16,26 @@ export function defaultRoutingKey(body: unknown): string {
   return isObject(body) && body.priority === 'ERROR' ? 'monitor.error' : 'monitor.info';
 }
 
+/**
+ * The body's own JSON text inside a line, when the line is compact JSON of the expected shape:
+ * storing it as received saves re-serialising 3 KB per notification. undefined otherwise.
+ */
+function bodyText(line: string, prefix: string, suffix: string): string | undefined {
+  if (!line.startsWith(prefix) || !line.endsWith(suffix)) return undefined;
+  return line.slice(prefix.length, line.length - suffix.length);
+}
+
+function envelopeBodyText(line: string, value: Record<string, unknown>): string | undefined {
+  const keys = Object.keys(value);
+  if (keys[keys.length - 1] !== 'body') return undefined;
+  let prefix = '{';
+  for (const k of keys.slice(0, -1)) {
+    if (typeof value[k] !== 'string') return undefined;
+    prefix += `${JSON.stringify(k)}:${JSON.stringify(value[k])},`;
+  }
+  return bodyText(line, `${prefix}"body":`, '}');
+}
+
 export function parseLine(text: string, line: number, defaults: LineDefaults): IngestItem {
   const base = {deployment: defaults.deployment, exchange: defaults.exchange, routingKey: '', line, text};
   let value: unknown;
@@ -28,7 +48,7 @@ export function parseLine(text: string, line: number, defaults: LineDefaults): I
     if (value.length !== 2 || typeof value[0] !== 'string') {
       return {...base, error: 'a JSON array line must be [routing_key, body]'};
     }
-    return {...base, text: undefined, routingKey: value[0], body: value[1]};
+    return {...base, text: bodyText(text, `[${JSON.stringify(value[0])},`, ']'), routingKey: value[0], body: value[1]};
   }
   if (!isObject(value)) return {...base, error: 'line is neither a JSON object nor a [routing_key, body] pair'};
   if ('body' in value && !('event_type' in value)) {
@@ -43,7 +63,7 @@ export function parseLine(text: string, line: number, defaults: LineDefaults): I
       return {...base, error: 'envelope routing_key must be a string'};
     }
     return {
-      ...base, text: undefined, body,
+      ...base, text: envelopeBodyText(text, value), body,
       deployment: deployment ?? defaults.deployment,
       exchange: exchange ?? defaults.exchange,
       routingKey: routingKey ?? defaultRoutingKey(body),

@@ -1,10 +1,14 @@
 // Which earlier row each new raw row is deflated against: the first stored notification about
 // the same instance (or request, or event and publisher). A bounded LRU, so memory stays flat.
 import type {Notification} from '../core/types.js';
-import type {Keyframe} from '../store/json-codec.js';
 
-export class KeyframeCache {
-  private readonly map = new Map<string, Keyframe>();
+export interface CachedKeyframe<Id> {
+  id: Id;
+  text: string;
+}
+
+export class KeyframeCache<Id = number> {
+  private readonly map = new Map<string, CachedKeyframe<Id>>();
 
   constructor(private readonly capacity = 8192) {}
 
@@ -14,7 +18,7 @@ export class KeyframeCache {
     return `${n.kind}|e|${n.event}|${n.publisher}`;
   }
 
-  get(key: string): Keyframe | undefined {
+  get(key: string): CachedKeyframe<Id> | undefined {
     const hit = this.map.get(key);
     if (hit) {
       this.map.delete(key);
@@ -23,7 +27,7 @@ export class KeyframeCache {
     return hit;
   }
 
-  set(key: string, keyframe: Keyframe): void {
+  set(key: string, keyframe: CachedKeyframe<Id>): void {
     this.map.set(key, keyframe);
     if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
   }

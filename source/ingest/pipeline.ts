@@ -4,14 +4,12 @@ import type {Db} from '../store/database.js';
 import {RawWriter} from '../store/raw-writer.js';
 import {DerivedWriter} from '../store/derived-writer.js';
 import {UsageWriter} from '../store/usage-writer.js';
-import {encodeJson} from '../store/json-codec.js';
-import {parseNotification, serviceFor} from '../core/notification.js';
-import type {Notification} from '../core/types.js';
+import {encodeJson, setReference} from '../store/json-codec.js';
 import {aggregateLifecycle} from './lifecycle.js';
 import {aggregateUsage} from './usage.js';
 import {aggregateGlanceUsage} from './glance-usage.js';
 import {emptyResult, type IngestItem, type IngestResult} from './item.js';
-import {KeyframeCache} from './keyframes.js';
+import {Preparer, type Prepared} from './prepare.js';
 
 export interface PipelineOptions {
   /** Names where quarantined input came from: a file name, 'http', 'amqp', 'demo'. */
@@ -20,30 +18,65 @@ export interface PipelineOptions {
   nowMicros?: () => number;
 }
 
+/** Keyframe sequence number → stored row id (null: not stored), bounded and most-recent-kept. */
+class KeyframeIds {
+  private readonly map = new Map<number, number | null>();
+
+  constructor(private readonly capacity = 65536) {}
+
+  get(seq: number): number | null | undefined {
+    const id = this.map.get(seq);
+    if (id !== undefined) {
+      this.map.delete(seq);
+      this.map.set(seq, id);
+    }
+    return id;
+  }
+
+  set(seq: number, id: number | null): void {
+    this.map.set(seq, id);
+    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as number);
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}
+
 export class Pipeline {
   private readonly raw: RawWriter;
   private readonly derived: DerivedWriter;
   private readonly usage: UsageWriter;
-  private readonly keyframes = new KeyframeCache();
-  private readonly batch: (items: IngestItem[], result: IngestResult) => void;
+  private readonly preparer = new Preparer();
+  private readonly keyframeIds = new KeyframeIds();
+  private readonly batch: (rows: Prepared[], result: IngestResult) => void;
 
-  constructor(private readonly db: Db, private readonly options: PipelineOptions) {
+  constructor(db: Db, private readonly options: PipelineOptions) {
     this.raw = new RawWriter(db);
     this.derived = new DerivedWriter(db);
     this.usage = new UsageWriter(db);
-    this.batch = db.transaction((items: IngestItem[], result: IngestResult) => {
-      for (const item of items) this.one(item, result);
+    this.batch = db.transaction((rows: Prepared[], result: IngestResult) => {
+      for (const row of rows) this.one(row, result);
     });
   }
 
   /** Stores a batch in one transaction. Throws only when the database itself fails. */
   ingest(items: IngestItem[]): IngestResult {
+    return this.store(items.map((item) => this.preparer.prepare(item)));
+  }
+
+  /**
+   * Stores rows prepared by this pipeline's own preparer or, for ParallelIngest, by a single
+   * worker's preparer (never both: keyframe sequence numbers are per preparer).
+   */
+  store(rows: Prepared[]): IngestResult {
     const result = emptyResult();
     try {
-      this.batch(items, result);
+      this.batch(rows, result);
     } catch (error) {
       this.raw.forgetCaches();
-      this.keyframes.clear();
+      this.keyframeIds.clear();
+      this.preparer.reset();
       throw error;
     }
     return result;
@@ -54,67 +87,50 @@ export class Pipeline {
     this.raw.quarantine({
       source: this.options.source, deployment: item.deployment, exchange: item.exchange,
       routingKey: item.routingKey, line: item.line ?? null, error, raw: item.text,
-    }, this.now());
+    }, this.options.nowMicros ? this.options.nowMicros() : Date.now() * 1000);
   }
 
-  private now(): number {
-    return this.options.nowMicros ? this.options.nowMicros() : Date.now() * 1000;
-  }
-
-  private one(item: IngestItem, result: IngestResult): void {
-    const line = item.line ?? result.stored + result.duplicates + result.rejected.length + 1;
-    let body = item.body;
-    let notification: Notification;
-    try {
-      if (item.error !== undefined) throw new Error(item.error);
-      if (body === undefined) body = JSON.parse(item.text ?? '');
-      notification = parseNotification(serviceFor(item.exchange), body);
-    } catch (error) {
-      const reason = error instanceof SyntaxError ? `not JSON: ${error.message}` : (error as Error).message;
-      this.quarantine({...item, line, text: item.text ?? safeStringify(body)}, reason);
-      result.rejected.push({line, error: reason});
+  private one(p: Prepared, result: IngestResult): void {
+    const n = p.notification;
+    if (p.error !== undefined || !n || !p.jsonZ) {
+      const error = p.error ?? 'not a notification';
+      this.quarantine({...p, text: p.text}, error);
+      result.rejected.push({line: p.line, error});
       return;
     }
-
-    const text = item.text !== undefined
-      ? `[${JSON.stringify(item.routingKey)}, ${item.text}]`
-      : JSON.stringify([item.routingKey, body]);
-    const deploymentId = this.raw.deploymentId(item.deployment);
-    const key = KeyframeCache.keyOf(notification);
-    const keyframe = this.keyframes.get(key);
-    const jsonZ = encodeJson(text, keyframe);
+    let jsonZ = p.jsonZ;
+    if (p.refSeq !== undefined) {
+      const ref = this.keyframeIds.get(p.refSeq);
+      // The keyframe was a duplicate, rejected, or rolled back: stand alone instead.
+      if (typeof ref === 'number') setReference(jsonZ, ref);
+      else jsonZ = encodeJson(p.text);
+    }
+    const deploymentId = this.raw.deploymentId(p.deployment);
+    const blob = Buffer.from(jsonZ.buffer, jsonZ.byteOffset, jsonZ.byteLength);
     let rawId: number | null;
-    if (notification.kind === 'nova') rawId = this.raw.insertNova(deploymentId, item.routingKey, jsonZ, notification);
-    else if (notification.kind === 'glance') rawId = this.raw.insertGlance(deploymentId, item.routingKey, jsonZ, notification);
-    else rawId = this.raw.insertGeneric(deploymentId, item.routingKey, jsonZ, notification);
+    if (n.kind === 'nova') rawId = this.raw.insertNova(deploymentId, p.routingKey, blob, n);
+    else if (n.kind === 'glance') rawId = this.raw.insertGlance(deploymentId, p.routingKey, blob, n);
+    else rawId = this.raw.insertGeneric(deploymentId, p.routingKey, blob, n);
+    if (p.refSeq === undefined) this.keyframeIds.set(p.seq, rawId);
     if (rawId === null) {
       result.duplicates++;
       return;
     }
     result.stored++;
-    if (!keyframe) this.keyframes.set(key, {id: rawId, text});
 
     // Derived work after the raw row, as StackTach does after its ack: a failure here keeps
     // the raw row and is reported as a warning.
     try {
       let warning: string | undefined;
-      if (notification.kind === 'nova') {
-        aggregateLifecycle(this.derived, rawId, notification);
-        warning = aggregateUsage(this.usage, rawId, notification);
-      } else if (notification.kind === 'glance') {
-        warning = aggregateGlanceUsage(this.usage, rawId, notification);
+      if (n.kind === 'nova') {
+        aggregateLifecycle(this.derived, rawId, n);
+        warning = aggregateUsage(this.usage, rawId, n);
+      } else if (n.kind === 'glance') {
+        warning = aggregateGlanceUsage(this.usage, rawId, n);
       }
-      if (warning) result.warnings.push(`line ${line}: ${warning}`);
+      if (warning) result.warnings.push(`line ${p.line}: ${warning}`);
     } catch (error) {
-      result.warnings.push(`line ${line}: derived tables: ${(error as Error).message}`);
+      result.warnings.push(`line ${p.line}: derived tables: ${(error as Error).message}`);
     }
-  }
-}
-
-function safeStringify(v: unknown): string {
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
   }
 }

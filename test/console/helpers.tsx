@@ -1,3 +1,4 @@
+import './force-color.js';
 import React from 'react';
 import {render} from 'ink-testing-library';
 import {setTimeout as delay} from 'node:timers/promises';
@@ -34,9 +35,21 @@ export const keys = {
   ctrlC: '\u0003',
 };
 
+// eslint-disable-next-line no-control-regex
+const ansi = /\u001B\[[0-9;]*m/g;
+export const strip = (s: string) => s.replace(ansi, '');
+
+/** The line of a raw frame drawn in inverse video (the selected row), without codes. */
+export function selectedLine(raw: string): string | undefined {
+  const line = raw.split('\n').find((l) => l.includes('\u001B[7m') && !/ 1 watch /.test(strip(l)));
+  return line === undefined ? undefined : strip(line);
+}
+
 export interface Harness {
   source: FakeSource;
   frame: () => string;
+  raw: () => string;
+  selected: () => string | undefined;
   press: (...input: string[]) => Promise<void>;
   type: (text: string) => Promise<void>;
   until: (pattern: RegExp | ((f: string) => boolean), timeoutMs?: number) => Promise<string>;
@@ -59,10 +72,13 @@ export async function start(props: Partial<AppProps> = {}, source = new FakeSour
   };
   const r = render(<App {...all} />);
   await delay(0);
-  const frame = () => r.lastFrame() ?? '';
+  const raw = () => r.lastFrame() ?? '';
+  const frame = () => strip(raw());
   return {
     source,
     frame,
+    raw,
+    selected: () => selectedLine(raw()),
     press: async (...input: string[]) => {
       for (const i of input) {
         r.stdin.write(i);

@@ -6,10 +6,10 @@ test('tour', async () => {
   const h = await start();
   h.source.watchBatches.push([watchRow(1, 'compute.instance.create.start'), watchRow(2, 'compute.instance.create.error', {error: true}), watchRow(3, 'image.upload', {uuid: '-'})]);
   show('watch', await h.until(/image\.upload/));
-  await h.press(keys.up); show('watch paused', await h.until(/PAUSED/));
+  await h.press(keys.up); show('watch paused', await h.until(/PAUSED/)); show('sel', h.selected() ?? 'none');
   await h.press(keys.enter); show('instance', await h.until(/Timings/));
   await h.press('j','j','j', keys.enter); show('show', await h.until(/JSON/));
-  await h.press('r'); show('request', await h.until(/resize_prep/));
+  await h.press('r'); show('request', await h.until(/resize.start/));
   await h.press('5'); show('reports', await h.until(/summary for region/));
   await h.press(keys.enter); show('report', await h.until(/Operation/));
   await h.press('s', 's'); show('report sorted', await h.until(/Image▲/));

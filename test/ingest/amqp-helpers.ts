@@ -152,17 +152,21 @@ export function tempDir(): {dir: string; dispose(): void} {
 
 let counter = 0;
 
-/** A minimal valid nova notification with a unique message_id. */
+/**
+ * A minimal valid nova notification with a unique message_id, and a request id made from it
+ * (`req-<message_id>`) so that a test can find its row: the raw tables keep only a hash of
+ * the message_id.
+ */
 export function novaNotification(overrides: Record<string, unknown> = {}, payload: Record<string, unknown> = {}): Record<string, unknown> {
   counter++;
-  const n = String(counter).padStart(12, '0');
+  const messageId = `${uid()}-0000-4000-8000-${String(counter).padStart(12, '0')}`;
   return {
-    message_id: `${uid()}-0000-4000-8000-${n}`,
+    message_id: messageId,
     event_type: 'compute.instance.update',
     publisher_id: 'compute.c-0001.example.com',
     priority: 'INFO',
     timestamp: '2014-01-14 15:39:22.574829',
-    _context_request_id: 'req-5f8a4b52-2a2d-4a6a-9d77-4a0e38b0c0d1',
+    _context_request_id: `req-${messageId}`,
     _context_project_id: 'tenant-1',
     payload: {
       instance_id: 'a9c0b3c2-1a2b-4c5d-8e9f-0a1b2c3d4e5f',

@@ -102,6 +102,10 @@ export const watch: Handler = async (ctx) => {
       pending.catch(() => undefined);
       break;
     }
+    if (!Array.isArray(reply) || !Array.isArray(reply[0]) || !Array.isArray(reply[1])) {
+      out.error(`stacky watch: unexpected reply from the server: ${JSON.stringify(reply)?.slice(0, 200)}\n`);
+      return 1;
+    }
     const [serverWidths, rows, now] = reply;
     if (out.mode === 'json') {
       if (rows.length > 0) flushJson(out);

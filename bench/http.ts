@@ -1,0 +1,40 @@
+// HTTP throughput of /stacky/uuid/ with autocannon at 50 connections, next to a bare node:http
+// hello world on the same machine and client. Both servers run as child processes.
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import {fmt, line, startChild, stopChild, verdict} from './lib.js';
+
+const HELLO = `require('http').createServer((q, s) => { s.setHeader('Content-Type', 'text/plain'); s.end('hello world\\n'); })
+  .listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });`;
+
+function cannon(url: string, seconds: number, paths?: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const opts: autocannon.Options = {url, connections: 50, duration: seconds, pipelining: 1};
+    if (paths) {
+      opts.requests = [{setupRequest: (req) => ({...req, path: paths[Math.floor(Math.random() * paths.length)]!})}];
+    }
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result.requests.average)));
+  });
+}
+
+export async function benchHttp(dbPath: string, quick: boolean): Promise<void> {
+  const seconds = quick ? 5 : 10;
+  const db = new Database(dbPath, {readonly: true});
+  const instances = db.prepare(`SELECT DISTINCT instance FROM stacktach_rawdata WHERE instance IS NOT NULL
+    AND id % 97 = 0 LIMIT 5000`).pluck().all() as string[];
+  db.close();
+  const paths = instances.map((u) => `/stacky/uuid/?uuid=${u}`);
+
+  const hello = await startChild(process.execPath, ['-e', HELLO]);
+  await cannon(hello.url, 1);
+  const helloRate = await cannon(hello.url, seconds);
+  await stopChild(hello.child);
+
+  const stacky = await startChild(process.execPath, ['bin/stacky.js', 'serve', '--db', dbPath, '--port', '0']);
+  await cannon(stacky.url, 2, paths);
+  const uuidRate = await cannon(stacky.url, seconds, paths);
+  await stopChild(stacky.child);
+  line('http /stacky/uuid/ (50 conns)', `${fmt(uuidRate)} req/s`, `hello world ${fmt(helloRate)} req/s`,
+    verdict(uuidRate >= 0.25 * helloRate));
+  line('  (target)', '>= 25% of hello', `(${fmt((uuidRate / helloRate) * 100, 1)}%)`);
+}

@@ -1,0 +1,75 @@
+// Ingest throughput: the whole pipeline vs bare inserts of the same raw rows, and bytes on disk.
+import {createReadStream, statSync, rmSync} from 'node:fs';
+import {createInterface} from 'node:readline';
+import Database from 'better-sqlite3';
+import {openDatabase} from '../source/store/database.js';
+import {ingestFile} from '../source/ingest/jsonl-reader.js';
+import {fmt, line, verdict} from './lib.js';
+
+function dbBytes(path: string): number {
+  let total = 0;
+  for (const suffix of ['', '-wal', '-shm']) {
+    try {
+      total += statSync(path + suffix).size;
+    } catch {
+      // absent
+    }
+  }
+  return total;
+}
+
+function remove(path: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, {force: true});
+}
+
+/** The physical limit: raw JSON lines into a bare table, one prepared statement, batched. */
+async function bareInsert(corpus: string, path: string): Promise<number> {
+  remove(path);
+  const db = new Database(path);
+  db.pragma('page_size = 8192');
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('cache_size = -65536');
+  db.exec('CREATE TABLE raw (id INTEGER PRIMARY KEY, json TEXT NOT NULL)');
+  const insert = db.prepare('INSERT INTO raw (json) VALUES (?)');
+  const many = db.transaction((rows: string[]) => {
+    for (const r of rows) insert.run(r);
+  });
+  const start = performance.now();
+  let batch: string[] = [];
+  let n = 0;
+  for await (const text of createInterface({input: createReadStream(corpus, {highWaterMark: 1 << 20}), crlfDelay: Infinity})) {
+    batch.push(text);
+    n++;
+    if (batch.length >= 5000) {
+      many(batch);
+      batch = [];
+    }
+  }
+  many(batch);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const seconds = (performance.now() - start) / 1000;
+  db.close();
+  remove(path);
+  return n / seconds;
+}
+
+export async function benchIngest(corpus: string, dbPath: string, count: number): Promise<void> {
+  const rawBytes = statSync(corpus).size / count;
+  const bare = await bareInsert(corpus, `${dbPath}.bare`);
+  remove(dbPath);
+  const db = openDatabase(dbPath);
+  const start = performance.now();
+  const result = await ingestFile(corpus, db, 'bench', {deployment: 'default', exchange: 'nova'});
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const seconds = (performance.now() - start) / 1000;
+  db.close();
+  const rate = result.stored / seconds;
+  const perRow = dbBytes(dbPath) / result.stored;
+  line('ingest, whole pipeline', `${fmt(rate)}/s`, `bare insert of raw rows ${fmt(bare)}/s`,
+    verdict(rate >= 10_000 && rate >= bare));
+  line('  (target)', '>= 10,000/s', 'and >= the bare-insert rate');
+  line('bytes on disk per notification', `${fmt(perRow)} B`, `raw JSON ${fmt(rawBytes)} B/notification`,
+    verdict(perRow <= 1000));
+  line('  (target)', '<= 1,000 B', `(${fmt((perRow / rawBytes) * 100, 1)}% of the raw JSON)`);
+}

@@ -1,0 +1,68 @@
+// Query latency, warm, on the benchmark database: sequential requests over one keep-alive connection.
+import {Agent, request} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {openStore} from '../source/store/store.js';
+import {Pipeline} from '../source/ingest/pipeline.js';
+import {createStackyServer} from '../source/server/app.js';
+import {fmt, line, percentile, verdict} from './lib.js';
+
+const agent = new Agent({keepAlive: true, maxSockets: 1});
+
+function get(port: number, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    request({host: '127.0.0.1', port, path, agent}, (res) => {
+      res.resume();
+      res.on('end', () => {
+        if (res.statusCode !== 200) reject(new Error(`${path}: HTTP ${res.statusCode}`));
+        else resolve(Number(process.hrtime.bigint() - start) / 1e6);
+      });
+    }).on('error', reject).end();
+  });
+}
+
+function pick<T>(xs: T[]): T {
+  return xs[Math.floor(Math.random() * xs.length)]!;
+}
+
+export async function benchQueries(dbPath: string, quick: boolean): Promise<void> {
+  const store = openStore(dbPath);
+  const sample = (sql: string) => (store.db.prepare(sql).pluck().all() as (string | number)[]).filter((v) => v !== null && v !== '');
+  const maxId = store.db.prepare('SELECT max(id) FROM stacktach_rawdata').pluck().get() as number;
+  const ids = Array.from({length: 2000}, () => 1 + Math.floor(Math.random() * maxId)).join(',');
+  const instances = sample(`SELECT instance FROM stacktach_rawdata WHERE id IN (${ids})`) as string[];
+  const requests = sample(`SELECT request_id FROM stacktach_rawdata WHERE id IN (${ids})`) as string[];
+  const tenants = sample(`SELECT tenant FROM stacktach_rawdata WHERE id IN (${ids})`) as string[];
+  const whens = sample(`SELECT "when" FROM stacktach_rawdata WHERE id IN (${ids})`) as number[];
+  let now = 0;
+  const server = createStackyServer({store, pipeline: new Pipeline(store.db, {source: 'bench'}), now: () => now});
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+
+  const cases: [string, number, () => string][] = [
+    ['uuid', 10, () => `/stacky/uuid/?uuid=${pick(instances)}`],
+    ['request', 10, () => `/stacky/request/?request_id=${pick(requests)}`],
+    ['watch (2 s tail)', 10, () => {
+      const t = pick(whens);
+      now = t + 1_000_000;
+      return `/stacky/watch/0/?since=${(t - 1_000_000) / 1e6}`;
+    }],
+    ['timings/uuid', 10, () => `/stacky/timings/uuid/?uuid=${pick(instances)}`],
+    ['search (tenant)', 100, () => `/stacky/search/?field=tenant&value=${pick(tenants)}`],
+    ['summary', 100, () => '/stacky/summary/'],
+  ];
+  const warm = quick ? 100 : 300;
+  const runs = quick ? 400 : 1000;
+  for (const [name, targetMs, path] of cases) {
+    for (let i = 0; i < warm; i++) await get(port, path());
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) times.push(await get(port, path()));
+    times.sort((a, b) => a - b);
+    const p99 = percentile(times, 99);
+    line(`query ${name}`, `p50 ${fmt(percentile(times, 50), 2)} ms`, `p99 ${fmt(p99, 2)} ms (target < ${targetMs} ms)`,
+      verdict(p99 < targetMs));
+  }
+  await new Promise<void>((r) => server.close(() => r()));
+  agent.destroy();
+  store.close();
+}

@@ -1,0 +1,74 @@
+// Two cores, two halves: a worker thread parses and deflates the next batch while the main
+// thread writes the current one to SQLite. Used for files, POST bodies and RabbitMQ.
+import {Worker} from 'node:worker_threads';
+import type {Db} from '../store/database.js';
+import {Pipeline, type PipelineOptions} from './pipeline.js';
+import type {Prepared, Work} from './prepare.js';
+import type {PrepareReply, PrepareRequest} from './prepare-worker.js';
+import type {LineDefaults} from './jsonl.js';
+import type {IngestResult} from './item.js';
+
+/** The worker runs the compiled .js; under tsx (tests, benchmarks) it loads the .ts through tsx. */
+function startWorker(): Worker {
+  const url = new URL(import.meta.url.endsWith('.ts') ? './prepare-worker.ts' : './prepare-worker.js', import.meta.url);
+  if (url.pathname.endsWith('.js')) return new Worker(url);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(boot, {eval: true});
+}
+
+export class ParallelIngest {
+  private readonly worker: Worker;
+  private readonly pipeline: Pipeline;
+  private readonly waiting = new Map<number, {resolve: (rows: Prepared[]) => void; reject: (e: Error) => void}>();
+  private nextId = 0;
+  private failed: Error | undefined;
+
+  constructor(db: Db, options: PipelineOptions) {
+    // The rows are stored by a pipeline of their own: keyframe numbers belong to the worker.
+    this.pipeline = new Pipeline(db, options);
+    this.worker = startWorker();
+    this.worker.unref();
+    this.worker.on('message', (reply: PrepareReply) => {
+      const w = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      w?.resolve(reply.rows);
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => this.fail(new Error(`prepare worker exited with ${code}`)));
+  }
+
+  private fail(error: Error): void {
+    this.failed ??= error;
+    for (const w of this.waiting.values()) w.reject(error);
+    this.waiting.clear();
+  }
+
+  /** Hands a batch to the worker; resolves with the prepared rows, in order. */
+  prepare(work: Work[], defaults: LineDefaults): Promise<Prepared[]> {
+    if (this.failed) return Promise.reject(this.failed);
+    const id = ++this.nextId;
+    const promise = new Promise<Prepared[]>((resolve, reject) => {
+      this.waiting.set(id, {resolve, reject});
+      this.worker.postMessage({id, work, defaults} satisfies PrepareRequest);
+    });
+    // Callers await it later; until then a worker failure must not count as unhandled.
+    promise.catch(() => {});
+    return promise;
+  }
+
+  /** Writes prepared rows in one transaction (synchronous, on the calling thread). */
+  store(rows: Prepared[]): IngestResult {
+    try {
+      return this.pipeline.store(rows);
+    } catch (error) {
+      this.worker.postMessage('reset');
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,77 @@
+// The CPU half of the pipeline: JSON parsing, notification fields, and deflating the raw JSON.
+// It does no I/O, so it can run on a worker thread while the main thread writes SQLite.
+import {parseNotification, serviceFor} from '../core/notification.js';
+import type {Notification} from '../core/types.js';
+import {encodeJson} from '../store/json-codec.js';
+import {KeyframeCache} from './keyframes.js';
+import {parseLine, type LineDefaults} from './jsonl.js';
+import type {IngestItem} from './item.js';
+
+/** One input, ready to store: either a row (notification + deflated JSON) or a rejection. */
+export interface Prepared {
+  line: number;
+  deployment: string;
+  exchange: string;
+  routingKey: string;
+  /** Sequence number of this input within its preparer; keyframes are referred to by it. */
+  seq: number;
+  /** The `[routing_key, body]` JSON text stored for the row, or the raw input when rejected. */
+  text: string;
+  notification?: Notification;
+  jsonZ?: Uint8Array;
+  /** The sequence number of the keyframe jsonZ was deflated against (its header holds a placeholder). */
+  refSeq?: number;
+  error?: string;
+}
+
+/** What a worker is given: a JSON Lines line, or an item from another source. */
+export type Work = {line: string; no: number} | {item: IngestItem};
+
+function safeStringify(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+export class Preparer {
+  private seq = 0;
+  private readonly keyframes = new KeyframeCache<number>();
+
+  prepareWork(work: Work, defaults: LineDefaults): Prepared {
+    return 'line' in work ? this.prepare(parseLine(work.line, work.no, defaults)) : this.prepare(work.item);
+  }
+
+  prepare(item: IngestItem): Prepared {
+    const seq = ++this.seq;
+    const base = {line: item.line ?? seq, deployment: item.deployment, exchange: item.exchange,
+      routingKey: item.routingKey, seq};
+    let body = item.body;
+    let notification: Notification;
+    try {
+      if (item.error !== undefined) throw new Error(item.error);
+      if (body === undefined) body = JSON.parse(item.text ?? '');
+      notification = parseNotification(serviceFor(item.exchange), body);
+    } catch (error) {
+      const reason = error instanceof SyntaxError ? `not JSON: ${error.message}` : (error as Error).message;
+      return {...base, text: item.text ?? safeStringify(body), error: reason};
+    }
+    // A body that arrived as text is stored as it came, without re-serialising.
+    const text = item.text !== undefined
+      ? `[${JSON.stringify(item.routingKey)}, ${item.text}]`
+      : JSON.stringify([item.routingKey, body]);
+    const key = KeyframeCache.keyOf(notification);
+    const keyframe = this.keyframes.get(key);
+    if (keyframe) {
+      return {...base, text, notification, jsonZ: encodeJson(text, {id: 0, text: keyframe.text}), refSeq: keyframe.id};
+    }
+    this.keyframes.set(key, {id: seq, text});
+    return {...base, text, notification, jsonZ: encodeJson(text)};
+  }
+
+  /** After a failed transaction the stored rows behind the cached keyframes may be gone. */
+  reset(): void {
+    this.keyframes.clear();
+  }
+}
