@@ -2,7 +2,7 @@
 import type {Statement} from 'better-sqlite3';
 import type {Db} from './database.js';
 import type {Cell, Micros, Service} from '../core/types.js';
-import {decodeJson} from './json-codec.js';
+import {decodeJson, referenceOf} from './json-codec.js';
 
 export const RAW_TABLE: Record<Service, string> = {
   nova: 'stacktach_rawdata',
@@ -73,15 +73,55 @@ export interface WatchRow {
   instance: Cell;
 }
 
-/** One SQL condition built by the server from validated parameters. */
-export interface Condition {
-  sql: string;
-  params: (string | number | null)[];
+/** Lookups the server may ask for (Django's names); values are already validated and typed. */
+export type Lookup = 'exact' | 'iexact' | 'contains' | 'icontains' | 'startswith' | 'istartswith' | 'endswith'
+  | 'iendswith' | 'gt' | 'gte' | 'lt' | 'lte' | 'isnull' | 'isnotnull';
+
+/** One filter: a searchable column (or deployment__name), a lookup, and its value. */
+export interface Filter {
+  field: string;
+  lookup: Lookup;
+  value: string | number | null;
+}
+
+function columnSql(service: Service, field: string): string {
+  if (field === 'deployment__name') return '(SELECT name FROM stacktach_deployment WHERE id = r.deployment_id)';
+  const kind = SEARCH_COLUMNS[service][field];
+  if (!kind) throw new Error(`no column ${field} in ${RAW_TABLE[service]}`);
+  if (kind === 'json') {
+    return `stacky_json(r.json_z, (SELECT k.json_z FROM ${RAW_TABLE[service]} k WHERE k.id = stacky_ref(r.json_z)))`;
+  }
+  return `r."${field === 'deployment' ? 'deployment_id' : field}"`;
+}
+
+function filterSql(service: Service, f: Filter): {sql: string; params: (string | number)[]} {
+  const c = columnSql(service, f.field);
+  const v = f.value;
+  if (f.lookup === 'isnull' || v === null) return {sql: `${c} IS NULL`, params: []};
+  if (f.lookup === 'isnotnull') return {sql: `${c} IS NOT NULL`, params: []};
+  const text = String(v);
+  switch (f.lookup) {
+    case 'exact': return {sql: `${c} = ?`, params: [v]};
+    case 'gt': return {sql: `${c} > ?`, params: [v]};
+    case 'gte': return {sql: `${c} >= ?`, params: [v]};
+    case 'lt': return {sql: `${c} < ?`, params: [v]};
+    case 'lte': return {sql: `${c} <= ?`, params: [v]};
+    case 'iexact': return {sql: `lower(${c}) = lower(?)`, params: [text]};
+    case 'contains': return {sql: `instr(${c}, ?) > 0`, params: [text]};
+    case 'icontains': return {sql: `instr(lower(${c}), lower(?)) > 0`, params: [text]};
+    case 'startswith': return {sql: `substr(${c}, 1, ?) = ?`, params: [text.length, text]};
+    case 'istartswith': return {sql: `lower(substr(${c}, 1, ?)) = lower(?)`, params: [text.length, text]};
+    case 'endswith': return {sql: `substr(${c}, -?) = ?`, params: [text.length, text]};
+    case 'iendswith': return {sql: `lower(substr(${c}, -?)) = lower(?)`, params: [text.length, text]};
+  }
 }
 
 export interface RawQuery {
   service: Service;
-  where: Condition[];
+  filters: Filter[];
+  /** Inclusive bounds on when, µs. */
+  whenMin?: Micros | null;
+  whenMax?: Micros | null;
   order: 'asc' | 'desc';
   limit: number;
   offset: number;
@@ -92,8 +132,13 @@ export class RawReader {
 
   constructor(private readonly db: Db) {
     // Lets search look inside the deflated raw JSON (json, json__contains).
-    db.function('stacky_json', {deterministic: true}, (service: unknown, blob: unknown) =>
-      blob instanceof Uint8Array ? this.decode(service as Service, blob) : null);
+    // A function cannot query the connection it runs on, so SQL hands it the keyframe's blob too.
+    db.function('stacky_ref', {deterministic: true}, (blob: unknown) =>
+      blob instanceof Uint8Array ? referenceOf(blob) : null);
+    db.function('stacky_json', {deterministic: true}, (blob: unknown, keyframe: unknown) =>
+      blob instanceof Uint8Array
+        ? decodeJson(blob, () => (keyframe instanceof Uint8Array ? keyframe : undefined))
+        : null);
   }
 
   /** The JSON text of a stored blob; keyframe references resolve within the same table. */
@@ -115,12 +160,15 @@ export class RawReader {
   rows(q: RawQuery): RawRow[] {
     const table = RAW_TABLE[q.service];
     const tail = TAIL_COLUMNS[q.service].map((c) => `r.${c}`).join(', ');
-    const where = q.where.length > 0 ? `WHERE ${q.where.map((c) => c.sql).join(' AND ')}` : '';
+    const conds = q.filters.map((f) => filterSql(q.service, f));
+    if (q.whenMin !== undefined && q.whenMin !== null) conds.push({sql: 'r."when" >= ?', params: [q.whenMin]});
+    if (q.whenMax !== undefined && q.whenMax !== null) conds.push({sql: 'r."when" <= ?', params: [q.whenMax]});
+    const where = conds.length > 0 ? `WHERE ${conds.map((c) => c.sql).join(' AND ')}` : '';
     const dir = q.order === 'asc' ? 'ASC' : 'DESC';
     const sql = `SELECT r.id, r.routing_key, r."when", d.name AS deployment, r.event, r.host, ${tail}
       FROM ${table} r LEFT JOIN stacktach_deployment d ON d.id = r.deployment_id ${where}
       ORDER BY r."when" ${dir}, r.id ${dir} LIMIT ? OFFSET ?`;
-    const params = q.where.flatMap((c) => c.params);
+    const params = conds.flatMap((c) => c.params);
     const rows = this.stmt(sql).raw(true).all(...params, q.limit, q.offset) as Cell[][];
     return rows.map((r) => ({
       id: r[0] as number, routing_key: r[1] as string | null, when: r[2] as number,

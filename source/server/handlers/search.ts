@@ -1,10 +1,8 @@
 // search: raw events by any column, newest first (api spec §2.11). The original passed
-// field=value straight to Django's ORM; this supports the columns, `deployment__name`, and the
-// lookups operators use (exact, iexact, contains, icontains, startswith, istartswith,
-// endswith, iendswith, gt, gte, lt, lte, isnull).
+// field=value straight to Django's ORM; this accepts each table's columns, `deployment__name`,
+// and the lookups operators use; the store turns the validated filter into SQL.
 import type {Context} from '../context.js';
-import type {Condition} from '../../store/raw-reader.js';
-import {SEARCH_COLUMNS} from '../../store/raw-reader.js';
+import {SEARCH_COLUMNS, type Filter, type Lookup} from '../../store/raw-reader.js';
 import type {Service} from '../../core/types.js';
 import {parseDecimalSeconds} from '../../core/time.js';
 import {badRequest} from '../http-error.js';
@@ -12,28 +10,16 @@ import {limitOf, offsetOf, serviceOf} from '../params.js';
 import {HEADERS, resultRow} from './raw-rows.js';
 import {whenRange} from './uuid.js';
 
-type Kind = 'text' | 'int' | 'when' | 'json';
-
-const LOOKUPS = new Set(['exact', 'iexact', 'contains', 'icontains', 'startswith', 'istartswith', 'endswith',
+const LOOKUPS = new Set<string>(['exact', 'iexact', 'contains', 'icontains', 'startswith', 'istartswith', 'endswith',
   'iendswith', 'gt', 'gte', 'lt', 'lte', 'isnull']);
+const TEXT_ONLY = new Set<string>(['iexact', 'contains', 'icontains', 'startswith', 'istartswith', 'endswith', 'iendswith']);
 
 function noSuchField(field: string): Error {
   return badRequest(`The requested field '${field}' does not exist for the corresponding object.\n` +
     'Note: The field names of database are case-sensitive.');
 }
 
-function columnSql(service: Service, field: string, base: string): {sql: string; kind: Kind} {
-  if (base === 'deployment__name') {
-    return {sql: '(SELECT name FROM stacktach_deployment WHERE id = r.deployment_id)', kind: 'text'};
-  }
-  const kind = SEARCH_COLUMNS[service][base];
-  if (!kind) throw noSuchField(field);
-  if (kind === 'json') return {sql: `stacky_json('${service}', r.json_z)`, kind};
-  const column = base === 'deployment' ? 'deployment_id' : base;
-  return {sql: `r."${column}"`, kind};
-}
-
-function typed(kind: Kind, field: string, value: string): string | number {
+function typed(kind: string, field: string, value: string): string | number {
   if (kind === 'int') {
     if (!/^\s*[+-]?\d+\s*$/.test(value)) throw badRequest(`Field '${field}' expected a number but got '${value}'.`);
     return Number(value);
@@ -46,46 +32,31 @@ function typed(kind: Kind, field: string, value: string): string | number {
   return value;
 }
 
-export function searchCondition(service: Service, field: string, value: string | undefined): Condition {
+/** Validates `field` (with an optional `__lookup`) and `value` into a store filter. */
+export function searchFilter(service: Service, field: string, value: string | undefined): Filter {
   const parts = field.split('__');
   let lookup = 'exact';
   if (parts.length > 1 && LOOKUPS.has(parts[parts.length - 1] ?? '')) lookup = parts.pop() as string;
   const base = parts.join('__');
-  const {sql, kind} = columnSql(service, field, base);
+  const kind = base === 'deployment__name' ? 'text' : SEARCH_COLUMNS[service][base];
+  if (!kind) throw noSuchField(field);
   // A missing value is Django's equality with None: IS NULL.
-  if (value === undefined) return {sql: `${sql} IS NULL`, params: []};
+  if (value === undefined) return {field: base, lookup: 'isnull', value: null};
   if (lookup === 'isnull') {
-    const truthy = !['', '0', 'false', 'False'].includes(value);
-    return {sql: `${sql} IS ${truthy ? '' : 'NOT '}NULL`, params: []};
+    const isNull = !['', '0', 'false', 'False'].includes(value);
+    return {field: base, lookup: isNull ? 'isnull' : 'isnotnull', value: null};
   }
-  const text = kind === 'json' || kind === 'text';
-  switch (lookup) {
-    case 'exact': return {sql: `${sql} = ?`, params: [typed(kind, field, value)]};
-    case 'gt': return {sql: `${sql} > ?`, params: [typed(kind, field, value)]};
-    case 'gte': return {sql: `${sql} >= ?`, params: [typed(kind, field, value)]};
-    case 'lt': return {sql: `${sql} < ?`, params: [typed(kind, field, value)]};
-    case 'lte': return {sql: `${sql} <= ?`, params: [typed(kind, field, value)]};
-    default: break;
-  }
-  if (!text) throw noSuchField(field);
-  switch (lookup) {
-    case 'iexact': return {sql: `lower(${sql}) = lower(?)`, params: [value]};
-    case 'contains': return {sql: `instr(${sql}, ?) > 0`, params: [value]};
-    case 'icontains': return {sql: `instr(lower(${sql}), lower(?)) > 0`, params: [value]};
-    case 'startswith': return {sql: `substr(${sql}, 1, ?) = ?`, params: [value.length, value]};
-    case 'istartswith': return {sql: `lower(substr(${sql}, 1, ?)) = lower(?)`, params: [value.length, value]};
-    case 'endswith': return {sql: `substr(${sql}, -?) = ?`, params: [value.length, value]};
-    default: return {sql: `lower(substr(${sql}, -?)) = lower(?)`, params: [value.length, value]};
-  }
+  if (TEXT_ONLY.has(lookup) && kind !== 'text' && kind !== 'json') throw noSuchField(field);
+  return {field: base, lookup: lookup as Lookup, value: TEXT_ONLY.has(lookup) ? value : typed(kind, field, value)};
 }
 
 export function search(ctx: Context): unknown {
   const service = serviceOf(ctx.query, 'nova');
   const field = ctx.query.required('field');
-  const cond = searchCondition(service, field, ctx.query.get('value'));
+  const filter = searchFilter(service, field, ctx.query.get('value'));
   const rows = ctx.store.raw.rows({
-    service, order: 'desc', limit: limitOf(ctx.query), offset: offsetOf(ctx.query),
-    where: [cond, ...whenRange(ctx.query)],
+    service, order: 'desc', limit: limitOf(ctx.query), offset: offsetOf(ctx.query), ...whenRange(ctx.query),
+    filters: [filter],
   });
   return rows.length === 0 ? [] : [HEADERS[service], ...rows.map(resultRow)];
 }

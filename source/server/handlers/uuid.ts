@@ -1,28 +1,22 @@
 // uuid and request: an instance's or a request's events, oldest first (api spec §2.4, §2.8).
 import type {Context} from '../context.js';
-import type {Condition} from '../../store/raw-reader.js';
 import {isRequestIdLike, isUuidLike} from '../../core/ids.js';
 import {badRequest} from '../http-error.js';
 import {decimalParam, limitOf, offsetOf, serviceOf, type Query} from '../params.js';
 import {HEADERS, resultRow} from './raw-rows.js';
 
-export function whenRange(q: Query): Condition[] {
-  const conds: Condition[] = [];
-  const min = decimalParam(q, 'when_min');
-  const max = decimalParam(q, 'when_max');
-  if (min !== null) conds.push({sql: 'r."when" >= ?', params: [min]});
-  if (max !== null) conds.push({sql: 'r."when" <= ?', params: [max]});
-  return conds;
+/** when_min/when_max, inclusive; empty values are ignored (api spec §1.12). */
+export function whenRange(q: Query): {whenMin: number | null; whenMax: number | null} {
+  return {whenMin: decimalParam(q, 'when_min'), whenMax: decimalParam(q, 'when_max')};
 }
 
 export function uuid(ctx: Context): unknown {
   const value = ctx.query.required('uuid');
   if (!isUuidLike(value)) throw badRequest(`${value} is not uuid-like`);
   const service = serviceOf(ctx.query, 'nova');
-  const column = service === 'glance' ? 'r.uuid' : 'r.instance';
   const rows = ctx.store.raw.rows({
-    service, order: 'asc', limit: limitOf(ctx.query), offset: offsetOf(ctx.query),
-    where: [{sql: `${column} = ?`, params: [value]}, ...whenRange(ctx.query)],
+    service, order: 'asc', limit: limitOf(ctx.query), offset: offsetOf(ctx.query), ...whenRange(ctx.query),
+    filters: [{field: service === 'glance' ? 'uuid' : 'instance', lookup: 'exact', value}],
   });
   // No match answers [] with no header, as the original (the client prints nothing).
   return rows.length === 0 ? [] : [HEADERS[service], ...rows.map(resultRow)];
@@ -32,8 +26,8 @@ export function request(ctx: Context): unknown {
   const value = ctx.query.required('request_id');
   if (!isRequestIdLike(value)) throw badRequest(`${value} is not request-id-like`);
   const rows = ctx.store.raw.rows({
-    service: 'nova', order: 'asc', limit: limitOf(ctx.query), offset: offsetOf(ctx.query),
-    where: [{sql: 'r.request_id = ?', params: [value]}, ...whenRange(ctx.query)],
+    service: 'nova', order: 'asc', limit: limitOf(ctx.query), offset: offsetOf(ctx.query), ...whenRange(ctx.query),
+    filters: [{field: 'request_id', lookup: 'exact', value}],
   });
   return [HEADERS.nova, ...rows.map(resultRow)];
 }

@@ -1,0 +1,19 @@
+// `stacky serve --worker FILE`: the RabbitMQ worker inside the server process, same database.
+import type {Db} from '../store/database.js';
+import {loadWorkerConfig, WorkerConfigError} from '../ingest/amqp-config.js';
+import {startWorker} from '../ingest/amqp-worker.js';
+import {UsageError} from './args.js';
+
+export async function startWorkerFromFile(path: string, db: Db): Promise<() => Promise<void>> {
+  let loaded;
+  try {
+    loaded = loadWorkerConfig(path);
+  } catch (error) {
+    if (error instanceof WorkerConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  for (const warning of loaded.warnings) log(`worker: warning: ${warning}`);
+  const handle = await startWorker(loaded.config, db, log);
+  return () => handle.stop();
+}

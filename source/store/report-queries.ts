@@ -1,0 +1,102 @@
+// Every query the "summary for region" report and its hourly scheduler need (ingest spec §4).
+import type {Db} from './database.js';
+import {decodeJson} from './json-codec.js';
+import type {Cell, Micros} from '../core/types.js';
+import type {Deployment, ReportRaw} from '../core/report-math.js';
+
+export interface RequestPair {
+  request_id: Cell;
+  instance: Cell;
+}
+
+export interface NewReport {
+  periodStart: Micros;
+  periodEnd: Micros;
+  created: Micros;
+  name: string;
+  version: number;
+  json: string;
+}
+
+export class ReportQueries {
+  private readonly deploymentsStmt;
+  private readonly updatesStmt;
+  private readonly pairsStmt;
+  private readonly rawsStmt;
+  private readonly blobStmt;
+  private readonly earliestStmt;
+  private readonly findStmt;
+  private readonly insertStmt;
+  private readonly insertOnce;
+
+  constructor(private readonly db: Db) {
+    // "Deployment table order": the primary key, as Django returned it.
+    this.deploymentsStmt = db.prepare<[], Deployment>('SELECT id, name FROM stacktach_deployment ORDER BY id');
+    this.updatesStmt = db.prepare<[Micros, Micros, string], {instance: Cell}>(`SELECT DISTINCT instance
+      FROM stacktach_rawdata WHERE event = 'compute.instance.update' AND "when" > ? AND "when" <= ?
+      AND deployment_id IN (SELECT value FROM json_each(?))`);
+    // Every deployment (the region is ignored here); only instance-less exists rows are left out.
+    this.pairsStmt = db.prepare<[Micros, Micros], RequestPair>(`SELECT DISTINCT request_id, instance
+      FROM stacktach_rawdata WHERE "when" > ? AND "when" <= ?
+      AND NOT (instance IS NULL AND event IS 'compute.instance.exists')`);
+    // No window, cell or instance filter; `IS` so a null request id finds the null rows.
+    this.rawsStmt = db.prepare<[Cell], ReportRaw>(`SELECT id, "when", routing_key, state, old_state, event, image_type
+      FROM stacktach_rawdata WHERE request_id IS ? AND event IS NOT 'compute.instance.exists'
+      ORDER BY "when", id`);
+    this.blobStmt = db.prepare<[number], {json_z: Buffer}>('SELECT json_z FROM stacktach_rawdata WHERE id = ?');
+    this.earliestStmt = db.prepare<[], {first: Micros | null}>('SELECT MIN("when") AS first FROM stacktach_rawdata');
+    this.findStmt = db.prepare<[string, Micros, Micros], {id: number}>(`SELECT id FROM stacktach_jsonreport
+      WHERE name = ? AND period_start = ? AND period_end = ? ORDER BY id LIMIT 1`);
+    this.insertStmt = db.prepare<[Micros, Micros, Micros, string, number, string]>(`INSERT INTO stacktach_jsonreport
+      (period_start, period_end, created, name, version, json) VALUES (?, ?, ?, ?, ?, ?)`);
+    this.insertOnce = db.transaction((r: NewReport): number | null =>
+      this.findReport(r.name, r.periodStart, r.periodEnd) === undefined ? this.insertReport(r) : null);
+  }
+
+  deployments(): Deployment[] {
+    return this.deploymentsStmt.all();
+  }
+
+  /** Distinct instances with a compute.instance.update in the window on one of the deployments. */
+  updatedInstances(start: Micros, end: Micros, deploymentIds: readonly number[]): Cell[] {
+    return this.updatesStmt.all(start, end, JSON.stringify(deploymentIds)).map((r) => r.instance);
+  }
+
+  /** Distinct (request_id, instance) pairs of the window, from all deployments. */
+  requestPairs(start: Micros, end: Micros): RequestPair[] {
+    return this.pairsStmt.all(start, end);
+  }
+
+  /** A request's raws over all time, exists events excluded, in `when` order. */
+  rawsForRequest(requestId: Cell): ReportRaw[] {
+    return this.rawsStmt.all(requestId);
+  }
+
+  /** The stored `[routing_key, body]` of a raw, parsed; undefined when the row is gone. */
+  rawJson(id: number): unknown {
+    const row = this.blobStmt.get(id);
+    if (!row) return undefined;
+    return JSON.parse(decodeJson(row.json_z, (ref) => this.blobStmt.get(ref)?.json_z));
+  }
+
+  /** The oldest raw's when, or null when there are no raws. */
+  earliestRaw(): Micros | null {
+    return this.earliestStmt.get()?.first ?? null;
+  }
+
+  findReport(name: string, periodStart: Micros, periodEnd: Micros): number | undefined {
+    return this.findStmt.get(name, periodStart, periodEnd)?.id;
+  }
+
+  insertReport(r: NewReport): number {
+    return Number(this.insertStmt.run(r.periodStart, r.periodEnd, r.created, r.name, r.version, r.json).lastInsertRowid);
+  }
+
+  /**
+   * Inserts unless a report of the same name and period exists, checked and written in one
+   * IMMEDIATE transaction so two processes cannot both store it. The new id, or null.
+   */
+  insertReportOnce(r: NewReport): number | null {
+    return this.insertOnce.immediate(r);
+  }
+}
