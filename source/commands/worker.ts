@@ -4,7 +4,7 @@
 import {parseArgs} from 'node:util';
 import {openDatabase} from '../store/database.js';
 import {defaultDbPath} from './paths.js';
-import {defaultWorkerConfigPath, loadWorkerConfig, WorkerConfigError} from '../ingest/amqp-config.js';
+import {consumerPlan, defaultWorkerConfigPath, loadWorkerConfig, WorkerConfigError} from '../ingest/amqp-config.js';
 import {startWorker} from '../ingest/amqp-worker.js';
 
 export interface WorkerRunOptions {
@@ -70,6 +70,10 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
     return 2;
   }
   for (const w of loaded.warnings) log(`stacky worker: ${w}`);
+  if (consumerPlan(loaded.config).length === 0) {
+    stderr.write(`stacky worker: nothing to consume: no enabled deployment in ${configPath} lists topics\n`);
+    return 2;
+  }
 
   const dbPath = values.db ?? defaultDbPath(env);
   let db;
@@ -86,6 +90,8 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
     batchSize: batch as number | undefined,
   });
 
+  // Keeps the process up even while every consumer waits to reconnect.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -99,6 +105,7 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
   process.once('SIGINT', force);
   process.once('SIGTERM', force);
   await handle.stop();
+  clearInterval(keepAlive);
   db.close();
   process.removeListener('SIGINT', force);
   process.removeListener('SIGTERM', force);

@@ -1,6 +1,6 @@
 // The console: one state reducer, one key dispatcher driven by keymap.ts, and panes that only
 // draw. Every line is pre-cut to the width, and the frame is always rows − 1 lines tall.
-import React, {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
+import React, {useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState} from 'react';
 import {Box, Text, useApp, useInput, useStdin, type Key} from 'ink';
 import type {Settings} from '../commands/settings.js';
 import type {StackyService} from '../client/types.js';
@@ -13,7 +13,7 @@ import {WatchTail} from './tail.js';
 import {clean, matches, toEpoch} from './text.js';
 import {makeTheme, type Theme} from './theme.js';
 import {
-  applyFilter, buildListing, currentPane, fetchView, needsLoad, pageSize, panes, reportColumnCount,
+  applyFilter, buildListing, currentPane, fetchView, needsLoad, pageSize, panes, reportColumnCount, reportHeader,
   summaryCycle, viewLabel, type Line, type Listing, type Pane, type Target, type View,
 } from './views.js';
 import {WatchRows, watchColumns} from './watch-rows.js';
@@ -245,10 +245,22 @@ export function App(props: AppProps) {
   };
   const service = (): StackyService => tail.service;
 
-  const moveTo = (index: number) => {
+  /** The nearest selectable row (data or metadata) from `index`, looking in `dir` first. */
+  const selectable = (index: number, dir: 1 | -1): number => {
+    const len = body.rows.length;
+    const ok = (i: number) => {
+      const k = body.rows.line(i)?.kind;
+      return k === 'data' || k === 'meta';
+    };
+    for (let i = index; i >= 0 && i < len; i += dir) if (ok(i)) return i;
+    for (let i = index; i >= 0 && i < len; i -= dir) if (ok(i)) return i;
+    return index;
+  };
+
+  const moveTo = (index: number, dir: 1 | -1 = index >= cursor ? 1 : -1) => {
     const len = body.rows.length;
     if (len === 0) return;
-    const next = Math.max(0, Math.min(len - 1, index));
+    const next = top.kind === 'watch' ? Math.max(0, Math.min(len - 1, index)) : selectable(Math.max(0, Math.min(len - 1, index)), dir);
     if (top.kind === 'watch') {
       const pausedAt = state.watch.pausedAt ?? tail.buffer.lastSeq;
       let t = windowTop;
@@ -435,18 +447,18 @@ export function App(props: AppProps) {
         }
         return needsLoad(top) ? dispatch({type: 'reload', key: top.key}) : undefined;
       case 'up':
-        return moveTo(cursor - 1);
+        return moveTo(cursor - 1, -1);
       case 'down':
-        return moveTo(cursor + 1);
+        return moveTo(cursor + 1, 1);
       case 'pageUp':
-        return moveTo(cursor - listHeight);
+        return moveTo(cursor - listHeight, -1);
       case 'pageDown':
-        return moveTo(cursor + listHeight);
+        return moveTo(cursor + listHeight, 1);
       case 'top':
-        return moveTo(0);
+        return moveTo(0, 1);
       case 'bottom':
         if (top.kind === 'watch') return resumeWatch();
-        return moveTo(len - 1);
+        return moveTo(len - 1, -1);
       case 'open':
         return drill();
       case 'nextMatch':
@@ -475,6 +487,8 @@ export function App(props: AppProps) {
       case 'save':
         return saveShown();
       case 'editSearch':
+        // Most edits change the value, so the form opens there.
+        if (top.search) dispatch({type: 'patchTop', patch: {search: {...top.search, focus: top.search.field ? 1 : 0}}});
         return dispatch({type: 'mode', mode: {kind: 'form'}});
       case 'nextPage':
       case 'prevPage': {
@@ -589,11 +603,20 @@ export function App(props: AppProps) {
     if (b) perform(b.id, name);
   };
 
-  // Ink re-subscribes useInput after each commit, in a passive effect; a key that arrives
-  // before that effect runs would reach a stale handler. A ref set during render cannot lag.
-  const onKeyRef = useRef(onKey);
-  onKeyRef.current = onKey;
-  const handleInput = useCallback((input: string, key: Key) => onKeyRef.current(keyName(input, key), input), []);
+  // Keys are queued and handled one per commit, each with the closure of the latest render:
+  // several keys that arrive in one read (paste, key repeat over SSH) never see stale state.
+  const keyQueue = useRef<{name: string; input: string}[]>([]);
+  const [, setKeyTick] = useState(0);
+  const handleInput = useCallback((input: string, key: Key) => {
+    keyQueue.current.push({name: keyName(input, key), input});
+    setKeyTick((t) => t + 1);
+  }, []);
+  useLayoutEffect(() => {
+    const next = keyQueue.current.shift();
+    if (!next) return;
+    onKey(next.name, next.input);
+    if (keyQueue.current.length > 0) setKeyTick((t) => t + 1);
+  });
   useInput(handleInput, {isActive: isRawModeSupported === true});
 
   // ---- drawing ------------------------------------------------------------------------------
@@ -656,24 +679,32 @@ function buildStatus(state: AppState, top: View, tail: WatchTail, body: Body, no
       const secs = Math.max(0, Math.ceil((s.retryAt - now) / 1000));
       parts.push({text: `✖ ${s.message} · retry in ${secs}s (#${s.attempt})`, tone: 'error'});
     }
-    const dep = tail.deployment.toLowerCase() === 'all' ? 'all' : tail.deployment;
-    parts.push({text: ` · ${dep} · ${tail.service}${tail.eventName ? ` · ${tail.eventName}` : ''} · ${formatRate(tail.rate())} ev/s · ${body.rows.length} rows`});
     if (!following && state.watch.pausedAt !== undefined) {
-      parts.push({text: ` · ❚❚ PAUSED ${Math.max(0, tail.buffer.lastSeq - state.watch.pausedAt)} new (Space/G resume)`, tone: 'warn'});
+      parts.push({text: ` · ❚❚ PAUSED ${Math.max(0, tail.buffer.lastSeq - state.watch.pausedAt)} new`, tone: 'warn'});
     }
+    if (top.filter) parts.push({text: ` · filter "${top.filter}" ${body.hidden} hidden`, tone: 'accent'});
+    if (msg) parts.push({text: ` · ${msg.text}`, tone: msg.tone === 'error' ? 'error' : msg.tone === 'ok' ? 'ok' : 'accent'});
+    const dep = tail.deployment.toLowerCase() === 'all' ? 'all' : tail.deployment;
+    parts.push({text: ` · ${formatRate(tail.rate())} ev/s · ${dep} · ${tail.service}${tail.eventName ? ` · ${tail.eventName}` : ''} · ${plural(body.rows.length, 'row')}`});
+    return parts;
   } else if (top.load.state === 'loading') parts.push({text: '… loading', tone: 'warn'});
   else if (top.load.state === 'error') {
     parts.push({text: `✖ ${top.load.problem.message}`, tone: 'error'});
     if (top.load.problem.kind === 'unreachable') parts.push({text: ' · retrying (R now)'});
   } else if (top.load.state === 'ok') {
-    const n = countData(body);
-    parts.push({text: `${n} row${n === 1 ? '' : 's'}`});
+    parts.push({text: plural(countData(body), top.kind === 'show' ? 'line' : 'row')});
     if (top.kind === 'search' && top.search) parts.push({text: ` · page ${Math.floor(top.search.offset / pageSize) + 1}`});
-    if (top.kind === 'report' && top.sortCol !== undefined) parts.push({text: ` · sorted by column ${top.sortCol + 1}${top.sortDesc ? ' ▼' : ' ▲'}`});
+    if (top.kind === 'report' && reportHeader(top.load.data).length > 0) {
+      parts.push({text: ` · sorted by ${reportHeader(top.load.data)[top.sortCol ?? 0]}${top.sortDesc ? ' ▼' : ' ▲'} (s next column, S reverse)`});
+    }
   }
-  if (top.filter) parts.push({text: ` · filter "${top.filter}" · ${body.hidden} hidden`, tone: 'accent'});
+  if (top.filter) parts.push({text: ` · filter "${top.filter}" ${body.hidden} hidden`, tone: 'accent'});
   if (msg) parts.push({text: ` · ${msg.text}`, tone: msg.tone === 'error' ? 'error' : msg.tone === 'ok' ? 'ok' : 'accent'});
   return parts;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function countData(body: Body): number {

@@ -359,6 +359,12 @@ function metaLines(meta: Record<string, unknown>): Line[] {
   });
 }
 
+/** The column titles of a report's table (empty when it has none). */
+export function reportHeader(data: unknown): string[] {
+  if (reportColumnCount(data) === 0) return [];
+  return ((data as unknown[])[1] as unknown[]).map(clean);
+}
+
 /** Columns a report can be sorted by (0 when it has no table). */
 export function reportColumnCount(data: unknown): number {
   if (!Array.isArray(data) || typeof data[0] !== 'object' || Array.isArray(data[0]) || !Array.isArray(data[1])) return 0;
@@ -379,11 +385,11 @@ function reportListing(v: View, data: unknown): Listing {
   const sorted = [...rows].sort((a, b) => compareCells(a[sortCol], b[sortCol]) * (v.sortDesc ? -1 : 1));
   const rateCols = header.map(isRateColumn);
   const shownRows = sorted.map((r) => r.map((c, i) => (rateCols[i] && typeof c === 'number' && c <= 1 ? `${(c * 100).toFixed(1)}%` : c)));
-  const columns = columnsFor(header, shownRows).map((c, i) => ({
+  const titled = header.map((h, i) => (i === sortCol ? `${clean(h)}${v.sortDesc ? '▼' : '▲'}` : h));
+  const columns = columnsFor(titled, shownRows).map((c, i) => ({
     ...c,
-    title: i === sortCol ? `${c.title}${v.sortDesc ? '▼' : '▲'}` : c.title,
-    min: i < 3 ? Math.max(c.min, Math.min(c.max, 14)) : Math.max(c.min, Math.min(c.max, c.title.length + 1)),
-    priority: reportPriority(c.title, i),
+    min: i < 3 ? Math.max(c.min, Math.min(c.max, 14)) : Math.max(c.min, Math.min(c.max, 8)),
+    priority: reportPriority(clean(header[i]), i),
   }));
   lines.push({kind: 'header', cells: columns.map((c) => c.title), table: 0, search: ''});
   sorted.forEach((r, idx) => {
@@ -405,8 +411,8 @@ function reportsListing(data: unknown): Listing {
     {title: 'Id', min: 4, max: 8, priority: 1, align: 'right'},
     {title: 'Start', min: 16, max: 16, priority: 2},
     {title: 'End', min: 16, max: 16, priority: 3},
-    {title: 'Created', min: 16, max: 16, priority: 4},
-    {title: 'Name', min: 16, max: longest, priority: 1},
+    {title: 'Created', min: 16, max: 16, priority: 6},
+    {title: 'Name', min: 24, max: longest, priority: 1},
     {title: 'Version', min: 7, max: 7, priority: 5, align: 'right'},
   ];
   return {tables: [columns], lines, empty: rows.length === 0 ? 'no reports in the last 24 hours' : undefined};

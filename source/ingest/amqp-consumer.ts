@@ -195,7 +195,9 @@ export class AmqpConsumer {
       channel.on('error', (error: Error) => {
         lastError = error.message;
       });
-      channel.on('close', () => this.connectionProblem(current, lastError || 'channel closed'));
+      // A channel closed on its own (e.g. a refused declare) ends the session. When the whole
+      // connection is going, its close event comes next and names the real reason.
+      channel.on('close', () => setImmediate(() => this.connectionProblem(current, lastError || 'channel closed')));
       // StackTach (kombu): topic exchange, durable = durable_queue, auto_delete false; one queue per
       // topic entry with durable = durable_queue, auto_delete false, exclusive false and the
       // configured arguments, bound with its routing key. Redeclared on every (re)connect.

@@ -1,6 +1,6 @@
 // Demo corpora: a bounded stream of envelopes, and a JSON Lines file writer with backpressure.
 
-import {createWriteStream} from 'node:fs';
+import {createWriteStream, type WriteStream} from 'node:fs';
 import {once} from 'node:events';
 import {DemoGenerator} from './demo-generator.js';
 import type {DemoOptions, Envelope} from './demo-types.js';
@@ -12,6 +12,19 @@ export function* demoStream(count: number, options?: DemoOptions): Generator<Env
 }
 
 const CHUNK_LINES = 256;
+
+/** Wait until the stream drains, or closes after an error. */
+function drainOrClose(out: WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
+}
 
 /** Write `count` envelopes as JSON Lines (`JSON.stringify(envelope)` per line) to `path`. */
 export async function writeCorpus(path: string, count: number, options?: DemoOptions): Promise<void> {
@@ -29,9 +42,7 @@ export async function writeCorpus(path: string, count: number, options?: DemoOpt
       let chunk = '';
       for (let i = 0; i < n; i++) chunk += JSON.stringify(generator.next()) + '\n';
       written += n;
-      if (!out.write(chunk)) {
-        await Promise.race([once(out, 'drain'), once(out, 'close')]);
-      }
+      if (!out.write(chunk)) await drainOrClose(out);
     }
     if (failure === null) {
       out.end();

@@ -17,7 +17,7 @@ type Planner = (w: World, dep: Deployment, t: number) => Flow | null;
 
 /** What a new flow is, weighted per flow started (not per notification). */
 const MIX: readonly [Planner, number][] = [
-  [planCreate, 30.1], // ≈35% of user requests
+  [planCreate, 34], // ≈35% of user requests (resize and the toggles count twice)
   [planDelete, 19],
   [planResize, 6.9],
   [planSnapshot, 8.6],
@@ -36,6 +36,10 @@ const MIX_CUMULATIVE = cumulate(MIX.map(([, weight]) => weight));
 /** A first guess of notifications per flow, refined by the flows actually planned. */
 const PRIOR_FLOW_SIZE = 9;
 const PRIOR_WEIGHT = 50;
+/** Rate control: the emitted-count error is damped by this many seconds' worth of notifications. */
+const CONTROL_SLACK_SECONDS = 1;
+const CONTROL_SLACK_MIN = 10;
+const MAX_CORRECTION = 8;
 
 /** Min-heap of flows keyed by (time of next step, sequence number). */
 class FlowHeap {
@@ -96,8 +100,10 @@ export class DemoGenerator {
   private readonly rng: Rng;
   private readonly heap = new FlowHeap();
   private readonly rate: number;
+  private readonly start: number;
   private clock: number;
   private nextArrival: number;
+  private emitted = 0;
   private seq = 0;
   private plannedSteps = PRIOR_FLOW_SIZE * PRIOR_WEIGHT;
   private plannedFlows = PRIOR_WEIGHT;
@@ -114,6 +120,7 @@ export class DemoGenerator {
     this.rng = new Rng(seed);
     this.rate = rate;
     this.world = new World(this.rng, names, start);
+    this.start = start;
     this.clock = start;
     this.nextArrival = start;
   }
@@ -125,19 +132,32 @@ export class DemoGenerator {
       const top = heap.peek();
       if (top !== undefined && top.time < this.nextArrival) break;
       this.startFlow(this.nextArrival);
-      const meanGapSeconds = this.plannedSteps / this.plannedFlows / this.rate;
-      this.nextArrival += Math.max(1, Math.round(this.rng.exp(meanGapSeconds) * 1e6));
+      this.nextArrival += Math.max(1, Math.round(this.rng.exp(this.meanGapMicros())));
     }
     const flow = heap.pop()!;
     const t = flow.time;
     const envelope = flow.steps[flow.index++]!(t);
     this.clock = t;
+    this.emitted++;
     if (flow.index < flow.steps.length) {
       flow.time = t + flow.delays[flow.index]!;
       flow.seq = this.seq++;
       heap.push(flow);
     }
     return envelope;
+  }
+
+  /**
+   * Mean time to the next flow start: notifications per flow / rate, corrected by how far the
+   * emitted count is behind (or ahead of) rate × elapsed. The correction is what makes the
+   * rate hold from the first notification, before long flows have filled the pipeline.
+   */
+  private meanGapMicros(): number {
+    const base = (this.plannedSteps / this.plannedFlows / this.rate) * 1e6;
+    const expected = ((this.clock - this.start) * this.rate) / 1e6;
+    const slack = Math.max(CONTROL_SLACK_MIN, this.rate * CONTROL_SLACK_SECONDS);
+    const correction = (this.emitted + slack) / (expected + slack);
+    return base * Math.min(MAX_CORRECTION, Math.max(1 / MAX_CORRECTION, correction));
   }
 
   /** The simulated clock: the timestamp (µs since epoch) of the last emitted notification. */

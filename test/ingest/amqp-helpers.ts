@@ -35,6 +35,22 @@ export function rabbitmqctl(...args: string[]): string {
   return execFileSync('rabbitmqctl', args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000});
 }
 
+/**
+ * The broker-side ids (pids, as close_connection wants them) of this vhost's worker connections,
+ * recognised by their connection_name "stacky worker <deployment>/<exchange>".
+ */
+export function workerConnectionPids(vhost: string): {pid: string; connectionName: string}[] {
+  const props = JSON.parse(rabbitmqctl('list_connections', '--formatter', 'json', '-q', 'name', 'vhost', 'client_properties')) as
+    {name: string; vhost: string; client_properties: [string, string, unknown][]}[];
+  const named = new Map(props.filter((c) => c.vhost === vhost)
+    .map((c) => [c.name, String(c.client_properties.find((x) => x[0] === 'connection_name')?.[2] ?? '')]));
+  // The table format prints pids as <rabbit@host.N.N.N>, which close_connection accepts.
+  return rabbitmqctl('list_connections', '-q', '--no-table-headers', 'name', 'pid').split('\n')
+    .map((line) => line.split('\t'))
+    .filter(([name, pid]) => name && pid && named.get(name)?.startsWith('stacky worker'))
+    .map(([name, pid]) => ({pid: pid!.trim(), connectionName: named.get(name!)!}));
+}
+
 export function uid(): string {
   return randomBytes(4).toString('hex');
 }
@@ -66,6 +82,8 @@ export async function testVhost(): Promise<TestBroker> {
 
 export interface DeploymentSpec {
   name: string;
+  /** Another vhost than the config's (a deployment on its own broker). */
+  vhost?: string;
   topics: Record<string, {queue: string; routing_key: string}[]>;
   durable_queue?: boolean;
   queue_arguments?: Record<string, unknown>;
@@ -81,7 +99,7 @@ export function workerConfig(vhost: string, deployments: DeploymentSpec[], extra
       rabbit_port: BROKER.port,
       rabbit_userid: BROKER.user,
       rabbit_password: BROKER.password,
-      rabbit_virtual_host: vhost,
+      rabbit_virtual_host: d.vhost ?? vhost,
       exit_on_exception: false,
       queue_name: 'stacktach',
       ...(d.queue_arguments ? {queue_arguments: d.queue_arguments} : {}),

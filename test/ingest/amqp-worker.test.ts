@@ -11,6 +11,7 @@ import {openDatabase, type Db} from '../../source/store/database.js';
 import {startServer} from '../../source/commands/serve.js';
 import {
   brokerSkip, novaGlanceTopics, novaNotification, publisher, rabbitmqctl, tempDir, testVhost, waitFor, workerConfig,
+  workerConnectionPids,
   type TestBroker,
 } from './amqp-helpers.js';
 
@@ -56,9 +57,19 @@ async function withWorker(
 }
 
 test('end to end: published to nova and glance, stored, and served by the stacky API', {skip}, async () => {
+  // Two deployments, each on its own broker (vhost), as a global cell and a child cell are.
+  const cellBroker = await testVhost();
+  try {
+    await endToEnd(cellBroker);
+  } finally {
+    await cellBroker.dispose();
+  }
+});
+
+async function endToEnd(cellBroker: TestBroker): Promise<void> {
   await withWorker((b) => [
     {name: `${b.id}.global`, topics: novaGlanceTopics(b.id)},
-    {name: `${b.id}.cell1`, topics: {nova: novaGlanceTopics(b.id).nova!.map((t) => ({...t, queue: `${t.queue}.cell1`}))}},
+    {name: `${b.id}.cell1`, vhost: cellBroker.vhost, topics: {nova: novaGlanceTopics(b.id).nova!}},
   ], async ({broker, dbPath, worker}) => {
     const instance = '5b1f0d3e-9a7c-4c1e-8f2a-3d4b5c6e7f80';
     const imageId = '0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5';
@@ -75,12 +86,20 @@ test('end to end: published to nova and glance, stored, and served by the stacky
     p.publish('nova', 'monitor.error', failed);
     p.publish('glance', 'monitor_glance.info', image);
     await p.close();
+    // The cell's own nova sends its own notifications (their own message ids).
+    const cellStart = {...start, message_id: novaNotification().message_id};
+    const cellFailed = {...failed, message_id: novaNotification().message_id};
+    const pc = await publisher(cellBroker.url);
+    pc.publish('nova', 'monitor.info', cellStart);
+    pc.publish('nova', 'monitor.error', cellFailed);
+    await pc.close();
 
-    // Both deployments consume the nova queues they are bound to: each gets its own copy.
     await waitFor('5 messages stored', () => {
       const stats = [...worker.stats().values()];
       return stats.reduce((n, s) => n + s.stored, 0) >= 5 || undefined;
     });
+    assert.deepEqual(worker.stats().get(`${broker.id}.global`), {received: 3, stored: 3, duplicates: 0, quarantined: 0});
+    assert.deepEqual(worker.stats().get(`${broker.id}.cell1`), {received: 2, stored: 2, duplicates: 0, quarantined: 0});
     const server = await startServer({db: dbPath, host: '127.0.0.1', port: 0});
     try {
       const get = async (path: string) => {
@@ -93,13 +112,13 @@ test('end to end: published to nova and glance, stored, and served by the stacky
 
       const rows = await get(`/stacky/uuid/?uuid=${instance}`);
       assert.deepEqual(rows[0], ['#', '?', 'When', 'Deployment', 'Event', 'Host', 'State', "State'", "Task'"]);
-      const events = rows.slice(1).map((r) => `${r[3]} ${r[4]} ${r[1]}`).sort();
+      const events = rows.slice(1).map((r) => `${r[3]} ${r[4]} ${r[1] === 'E' ? 'E' : '-'}`).sort();
       // The "E" flag comes from the routing key monitor.error, as StackTach judges errors.
       assert.deepEqual(events, [
         `${broker.id}.cell1 compute.instance.create.error E`,
-        `${broker.id}.cell1 compute.instance.create.start `,
+        `${broker.id}.cell1 compute.instance.create.start -`,
         `${broker.id}.global compute.instance.create.error E`,
-        `${broker.id}.global compute.instance.create.start `,
+        `${broker.id}.global compute.instance.create.start -`,
       ]);
 
       // show/<id>: the stored JSON is [routing_key, body], as StackTach stores it.
@@ -116,7 +135,7 @@ test('end to end: published to nova and glance, stored, and served by the stacky
       await server.close();
     }
   });
-});
+}
 
 test('poison messages are quarantined whole, acked, and the queue keeps flowing', {skip}, async () => {
   await withWorker((b) => [{name: `${b.id}.poison`, topics: novaGlanceTopics(b.id)}], async ({broker, db, worker}) => {
@@ -195,11 +214,9 @@ test('a connection closed by the broker: the worker logs it, reconnects by itsel
     // Mid-stream: some stored, far from all.
     await waitFor('the first rows', () => count(db, 'stacktach_rawdata') > 200 || undefined, 30_000);
     const storedAtCut = count(db, 'stacktach_rawdata');
-    const connections = (JSON.parse(rabbitmqctl('list_connections', '--formatter', 'json', '-q', 'name', 'vhost', 'client_properties')) as
-      {name: string; vhost: string; client_properties: [string, string, unknown][]}[])
-      .filter((c) => c.vhost === broker.vhost && String(c.client_properties.find((x) => x[0] === 'connection_name')?.[2]).startsWith('stacky worker'));
-    assert.equal(connections.length, 2, 'nova and glance consumers');
-    await Promise.all(connections.map((c) => run('rabbitmqctl', ['close_connection', c.name, 'test: cut from the broker side'])));
+    const connections = workerConnectionPids(broker.vhost);
+    assert.deepEqual(connections.map((c) => c.connectionName).sort(), [`stacky worker ${label}/glance`, `stacky worker ${label}/nova`]);
+    await Promise.all(connections.map((c) => run('rabbitmqctl', ['close_connection', c.pid, 'test: cut from the broker side'])));
     for (const body of bodies.slice(N / 2)) p.publish('nova', 'monitor.info', body);
     await p.close();
 

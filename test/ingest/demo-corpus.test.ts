@@ -21,7 +21,7 @@ test('writeCorpus writes one JSON.stringify(envelope) per line', async () => {
     const path = join(dir, 'corpus.jsonl');
     await writeCorpus(path, 3000, {seed: 9});
     const text = await readFile(path, 'utf8');
-    assert.ok(text.endsWith('\n'));
+    assert.ok(text.endsWith('\n'), 'text.endsWith(\'\\n\')');
     const lines = text.slice(0, -1).split('\n');
     assert.equal(lines.length, 3000);
     let i = 0;

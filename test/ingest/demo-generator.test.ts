@@ -120,11 +120,11 @@ test('timestamps are Python str() datetimes, non-decreasing, and nowMicros follo
 });
 
 test('the clock advances about 1/rate seconds per notification', () => {
-  for (const rate of [20, 100, 1000]) {
+  for (const [rate, count] of [[2, 5000], [20, 20_000], [100, 30_000], [1000, 100_000]] as const) {
     const generator = new DemoGenerator({rate, startMicros: START});
-    for (let i = 0; i < 30_000; i++) generator.next();
+    for (let i = 0; i < count; i++) generator.next();
     const elapsed = (generator.nowMicros() - START) / 1e6;
-    const expected = 30_000 / rate;
+    const expected = count / rate;
     assert.ok(elapsed > expected * 0.8 && elapsed < expected * 1.2, `rate ${rate}: ${elapsed}s for ${expected}s`);
   }
 });
@@ -146,13 +146,13 @@ test('envelopes: exchanges, routing keys, priorities and publishers', () => {
     const b = e.body;
     assert.match(b.message_id as string, UUID4);
     const error = b.priority === 'ERROR';
-    assert.ok(error || b.priority === 'INFO');
+    assert.ok(error || b.priority === 'INFO', 'error || b.priority === \'INFO\'');
     if (e.exchange === 'nova') {
       assert.equal(e.routing_key, error ? 'monitor.error' : 'monitor.info');
       assert.match(b.publisher_id as string, /^(api\.api-0[1-4]|scheduler\.scheduler-0[12]|compute\.c-\d{4})$/);
       assert.match(req(e)!, /^req-[0-9a-f-]{36}$/);
       assert.match(b._context_timestamp as string, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
-      assert.ok('_context_project_id' in b && '_context_roles' in b && '_context_service_catalog' in b);
+      assert.ok('_context_project_id' in b && '_context_roles' in b && '_context_service_catalog' in b, '\'_context_project_id\' in b && \'_context_roles\' in b && \'_context_service_catalog\' in b');
     } else {
       assert.equal(e.exchange, 'glance');
       assert.equal(e.routing_key, error ? 'monitor_glance.error' : 'monitor_glance.info');
@@ -196,13 +196,13 @@ test('instance payloads look like nova info_from_instance', () => {
   const updates = corpus.filter((e) => ev(e) === 'compute.instance.update');
   for (const u of updates.slice(0, 500)) {
     const up = payload(u);
-    assert.ok('old_state' in up && 'old_task_state' in up && 'new_task_state' in up && 'audit_period_ending' in up);
+    assert.ok('old_state' in up && 'old_task_state' in up && 'new_task_state' in up && 'audit_period_ending' in up, '\'old_state\' in up && \'old_task_state\' in up && \'new_task_state\' in up && \'audit_period_ending\' in up');
   }
 
   // delete.end: terminated_at always, deleted_at sometimes.
   const deletes = corpus.filter((e) => ev(e) === 'compute.instance.delete.end').map(payload);
-  assert.ok(deletes.every((d) => d.state === 'deleted' && d.terminated_at && d.launched_at));
-  assert.ok(deletes.some((d) => d.deleted_at === '') && deletes.some((d) => d.deleted_at !== ''));
+  assert.ok(deletes.every((d) => d.state === 'deleted' && d.terminated_at && d.launched_at), 'deletes.every((d) => d.state === \'deleted\' && d.terminated_at && d.launched_at)');
+  assert.ok(deletes.some((d) => d.deleted_at === '') && deletes.some((d) => d.deleted_at !== ''), 'deletes.some((d) => d.deleted_at === \'\') && deletes.some((d) => d.deleted_at !== \'\')');
 });
 
 test('every flow type and error class appears in 20,000 notifications', () => {
@@ -227,9 +227,9 @@ test('every flow type and error class appears in 20,000 notifications', () => {
 
   // (a) build failure: state error, create.error and a 500 exception wrapper, all for one request.
   const createErrors = corpus.filter((e) => ev(e) === 'compute.instance.create.error');
-  assert.ok(createErrors.length > 0);
+  assert.ok(createErrors.length > 0, 'createErrors.length > 0');
   for (const e of createErrors) {
-    assert.ok(error(e) && e.body.priority === 'ERROR');
+    assert.ok(error(e) && e.body.priority === 'ERROR', 'error(e) && e.body.priority === \'ERROR\'');
     assert.equal(payload(e).code, 500);
     assert.equal(typeof payload(e).message, 'string');
     assert.equal(payload(e).state, 'error');
@@ -244,16 +244,16 @@ test('every flow type and error class appears in 20,000 notifications', () => {
 
   // (b) client errors on reboot: 409 and 400.
   const codes = corpus.filter((e) => ev(e) === 'reboot_instance').map((e) => {
-    assert.ok(error(e));
+    assert.ok(error(e), 'error(e)');
     return (payload(e).exception as {kwargs: {code: number}}).kwargs.code;
   });
   assert.ok(codes.includes(409) && codes.includes(400), `codes ${[...new Set(codes)]}`);
 
   // (c) no valid host: scheduler error, then a scheduler-service update to state error.
   const noHost = corpus.filter((e) => ev(e) === 'scheduler.run_instance');
-  assert.ok(noHost.length > 0);
+  assert.ok(noHost.length > 0, 'noHost.length > 0');
   for (const e of noHost) {
-    assert.ok(error(e) && (e.body.publisher_id as string).startsWith('scheduler.'));
+    assert.ok(error(e) && (e.body.publisher_id as string).startsWith('scheduler.'), 'error(e) && (e.body.publisher_id as string).startsWith(\'scheduler.\')');
     assert.equal(payload(e).state, 'error');
     assert.match(payload(e).reason as string, /No valid host/);
     assert.ok(corpus.some((x) => req(x) === req(e) && ev(x) === 'compute.instance.update' &&
@@ -262,8 +262,8 @@ test('every flow type and error class appears in 20,000 notifications', () => {
 
   // Glance upload failure (non-object payload) and the nova snapshot_instance 500.
   const uploadErrors = corpus.filter((e) => ev(e) === 'image.upload' && error(e));
-  assert.ok(uploadErrors.length > 0 && uploadErrors.every((e) => typeof e.body.payload === 'string'));
-  assert.ok(count((e) => ev(e) === 'snapshot_instance' && error(e)) > 0);
+  assert.ok(uploadErrors.length > 0 && uploadErrors.every((e) => typeof e.body.payload === 'string'), 'uploadErrors.length > 0 && uploadErrors.every((e) => typeof e.body.payload === \'string\')');
+  assert.ok(count((e) => ev(e) === 'snapshot_instance' && error(e)) > 0, 'count((e) => ev(e) === \'snapshot_instance\' && error(e)) > 0');
 
   // Errors are 2–3% of user requests.
   const requests = groupByRequest(corpus);
@@ -276,7 +276,7 @@ test('every flow type and error class appears in 20,000 notifications', () => {
   }
   const share = failed / user;
   assert.ok(share > 0.015 && share < 0.04, `error share ${share}`);
-  assert.ok(count(info) > count(error));
+  assert.ok(count(info) > count(error), 'count(info) > count(error)');
 });
 
 test('create is about 35% of user requests', () => {
@@ -305,10 +305,10 @@ test('an api-service compute.instance.update opens every nova user request', () 
     assert.equal(ev(first), 'compute.instance.update', `${id} opens with an update`);
     assert.match(first.body.publisher_id as string, /^api\./, `${id} opens on the api service`);
     assert.equal(payload(first).old_task_state, null, `${id}: the api update starts a task`);
-    assert.ok(payload(first).new_task_state !== undefined);
+    assert.ok(payload(first).new_task_state !== undefined, 'payload(first).new_task_state !== undefined');
     checked++;
   }
-  assert.ok(checked > 1000);
+  assert.ok(checked > 1000, 'checked > 1000');
 });
 
 test('every .start of a completed flow has a matching .end (same request and instance)', () => {
@@ -341,7 +341,7 @@ test('every .start of a completed flow has a matching .end (same request and ins
     if (failed.has(request)) continue; // a failed build leaves create.start open, as nova does
     for (const t of starts) assert.ok(t >= cutoff, `${key} started at ${t} and never ended`);
   }
-  assert.ok(matched > 5000);
+  assert.ok(matched > 2000, `matched ${matched}`);
 });
 
 test('no request spans more than MAX_FLOW_MICROS; some take longer than 30 minutes', () => {
@@ -357,12 +357,14 @@ test('no request spans more than MAX_FLOW_MICROS; some take longer than 30 minut
 });
 
 test('snapshots: glance activate carries properties.instance_uuid of the snapshotted instance', () => {
+  assert.ok(corpus.some((e) => ev(e) === 'image.activate'), 'activates in the default corpus');
+  const envelopes = longCorpus();
   const snapshotted = new Map<string, string>();
-  for (const e of corpus) {
+  for (const e of envelopes) {
     if (ev(e) === 'compute.instance.snapshot.start') snapshotted.set(instanceOf(e)!, payload(e).tenant_id as string);
   }
-  const activates = corpus.filter((e) => ev(e) === 'image.activate');
-  assert.ok(activates.length > 5);
+  const activates = envelopes.filter((e) => ev(e) === 'image.activate');
+  assert.ok(activates.length > 100, `activates: ${activates.length}`);
   for (const e of activates) {
     const p = payload(e);
     const props = p.properties as Payload;
@@ -375,8 +377,9 @@ test('snapshots: glance activate carries properties.instance_uuid of the snapsho
     assert.equal(typeof p.size, 'number');
     assert.equal(p.deleted_at, null);
     // The same image went through create, prepare and upload first.
-    const steps = corpus.filter((x) => x.exchange === 'glance' && payload(x)?.id === p.id).map(ev);
-    assert.deepEqual(steps, ['image.create', 'image.prepare', 'image.upload', 'image.activate']);
+    const steps = envelopes.filter((x) => x.exchange === 'glance' && payload(x)?.id === p.id).map(ev);
+    assert.deepEqual(steps.slice(0, 4), ['image.create', 'image.prepare', 'image.upload', 'image.activate']);
+    assert.ok(steps.slice(4).every((s) => s === 'image.delete'), 'only a delete may follow');
   }
 });
 
@@ -387,13 +390,13 @@ test('glance image.delete and image.exists have the fields StackTach reads', () 
     assert.match(payload(e).deleted_at as string, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
   }
   const exists = corpus.filter((e) => ev(e) === 'image.exists');
-  assert.ok(exists.length > 5);
+  assert.ok(exists.length > 5, 'exists.length > 5');
   for (const e of exists) {
     const p = payload(e);
-    assert.ok(Number.isFinite(parseTimestamp((p.audit_period_beginning as string))));
+    assert.ok(Number.isFinite(parseTimestamp((p.audit_period_beginning as string))), 'Number.isFinite(parseTimestamp((p.audit_period_beginning as string)))');
     assert.equal(typeof p.owner, 'string');
     const images = p.images as Payload[];
-    assert.ok(images.length >= 1);
+    assert.ok(images.length >= 1, 'images.length >= 1');
     for (const image of images) {
       for (const key of ['id', 'created_at', 'deleted_at', 'size']) assert.ok(key in image, `image has ${key}`);
     }
@@ -410,7 +413,7 @@ test('usage links: resize/rebuild exists and deleted instances get a final perio
       const d = deleted.get(instanceOf(e)!);
       assert.ok(d, 'exists with deleted_at follows a delete.end');
       assert.equal(payload(e).launched_at, d.launched_at);
-      assert.ok(isPeriodic(e));
+      assert.ok(isPeriodic(e), 'isPeriodic(e)');
       linked++;
     }
   }
@@ -424,10 +427,10 @@ test('usage links: resize/rebuild exists and deleted instances get a final perio
     if (!prep || !finish) continue;
     resizes++;
     assert.notEqual(payload(prep).instance_type_id, payload(finish).instance_type_id);
-    assert.ok(payload(finish).launched_at !== payload(prep).launched_at);
+    assert.ok(payload(finish).launched_at !== payload(prep).launched_at, 'payload(finish).launched_at !== payload(prep).launched_at');
     assert.ok(list.some((e) => ev(e) === 'compute.instance.exists'), 'resize sends a current-period exists');
   }
-  assert.ok(resizes > 10);
+  assert.ok(resizes > 10, 'resizes > 10');
 });
 
 test('bodies are 2–5 KB of JSON', () => {
@@ -440,7 +443,7 @@ test('bodies are 2–5 KB of JSON', () => {
   assert.ok(median > 3000 && median < 4500, `median ${median}`);
   assert.ok(quantile(sizes, 0.9) - quantile(sizes, 0.1) > 500, 'sizes vary');
   const glance = corpus.filter((e) => e.exchange === 'glance').map((e) => JSON.stringify(e.body).length);
-  assert.ok(glance.length > 100 && Math.min(...glance) >= 2048 && Math.max(...glance) <= 5000);
+  assert.ok(glance.length > 100 && Math.min(...glance) >= 2048 && Math.max(...glance) <= 5000, 'glance.length > 100 && Math.min(...glance) >= 2048 && Math.max(...glance) <= 5000');
 });
 
 test('instance and request ids are unique per flow', () => {
