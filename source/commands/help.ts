@@ -49,9 +49,14 @@ const otherCommands: OtherCommand[] = [
     examples: ['stacky demo', 'stacky demo --write corpus.jsonl --count 1000'],
   },
   {
-    name: 'worker', synopsis: 'worker --config FILE [--db PATH]',
+    name: 'worker', synopsis: 'worker [--config FILE] [--db PATH] [--prefetch N] [--batch N]',
     summary: 'Consume notifications from RabbitMQ (StackTach worker config format) into the database.',
-    details: ['--config FILE    JSON config listing deployments, brokers and exchanges', '--db PATH        SQLite database file'],
+    details: [
+      '--config FILE    StackTach worker config (default: $STACKTACH_DEPLOYMENTS_FILE, else ./stacktach_worker_config.json)',
+      '--db PATH        SQLite database file',
+      '--prefetch N     unacked messages per queue (default 2000)',
+      '--batch N        messages stored per transaction (default 500)',
+    ],
     examples: ['stacky worker --config stacktach_worker_config.json --db stacky.db'],
   },
   {

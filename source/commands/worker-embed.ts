@@ -13,7 +13,7 @@ export async function startWorkerFromFile(path: string, db: Db): Promise<() => P
     throw error;
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  for (const warning of loaded.warnings) log(`worker: warning: ${warning}`);
+  for (const warning of loaded.warnings) log(`stacky serve: ${warning}`);
   const handle = await startWorker(loaded.config, db, log);
   return () => handle.stop();
 }

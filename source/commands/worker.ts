@@ -111,4 +111,3 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
   process.removeListener('SIGTERM', force);
   return 0;
 }
-

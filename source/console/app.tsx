@@ -16,7 +16,7 @@ import {
   applyFilter, buildListing, currentPane, fetchView, needsLoad, pageSize, panes, reportColumnCount, reportHeader,
   summaryCycle, viewLabel, type Line, type Listing, type Pane, type Target, type View,
 } from './views.js';
-import {WatchRows, watchColumns} from './watch-rows.js';
+import {Snapshot, WatchRows, watchColumns} from './watch-rows.js';
 import {useTerminalSize, type Size} from './hooks/useTerminalSize.js';
 import {useTailVersion} from './hooks/useTailVersion.js';
 import {Crumbs, Footer, InputLine, StatusLine, TabBar, TooSmall, type StatusPart} from './components/Chrome.js';
@@ -42,7 +42,7 @@ export interface AppProps {
   /** Backoff base for retries (tests use a few ms). */
   retryBaseMs?: number;
   onExit?: (code: number) => void;
-  /** Called after each frame-driving tail update (bench). */
+  /** A tail made by the caller (launch.tsx, for its stats); the app makes one otherwise. */
   tail?: WatchTail;
 }
 
@@ -187,8 +187,8 @@ export function App(props: AppProps) {
 
   const listing = useMemo(() => (top.kind === 'watch' ? undefined : buildListing(top)), [top.kind, top.load, top.sortCol, top.sortDesc]);
   const watchRows = useMemo(
-    () => (top.kind === 'watch' ? new WatchRows(tail.buffer, state.watch.pausedAt, top.filter, tail.service) : undefined),
-    [top.kind, tailVersion, state.watch.pausedAt, top.filter],
+    () => (top.kind === 'watch' ? new WatchRows(state.watch.frozen ?? tail.buffer, state.watch.pausedAt, top.filter, tail.service) : undefined),
+    [top.kind, tailVersion, state.watch.pausedAt, state.watch.frozen, top.filter],
   );
 
   const body: Body = useMemo(() => {
@@ -263,10 +263,11 @@ export function App(props: AppProps) {
     const next = top.kind === 'watch' ? Math.max(0, Math.min(len - 1, index)) : selectable(Math.max(0, Math.min(len - 1, index)), dir);
     if (top.kind === 'watch') {
       const pausedAt = state.watch.pausedAt ?? tail.buffer.lastSeq;
+      const frozen = state.watch.frozen ?? new Snapshot(tail.buffer);
       let t = windowTop;
       if (next < t) t = next;
       if (next >= t + listHeight) t = next - listHeight + 1;
-      dispatch({type: 'watch', patch: {pausedAt, cursorSeq: watchRows!.seqAt(next), topSeq: watchRows!.seqAt(t)}});
+      dispatch({type: 'watch', patch: {pausedAt, frozen, cursorSeq: watchRows!.seqAt(next), topSeq: watchRows!.seqAt(t)}});
       return;
     }
     let t = windowTop;
@@ -285,7 +286,7 @@ export function App(props: AppProps) {
     return undefined;
   };
 
-  const resumeWatch = () => dispatch({type: 'watch', patch: {pausedAt: undefined, cursorSeq: undefined, topSeq: undefined}});
+  const resumeWatch = () => dispatch({type: 'watch', patch: {pausedAt: undefined, cursorSeq: undefined, topSeq: undefined, frozen: undefined}});
 
   const push = (view: ViewSpec) => dispatch({type: 'push', view});
 
@@ -475,7 +476,7 @@ export function App(props: AppProps) {
       case 'pause':
         if (state.watch.pausedAt === undefined) {
           const last = tail.buffer.lastSeq;
-          return dispatch({type: 'watch', patch: {pausedAt: last, cursorSeq: watchRows?.seqAt(cursor) ?? last, topSeq: watchRows?.seqAt(windowTop)}});
+          return dispatch({type: 'watch', patch: {pausedAt: last, frozen: new Snapshot(tail.buffer), cursorSeq: watchRows?.seqAt(cursor) ?? last, topSeq: watchRows?.seqAt(windowTop)}});
         }
         return resumeWatch();
       case 'showEvent':
@@ -603,17 +604,29 @@ export function App(props: AppProps) {
     if (b) perform(b.id, name);
   };
 
-  // Keys are queued and handled one per commit, each with the closure of the latest render:
-  // several keys that arrive in one read (paste, key repeat over SSH) never see stale state.
+  // A key is handled at once with the closure of the latest render. When a key arrives before
+  // the previous key's update has rendered (several keys in one read: paste, key repeat over
+  // SSH), it waits in a queue and runs after that render commits, so it never sees stale state.
+  const onKeyRef = useRef(onKey);
+  onKeyRef.current = onKey;
   const keyQueue = useRef<{name: string; input: string}[]>([]);
+  const keyPending = useRef(false);
+  keyPending.current = false;
   const [, setKeyTick] = useState(0);
   const handleInput = useCallback((input: string, key: Key) => {
-    keyQueue.current.push({name: keyName(input, key), input});
-    setKeyTick((t) => t + 1);
+    const k = {name: keyName(input, key), input};
+    if (keyPending.current || keyQueue.current.length > 0) {
+      keyQueue.current.push(k);
+      setKeyTick((t) => t + 1);
+      return;
+    }
+    keyPending.current = true;
+    onKeyRef.current(k.name, k.input);
   }, []);
   useLayoutEffect(() => {
     const next = keyQueue.current.shift();
     if (!next) return;
+    keyPending.current = true;
     onKey(next.name, next.input);
     if (keyQueue.current.length > 0) setKeyTick((t) => t + 1);
   });

@@ -1,9 +1,11 @@
 // Starts the Ink console on a real terminal and resolves with the exit code when it quits.
 import React from 'react';
+import {writeFileSync} from 'node:fs';
 import {render} from 'ink';
 import type {Settings} from '../commands/settings.js';
 import {App} from './app.js';
 import {clientSource} from './data-source.js';
+import {WatchTail} from './tail.js';
 
 export interface LaunchOptions {
   banner?: string;
@@ -11,14 +13,40 @@ export interface LaunchOptions {
 
 export async function launchConsole(settings: Settings, options: LaunchOptions = {}): Promise<number> {
   const source = clientSource(settings.url);
+  const tail = new WatchTail(source, {
+    deployment: settings.deployment,
+    service: settings.service,
+    pollMs: Math.max(200, settings.pollSeconds * 1000),
+    capacity: 5000,
+  });
   let code = 0;
+  // For bench/console.ts: frame count, render time and tail lag, written once a second.
+  const statsFile = process.env.STACKY_CONSOLE_STATS;
+  const stats = {frames: 0, renderMs: 0, maxRenderMs: 0};
+  const onRender = statsFile
+    ? ({renderTime}: {renderTime: number}) => {
+        stats.frames++;
+        stats.renderMs += renderTime;
+        stats.maxRenderMs = Math.max(stats.maxRenderMs, renderTime);
+      }
+    : undefined;
+  const statsTimer = statsFile
+    ? setInterval(() => {
+        const lagS = tail.since ? Date.now() / 1000 - Number(tail.since) : null;
+        writeFileSync(statsFile, JSON.stringify({...stats, at: Date.now(), lagS, pushed: tail.buffer.pushed, rate: tail.rate(), status: tail.status.kind}));
+      }, 1000)
+    : undefined;
   // Node pauses stdin when its last listener goes; make sure Ink gets keys from the start.
   process.stdin.resume();
-  const instance = render(<App source={source} settings={settings} banner={options.banner} onExit={(c) => (code = c)} />, {
+  const instance = render(<App source={source} settings={settings} tail={tail} banner={options.banner} onExit={(c) => (code = c)} />, {
     exitOnCtrlC: false,
     patchConsole: false,
-    maxFps: 15,
-    incrementalRendering: true,
+    // Data-driven renders are batched to ≤ 15/s by useTailVersion; this cap only bounds how
+    // long a keystroke can wait behind one of them.
+    maxFps: 30,
+    // Ink 6.8's incremental mode left stale lines in tmux (observed); full frames are small anyway.
+    incrementalRendering: process.env.STACKY_INCREMENTAL === '1',
+    onRender,
   });
   const stop = () => instance.unmount();
   process.once('SIGTERM', stop);
@@ -26,6 +54,8 @@ export async function launchConsole(settings: Settings, options: LaunchOptions =
   try {
     await instance.waitUntilExit();
   } finally {
+    if (statsTimer) clearInterval(statsTimer);
+    tail.stop();
     process.off('SIGTERM', stop);
     process.off('SIGHUP', stop);
     instance.cleanup();

@@ -2,6 +2,7 @@
 // watch pane's pause/cursor. Pure, so the navigation rules are testable without rendering.
 import type {Problem} from './data-source.js';
 import type {CompletionState} from './commands.js';
+import type {RowStore} from './watch-rows.js';
 import {currentPane, needsLoad, panes, paneOfKind, type Pane, type SearchParams, type View, type ViewKind} from './views.js';
 
 export type Mode =
@@ -24,6 +25,8 @@ export interface WatchUi {
   cursorSeq: number | undefined;
   /** Sequence number of the first row on screen while paused. */
   topSeq: number | undefined;
+  /** The rows as they were at the pause (kept while paused). */
+  frozen: RowStore | undefined;
 }
 
 export interface AppState {
@@ -67,7 +70,7 @@ export function initialState(): AppState {
     nextKey: 1,
     mode: {kind: 'normal'},
     status: undefined,
-    watch: {pausedAt: undefined, cursorSeq: undefined, topSeq: undefined},
+    watch: {pausedAt: undefined, cursorSeq: undefined, topSeq: undefined, frozen: undefined},
     last: {},
   };
 }

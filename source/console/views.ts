@@ -353,7 +353,14 @@ function metaLines(meta: Record<string, unknown>): Line[] {
   const width = Math.min(28, Math.max(...keys.map((k) => k.length), 4));
   return keys.map((k) => {
     const value = meta[k];
-    const shown = (k === 'start' || k === 'end') && typeof value === 'number' ? `${epochText(value)} (${value})` : typeof value === 'object' ? JSON.stringify(value) : clean(value);
+    const shown =
+      (k === 'start' || k === 'end') && typeof value === 'number'
+        ? `${epochText(value)} (${value})`
+        : typeof value === 'number' && !Number.isInteger(value)
+          ? String(Math.round(value * 100) / 100)
+          : typeof value === 'object'
+            ? JSON.stringify(value)
+            : clean(value);
     const rate = /(percentage|rate)$/.test(k) && num(value) > 0;
     return {kind: 'meta' as const, text: `${k.padEnd(width)}  ${shown}`, tone: rate ? ('error' as const) : undefined, search: `${k} ${shown}`};
   });

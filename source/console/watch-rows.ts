@@ -10,15 +10,40 @@ import type {StackyService} from '../client/types.js';
 export const watchColumns: Column[] = [
   {title: '?', min: 1, max: 1, priority: 1},
   {title: 'Date', min: 10, max: 10, priority: 6},
-  {title: 'Time', min: 12, max: 15, priority: 2, cut: true},
+  {title: 'Time', min: 12, max: 15, priority: 3, cut: true},
   {title: '#', min: 6, max: 10, priority: 3, align: 'right'},
-  {title: 'Deployment', min: 8, max: 14, priority: 3},
+  {title: 'Deployment', min: 8, max: 16, priority: 2},
   {title: 'Event', min: 24, max: 36, priority: 1},
   {title: 'UUID', min: 18, max: 36, priority: 4},
 ];
 
 export function watchSearchText(r: WatchRow): string {
   return `${r.id} ${r.error ? 'E' : ''} ${r.date} ${r.time} ${r.deployment} ${r.event} ${r.uuid}`;
+}
+
+/** What WatchRows reads: the live ring buffer, or a frozen copy of it taken at the pause. */
+export interface RowStore {
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+  bySeq(seq: number): WatchRow | undefined;
+}
+
+/**
+ * The rows visible when the tail was paused, copied out of the ring buffer so they stay on
+ * screen however fast new rows push old ones out (bounded by the buffer's capacity).
+ */
+export class Snapshot implements RowStore {
+  private readonly rows: WatchRow[];
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+  constructor(buffer: RingBuffer<WatchRow>) {
+    this.rows = buffer.toArray();
+    this.firstSeq = buffer.firstSeq;
+    this.lastSeq = buffer.lastSeq;
+  }
+  bySeq(seq: number): WatchRow | undefined {
+    return this.rows[seq - this.firstSeq];
+  }
 }
 
 export class WatchRows {
@@ -29,7 +54,7 @@ export class WatchRows {
   readonly hidden: number;
 
   constructor(
-    private readonly buffer: RingBuffer<WatchRow>,
+    private readonly buffer: RowStore,
     /** Last sequence number shown (the pause point), or undefined to show everything. */
     readonly until: number | undefined,
     readonly filter: string,

@@ -116,7 +116,10 @@ export class AmqpConsumer {
       await session.close();
     }
     this.lost?.('stopped');
-    await this.loopDone;
+    // A connect in progress to an unreachable host may hang until the TCP timeout: don't wait for it.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loopDone, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+    clearTimeout(timer);
     this.state = 'stopped';
   }
 
@@ -129,27 +132,26 @@ export class AmqpConsumer {
   }
 
   private async loop(): Promise<void> {
-    let failures = 0;
+    // Retries since the last time it was consuming: 1 s, 2 s, 4 s ... up to maxDelayMs.
+    let retry = 0;
     while (!this.stopping) {
       this.state = 'connecting';
-      let reason: string;
       try {
         const {lost} = await this.connectOnce();
         this.firstAttemptDone();
-        failures = 0;
-        reason = await lost;
+        retry = 0;
+        const reason = await lost;
         if (this.stopping) break;
         this.log(`worker: ${this.label}: connection lost: ${reason}`);
       } catch (error) {
         this.firstAttemptDone();
         if (this.stopping) break;
-        failures++;
-        reason = (error as Error).message;
-        this.log(`worker: ${this.label}: cannot consume from ${brokerUrl(this.deployment)}: ${reason}`);
+        this.log(`worker: ${this.label}: cannot consume from ${brokerUrl(this.deployment)}: ${(error as Error).message}`);
       }
-      const delay = Math.min(this.options.maxDelayMs, this.options.initialDelayMs * 2 ** Math.max(0, failures - 1));
+      retry++;
+      const delay = Math.min(this.options.maxDelayMs, this.options.initialDelayMs * 2 ** (retry - 1));
       this.state = 'waiting';
-      this.log(`worker: ${this.label}: reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${failures + 1})`);
+      this.log(`worker: ${this.label}: reconnecting in ${(delay / 1000).toFixed(1)} s (retry ${retry})`);
       await this.sleep(delay);
     }
     this.state = 'stopped';

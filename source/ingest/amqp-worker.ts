@@ -6,7 +6,9 @@ import {isUtf8} from 'node:buffer';
 import type {Db} from '../store/database.js';
 import {RawWriter} from '../store/raw-writer.js';
 import {Pipeline} from './pipeline.js';
-import type {IngestItem} from './item.js';
+import {ParallelIngest} from './parallel.js';
+import {Preparer, type Prepared} from './prepare.js';
+import type {IngestItem, IngestResult} from './item.js';
 import {consumerPlan, type WorkerConfig} from './amqp-config.js';
 import {AmqpConsumer, defaultConsumerOptions, type Delivery, type Session} from './amqp-consumer.js';
 
@@ -52,7 +54,7 @@ function emptyStats(): DeploymentStats {
   return {received: 0, stored: 0, duplicates: 0, quarantined: 0};
 }
 
-/** What one run of deliveries came to. */
+/** What one run of deliveries of one consumer came to. */
 interface Outcome {
   deployment: string;
   received: number;
@@ -63,20 +65,30 @@ interface Outcome {
 }
 
 const NOT_UTF8 = 'body is not valid UTF-8';
+/** Every item names its deployment and exchange; these are never used. */
+const NO_DEFAULTS = {deployment: '', exchange: ''};
+
+/** The pipeline's own test for a prepared row it will quarantine rather than store. */
+function isRejected(row: Prepared): boolean {
+  return row.error !== undefined || !row.notification || !row.jsonZ;
+}
 
 /**
  * Collects deliveries from every consumer and stores them in batches, in delivery order. A batch
- * is one transaction; inside it, each run of consecutive messages of one deployment is one
- * pipeline.ingest call (a savepoint), so the counts per deployment are exact.
+ * is parsed and deflated on ParallelIngest's worker thread while the previous one is written;
+ * the writes and acks run strictly one batch after another. A batch is one transaction; inside
+ * it, each run of consecutive messages of one consumer is one store (a savepoint), so that the
+ * counts per deployment are exact.
  */
 class Batcher {
   private pending: Delivery[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private pipeline: Pipeline;
+  private parallel: ParallelIngest;
+  private chain: Promise<void> = Promise.resolve();
   private readonly rawWriter: RawWriter;
-  private readonly storeBatch: (runs: Delivery[][]) => Outcome[];
   private rejectionsLogged = 0;
   private rejectionsSuppressed = 0;
+  private closed = false;
 
   constructor(
     private readonly db: Db,
@@ -86,43 +98,97 @@ class Batcher {
     private readonly flushMs: number,
     private readonly source: string,
   ) {
-    this.pipeline = new Pipeline(db, {source});
+    this.parallel = new ParallelIngest(db, {source});
     this.rawWriter = new RawWriter(db);
-    this.storeBatch = db.transaction((runs: Delivery[][]) => runs.map((run) => this.storeRun(run)));
   }
 
   push(delivery: Delivery): void {
+    // After close, a straggler stays unacked and the broker requeues it with its connection.
+    if (this.closed) return;
     this.pending.push(delivery);
-    if (this.pending.length >= this.batchSize) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+    if (this.pending.length >= this.batchSize) this.cut();
+    else this.timer ??= setTimeout(() => this.cut(), this.flushMs);
   }
 
-  /** Stores and acks everything pending. Synchronous: no delivery can interleave. */
-  flush(): void {
+  /** Everything delivered so far: stored, acked. */
+  async drain(): Promise<void> {
+    this.cut();
+    await this.chain;
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
+    this.closed = true;
+    await this.parallel.close();
+  }
+
+  /** Ends the current batch: sends it to be prepared, and queues its store after the previous. */
+  private cut(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    // A delivery from a connection that has since gone will come again on the next one.
-    const batch = this.pending.filter((d) => d.session.alive);
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
     this.pending = [];
-    if (batch.length === 0) return;
+    const text = batch.filter((d) => isUtf8(d.msg.content));
+    const binary = text.length === batch.length ? [] : batch.filter((d) => !isUtf8(d.msg.content));
+    const parallel = this.parallel;
+    const prepared = text.length > 0 ? parallel.prepare(text.map((d) => ({item: itemOf(d)})), NO_DEFAULTS) : Promise.resolve([]);
+    this.chain = this.chain.then(async () => {
+      let rows: Prepared[] | null;
+      try {
+        rows = await prepared;
+      } catch (error) {
+        this.log(`worker: preparing a batch failed (${(error as Error).message}); storing it on the main thread`);
+        rows = null;
+      }
+      this.store(batch, text, binary, parallel, rows);
+    });
+  }
 
-    let outcomes: Outcome[];
-    try {
-      outcomes = this.storeBatch(runsOf(batch));
-    } catch (error) {
-      // Rolled back: the pipeline's caches may name rows that no longer exist; start afresh.
-      this.pipeline = new Pipeline(this.db, {source: this.source});
-      const salvaged = this.salvage(batch, error as Error);
-      if (!salvaged) return;
-      outcomes = salvaged;
+  /** Synchronous from here on: stores, then acks. */
+  private store(batch: Delivery[], text: Delivery[], binary: Delivery[], parallel: ParallelIngest, rows: Prepared[] | null): void {
+    // Deliveries from a connection that has since gone will come again on the next one.
+    const keep = text.map((d) => d.session.alive);
+    const liveText = text.filter((_, i) => keep[i]);
+    const liveRows = rows?.filter((_, i) => keep[i]) ?? null;
+    const liveBinary = binary.filter((d) => d.session.alive);
+    if (liveText.length === 0 && liveBinary.length === 0) return;
+
+    let outcomes: Outcome[] | null = null;
+    if (liveRows && parallel === this.parallel) {
+      try {
+        outcomes = this.db.transaction(() => runsOf(liveText, liveRows).map((run) => this.outcome(run.deliveries, run.rows, parallel.store(run.rows))))();
+      } catch (error) {
+        this.renew();
+        if (databaseDown(error)) {
+          this.fatal([...liveText, ...liveBinary], error as Error);
+          return;
+        }
+        this.log(`worker: storing a batch of ${liveText.length} failed (${(error as Error).message}); trying again`);
+      }
+    }
+    outcomes ??= this.salvage(liveText);
+    if (!outcomes) return;
+    if (liveBinary.length > 0) {
+      try {
+        this.db.transaction(() => {
+          for (const d of liveBinary) this.quarantineBytes(d, NOT_UTF8);
+        })();
+      } catch (error) {
+        this.fatal(liveBinary, error as Error);
+        return;
+      }
+      for (const d of liveBinary) {
+        outcomes.push({deployment: deploymentOf(d), received: 1, stored: 0, duplicates: 0, rejected: [{delivery: d, error: NOT_UTF8}], warnings: []});
+      }
     }
     this.count(outcomes);
 
     // Ack per channel: the last message of each session acks all before it (basic.ack multiple).
     const last = new Map<Session, Delivery>();
-    for (const d of batch) last.set(d.session, d);
+    for (const d of batch) if (d.session.alive) last.set(d.session, d);
     for (const [session, d] of last) {
       if (!session.ackUpTo(d.msg)) {
         this.log(`worker: ${session.consumer.label}: could not ack (connection gone); the broker will redeliver and the duplicates will be skipped`);
@@ -130,46 +196,50 @@ class Batcher {
     }
   }
 
-  private storeRun(run: Delivery[]): Outcome {
-    const first = run[0]!;
-    const outcome: Outcome = {deployment: deploymentOf(first), received: run.length, stored: 0, duplicates: 0, rejected: [], warnings: []};
-    if (!isUtf8(first.msg.content)) {
-      for (const d of run) {
-        this.quarantineBytes(d, NOT_UTF8);
-        outcome.rejected.push({delivery: d, error: NOT_UTF8});
-      }
-      return outcome;
-    }
-    const r = this.pipeline.ingest(run.map(itemOf));
-    outcome.stored = r.stored;
-    outcome.duplicates = r.duplicates;
-    outcome.warnings = r.warnings;
-    // Items carry no line number, so the pipeline numbers them 1.. in this call.
-    for (const rej of r.rejected) outcome.rejected.push({delivery: run[rej.line - 1] ?? first, error: rej.error});
-    return outcome;
+  private outcome(deliveries: Delivery[], rows: Prepared[], r: IngestResult): Outcome {
+    const rejected: Outcome['rejected'] = [];
+    rows.forEach((row, i) => {
+      if (isRejected(row)) rejected.push({delivery: deliveries[i]!, error: row.error ?? 'not a notification'});
+    });
+    return {deployment: deploymentOf(deliveries[0]!), received: deliveries.length, stored: r.stored, duplicates: r.duplicates, rejected, warnings: r.warnings};
   }
 
-  private quarantineBytes(d: Delivery, error: string): void {
-    this.rawWriter.quarantine({
-      source: this.source, deployment: deploymentOf(d), exchange: d.session.consumer.topics.exchange,
-      routingKey: d.msg.fields.routingKey, line: null, error, raw: d.msg.content,
-    }, Date.now() * 1000);
+  /** After a failed transaction the preparer's keyframes and the pipeline's caches may name rows that are gone. */
+  private renew(): void {
+    const old = this.parallel;
+    this.parallel = new ParallelIngest(this.db, {source: this.source});
+    void old.close().catch(() => undefined);
   }
 
   /**
-   * The batch transaction failed. Store the messages one by one, so that a message the database
-   * refuses is quarantined instead of blocking the queue. If even that fails, the database
-   * itself is failing: drop the connections so the broker requeues, and let them reconnect.
+   * The batch could not be stored as a whole. Store it on this thread, then if need be one
+   * message at a time, so that a message the database refuses is quarantined instead of
+   * blocking the queue. If even that fails, the database itself is failing: drop the
+   * connections so the broker keeps the messages, and let them reconnect.
    */
-  private salvage(batch: Delivery[], error: Error): Outcome[] | null {
-    this.log(`worker: storing a batch of ${batch.length} failed (${error.message}); retrying one message at a time`);
+  private salvage(deliveries: Delivery[]): Outcome[] | null {
+    const attempt = (group: Delivery[]): Outcome[] => {
+      const preparer = new Preparer();
+      const pipeline = new Pipeline(this.db, {source: this.source});
+      const runs = runsOf(group, group.map((d) => preparer.prepare(itemOf(d))));
+      return this.db.transaction(() => runs.map((run) => this.outcome(run.deliveries, run.rows, pipeline.store(run.rows))))();
+    };
+    try {
+      return attempt(deliveries);
+    } catch (error) {
+      if (databaseDown(error)) {
+        this.fatal(deliveries, error as Error);
+        return null;
+      }
+      if (deliveries.length > 1) this.log(`worker: storing on the main thread failed too (${(error as Error).message}); storing one message at a time`);
+    }
     const outcomes: Outcome[] = [];
     try {
-      for (const d of batch) {
+      for (const d of deliveries) {
         try {
-          outcomes.push(this.storeBatch([[d]])[0]!);
+          outcomes.push(...attempt([d]));
         } catch (one) {
-          this.pipeline = new Pipeline(this.db, {source: this.source});
+          if (databaseDown(one)) throw one;
           const reason = `could not be stored: ${(one as Error).message}`;
           this.quarantineBytes(d, reason);
           outcomes.push({deployment: deploymentOf(d), received: 1, stored: 0, duplicates: 0, rejected: [{delivery: d, error: reason}], warnings: []});
@@ -177,12 +247,22 @@ class Batcher {
       }
       return outcomes;
     } catch (fatal) {
-      const sessions = new Set(batch.map((d) => d.session));
-      const message = (fatal as Error).message;
-      this.log(`worker: the database refuses writes (${message}); dropping ${sessions.size} connection(s) so the broker keeps the messages`);
-      for (const s of sessions) s.abandon(`database error: ${message}`);
+      this.fatal(deliveries, fatal as Error);
       return null;
     }
+  }
+
+  private fatal(deliveries: Delivery[], error: Error): void {
+    const sessions = new Set(deliveries.map((d) => d.session));
+    this.log(`worker: the database refuses writes (${error.message}); dropping ${sessions.size} connection(s) so the broker keeps the messages`);
+    for (const s of sessions) s.abandon(`database error: ${error.message}`);
+  }
+
+  private quarantineBytes(d: Delivery, error: string): void {
+    this.rawWriter.quarantine({
+      source: this.source, deployment: deploymentOf(d), exchange: d.session.consumer.topics.exchange,
+      routingKey: d.msg.fields.routingKey, line: null, error, raw: d.msg.content,
+    }, Date.now() * 1000);
   }
 
   private count(outcomes: Outcome[]): void {
@@ -214,6 +294,17 @@ class Batcher {
   }
 }
 
+/**
+ * Errors that say the database cannot take writes now (locked past the busy timeout, disk full,
+ * I/O error, read-only...), as opposed to one message it refuses. Retrying message by message
+ * would only wait out the busy timeout once per message.
+ */
+function databaseDown(error: unknown): boolean {
+  const code = (error as {code?: unknown})?.code;
+  return typeof code === 'string' &&
+    /^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CORRUPT|CANTOPEN|NOMEM|NOTADB|PROTOCOL|PERM|AUTH)/.test(code);
+}
+
 function deploymentOf(d: Delivery): string {
   return d.session.consumer.deployment.name;
 }
@@ -228,21 +319,18 @@ function itemOf(d: Delivery): IngestItem {
   };
 }
 
-/** Consecutive deliveries of one consumer and encoding; order is kept across runs. */
-function runsOf(batch: Delivery[]): Delivery[][] {
-  const runs: Delivery[][] = [];
-  let current: Delivery[] = [];
-  let key = '';
-  for (const d of batch) {
-    const k = `${d.session.consumer.label}\u0000${isUtf8(d.msg.content) ? 't' : 'b'}`;
-    if (k !== key && current.length > 0) {
+/** Consecutive deliveries of one consumer, with their prepared rows; order is kept across runs. */
+function runsOf(deliveries: Delivery[], rows: Prepared[]): {deliveries: Delivery[]; rows: Prepared[]}[] {
+  const runs: {deliveries: Delivery[]; rows: Prepared[]}[] = [];
+  let current: {deliveries: Delivery[]; rows: Prepared[]} | null = null;
+  deliveries.forEach((d, i) => {
+    if (!current || current.deliveries[0]!.session.consumer !== d.session.consumer) {
+      current = {deliveries: [], rows: []};
       runs.push(current);
-      current = [];
     }
-    key = k;
-    current.push(d);
-  }
-  if (current.length > 0) runs.push(current);
+    current.deliveries.push(d);
+    current.rows.push(rows[i]!);
+  });
   return runs;
 }
 
@@ -304,8 +392,9 @@ export async function startWorker(config: WorkerConfig, db: Db, log: WorkerLog, 
         if (progressTimer) clearInterval(progressTimer);
         // basic.cancel first: nothing new arrives; what did arrive is stored and acked.
         await Promise.all(consumers.map((c) => c.cancel()));
-        batcher.flush();
+        await batcher.drain();
         await Promise.all(consumers.map((c) => c.close()));
+        await batcher.close();
         if (progressMs > 0) progress(true);
       })();
       return stopped;

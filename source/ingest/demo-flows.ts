@@ -28,6 +28,7 @@ export const RATES = {
   buildFailure: 0.03, // of creates: state error + create.error + run_instance 500
   noValidHost: 0.015, // of creates: scheduler.run_instance error
   clientError: 0.07, // of reboots: reboot_instance 409/400
+  recovery: 0.04, // of reboots: the guest falls into error, then recovers in the same request
   snapshotFailure: 0.03, // of snapshots: glance upload error + snapshot_instance 500
   slow: 0.012, // of creates, resizes, snapshots and rebuilds: > 30 minutes
   revert: 0.3, // of resizes
@@ -397,6 +398,10 @@ export function planReboot(w: World, dep: Deployment, t0: number): Flow | null {
     return f;
   }
   f.then(rng.secs(0.3, 1.5), (t) => instanceEvent(w, req, t, inst, 'reboot.start', host.publisher));
+  if (rng.chance(RATES.recovery)) {
+    // §6.7d: a state error that clears within the request (old_state error → active).
+    f.then(rng.secs(5, 30), (t) => update(w, req, t, inst, host.publisher, 'error', task));
+  }
   f.then(hard ? rng.secs(20, 90) : rng.secs(8, 60), (t) => update(w, req, t, inst, host.publisher, 'active', null));
   f.then(rng.secs(0.01, 0.2), (t) => {
     release(inst);

@@ -95,6 +95,11 @@ class FlowHeap {
   }
 }
 
+/**
+ * An endless, deterministic feed of realistic nova and glance notifications (ingest spec §6).
+ * Same seed and options, same output. Envelopes share frozen sub-objects (service catalogs,
+ * image_meta, fixed_ips, roles) for speed: treat them as read-only.
+ */
 export class DemoGenerator {
   private readonly world: World;
   private readonly rng: Rng;

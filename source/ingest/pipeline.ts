@@ -94,8 +94,8 @@ export class Pipeline {
     const n = p.notification;
     if (p.error !== undefined || !n || !p.jsonZ) {
       const error = p.error ?? 'not a notification';
-      this.quarantine({...p, text: p.text}, error);
-      result.rejected.push({line: p.line, error});
+      this.quarantine({...p, line: p.line ?? undefined, text: p.text}, error);
+      result.rejected.push({line: p.line ?? p.seq, error});
       return;
     }
     let jsonZ = p.jsonZ;
@@ -128,9 +128,9 @@ export class Pipeline {
       } else if (n.kind === 'glance') {
         warning = aggregateGlanceUsage(this.usage, rawId, n);
       }
-      if (warning) result.warnings.push(`line ${p.line}: ${warning}`);
+      if (warning) result.warnings.push(p.line === null ? warning : `line ${p.line}: ${warning}`);
     } catch (error) {
-      result.warnings.push(`line ${p.line}: derived tables: ${(error as Error).message}`);
+      result.warnings.push(`${p.line === null ? '' : `line ${p.line}: `}derived tables: ${(error as Error).message}`);
     }
   }
 }

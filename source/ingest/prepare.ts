@@ -9,7 +9,8 @@ import type {IngestItem} from './item.js';
 
 /** One input, ready to store: either a row (notification + deflated JSON) or a rejection. */
 export interface Prepared {
-  line: number;
+  /** The source line (JSON Lines, POST bodies); null for messages from RabbitMQ or the demo. */
+  line: number | null;
   deployment: string;
   exchange: string;
   routingKey: string;
@@ -45,7 +46,7 @@ export class Preparer {
 
   prepare(item: IngestItem): Prepared {
     const seq = ++this.seq;
-    const base = {line: item.line ?? seq, deployment: item.deployment, exchange: item.exchange,
+    const base = {line: item.line ?? null, deployment: item.deployment, exchange: item.exchange,
       routingKey: item.routingKey, seq};
     let body = item.body;
     let notification: Notification;

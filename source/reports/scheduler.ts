@@ -19,7 +19,7 @@ export interface SchedulerOptions {
   now?: () => number;
   /** Runs fn once after ms milliseconds. The default is an unref'd setTimeout. */
   setTimer?: (fn: () => void, ms: number) => TimerHandle;
-  /** One line per report generated or failed. */
+  /** One line per report generated or failed. The default writes to stderr. */
   log?: (line: string) => void;
   /** Minutes after the hour before the previous hour is reported (default 5), so late events land. */
   delayMinutes?: number;
@@ -41,8 +41,8 @@ function realTimer(fn: () => void, ms: number): TimerHandle {
 }
 
 /**
- * The hours (start µs) due by `nowMs` and not yet stored: an hour H is due once
- * now ≥ H + 1 h + delay; the oldest considered is `catchUpHours` before the latest due one,
+ * The hours (start µs) due by `nowMs` and not yet stored, oldest first. An hour H is due once
+ * now ≥ H + 1 h + delay; the oldest considered is `catchUpHours − 1` before the latest due one,
  * and hours ending before the first raw ever stored are skipped (nothing to report yet).
  */
 export function dueHours(queries: ReportQueries, nowMs: number, opts: {delayMinutes: number; catchUpHours: number;
@@ -60,6 +60,8 @@ export function dueHours(queries: ReportQueries, nowMs: number, opts: {delayMinu
   }
   return hours;
 }
+
+const hourText = (start: Micros) => new Date(start / 1000).toISOString().slice(0, 16).replace('T', ' ');
 
 export function startHourlyReports(db: Db, options: SchedulerOptions = {}): HourlyReports {
   const now = options.now ?? Date.now;
@@ -81,9 +83,22 @@ export function startHourlyReports(db: Db, options: SchedulerOptions = {}): Hour
   /** Milliseconds until the next hour boundary plus the delay. */
   const untilNextHour = () => {
     const t = now();
-    const next = Math.floor((t - delayMinutes * 60_000) / MS_PER_HOUR) * MS_PER_HOUR + MS_PER_HOUR + delayMinutes * 60_000;
-    return next - t;
+    const delay = delayMinutes * 60_000;
+    return Math.floor((t - delay) / MS_PER_HOUR) * MS_PER_HOUR + MS_PER_HOUR + delay - t;
   };
+
+  function generate(start: Micros): void {
+    try {
+      const built = buildSummaryReport(db, {start, hours: 1, region, percentile: options.percentile,
+        tooLong: options.tooLong}, queries);
+      const id = storeSummaryReport(db, built, {created: Math.round(now() * 1000), once: true}, queries);
+      if (id === null) log(`hourly report ${hourText(start)}: already stored`);
+      else log(`hourly report ${hourText(start)}: stored report ${id} (${built.report.metadata.total} requests)`);
+    } catch (error) {
+      failed.add(start);
+      log(`hourly report ${hourText(start)}: failed: ${(error as Error).message}`);
+    }
+  }
 
   function turn(): void {
     timer = null;
@@ -105,20 +120,6 @@ export function startHourlyReports(db: Db, options: SchedulerOptions = {}): Hour
     } else {
       failed.clear();
       schedule(untilNextHour());
-    }
-  }
-
-  function generate(start: Micros): void {
-    try {
-      const built = buildSummaryReport(db, {start, hours: 1, region, percentile: options.percentile,
-        tooLong: options.tooLong}, queries);
-      const id = storeSummaryReport(db, built, {created: now() * 1000, once: true}, queries);
-      const period = new Date(start / 1000).toISOString().slice(0, 16).replace('T', ' ');
-      if (id === null) log(`hourly report ${period}: already stored`);
-      else log(`hourly report ${period}: stored report ${id} (${built.report.metadata.total} requests)`);
-    } catch (error) {
-      failed.add(start);
-      log(`hourly report ${new Date(start / 1000).toISOString()}: failed: ${(error as Error).message}`);
     }
   }
 

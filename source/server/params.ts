@@ -1,7 +1,7 @@
 // Query-string rules shared by the stacky endpoints (api spec §1.5, §1.6, §1.7, §1.12).
 // Where the original crashed with a 500, these answer a 400 with a clear message instead.
 import type {Micros, Service} from '../core/types.js';
-import {parseDecimalSeconds} from '../core/time.js';
+import {parseDecimalSeconds, type Rounding} from '../core/time.js';
 import {badRequest} from './http-error.js';
 
 export const DEFAULT_LIMIT = 50;
@@ -64,12 +64,16 @@ export function serviceOf(q: Query, fallback: Service): Service {
   throw badRequest(`Unknown service '${raw}'. Use nova, glance or generic.`);
 }
 
-/** A decimal epoch-seconds parameter; empty counts as absent unless `emptyIsError`. */
-export function decimalParam(q: Query, name: string, emptyIsError = false): Micros | null {
+/**
+ * A decimal epoch-seconds parameter; empty counts as absent unless `emptyIsError`. Digits past
+ * the microsecond are rounded the way that keeps the comparison exact: 'ceil' for a `>=` bound,
+ * 'floor' for `<=` and `>` bounds.
+ */
+export function decimalParam(q: Query, name: string, emptyIsError = false, rounding: Rounding = 'trunc'): Micros | null {
   const raw = q.get(name);
   if (raw === undefined) return null;
   if (raw === '' && !emptyIsError) return null;
-  const us = parseDecimalSeconds(raw);
+  const us = parseDecimalSeconds(raw, rounding);
   if (us === null) throw badRequest(`${name} must be a number of epoch seconds, got '${raw}'.`);
   return us;
 }

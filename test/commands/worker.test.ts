@@ -87,13 +87,13 @@ test('unknown keys are warned about; an unreachable broker is retried with backo
       extra: true,
     }));
     const child = stacky(['worker', '--config', config, '--db', dbPath]);
-    await waitFor('two attempts', () => child.stderr().includes('(attempt 2)') || undefined, 30_000);
+    await waitFor('two retries', () => child.stderr().includes('(retry 2)') || undefined, 30_000);
     const err = child.stderr();
     assert.match(err, /worker config: deployments\[0\]\.colour: unknown key, ignored/);
     assert.match(err, /worker config: extra: unknown key, ignored/);
     assert.match(err, /nowhere\/nova: cannot consume from amqp:\/\/rabbit@127\.0\.0\.1:1\/: .*ECONNREFUSED/);
-    assert.match(err, /nowhere\/nova: reconnecting in 1\.0 s \(attempt 1\)/);
-    assert.match(err, /nowhere\/nova: reconnecting in 2\.0 s \(attempt 2\)/);
+    assert.match(err, /nowhere\/nova: reconnecting in 1\.0 s \(retry 1\)/);
+    assert.match(err, /nowhere\/nova: reconnecting in 2\.0 s \(retry 2\)/);
     child.process.kill('SIGTERM');
     assert.deepEqual(await child.exited, {code: 0, signal: null});
     assert.match(child.stderr(), /SIGTERM: stopping/);
@@ -103,7 +103,7 @@ test('unknown keys are warned about; an unreachable broker is retried with backo
   }
 });
 
-test('SIGKILL mid-stream, restart: every message stored exactly once', {skip, timeout: 180_000}, async () => {
+test('SIGKILL mid-stream, restart: every message stored exactly once', {skip, timeout: 180_000}, async (ctx) => {
   const N = 5000;
   const broker = await testVhost();
   const t = tempDir();
@@ -160,9 +160,53 @@ test('SIGKILL mid-stream, restart: every message stored exactly once', {skip, ti
     const m = /(\d+) received .* (\d+) stored, (\d+) duplicates, 0 quarantined/.exec(final!)!;
     assert.equal(Number(m[2]), N - atKill, final);
     assert.equal(Number(m[1]), Number(m[2]) + Number(m[3]), final);
+    ctx.diagnostic(`killed with ${atKill} of ${N} stored; after the restart: ${final!.replace(/^worker: stopped: /, '')}`);
   } finally {
     for (const c of children) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
     reader?.close();
+    await broker.dispose();
+    t.dispose();
+  }
+});
+
+test('stacky serve --worker FILE consumes in the server process; the API serves what arrived', {skip, timeout: 120_000}, async () => {
+  const broker = await testVhost();
+  const t = tempDir();
+  let child: Child | undefined;
+  try {
+    const deployment = `${broker.id}.serve`;
+    const config = join(t.dir, 'stacktach_worker_config.json');
+    writeFileSync(config, JSON.stringify(workerConfig(broker.vhost, [{name: deployment, topics: novaGlanceTopics(broker.id)}])));
+    child = stacky(['serve', '--db', join(t.dir, 'stacky.db'), '--port', '0', '--worker', config]);
+    let out = '';
+    child.process.stdout!.removeAllListeners('data');
+    child.process.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const url = await waitFor('listening', () => /listening on (http:\/\/\S+)/.exec(out)?.[1], 30_000);
+    await waitFor('consuming', () => child!.stderr().includes(`${deployment}/nova: consuming`) || undefined, 30_000);
+
+    const generator = new DemoGenerator({seed: 11, deployments: [deployment]});
+    const envelopes = Array.from({length: 200}, () => generator.next());
+    const p = await publisher(broker.url);
+    for (const e of envelopes) p.publish(e.exchange, e.routing_key, e.body);
+    await p.close();
+
+    const instance = envelopes.map((e) => (e.body.payload as {instance_id?: string} | undefined)?.instance_id).find((x) => x);
+    assert.ok(instance, 'the demo traffic names an instance');
+    const deployments = await waitFor('the deployment listed', async () => {
+      const rows = await (await fetch(`${url}/stacky/deployments/`)).json() as unknown[][];
+      return rows.some((r) => r[1] === deployment) ? rows : undefined;
+    });
+    assert.ok(deployments.length >= 2);
+    const rows = await waitFor('the instance\'s events', async () => {
+      const r = await (await fetch(`${url}/stacky/uuid/?uuid=${instance}`)).json() as unknown[][];
+      return r.length > 1 ? r : undefined;
+    });
+    assert.ok(rows.slice(1).every((r) => r[3] === deployment), JSON.stringify(rows));
+    child.process.kill('SIGTERM');
+    const exit = await child.exited;
+    assert.equal(exit.code, 0, child.stderr());
+  } finally {
+    if (child && child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
     await broker.dispose();
     t.dispose();
   }

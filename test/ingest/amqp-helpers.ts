@@ -8,7 +8,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import * as amqp from 'amqplib';
 
-export const BROKER = {host: '127.0.0.1', port: 5672, user: 'guest', password: 'guest'};
+/** STACKY_TEST_AMQP_PORT points the tests elsewhere (e.g. at a closed port, to see the skip). */
+export const BROKER = {host: '127.0.0.1', port: Number(process.env.STACKY_TEST_AMQP_PORT ?? 5672), user: 'guest', password: 'guest'};
 
 export function brokerUrl(vhost = '/'): string {
   const v = vhost === '/' ? '' : encodeURIComponent(vhost);

@@ -184,7 +184,7 @@ test('a declare the broker refuses (durability mismatch) is logged and retried u
     }]));
     w = await startWorker(config, localDb, (l) => lines.push(l), {progressMs: 0, reconnectMs: 100, maxReconnectMs: 200});
     await waitFor('two failed attempts', () => lines.filter((l) => /PRECONDITION_FAILED/.test(l)).length >= 2 || undefined);
-    assert.ok(lines.some((l) => /mismatch\/nova: reconnecting in 0\.\d s \(attempt \d+\)/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /mismatch\/nova: reconnecting in 0\.\d s \(retry \d+\)/.test(l)), lines.join('\n'));
     assert.equal(w.states().get('mismatch/nova')?.state === 'consuming', false);
     // The operator fixes the broker side; the worker gets going by itself.
     await channel.deleteExchange('nova');

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
+import * as amqp from 'amqplib';
 import {parseWorkerConfig} from '../../source/ingest/amqp-config.js';
 import {startWorker, type WorkerHandle} from '../../source/ingest/amqp-worker.js';
 import {openDatabase, type Db} from '../../source/store/database.js';
@@ -163,17 +164,17 @@ test('poison messages are quarantined whole, acked, and the queue keeps flowing'
     const rows = db.prepare<[], {source: string; deployment: string; exchange: string; routing_key: string; error: string; raw: string | Buffer}>(
       'SELECT source, deployment, exchange, routing_key, error, raw FROM stacky_quarantine ORDER BY id').all();
     assert.equal(rows.length, poison.length);
-    rows.forEach((row, i) => {
-      const [what, bytes] = poison[i]!;
+    for (const [what, bytes] of poison) {
+      const row = rows.find((r) => Buffer.from(r.raw).equals(bytes));
+      assert.ok(row, `${what}: quarantined with its raw bytes kept exactly`);
       assert.equal(row.source, 'amqp', what);
       assert.equal(row.deployment, `${broker.id}.poison`, what);
       assert.equal(row.exchange, 'nova', what);
       assert.equal(row.routing_key, 'monitor.error', what);
       assert.ok(row.error.length > 0, what);
-      assert.deepEqual(Buffer.from(row.raw), bytes, `${what}: the raw bytes are kept exactly`);
-    });
-    assert.match(rows[0]!.error, /not JSON/);
-    assert.match(rows[4]!.error, /UTF-8/);
+      if (what === 'not json') assert.match(row.error, /not JSON/);
+      if (what === 'not UTF-8') assert.match(row.error, /UTF-8/);
+    }
 
     // Everything was acked: nothing waits on the queues, and the consumer is still there.
     await waitFor('queues drained', () => {
@@ -233,4 +234,36 @@ test('a connection closed by the broker: the worker logs it, reconnects by itsel
     assert.equal(s.stored, N);
     assert.equal(s.quarantined, 0);
   }, {prefetch: 500, batchSize: 200});
+});
+
+test('progress lines: per deployment, counts and rate, at the configured interval', {skip}, async () => {
+  await withWorker((b) => [{name: `${b.id}.progress`, topics: novaGlanceTopics(b.id)}], async ({broker, logs}) => {
+    const p = await publisher(broker.url);
+    for (let i = 0; i < 50; i++) p.publish('nova', 'monitor.info', novaNotification());
+    await p.close();
+    const line = await waitFor('a progress line with 50 received', () =>
+      logs.find((l) => l.startsWith(`worker: ${broker.id}.progress: 50 received`)));
+    assert.match(line, /^worker: \w+\.progress: 50 received \(\+\d+, [\d.]+\/s\), 50 stored, 0 duplicates, 0 quarantined \[nova consuming, glance consuming\]$/);
+  }, {progressMs: 300});
+});
+
+test('a queue deleted under the worker: it reconnects, declares it again and goes on', {skip}, async () => {
+  await withWorker((b) => [{name: `${b.id}.deleted`, topics: novaGlanceTopics(b.id)}], async ({broker, db, worker, logs}) => {
+    const connection = await amqp.connect(broker.url);
+    try {
+      const channel = await connection.createChannel();
+      await channel.deleteQueue(`${broker.id}.monitor.info`);
+      await waitFor('the cancel noticed', () => logs.some((l) => l.includes('cancelled by the broker')) || undefined);
+      await worker.ready();
+      await channel.checkQueue(`${broker.id}.monitor.info`);
+    } finally {
+      await connection.close();
+    }
+    const body = novaNotification();
+    const p = await publisher(broker.url);
+    p.publish('nova', 'monitor.info', body);
+    await p.close();
+    await waitFor('stored after the redeclare', () =>
+      db.prepare('SELECT 1 FROM stacktach_rawdata WHERE request_id = ?').get(body._context_request_id) ?? undefined);
+  });
 });

@@ -260,6 +260,10 @@ test('every flow type and error class appears in 20,000 notifications', () => {
       (x.body.publisher_id as string).startsWith('scheduler.') && payload(x).state === 'error'));
   }
 
+  // (d) recovery within a request: an update from error back to active, on info.
+  assert.ok(corpus.some((e) => ev(e) === 'compute.instance.update' && payload(e).old_state === 'error' &&
+    payload(e).state === 'active' && info(e)), 'a recovery from error appears');
+
   // Glance upload failure (non-object payload) and the nova snapshot_instance 500.
   const uploadErrors = corpus.filter((e) => ev(e) === 'image.upload' && error(e));
   assert.ok(uploadErrors.length > 0 && uploadErrors.every((e) => typeof e.body.payload === 'string'), 'uploadErrors.length > 0 && uploadErrors.every((e) => typeof e.body.payload === \'string\')');

@@ -96,13 +96,13 @@ export function item(n: Note): IngestItem {
     body: notification(n)};
 }
 
-/** One JSON Lines line in any of the three accepted forms. */
+/** One JSON Lines line in any of the three accepted forms (the bare form cannot name a deployment). */
 export function line(n: Note, form: 'envelope' | 'pair' | 'bare' = 'envelope'): string {
   const body = notification(n);
   if (form === 'bare') return JSON.stringify(body);
   if (form === 'pair') return JSON.stringify([routingKeyOf(n), body]);
-  return JSON.stringify({deployment: n.deployment ?? 'default', exchange: n.exchange ?? 'nova',
-    routing_key: routingKeyOf(n), body});
+  // The envelope names only what the description names; the rest comes from the defaults.
+  return JSON.stringify({deployment: n.deployment, exchange: n.exchange, routing_key: n.routingKey, body});
 }
 
 export interface Reply {
@@ -186,7 +186,8 @@ export async function startServer(options: {now?: Micros} = {}): Promise<TestSer
 
 /** The exact body of an error table, as Python's json.dumps writes it. */
 export function errorBody(type: 'Bad Request' | 'Not Found', message: string): string {
-  return `[["Error", "Message"], [${JSON.stringify(type)}, ${JSON.stringify(message)}]]`;
+  const ascii = (text: string) => JSON.stringify(text).replace(/[^ -~]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `[["Error", "Message"], [${ascii(type)}, ${ascii(message)}]]`;
 }
 
 /** Rows of a derived table, for pipeline tests. */

@@ -14,8 +14,8 @@ const SEARCHABLE = new Set(['id', 'name', 'created', 'period_start', 'period_end
 
 export function reports(ctx: Context): unknown {
   const now = ctx.now();
-  const from = decimalParam(ctx.query, 'created_from', true) ?? now - DAY;
-  const to = decimalParam(ctx.query, 'created_to', true) ?? now;
+  const from = decimalParam(ctx.query, 'created_from', true, 'ceil') ?? now - DAY;
+  const to = decimalParam(ctx.query, 'created_to', true, 'floor') ?? now;
   const rows = ctx.store.reports.createdBetween(from, to, limitOf(ctx.query), offsetOf(ctx.query));
   const seconds = (us: Micros) => new PyFloat(us / SECOND);
   return [HEADER, ...rows.map((r) => [r.id, seconds(r.period_start), seconds(r.period_end), seconds(r.created),

@@ -24,8 +24,8 @@ export function timingsForUuid(ctx: Context): unknown {
 export function timingsByName(ctx: Context): unknown {
   const name = ctx.query.required('name');
   // Present-but-empty bounds crashed the original; here they are a 400 like any bad number.
-  const min = decimalParam(ctx.query, 'end_when_min', true);
-  const max = decimalParam(ctx.query, 'end_when_max', true);
+  const min = decimalParam(ctx.query, 'end_when_min', true, 'ceil');
+  const max = decimalParam(ctx.query, 'end_when_max', true, 'floor');
   const rows = ctx.store.timing.byEventName(name, min, max, limitOf(ctx.query), offsetOf(ctx.query));
   return [[name, 'Time'], ...rows.map((r) => [r.instance, secToTimeDecimal(r.diff)])];
 }

@@ -7,7 +7,7 @@ import {HEADERS, resultRow} from './raw-rows.js';
 
 /** when_min/when_max, inclusive; empty values are ignored (api spec §1.12). */
 export function whenRange(q: Query): {whenMin: number | null; whenMax: number | null} {
-  return {whenMin: decimalParam(q, 'when_min'), whenMax: decimalParam(q, 'when_max')};
+  return {whenMin: decimalParam(q, 'when_min', false, 'ceil'), whenMax: decimalParam(q, 'when_max', false, 'floor')};
 }
 
 export function uuid(ctx: Context): unknown {

@@ -14,17 +14,17 @@ export function watch(ctx: Context): unknown {
   const eventName = ctx.query.get('event_name') || null;
   // now is truncated to the whole second so identical polls can be cached.
   const now = Math.floor(ctx.now() / SECOND) * SECOND;
-  const since = decimalParam(ctx.query, 'since') ?? now - 2 * SECOND;
+  const since = decimalParam(ctx.query, 'since', false, 'floor') ?? now - 2 * SECOND;
   let rows = ctx.store.raw.watch(service, deploymentId, eventName, since, now, WATCH_MAX_ROWS + 1);
   let until = secondsString(now);
   if (rows.length > WATCH_MAX_ROWS) {
-    // Cut at a whole `when` so the next poll (since = until) neither skips nor repeats a row.
-    const last = rows[WATCH_MAX_ROWS - 1]!.when;
-    const cut = rows.filter((r) => r.when <= last);
-    if (cut.length < rows.length && cut.length > 0) {
-      rows = cut.length > WATCH_MAX_ROWS ? cut : cut;
-      until = decimalString(last);
-    }
+    // Cut before the first row that does not fit, at a whole `when`, so the next poll
+    // (since = until, exclusive) neither skips nor repeats a row.
+    const boundary = rows[WATCH_MAX_ROWS]!.when;
+    rows = rows.filter((r) => r.when < boundary);
+    // Every row so far shares one instant: send all of that instant's rows, however many.
+    if (rows.length === 0) rows = ctx.store.raw.watch(service, deploymentId, eventName, since, boundary, -1);
+    until = decimalString(rows[rows.length - 1]!.when);
   }
   // Widths come from nova's event names even when watching glance or generic, as the original.
   const names = ctx.store.raw.names('nova', 'event');

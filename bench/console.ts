@@ -1,0 +1,149 @@
+// The console under load: `stacky demo --rate 2000` feeds a headless server, the real console
+// runs in a tmux pseudo-terminal against it, and we measure the console process alone:
+// CPU %, RSS at the end, frames/s, tail lag (backlog) and keystroke-to-screen latency.
+// Run by hand: `node --import tsx bench/console.ts [--seconds 600] [--rate 2000]`, or from
+// bench/run.ts through benchConsole(). Never part of the tests.
+import {execFileSync, spawnSync} from 'node:child_process';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {setTimeout as delay} from 'node:timers/promises';
+import {fileURLToPath} from 'node:url';
+import {fmt, line, percentile, startChild, verdict} from './lib.js';
+
+const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
+const bin = join(root, 'bin', 'stacky.js');
+
+export interface ConsoleBenchResult {
+  seconds: number;
+  rate: number;
+  cpuPercent: number;
+  rssMiB: number;
+  framesPerSecond: number;
+  maxRenderMs: number;
+  shownRate: number;
+  lagStartS: number;
+  lagEndS: number;
+  lagMaxS: number;
+  keyP50Ms: number;
+  keyP99Ms: number;
+  keyMaxMs: number;
+}
+
+interface Stats {
+  frames: number;
+  renderMs: number;
+  maxRenderMs: number;
+  at: number;
+  lagS: number | null;
+  pushed: number;
+  rate: number;
+  status: string;
+}
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
+}
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).stdout.trim()) || 100;
+
+export async function benchConsole(opts: {seconds?: number; rate?: number} = {}): Promise<ConsoleBenchResult> {
+  const seconds = opts.seconds ?? 600;
+  const rate = opts.rate ?? 2000;
+  if (spawnSync('tmux', ['-V']).status !== 0) throw new Error('the console bench needs tmux');
+  const dir = mkdtempSync(join(tmpdir(), 'stacky-console-bench-'));
+  const statsFile = join(dir, 'stats.json');
+  const session = `stacky-bench-${process.pid}`;
+  const {url, child} = await startChild(process.execPath, [bin, 'demo', '--no-tui', '--rate', String(rate), '--port', '0', '--db', join(dir, 'demo.db')]);
+  const tmux = (...args: string[]) => execFileSync('tmux', args, {encoding: 'utf8'});
+  const screen = () => tmux('capture-pane', '-p', '-t', session);
+  const readStats = (): Stats => JSON.parse(readFileSync(statsFile, 'utf8')) as Stats;
+  try {
+    const script = join(dir, 'run.sh');
+    writeFileSync(script, `#!/bin/sh\ncd ${JSON.stringify(root)}\nexec env -u CI STACKY_CONSOLE_STATS=${JSON.stringify(statsFile)} node bin/stacky.js console --url ${url} --poll 1\n`);
+    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', `sh ${script}`);
+    const pid = Number(tmux('display-message', '-p', '-t', session, '#{pane_pid}').trim());
+    const waitScreen = async (test: (s: string) => boolean, ms = 5000) => {
+      const end = Date.now() + ms;
+      for (;;) {
+        if (test(screen())) return;
+        if (Date.now() > end) throw new Error(`screen did not change in time:\n${screen()}`);
+        await delay(2);
+      }
+    };
+    await waitScreen((s) => /● live/.test(s), 20_000);
+    await delay(5000); // warm up: the buffer fills, the JIT settles
+
+    const t0 = Date.now();
+    const cpu0 = cpuTicks(pid);
+    const s0 = readStats();
+    const latencies: number[] = [];
+    const lags: number[] = [];
+    while (Date.now() - t0 < seconds * 1000) {
+      // One keystroke round trip: `?` opens the help, `?` closes it; time until the screen shows it.
+      for (const [open, pattern] of [[true, /Anywhere/], [false, /Anywhere/]] as const) {
+        const start = performance.now();
+        tmux('send-keys', '-t', session, '?');
+        await waitScreen((s) => pattern.test(s) === open);
+        latencies.push(performance.now() - start);
+      }
+      const st = readStats();
+      if (st.lagS !== null) lags.push(st.lagS);
+      await delay(2000);
+    }
+    const elapsed = (Date.now() - t0) / 1000;
+    const cpu = ((cpuTicks(pid) - cpu0) / clockTicks / elapsed) * 100;
+    const s1 = readStats();
+    const rss = rssMiB(pid);
+    tmux('send-keys', '-t', session, 'q');
+    latencies.sort((a, b) => a - b);
+    return {
+      seconds: elapsed,
+      rate,
+      cpuPercent: cpu,
+      rssMiB: rss,
+      framesPerSecond: (s1.frames - s0.frames) / ((s1.at - s0.at) / 1000),
+      maxRenderMs: s1.maxRenderMs,
+      shownRate: s1.rate,
+      lagStartS: lags[0] ?? Number.NaN,
+      lagEndS: lags.at(-1) ?? Number.NaN,
+      lagMaxS: Math.max(...lags),
+      keyP50Ms: percentile(latencies, 50),
+      keyP99Ms: percentile(latencies, 99),
+      keyMaxMs: latencies.at(-1) ?? Number.NaN,
+    };
+  } finally {
+    spawnSync('tmux', ['kill-session', '-t', session]);
+    child.kill('SIGTERM');
+    await delay(500);
+    rmSync(dir, {recursive: true, force: true});
+  }
+}
+
+export function printConsoleBench(r: ConsoleBenchResult): void {
+  process.stdout.write(`console: demo --rate ${fmt(r.rate)} for ${fmt(r.seconds)} s, console in tmux 100×30 (poll 1 s)\n`);
+  line('console CPU', `${fmt(r.cpuPercent, 1)} %`, '< 50 % of one core', verdict(r.cpuPercent < 50));
+  line('console RSS at the end', `${fmt(r.rssMiB, 1)} MiB`, '< 200 MB after 10 min', verdict(r.rssMiB * 1.048576 < 200));
+  line('frames/s (Ink renders)', fmt(r.framesPerSecond, 1), '≤ ~15 (batched)', verdict(r.framesPerSecond <= 16));
+  line('slowest frame', `${fmt(r.maxRenderMs, 1)} ms`, '', '');
+  line('events/s shown by the console', fmt(r.shownRate), `demo feeds ${fmt(r.rate)}/s`, '');
+  line('tail lag start → end (max)', `${fmt(r.lagStartS, 1)} → ${fmt(r.lagEndS, 1)} s (${fmt(r.lagMaxS, 1)})`, 'no growing backlog', verdict(r.lagEndS <= r.lagStartS + 2 && r.lagMaxS < 10));
+  line('keystroke → screen p50 / p99', `${fmt(r.keyP50Ms, 0)} / ${fmt(r.keyP99Ms, 0)} ms`, '< 100 ms (incl. tmux capture)', verdict(r.keyP99Ms < 100));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const arg = (name: string, fallback: number) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  };
+  const quick = process.argv.includes('--quick');
+  const result = await benchConsole({seconds: arg('seconds', quick ? 60 : 600), rate: arg('rate', 2000)});
+  printConsoleBench(result);
+}

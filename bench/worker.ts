@@ -1,0 +1,138 @@
+// The RabbitMQ worker's consume-and-store rate next to the pipeline's own rate from a file, same
+// notifications, same run. Run by hand (or from bench/run.ts); needs the local broker and
+// rabbitmqctl. Each demo deployment gets its own vhost, as each region has its own broker.
+//   node --import tsx bench/worker.ts [--quick] [--count N] [--prefetch N] [--batch N]
+import {execFileSync} from 'node:child_process';
+import {createReadStream, mkdirSync, rmSync, statSync} from 'node:fs';
+import {createInterface} from 'node:readline';
+import {join} from 'node:path';
+import {randomBytes} from 'node:crypto';
+import * as amqp from 'amqplib';
+import {openDatabase} from '../source/store/database.js';
+import {writeCorpus} from '../source/ingest/demo-corpus.js';
+import {ingestFile} from '../source/ingest/jsonl-reader.js';
+import {parseWorkerConfig} from '../source/ingest/amqp-config.js';
+import {startWorker} from '../source/ingest/amqp-worker.js';
+import {DEFAULT_DEPLOYMENTS} from '../source/ingest/demo-types.js';
+import {fmt, line, machine, verdict} from './lib.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string): number | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : undefined;
+};
+const quick = args.includes('--quick');
+const count = flag('count') ?? (quick ? 50_000 : 200_000);
+const host = process.env.STACKY_BENCH_AMQP_HOST ?? '127.0.0.1';
+const dir = join(process.env.STACKY_BENCH_DIR ?? '/tmp/stacky-bench', `worker-${randomBytes(3).toString('hex')}`);
+mkdirSync(dir, {recursive: true});
+
+function ctl(...a: string[]): void {
+  execFileSync('rabbitmqctl', a, {stdio: ['ignore', 'ignore', 'pipe']});
+}
+
+function removeDb(path: string): void {
+  for (const s of ['', '-wal', '-shm']) rmSync(path + s, {force: true});
+}
+
+const id = randomBytes(3).toString('hex');
+const vhosts = new Map(DEFAULT_DEPLOYMENTS.map((d) => [d, `stacky-bench-${id}-${d}`]));
+const config = parseWorkerConfig({
+  deployments: DEFAULT_DEPLOYMENTS.map((name) => ({
+    name, durable_queue: false, rabbit_host: host, rabbit_port: 5672, rabbit_userid: 'guest', rabbit_password: 'guest',
+    rabbit_virtual_host: vhosts.get(name),
+    topics: {
+      nova: [{queue: 'monitor.info', routing_key: 'monitor.info'}, {queue: 'monitor.error', routing_key: 'monitor.error'}],
+      glance: [{queue: 'stacktach_monitor_glance.info', routing_key: 'monitor_glance.info'},
+        {queue: 'stacktach_monitor_glance.error', routing_key: 'monitor_glance.error'}],
+    },
+  })),
+}).config;
+const workerOptions = {prefetch: flag('prefetch'), batchSize: flag('batch'), progressMs: 0};
+const quiet = () => undefined;
+
+async function main(): Promise<void> {
+  process.stdout.write(`stacky worker bench on ${machine()}; ${fmt(count)} notifications, ` +
+    `${DEFAULT_DEPLOYMENTS.length} deployments (one vhost each), nova + glance\n`);
+  for (const v of vhosts.values()) {
+    ctl('add_vhost', v);
+    ctl('set_permissions', '-p', v, 'guest', '.*', '.*', '.*');
+  }
+  try {
+    const corpus = join(dir, 'corpus.jsonl');
+    await writeCorpus(corpus, count, {seed: 1});
+    const mib = statSync(corpus).size / 2 ** 20;
+
+    // 1. The pipeline's own rate: the same notifications from a JSON Lines file.
+    const fileDb = join(dir, 'file.db');
+    removeDb(fileDb);
+    let db = openDatabase(fileDb);
+    let start = performance.now();
+    const fileResult = await ingestFile(corpus, db, 'bench', {deployment: 'default', exchange: 'nova'});
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const fileSeconds = (performance.now() - start) / 1000;
+    db.close();
+    removeDb(fileDb);
+    const fileRate = (fileResult.stored + fileResult.duplicates + fileResult.rejected.length) / fileSeconds;
+
+    // 2. Declare the topology (a worker run with nothing queued), then publish everything.
+    const declareDb = join(dir, 'declare.db');
+    db = openDatabase(declareDb);
+    const declarer = await startWorker(config, db, quiet, workerOptions);
+    await declarer.ready(30_000);
+    await declarer.stop();
+    db.close();
+    removeDb(declareDb);
+
+    const channels = new Map<string, {connection: amqp.ChannelModel; channel: amqp.ConfirmChannel}>();
+    for (const [name, vhost] of vhosts) {
+      const connection = await amqp.connect({protocol: 'amqp', hostname: host, port: 5672, username: 'guest', password: 'guest', vhost});
+      channels.set(name, {connection, channel: await connection.createConfirmChannel()});
+    }
+    start = performance.now();
+    let published = 0;
+    for await (const text of createInterface({input: createReadStream(corpus, {highWaterMark: 1 << 20}), crlfDelay: Infinity})) {
+      const e = JSON.parse(text) as {deployment: string; exchange: string; routing_key: string; body: unknown};
+      const {channel} = channels.get(e.deployment)!;
+      const ok = channel.publish(e.exchange, e.routing_key, Buffer.from(JSON.stringify(e.body)), {contentType: 'application/json', contentEncoding: 'utf-8'});
+      if (++published % 5000 === 0 || !ok) await Promise.all([...channels.values()].map((c) => c.channel.waitForConfirms()));
+    }
+    await Promise.all([...channels.values()].map((c) => c.channel.waitForConfirms()));
+    const publishSeconds = (performance.now() - start) / 1000;
+    for (const c of channels.values()) await c.connection.close();
+
+    // 3. The worker drains the queues into a fresh database: consume, store, ack.
+    const workerDb = join(dir, 'worker.db');
+    removeDb(workerDb);
+    db = openDatabase(workerDb);
+    start = performance.now();
+    const worker = await startWorker(config, db, (l) => process.stderr.write(`${l}\n`), workerOptions);
+    const received = () => [...worker.stats().values()].reduce((n, s) => n + s.received, 0);
+    while (received() < count) await new Promise((r) => setTimeout(r, 5));
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const workerSeconds = (performance.now() - start) / 1000;
+    await worker.stop();
+    const stats = [...worker.stats().values()].reduce((a, s) => ({stored: a.stored + s.stored, dup: a.dup + s.duplicates, q: a.q + s.quarantined}), {stored: 0, dup: 0, q: 0});
+    db.close();
+    removeDb(workerDb);
+    const workerRate = count / workerSeconds;
+
+    process.stdout.write(`corpus ${fmt(mib)} MiB; published to the broker at ${fmt(count / publishSeconds)}/s (confirmed)\n`);
+    process.stdout.write(`file: ${fmt(fileResult.stored)} stored, ${fmt(fileResult.rejected.length)} rejected in ${fmt(fileSeconds, 1)} s; ` +
+      `worker: ${fmt(stats.stored)} stored, ${fmt(stats.q)} quarantined, ${fmt(stats.dup)} duplicates in ${fmt(workerSeconds, 1)} s\n`);
+    line('worker, consume-and-store', `${fmt(workerRate)}/s`, `pipeline from a file ${fmt(fileRate)}/s`,
+      verdict(workerRate >= 10_000 && workerRate >= 0.8 * fileRate));
+    line('  (target)', '>= 10,000/s', `and >= 80% of the file rate (${fmt((workerRate / fileRate) * 100)}%)`);
+  } finally {
+    for (const v of vhosts.values()) {
+      try {
+        ctl('delete_vhost', v);
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(dir, {recursive: true, force: true});
+  }
+}
+
+await main();
