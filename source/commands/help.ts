@@ -60,13 +60,14 @@ const otherCommands: OtherCommand[] = [
     examples: ['stacky worker --config stacktach_worker_config.json --db stacky.db'],
   },
   {
-    name: 'report summary', synopsis: 'report summary [--db PATH] --start "YYYY-MM-DD HH:MM:SS" [--hours N] [--percentile P] [--region R] [--store]',
+    name: 'report summary', synopsis: 'report summary [--db PATH] --start "YYYY-MM-DD HH:MM:SS" [--hours N] [--percentile P] [--region R] [--too-long S] [--store]',
     summary: 'Build the "summary for region" report (pretty.py) for a time window.',
     details: [
       '--start T        window start, UTC',
       '--hours N        window length (default 24)',
       '--percentile P   percentile to report (default 97)',
       '--region R       only this region (deployment)',
+      '--too-long S     seconds after which a request counts as too long (default 1800)',
       '--store          save it as a report (then see stacky reports / stacky report <id>)',
     ],
     examples: ['stacky report summary --db stacky.db --start "2014-01-14 00:00:00" --hours 24 --store'],

@@ -97,8 +97,9 @@ function columnSql(service: Service, field: string): string {
 function filterSql(service: Service, f: Filter): {sql: string; params: (string | number)[]} {
   const c = columnSql(service, f.field);
   const v = f.value;
-  if (f.lookup === 'isnull' || v === null) return {sql: `${c} IS NULL`, params: []};
+  // isnotnull carries a null value too, so it is tested before the null-value rule.
   if (f.lookup === 'isnotnull') return {sql: `${c} IS NOT NULL`, params: []};
+  if (f.lookup === 'isnull' || v === null) return {sql: `${c} IS NULL`, params: []};
   const text = String(v);
   switch (f.lookup) {
     case 'exact': return {sql: `${c} = ?`, params: [v]};

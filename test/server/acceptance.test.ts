@@ -527,3 +527,53 @@ describe('§5.5 11, 12 and §2.13–2.15: reports', () => {
     assert.equal(r.text, '{"dict": "report"}');
   });
 });
+
+describe('§2.11: search fields, lookups and relations', () => {
+  const s = withServer((srv) => {
+    srv.ingest(
+      {event: 'compute.instance.create.start', at: '2014-01-14 10:00:00', instance: INSTANCE_ID_1, tenant: 'ta', deployment: 'dep1',
+        state: 'building', payload: {display_name: 'web-01'}},
+      {event: 'compute.instance.create.end', at: '2014-01-14 10:00:30', instance: INSTANCE_ID_1, tenant: 'ta', deployment: 'dep1',
+        state: 'active', payload: {display_name: 'web-01'}},
+      {event: 'compute.instance.update', at: '2014-01-14 10:01:00', instance: INSTANCE_ID_2, tenant: 'tb', deployment: 'dep2',
+        state: 'active', payload: {display_name: 'db-01'}},
+      {event: 'compute.instance.update', at: '2014-01-14 10:02:00', instance: INSTANCE_ID_2, deployment: 'dep2', tenant: null},
+    );
+  });
+  const ids = async (q: string) => {
+    const r = await s().get(`/stacky/search/?${q}`);
+    assert.equal(r.status, 200, `${q}: ${r.text}`);
+    return (r.json() as unknown[][]).slice(1).map((row) => row[0]);
+  };
+
+  it('plain columns, foreign keys and deployment__name', async () => {
+    assert.deepEqual(await ids('field=tenant&value=ta'), [2, 1]);
+    assert.deepEqual(await ids('field=deployment&value=2'), [4, 3]);
+    assert.deepEqual(await ids('field=deployment_id&value=1'), [2, 1]);
+    assert.deepEqual(await ids('field=deployment__name&value=dep2'), [4, 3]);
+    assert.deepEqual(await ids('field=id&value=3'), [3]);
+    assert.deepEqual(await ids(`field=instance&value=${INSTANCE_ID_2}`), [4, 3]);
+    assert.deepEqual(await ids('field=when&value=1389693630'), [2]);
+  });
+
+  it('lookups: startswith, contains, iexact, gt/lte on times, isnull; an absent value means IS NULL', async () => {
+    assert.deepEqual(await ids('field=event__startswith&value=compute.instance.create'), [2, 1]);
+    assert.deepEqual(await ids('field=event__endswith&value=.end'), [2]);
+    assert.deepEqual(await ids('field=event__contains&value=update'), [4, 3]);
+    assert.deepEqual(await ids('field=event__icontains&value=UPDATE'), [4, 3]);
+    assert.deepEqual(await ids('field=state__iexact&value=ACTIVE'), [3, 2]);
+    assert.deepEqual(await ids('field=when__gt&value=1389693630'), [4, 3]);
+    assert.deepEqual(await ids('field=when__lte&value=1389693630'), [2, 1]);
+    assert.deepEqual(await ids('field=id__gte&value=3'), [4, 3]);
+    assert.deepEqual(await ids('field=tenant__isnull&value=True'), [4]);
+    assert.deepEqual(await ids('field=tenant__isnull&value=False'), [3, 2, 1]);
+    assert.deepEqual(await ids('field=tenant'), [4]);
+  });
+
+  it('json and json__contains look inside the stored notification', async () => {
+    assert.deepEqual(await ids('field=json__contains&value=web-01'), [2, 1]);
+    assert.deepEqual(await ids('field=json__contains&value=db-01'), [3]);
+    assert.deepEqual(await ids('field=json__icontains&value=DB-01'), [3]);
+    assert.deepEqual(await ids('field=json__contains&value=nowhere'), []);
+  });
+});
