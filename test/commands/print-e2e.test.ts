@@ -350,8 +350,8 @@ describe('print commands against stacky serve', () => {
       'serve [--db PATH] [--host 127.0.0.1] [--port 8000] [--worker FILE] [--reports hourly]',
       'ingest [--db PATH | --url URL] [--deployment NAME] [--exchange nova|glance|generic] [FILE ... | -]',
       'demo [--db PATH] [--port N] [--rate N] [--no-tui] [--write FILE --count N]',
-      'worker --config FILE [--db PATH]',
-      'report summary [--db PATH] --start "YYYY-MM-DD HH:MM:SS" [--hours N] [--percentile P] [--region R] [--store]',
+      'worker [--config FILE] [--db PATH] [--prefetch N] [--batch N]',
+      'report summary [--db PATH] --start "YYYY-MM-DD HH:MM:SS" [--hours N] [--percentile P] [--region R] [--too-long S] [--store]',
       'quarantine [--db PATH] [--limit N]', 'console [--url URL]', 'config get [key]']) {
       assert.ok(help.includes(`  ${name}`), `--help lists ${name}`);
     }
