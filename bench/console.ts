@@ -21,6 +21,7 @@ export interface ConsoleBenchResult {
   rssMiB: number;
   framesPerSecond: number;
   maxRenderMs: number;
+  avgRenderMs: number;
   shownRate: number;
   lagStartS: number;
   lagEndS: number;
@@ -28,6 +29,8 @@ export interface ConsoleBenchResult {
   keyP50Ms: number;
   keyP99Ms: number;
   keyMaxMs: number;
+  /** One tmux capture-pane round trip (part of every latency sample). */
+  captureMs: number;
 }
 
 interface Stats {
@@ -64,7 +67,16 @@ export async function benchConsole(opts: {seconds?: number; rate?: number} = {})
   const {url, child} = await startChild(process.execPath, [bin, 'demo', '--no-tui', '--rate', String(rate), '--port', '0', '--db', join(dir, 'demo.db')]);
   const tmux = (...args: string[]) => execFileSync('tmux', args, {encoding: 'utf8'});
   const screen = () => tmux('capture-pane', '-p', '-t', session);
-  const readStats = (): Stats => JSON.parse(readFileSync(statsFile, 'utf8')) as Stats;
+  const readStats = async (): Promise<Stats> => {
+    for (let i = 0; ; i++) {
+      try {
+        return JSON.parse(readFileSync(statsFile, 'utf8')) as Stats;
+      } catch (error) {
+        if (i > 50) throw error;
+        await delay(100);
+      }
+    }
+  };
   try {
     const script = join(dir, 'run.sh');
     writeFileSync(script, `#!/bin/sh\ncd ${JSON.stringify(root)}\nexec env -u CI STACKY_CONSOLE_STATS=${JSON.stringify(statsFile)} node bin/stacky.js console --url ${url} --poll 1\n`);
@@ -81,9 +93,18 @@ export async function benchConsole(opts: {seconds?: number; rate?: number} = {})
     await waitScreen((s) => /● live/.test(s), 20_000);
     await delay(5000); // warm up: the buffer fills, the JIT settles
 
+    // What the measuring costs by itself: one capture-pane round trip.
+    const captures: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const start = performance.now();
+      screen();
+      captures.push(performance.now() - start);
+    }
+    captures.sort((a, b) => a - b);
+
     const t0 = Date.now();
     const cpu0 = cpuTicks(pid);
-    const s0 = readStats();
+    const s0 = await readStats();
     const latencies: number[] = [];
     const lags: number[] = [];
     while (Date.now() - t0 < seconds * 1000) {
@@ -94,13 +115,13 @@ export async function benchConsole(opts: {seconds?: number; rate?: number} = {})
         await waitScreen((s) => pattern.test(s) === open);
         latencies.push(performance.now() - start);
       }
-      const st = readStats();
+      const st = await readStats();
       if (st.lagS !== null) lags.push(st.lagS);
       await delay(2000);
     }
     const elapsed = (Date.now() - t0) / 1000;
     const cpu = ((cpuTicks(pid) - cpu0) / clockTicks / elapsed) * 100;
-    const s1 = readStats();
+    const s1 = await readStats();
     const rss = rssMiB(pid);
     tmux('send-keys', '-t', session, 'q');
     latencies.sort((a, b) => a - b);
@@ -111,6 +132,7 @@ export async function benchConsole(opts: {seconds?: number; rate?: number} = {})
       rssMiB: rss,
       framesPerSecond: (s1.frames - s0.frames) / ((s1.at - s0.at) / 1000),
       maxRenderMs: s1.maxRenderMs,
+      avgRenderMs: (s1.renderMs - s0.renderMs) / Math.max(1, s1.frames - s0.frames),
       shownRate: s1.rate,
       lagStartS: lags[0] ?? Number.NaN,
       lagEndS: lags.at(-1) ?? Number.NaN,
@@ -118,6 +140,7 @@ export async function benchConsole(opts: {seconds?: number; rate?: number} = {})
       keyP50Ms: percentile(latencies, 50),
       keyP99Ms: percentile(latencies, 99),
       keyMaxMs: latencies.at(-1) ?? Number.NaN,
+      captureMs: percentile(captures, 50),
     };
   } finally {
     spawnSync('tmux', ['kill-session', '-t', session]);
@@ -132,10 +155,10 @@ export function printConsoleBench(r: ConsoleBenchResult): void {
   line('console CPU', `${fmt(r.cpuPercent, 1)} %`, '< 50 % of one core', verdict(r.cpuPercent < 50));
   line('console RSS at the end', `${fmt(r.rssMiB, 1)} MiB`, '< 200 MB after 10 min', verdict(r.rssMiB * 1.048576 < 200));
   line('frames/s (Ink renders)', fmt(r.framesPerSecond, 1), '≤ ~15 (batched)', verdict(r.framesPerSecond <= 16));
-  line('slowest frame', `${fmt(r.maxRenderMs, 1)} ms`, '', '');
+  line('frame render time avg / max', `${fmt(r.avgRenderMs, 1)} / ${fmt(r.maxRenderMs, 1)} ms`, '', '');
   line('events/s shown by the console', fmt(r.shownRate), `demo feeds ${fmt(r.rate)}/s`, '');
   line('tail lag start → end (max)', `${fmt(r.lagStartS, 1)} → ${fmt(r.lagEndS, 1)} s (${fmt(r.lagMaxS, 1)})`, 'no growing backlog', verdict(r.lagEndS <= r.lagStartS + 2 && r.lagMaxS < 10));
-  line('keystroke → screen p50 / p99', `${fmt(r.keyP50Ms, 0)} / ${fmt(r.keyP99Ms, 0)} ms`, '< 100 ms (incl. tmux capture)', verdict(r.keyP99Ms < 100));
+  line('keystroke → screen p50 / p99', `${fmt(r.keyP50Ms, 0)} / ${fmt(r.keyP99Ms, 0)} ms`, `< 100 ms (capture alone ${fmt(r.captureMs, 0)} ms)`, verdict(r.keyP99Ms < 100));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

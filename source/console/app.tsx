@@ -10,7 +10,7 @@ import {backoffMs, describeError, type ConsoleSource} from './data-source.js';
 import {footerHints, helpLines, keyName, lookup, type ActionId, type Scope} from './keymap.js';
 import {emptySearch, initialState, reducer, topView, type AppState, type Mode, type Status, type ViewSpec} from './state.js';
 import {WatchTail} from './tail.js';
-import {clean, matches, toEpoch} from './text.js';
+import {clean, matches, toEpoch, truncate} from './text.js';
 import {makeTheme, type Theme} from './theme.js';
 import {
   applyFilter, buildListing, currentPane, fetchView, needsLoad, pageSize, panes, reportColumnCount, reportHeader,
@@ -92,6 +92,12 @@ function scopesFor(kind: View['kind']): Scope[] {
 }
 
 const printable = /^[^\u0000-\u001f\u007f]+$/;
+
+/** One character of a multi-character read, as a key. */
+function charKey(ch: string): {name: string; input: string} {
+  const names: Record<string, string> = {'\r': 'enter', '\n': 'enter', '\t': 'tab', '\u007F': 'backspace', '\b': 'backspace', ' ': 'space'};
+  return {name: names[ch] ?? (printable.test(ch) ? ch : ''), input: ch};
+}
 
 function arrayRows(lines: Line[]): RowsLike {
   return {length: lines.length, line: (i) => lines[i]};
@@ -201,22 +207,21 @@ export function App(props: AppProps) {
     return {rows: arrayRows(filtered.lines), hidden: filtered.hidden, tables: l.tables, pinned, above: top.kind === 'search' ? 3 : 0, empty: l.empty, target: l.target};
   }, [watchRows, listing, top.filter, top.kind]);
 
-  // Start a freshly loaded list on its first data row rather than on a title.
-  useEffect(() => {
-    if (top.kind === 'watch' || top.load.state !== 'ok' || top.cursor !== 0) return;
-    for (let i = 0; i < body.rows.length && i < 50; i++) {
-      if (body.rows.line(i)?.kind === 'data') {
-        if (i > 0) dispatch({type: 'patchTop', patch: {cursor: i}});
-        return;
-      }
-    }
-  }, [top.key, top.load.state]);
-
   const listHeight = Math.max(1, bodyHeight - body.above - (body.pinned ? 1 : 0));
   const following = top.kind === 'watch' && state.watch.pausedAt === undefined;
 
   const cursor = (() => {
-    if (top.kind !== 'watch') return Math.min(top.cursor, Math.max(0, body.rows.length - 1));
+    if (top.kind !== 'watch') {
+      // -1 = not moved yet: start on the first data row rather than on a title.
+      if (top.cursor < 0) {
+        for (let i = 0; i < body.rows.length && i < 100; i++) {
+          const k = body.rows.line(i)?.kind;
+          if (k === 'data' || k === 'meta') return i;
+        }
+        return 0;
+      }
+      return Math.min(top.cursor, Math.max(0, body.rows.length - 1));
+    }
     if (following || state.watch.cursorSeq === undefined) return Math.max(0, body.rows.length - 1);
     return watchRows!.indexOf(state.watch.cursorSeq);
   })();
@@ -391,7 +396,7 @@ export function App(props: AppProps) {
     if (whenMin === undefined || whenMax === undefined) return setStatus('when_min/when_max: use epoch seconds or YYYY-MM-DD HH:MM:SS (UTC)', 'error');
     dispatch({type: 'mode', mode: {kind: 'normal'}});
     // Dates typed in the form stay readable there; fetchView sends them as epochs.
-    dispatch({type: 'patchTop', patch: {search: {...s, field: s.field.trim(), value: s.value.trim(), offset: 0}, service: top.service ?? service(), load: {state: 'idle'}, cursor: 0, top: 0}});
+    dispatch({type: 'patchTop', patch: {search: {...s, field: s.field.trim(), value: s.value.trim(), offset: 0}, service: top.service ?? service(), load: {state: 'idle'}, cursor: -1, top: 0}});
   };
 
   const saveShown = () => {
@@ -415,7 +420,7 @@ export function App(props: AppProps) {
       case 'quit':
         return quit();
       case 'back':
-        if (top.filter) return dispatch({type: 'patchTop', patch: {filter: '', cursor: 0, top: 0}});
+        if (top.filter) return dispatch({type: 'patchTop', patch: {filter: '', cursor: -1, top: 0}});
         if (state.stack.length > 1) return dispatch({type: 'pop'});
         if (name === 'q') return quit();
         return;
@@ -498,14 +503,14 @@ export function App(props: AppProps) {
         const offset = Math.max(0, s.offset + (id === 'nextPage' ? pageSize : -pageSize));
         if (id === 'nextPage' && len < pageSize) return setStatus('this is the last page');
         if (offset === s.offset) return setStatus('this is the first page');
-        return dispatch({type: 'patchTop', patch: {search: {...s, offset}, load: {state: 'idle'}, cursor: 0, top: 0}});
+        return dispatch({type: 'patchTop', patch: {search: {...s, offset}, load: {state: 'idle'}, cursor: -1, top: 0}});
       }
       case 'sort':
       case 'sortReverse': {
         const n = top.load.state === 'ok' ? reportColumnCount(top.load.data) : 0;
         if (n === 0) return setStatus('this report has no table to sort');
         if (id === 'sortReverse') return dispatch({type: 'patchTop', patch: {sortDesc: !top.sortDesc}});
-        return dispatch({type: 'patchTop', patch: {sortCol: ((top.sortCol ?? 0) + 1) % n, cursor: 0, top: 0}});
+        return dispatch({type: 'patchTop', patch: {sortCol: ((top.sortCol ?? 0) + 1) % n, cursor: -1, top: 0}});
       }
       case 'cycleView': {
         const i = summaryCycle.indexOf(top.kind);
@@ -576,13 +581,13 @@ export function App(props: AppProps) {
       const b = lookup(name, ['input']);
       if (b?.id === 'submit') return dispatch({type: 'mode', mode: {kind: 'normal'}});
       if (b?.id === 'cancel') {
-        dispatch({type: 'patchTop', patch: {filter: mode.previous, cursor: 0, top: 0}});
+        dispatch({type: 'patchTop', patch: {filter: mode.previous, cursor: -1, top: 0}});
         return dispatch({type: 'mode', mode: {kind: 'normal'}});
       }
       const text = editText(mode, name, input);
       if (text === undefined) return;
       dispatch({type: 'mode', mode: {...mode, text}});
-      return dispatch({type: 'patchTop', patch: {filter: text, cursor: 0, top: 0}});
+      return dispatch({type: 'patchTop', patch: {filter: text, cursor: -1, top: 0}});
     }
     if (mode.kind === 'command') {
       const b = lookup(name, ['input']);
@@ -614,14 +619,18 @@ export function App(props: AppProps) {
   keyPending.current = false;
   const [, setKeyTick] = useState(0);
   const handleInput = useCallback((input: string, key: Key) => {
-    const k = {name: keyName(input, key), input};
-    if (keyPending.current || keyQueue.current.length > 0) {
-      keyQueue.current.push(k);
-      setKeyTick((t) => t + 1);
-      return;
+    // Ink hands over several plain characters that arrive in one read as one string (a paste,
+    // or keys sent together by tmux/SSH); they are keys one by one.
+    const list = input.length > 1 && !input.includes('\u001B') && !key.ctrl ? [...input].map(charKey) : [{name: keyName(input, key), input}];
+    for (const k of list) {
+      if (keyPending.current || keyQueue.current.length > 0) {
+        keyQueue.current.push(k);
+        setKeyTick((t) => t + 1);
+        continue;
+      }
+      keyPending.current = true;
+      onKeyRef.current(k.name, k.input);
     }
-    keyPending.current = true;
-    onKeyRef.current(k.name, k.input);
   }, []);
   useLayoutEffect(() => {
     const next = keyQueue.current.shift();
@@ -738,7 +747,7 @@ function HelpBody({top, height, width}: {top: number; height: number; width: num
     <>
       {shown.map((l, i) => (
         <Text key={i} wrap="truncate" bold={!l.startsWith(' ') && l !== ''}>
-          {clean(l).slice(0, width) || ' '}
+          {truncate(clean(l), width) || ' '}
         </Text>
       ))}
     </>

@@ -1,6 +1,6 @@
 // Starts the Ink console on a real terminal and resolves with the exit code when it quits.
 import React from 'react';
-import {writeFileSync} from 'node:fs';
+import {renameSync, writeFileSync} from 'node:fs';
 import {render} from 'ink';
 import type {Settings} from '../commands/settings.js';
 import {App} from './app.js';
@@ -33,7 +33,8 @@ export async function launchConsole(settings: Settings, options: LaunchOptions =
   const statsTimer = statsFile
     ? setInterval(() => {
         const lagS = tail.since ? Date.now() / 1000 - Number(tail.since) : null;
-        writeFileSync(statsFile, JSON.stringify({...stats, at: Date.now(), lagS, pushed: tail.buffer.pushed, rate: tail.rate(), status: tail.status.kind}));
+        writeFileSync(`${statsFile}.tmp`, JSON.stringify({...stats, at: Date.now(), lagS, pushed: tail.buffer.pushed, rate: tail.rate(), status: tail.status.kind}));
+        renameSync(`${statsFile}.tmp`, statsFile);
       }, 1000)
     : undefined;
   // Node pauses stdin when its last listener goes; make sure Ink gets keys from the start.

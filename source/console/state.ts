@@ -61,7 +61,7 @@ export const maxDepth = 30;
 export const emptySearch: SearchParams = {field: '', value: '', whenMin: '', whenMax: '', offset: 0, focus: 0};
 
 function makeView(key: number, spec: ViewSpec): View {
-  return {cursor: 0, top: 0, filter: '', load: {state: 'idle'}, ...spec, key};
+  return {cursor: -1, top: 0, filter: '', load: {state: 'idle'}, ...spec, key};
 }
 
 export function initialState(): AppState {

@@ -3,7 +3,7 @@
 import type {StackyService, Table} from '../client/types.js';
 import type {ConsoleSource, Problem} from './data-source.js';
 import {columnsFor, type Column} from './columns.js';
-import {clean, durationSeconds, epochText, matches, toEpoch} from './text.js';
+import {clean, durationSeconds, epochText, fit, matches, toEpoch} from './text.js';
 import type {Tone} from './theme.js';
 
 export type ViewKind =
@@ -34,6 +34,7 @@ export const pageSize = 50;
 export interface View {
   key: number;
   kind: ViewKind;
+  /** Selected row; -1 until the user moves (the first data row is selected). */
   cursor: number;
   top: number;
   filter: string;
@@ -207,7 +208,7 @@ function eventTable(table: Table, service: StackyService, tableIndex: number, uu
     '#': {min: 5, priority: 3, align: 'right'},
     '?': {min: 1, max: 1, priority: 1},
     When: {min: 19, max: 26, priority: 2, cut: true},
-    Deployment: {min: 6, max: 14, priority: 4},
+    Deployment: {min: 10, max: 16, priority: 4},
     Event: {min: 24, max: 44, priority: 1},
     Host: {min: 8, max: 20, priority: 3},
     State: {min: 6, max: 12, priority: 5},
@@ -348,22 +349,47 @@ function compareCells(a: unknown, b: unknown): number {
   return clean(a).localeCompare(clean(b));
 }
 
+/** A report's metadata as a compact block: short values two to a line, long ones alone. */
 function metaLines(meta: Record<string, unknown>): Line[] {
-  const keys = Object.keys(meta);
-  const width = Math.min(28, Math.max(...keys.map((k) => k.length), 4));
-  return keys.map((k) => {
+  const items = Object.keys(meta).map((k) => {
     const value = meta[k];
     const shown =
       (k === 'start' || k === 'end') && typeof value === 'number'
-        ? `${epochText(value)} (${value})`
+        ? epochText(value)
         : typeof value === 'number' && !Number.isInteger(value)
           ? String(Math.round(value * 100) / 100)
           : typeof value === 'object'
             ? JSON.stringify(value)
             : clean(value);
     const rate = /(percentage|rate)$/.test(k) && num(value) > 0;
-    return {kind: 'meta' as const, text: `${k.padEnd(width)}  ${shown}`, tone: rate ? ('error' as const) : undefined, search: `${k} ${shown}`};
+    return {k, shown, rate};
   });
+  const half = 39;
+  const keyWidth = 24;
+  const cell = (i: {k: string; shown: string}) => `${fit(i.k, keyWidth)} ${fit(i.shown, half - keyWidth - 1)}`;
+  const out: Line[] = [];
+  let pending: (typeof items)[number] | undefined;
+  const flush = () => {
+    if (!pending) return;
+    out.push({kind: 'meta', text: cell(pending), tone: pending.rate ? 'error' : undefined, search: `${pending.k} ${pending.shown}`});
+    pending = undefined;
+  };
+  for (const item of items) {
+    if (item.shown.length > half - keyWidth - 1) {
+      flush();
+      out.push({kind: 'meta', text: `${fit(item.k, keyWidth)} ${item.shown}`, search: `${item.k} ${item.shown}`});
+    } else if (pending) {
+      out.push({
+        kind: 'meta',
+        text: `${cell(pending)} ${cell(item)}`,
+        tone: pending.rate || item.rate ? 'error' : undefined,
+        search: `${pending.k} ${pending.shown} ${item.k} ${item.shown}`,
+      });
+      pending = undefined;
+    } else pending = item;
+  }
+  flush();
+  return out;
 }
 
 /** The column titles of a report's table (empty when it has none). */

@@ -11,10 +11,10 @@ export const watchColumns: Column[] = [
   {title: '?', min: 1, max: 1, priority: 1},
   {title: 'Date', min: 10, max: 10, priority: 6},
   {title: 'Time', min: 12, max: 15, priority: 3, cut: true},
-  {title: '#', min: 6, max: 10, priority: 3, align: 'right'},
-  {title: 'Deployment', min: 8, max: 16, priority: 2},
-  {title: 'Event', min: 24, max: 36, priority: 1},
-  {title: 'UUID', min: 18, max: 36, priority: 4},
+  {title: '#', min: 6, max: 10, priority: 5, align: 'right'},
+  {title: 'Deployment', min: 15, max: 20, priority: 2},
+  {title: 'Event', min: 24, max: 34, priority: 1},
+  {title: 'UUID', min: 13, max: 36, priority: 4},
 ];
 
 export function watchSearchText(r: WatchRow): string {

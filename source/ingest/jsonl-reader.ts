@@ -2,6 +2,7 @@
 // A worker thread prepares batch k+1 while this thread stores batch k.
 import {createReadStream} from 'node:fs';
 import {createInterface} from 'node:readline';
+import {availableParallelism} from 'node:os';
 import type {Readable} from 'node:stream';
 import type {Db} from '../store/database.js';
 import type {LineDefaults} from './jsonl.js';
@@ -18,16 +19,31 @@ export function addResult(total: IngestResult, r: IngestResult): void {
   total.warnings.push(...r.warnings);
 }
 
+/**
+ * Worker lanes: parsing and deflating cost about twice what SQLite does per notification, so
+ * with two cores two preparing workers keep the writing main thread busy. Each lane has its
+ * own keyframes; batches go round-robin and are stored strictly in input order.
+ */
+export function laneCount(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
 export async function ingestStream(input: Readable, db: Db, source: string, defaults: LineDefaults,
   onBatch?: (total: IngestResult) => void): Promise<IngestResult> {
   const total = emptyResult();
-  const parallel = new ParallelIngest(db, {source});
-  let pending: Promise<Prepared[]> | undefined;
-  const settle = async () => {
-    if (!pending) return;
-    addResult(total, parallel.store(await pending));
-    pending = undefined;
+  const lanes = Array.from({length: laneCount()}, () => new ParallelIngest(db, {source}));
+  const inFlight: {lane: ParallelIngest; rows: Promise<Prepared[]>}[] = [];
+  let turn = 0;
+  const settleOldest = async () => {
+    const oldest = inFlight.shift();
+    if (!oldest) return;
+    addResult(total, oldest.lane.store(await oldest.rows));
     onBatch?.(total);
+  };
+  const submit = async (batch: Work[]) => {
+    const lane = lanes[turn++ % lanes.length]!;
+    inFlight.push({lane, rows: lane.prepare(batch, defaults)});
+    if (inFlight.length > lanes.length) await settleOldest();
   };
   try {
     let batch: Work[] = [];
@@ -37,18 +53,14 @@ export async function ingestStream(input: Readable, db: Db, source: string, defa
       if (line.trim() === '') continue;
       batch.push({line, no});
       if (batch.length >= BATCH_SIZE) {
-        const next = parallel.prepare(batch, defaults);
+        await submit(batch);
         batch = [];
-        await settle();
-        pending = next;
       }
     }
-    const last = batch.length > 0 ? parallel.prepare(batch, defaults) : undefined;
-    await settle();
-    pending = last;
-    await settle();
+    if (batch.length > 0) await submit(batch);
+    while (inFlight.length > 0) await settleOldest();
   } finally {
-    await parallel.close();
+    await Promise.all(lanes.map((l) => l.close()));
   }
   return total;
 }

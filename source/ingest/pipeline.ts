@@ -94,7 +94,7 @@ export class Pipeline {
     const n = p.notification;
     if (p.error !== undefined || !n || !p.jsonZ) {
       const error = p.error ?? 'not a notification';
-      this.quarantine({...p, line: p.line ?? undefined, text: p.text}, error);
+      this.quarantine({...p, line: p.line ?? undefined, text: p.text ?? ''}, error);
       result.rejected.push({line: p.line ?? p.seq, error});
       return;
     }
@@ -103,7 +103,7 @@ export class Pipeline {
       const ref = this.keyframeIds.get(p.refSeq);
       // The keyframe was a duplicate, rejected, or rolled back: stand alone instead.
       if (typeof ref === 'number') setReference(jsonZ, ref);
-      else jsonZ = encodeJson(p.text);
+      else jsonZ = encodeJson(Buffer.from(p.textBytes ?? new Uint8Array()).toString('utf8'));
     }
     const deploymentId = this.raw.deploymentId(p.deployment);
     const blob = Buffer.from(jsonZ.buffer, jsonZ.byteOffset, jsonZ.byteLength);

@@ -32,6 +32,11 @@ parentPort!.on('message', (req: PrepareRequest | 'reset') => {
       row.jsonZ = own;
       transfer.push(own.buffer);
     }
+    if (row.textBytes) {
+      const own = new Uint8Array(row.textBytes);
+      row.textBytes = own;
+      transfer.push(own.buffer);
+    }
   }
   parentPort!.postMessage({id: req.id, rows} satisfies PrepareReply, transfer);
 });

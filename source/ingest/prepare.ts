@@ -16,8 +16,13 @@ export interface Prepared {
   routingKey: string;
   /** Sequence number of this input within its preparer; keyframes are referred to by it. */
   seq: number;
-  /** The `[routing_key, body]` JSON text stored for the row, or the raw input when rejected. */
-  text: string;
+  /** The raw input, for rejected rows (kept whole in quarantine). */
+  text?: string;
+  /**
+   * The `[routing_key, body]` JSON stored for the row, as UTF-8: only needed when the keyframe
+   * turns out not to be stored. Bytes, not a string, so a worker can transfer it without a copy.
+   */
+  textBytes?: Uint8Array;
   notification?: Notification;
   jsonZ?: Uint8Array;
   /** The sequence number of the keyframe jsonZ was deflated against (its header holds a placeholder). */
@@ -65,10 +70,11 @@ export class Preparer {
     const key = KeyframeCache.keyOf(notification);
     const keyframe = this.keyframes.get(key);
     if (keyframe) {
-      return {...base, text, notification, jsonZ: encodeJson(text, {id: 0, text: keyframe.text}), refSeq: keyframe.id};
+      return {...base, textBytes: Buffer.from(text, 'utf8'), notification,
+        jsonZ: encodeJson(text, {id: 0, text: keyframe.text}), refSeq: keyframe.id};
     }
     this.keyframes.set(key, {id: seq, text});
-    return {...base, text, notification, jsonZ: encodeJson(text)};
+    return {...base, notification, jsonZ: encodeJson(text)};
   }
 
   /** After a failed transaction the stored rows behind the cached keyframes may be gone. */

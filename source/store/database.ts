@@ -24,7 +24,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
   }
-  db.pragma('cache_size = -65536');
+  // 128 MiB of page cache: index inserts stay in memory well past a million rows.
+  db.pragma('cache_size = -131072');
+  // Checkpoint every ~80 MiB of WAL rather than every 8 MiB: fewer, larger copies while ingesting.
+  if (!options.readonly) db.pragma('wal_autocheckpoint = 10000');
   db.pragma('temp_store = MEMORY');
   if (!options.readonly) migrate(db);
   return db;

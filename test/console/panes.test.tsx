@@ -226,3 +226,16 @@ test('watch pane: paused rows stay on screen while new rows push the buffer roun
   await h.until((fr) => /instance\.later/.test(fr) && !/PAUSED/.test(fr));
   h.unmount();
 });
+
+test('keys that arrive together in one read are handled one by one', async () => {
+  const h = await start();
+  await h.press(':');
+  await h.type('search tenant abc');
+  await h.press(keys.enter);
+  await h.until(/1003/);
+  await h.press('jjj');
+  await h.until(() => /1003/.test(h.selected() ?? ''));
+  await h.press('/1002\r');
+  await h.until(/filter "1002" \d+ hidden/);
+  h.unmount();
+});
