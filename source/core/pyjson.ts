@@ -27,7 +27,11 @@ export function pyFloatRepr(x: number): string {
 const SHORT_ESCAPES: Record<string, string> = {'"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t'};
 
 /** ensure_ascii: everything outside ' '..'~' escaped; astral characters become surrogate pairs. */
+const PLAIN = /^[ !#-[\]-~]*$/;
+
 function pyString(s: string): string {
+  // Most strings are plain printable ASCII: nothing to escape.
+  if (PLAIN.test(s)) return `"${s}"`;
   return `"${s.replace(/["\\]|[^ -~]/g, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
 }
 
@@ -51,7 +55,10 @@ export function pyDumps(value: unknown, indent?: number): string {
     if (v === false) return 'false';
     if (typeof v === 'string') return pyString(v);
     if (typeof v === 'bigint') return v.toString();
-    if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v).toString() : jsonFloat(v);
+    if (typeof v === 'number') {
+      if (Number.isSafeInteger(v)) return String(v);
+      return Number.isInteger(v) ? BigInt(v).toString() : jsonFloat(v);
+    }
     if (v instanceof PyFloat) return jsonFloat(v.value);
     if (typeof v !== 'object') throw new TypeError(`${typeof v} is not JSON serializable`);
     if (seen.has(v)) throw new TypeError('Circular reference detected');

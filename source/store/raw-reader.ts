@@ -148,6 +148,18 @@ export class RawReader {
       (this.stmt(`SELECT json_z FROM ${RAW_TABLE[service]} WHERE id = ?`).get(id) as {json_z: Buffer} | undefined)?.json_z);
   }
 
+  private readonly deploymentNames = new Map<number, string>();
+
+  /** Deployments are few and never renamed: names come from memory, refreshed on a miss. */
+  deploymentName(id: number): string | null {
+    let name = this.deploymentNames.get(id);
+    if (name === undefined) {
+      for (const d of this.deployments()) this.deploymentNames.set(d.id, d.name);
+      name = this.deploymentNames.get(id);
+    }
+    return name ?? null;
+  }
+
   private stmt(sql: string) {
     let s = this.stmtCache.get(sql);
     if (!s) {
@@ -166,14 +178,14 @@ export class RawReader {
     if (q.whenMax !== undefined && q.whenMax !== null) conds.push({sql: 'r."when" <= ?', params: [q.whenMax]});
     const where = conds.length > 0 ? `WHERE ${conds.map((c) => c.sql).join(' AND ')}` : '';
     const dir = q.order === 'asc' ? 'ASC' : 'DESC';
-    const sql = `SELECT r.id, r.routing_key, r."when", d.name AS deployment, r.event, r.host, ${tail}
-      FROM ${table} r LEFT JOIN stacktach_deployment d ON d.id = r.deployment_id ${where}
+    const sql = `SELECT r.id, r.routing_key, r."when", r.deployment_id, r.event, r.host, ${tail}
+      FROM ${table} r ${where}
       ORDER BY r."when" ${dir}, r.id ${dir} LIMIT ? OFFSET ?`;
     const params = conds.flatMap((c) => c.params);
     const rows = this.stmt(sql).raw(true).all(...params, q.limit, q.offset) as Cell[][];
     return rows.map((r) => ({
       id: r[0] as number, routing_key: r[1] as string | null, when: r[2] as number,
-      deployment: r[3] as string | null, event: r[4] ?? null, host: r[5] ?? null, tail: r.slice(6),
+      deployment: this.deploymentName(r[3] as number), event: r[4] ?? null, host: r[5] ?? null, tail: r.slice(6),
     }));
   }
 
