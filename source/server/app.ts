@@ -8,6 +8,9 @@ import {HttpError, errorTable, badRequest} from './http-error.js';
 import {Query} from './params.js';
 import {match} from './routes.js';
 import {sendBody, sendHtml404, sendHtml500, sendJson} from './respond.js';
+import {ResponseCache} from './response-cache.js';
+import {dataVersion} from '../store/version.js';
+import {pyDumps} from '../core/pyjson.js';
 import {handleIngest} from './ingest-handler.js';
 
 export interface AppOptions {
@@ -15,11 +18,15 @@ export interface AppOptions {
   pipeline: Pipeline;
   now?: () => Micros;
   log?: (line: string) => void;
+  /** Keep answers of read-only URLs until the database changes (default on; STACKY_HTTP_CACHE=0 turns it off). */
+  cache?: boolean;
 }
 
 export function createStackyServer(options: AppOptions): Server {
+  const enabled = options.cache ?? process.env.STACKY_HTTP_CACHE !== '0';
+  const cache = enabled ? new ResponseCache(dataVersion(options.store.db)) : undefined;
   const server = createServer((req, res) => {
-    handle(req, res, options).catch((error: unknown) => fail(res, error, options));
+    handle(req, res, options, cache).catch((error: unknown) => fail(res, error, options));
   });
   server.keepAliveTimeout = 65_000;
   return server;
@@ -35,7 +42,7 @@ function fail(res: ServerResponse, error: unknown, options: AppOptions): void {
   else res.destroy();
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: AppOptions): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, options: AppOptions, cache?: ResponseCache): Promise<void> {
   const raw = req.url ?? '/';
   const q = raw.indexOf('?');
   const rawPath = q === -1 ? raw : raw.slice(0, q);
@@ -66,9 +73,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: AppOpt
     sendHtml404(res, path);
     return;
   }
+  const cacheable = cache !== undefined && !found.route.live;
+  const cached = cacheable ? cache.get(raw) : undefined;
+  if (cached !== undefined) {
+    sendBody(res, 200, cached);
+    return;
+  }
   const body = found.route.handler({
     store: options.store, query, path: found.captures, now: options.now ?? (() => Date.now() * 1000),
   });
-  if (body instanceof RawBody) sendBody(res, 200, body.text);
-  else sendJson(res, 200, body);
+  const text = body instanceof RawBody ? body.text : pyDumps(body);
+  if (cacheable) cache.set(raw, text);
+  sendBody(res, 200, text);
 }

@@ -13,6 +13,8 @@ import {usage} from './handlers/usage.js';
 export interface Route {
   pattern: RegExp;
   handler: Handler;
+  /** Answers that depend on the clock (watch, kpi, reports) are never cached. */
+  live?: boolean;
 }
 
 export const ROUTES: Route[] = [
@@ -25,14 +27,14 @@ export const ROUTES: Route[] = [
   {pattern: /^\/stacky\/summary\/$/, handler: summary},
   {pattern: /^\/stacky\/request\/$/, handler: request},
   {pattern: /^\/stacky\/reports\/search\/$/, handler: reportsSearch},
-  {pattern: /^\/stacky\/reports\/$/, handler: reports},
+  {pattern: /^\/stacky\/reports\/$/, handler: reports, live: true},
   {pattern: /^\/stacky\/report\/(\d+)\/$/, handler: report},
   {pattern: /^\/stacky\/show\/(\d+)\/$/, handler: show},
-  {pattern: /^\/stacky\/watch\/(\d+)\/$/, handler: watch},
+  {pattern: /^\/stacky\/watch\/(\d+)\/$/, handler: watch, live: true},
   {pattern: /^\/stacky\/search\/$/, handler: search},
-  {pattern: /^\/stacky\/kpi\/$/, handler: kpi},
+  {pattern: /^\/stacky\/kpi\/$/, handler: kpi, live: true},
   // Django compiles with the Unicode flag: \w is letters, digits and underscore of any script.
-  {pattern: /^\/stacky\/kpi\/([\p{L}\p{N}_]+)\/$/u, handler: kpi},
+  {pattern: /^\/stacky\/kpi\/([\p{L}\p{N}_]+)\/$/u, handler: kpi, live: true},
   {pattern: /^\/stacky\/usage\/launches\/$/, handler: usage('launches')},
   {pattern: /^\/stacky\/usage\/deletes\/$/, handler: usage('deletes')},
   {pattern: /^\/stacky\/usage\/exists\/$/, handler: usage('exists')},
