@@ -29,7 +29,7 @@ async function bareInsert(corpus: string, path: string): Promise<number> {
   db.pragma('page_size = 8192');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('cache_size = -65536');
+  db.pragma('cache_size = -524288');
   db.exec('CREATE TABLE raw (id INTEGER PRIMARY KEY, json TEXT NOT NULL)');
   const insert = db.prepare('INSERT INTO raw (json) VALUES (?)');
   const many = db.transaction((rows: string[]) => {
@@ -58,7 +58,7 @@ export async function benchIngest(corpus: string, dbPath: string, count: number)
   const rawBytes = statSync(corpus).size / count;
   const bare = await bareInsert(corpus, `${dbPath}.bare`);
   remove(dbPath);
-  const db = openDatabase(dbPath);
+  const db = openDatabase(dbPath, {cacheMiB: 512}); // as `stacky ingest` opens it
   const start = performance.now();
   const result = await ingestFile(corpus, db, 'bench', {deployment: 'default', exchange: 'nova'});
   db.pragma('wal_checkpoint(TRUNCATE)');

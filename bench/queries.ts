@@ -35,7 +35,8 @@ export async function benchQueries(dbPath: string, quick: boolean): Promise<void
   const tenants = sample(`SELECT tenant FROM stacktach_rawdata WHERE id IN (${ids})`) as string[];
   const whens = sample(`SELECT "when" FROM stacktach_rawdata WHERE id IN (${ids})`) as number[];
   let now = 0;
-  const server = createStackyServer({store, pipeline: new Pipeline(store.db, {source: 'bench'}), now: () => now});
+  // No response cache here: these figures are the cost of building each answer.
+  const server = createStackyServer({store, pipeline: new Pipeline(store.db, {source: 'bench'}), now: () => now, cache: false});
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
 

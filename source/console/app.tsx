@@ -721,6 +721,8 @@ function buildStatus(state: AppState, top: View, tail: WatchTail, body: Body, no
     }
   }
   if (top.filter) parts.push({text: ` · filter "${top.filter}" ${body.hidden} hidden`, tone: 'accent'});
+  // The tail keeps polling behind every pane, so a lost server shows here too.
+  if (tail.status.kind === 'unreachable') parts.push({text: ` · ✖ server unreachable, retrying`, tone: 'error'});
   if (msg) parts.push({text: ` · ${msg.text}`, tone: msg.tone === 'error' ? 'error' : msg.tone === 'ok' ? 'ok' : 'accent'});
   return parts;
 }

@@ -37,6 +37,12 @@ export function layoutColumns(columns: readonly Column[], width: number): number
     if (drop < 0 || kept.filter(Boolean).length <= 1) break;
     kept[drop] = false;
   }
+  // A column dropped early may fit again once a wider one has gone: take it back, best first.
+  const dropped = columns.map((c, i) => i).filter((i) => !kept[i]).sort((a, b) => columns[a]!.priority - columns[b]!.priority || a - b);
+  for (const i of dropped) {
+    kept[i] = true;
+    if (need() > width) kept[i] = false;
+  }
   const widths = columns.map((c, i) => (kept[i] ? c.min : 0));
   let spare = width - need();
   const order = columns.map((c, i) => i).filter((i) => kept[i]).sort((a, b) => columns[a]!.priority - columns[b]!.priority || a - b);

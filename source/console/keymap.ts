@@ -76,12 +76,12 @@ export const keymap: readonly Binding[] = [
   // Text entry (the `/` filter, the `:` command line, the search form) sees keys first.
   {id: 'submit', keys: ['enter'], scope: 'input', hint: 'apply', help: 'Apply the filter, run the command, or run the search', rank: 1},
   {id: 'cancel', keys: ['esc'], scope: 'input', hint: 'close', help: 'Close the line (the filter goes back to what it was)', rank: 2},
-  {id: 'complete', keys: ['tab'], scope: 'input', hint: 'complete', help: 'Complete the command or its argument (repeat to cycle); next field in the search form', rank: 3},
+  {id: 'complete', keys: ['tab'], scope: 'input', hint: 'complete', help: 'Complete (repeat to cycle); in the search form: next field', rank: 3},
   {id: 'nextField', keys: ['down'], scope: 'input', hint: 'next field', help: 'Search form: next field', rank: 4},
   {id: 'prevField', keys: ['up', 'shift+tab'], scope: 'input', hint: 'prev field', help: 'Search form: previous field'},
   {id: 'erase', keys: ['backspace'], scope: 'input', hint: 'erase', help: 'Erase the last character'},
 
-  {id: 'pause', keys: ['space', 'p'], scope: 'watch', hint: 'pause', help: 'Pause or resume the live tail (new rows are counted while paused)', rank: 10},
+  {id: 'pause', keys: ['space', 'p'], scope: 'watch', hint: 'pause', help: 'Pause/resume the live tail; new rows are counted while paused', rank: 10},
   {id: 'showEvent', keys: ['d'], scope: 'event', hint: 'raw', help: 'Show the raw event: key/value table and JSON', rank: 12},
   {id: 'openRequest', keys: ['r'], scope: 'event', hint: 'request', help: "Open the event's request", rank: 13},
   {id: 'openInstance', keys: ['i'], scope: 'event', hint: 'instance', help: "Open the event's instance", rank: 14},
@@ -106,9 +106,9 @@ export const keymap: readonly Binding[] = [
   {id: 'nextError', keys: ['e'], scope: 'list', hint: 'next error', help: 'Next error row', rank: 20},
   {id: 'prevError', keys: ['E'], scope: 'list', hint: 'prev error', help: 'Previous error row'},
 
-  {id: 'command', keys: [':'], scope: 'global', hint: 'command', help: 'Command line: uuid, req, report, search, watch, service, event, kpi, …', rank: 7},
+  {id: 'command', keys: [':'], scope: 'global', hint: 'command', help: 'Command line (:uuid, :req, :report, :search, :watch, …)', rank: 7},
   {id: 'help', keys: ['?'], scope: 'global', hint: 'help', help: 'This help', rank: 8},
-  {id: 'back', keys: ['esc', 'q'], scope: 'global', hint: 'back/quit', help: 'Back along the breadcrumb (clears an active filter first); q at the top quits', rank: 9},
+  {id: 'back', keys: ['esc', 'q'], scope: 'global', hint: 'back/quit', help: 'Back (an active filter is cleared first); q at the top quits', rank: 9},
   {id: 'nextPane', keys: ['tab'], scope: 'global', hint: 'pane', help: 'Next pane'},
   {id: 'prevPane', keys: ['shift+tab'], scope: 'global', hint: 'prev pane', help: 'Previous pane'},
   {id: 'pane1', keys: ['1'], scope: 'global', hint: 'watch', help: 'Watch pane (live tail)'},
@@ -117,7 +117,7 @@ export const keymap: readonly Binding[] = [
   {id: 'pane4', keys: ['4'], scope: 'global', hint: 'request', help: 'Request pane'},
   {id: 'pane5', keys: ['5'], scope: 'global', hint: 'reports', help: 'Reports pane'},
   {id: 'pane6', keys: ['6'], scope: 'global', hint: 'summary', help: 'Summary pane (v cycles kpi and the lists)'},
-  {id: 'refresh', keys: ['R'], scope: 'global', hint: 'reload', help: 'Reload the pane now (also retries at once when the server is down)'},
+  {id: 'refresh', keys: ['R'], scope: 'global', hint: 'reload', help: 'Reload the pane now; retry at once when the server is down'},
   {id: 'quit', keys: ['ctrl+c'], scope: 'global', hint: 'quit', help: 'Quit from anywhere'},
 ];
 
@@ -201,7 +201,7 @@ export function helpLines(): string[] {
   for (const scope of order) {
     out.push(scopeTitles[scope]);
     for (const b of keymap.filter((x) => x.scope === scope)) {
-      out.push(`  ${b.keys.map(keyLabel).join(' ').padEnd(16)} ${b.help}`);
+      out.push(`  ${b.keys.map(keyLabel).join(' ').padEnd(14)} ${b.help}`);
     }
     out.push('');
   }

@@ -205,11 +205,11 @@ function eventTable(table: Table, service: StackyService, tableIndex: number, uu
   const [header, ...rows] = table;
   if (!header) return {columns: [], lines: []};
   const shape: Record<string, Partial<Column>> = {
-    '#': {min: 5, priority: 3, align: 'right'},
+    '#': {priority: 3, align: 'right'},
     '?': {min: 1, max: 1, priority: 1},
-    When: {min: 19, max: 26, priority: 2, cut: true},
-    Deployment: {min: 10, max: 16, priority: 4},
-    Event: {min: 24, max: 44, priority: 1},
+    When: {min: 19, max: 19, priority: 2, cut: true},
+    Deployment: {min: 15, max: 20, priority: 4},
+    Event: {min: 30, max: 38, priority: 1},
     Host: {min: 8, max: 20, priority: 3},
     State: {min: 6, max: 12, priority: 5},
     Status: {min: 6, max: 12, priority: 5},
@@ -220,6 +220,7 @@ function eventTable(table: Table, service: StackyService, tableIndex: number, uu
   };
   const columns = columnsFor(header, rows).map((c) => {
     const want = shape[c.title];
+    if (c.title === '#') return {...c, ...want, min: c.max}; // ids are never cut
     if (!want) return c;
     const merged = {...c, ...want};
     return {...merged, max: Math.max(merged.min, Math.min(want.max ?? c.max, Math.max(c.max, merged.min)))};

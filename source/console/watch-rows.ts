@@ -13,7 +13,7 @@ export const watchColumns: Column[] = [
   {title: 'Time', min: 12, max: 15, priority: 3, cut: true},
   {title: '#', min: 6, max: 10, priority: 5, align: 'right'},
   {title: 'Deployment', min: 15, max: 20, priority: 2},
-  {title: 'Event', min: 24, max: 34, priority: 1},
+  {title: 'Event', min: 30, max: 36, priority: 1},
   {title: 'UUID', min: 13, max: 36, priority: 4},
 ];
 

@@ -61,6 +61,8 @@ CREATE TABLE IF NOT EXISTS stacktach_timing (
   end_raw_id INTEGER, start_when INTEGER, end_when INTEGER, diff INTEGER);
 CREATE INDEX IF NOT EXISTS timing_lifecycle ON stacktach_timing (lifecycle_id, name);
 CREATE INDEX IF NOT EXISTS timing_name_diff ON stacktach_timing (name, diff);
+-- summary samples the first timings of a name in id order; (name) alone is (name, rowid).
+CREATE INDEX IF NOT EXISTS timing_name ON stacktach_timing (name);
 
 CREATE TABLE IF NOT EXISTS stacktach_requesttracker (
   id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, lifecycle_id INTEGER NOT NULL,

@@ -45,7 +45,7 @@ export class TimingReader {
       byName('AND t.end_when >= ? AND t.end_when <= ?'));
     // The original summarises the first `limit` complete, non-negative timings in table order.
     this.summarySample = db.prepare<[string, number, number], {diff: Micros}>(`SELECT diff FROM stacktach_timing
-      WHERE name = ? AND start_raw_id IS NOT NULL AND end_raw_id IS NOT NULL AND diff >= 0
+      INDEXED BY timing_name WHERE name = ? AND start_raw_id IS NOT NULL AND end_raw_id IS NOT NULL AND diff >= 0
       ORDER BY id LIMIT ? OFFSET ?`);
     this.kpiRows = db.prepare<[Micros], KpiRow>(`SELECT r.event, k.duration, l.instance, d.name AS deployment,
       r.tenant FROM stacktach_requesttracker k

@@ -183,3 +183,13 @@ test('tail: events per second from the batches', async () => {
   tail.stop();
   assert.ok(tail.rate() > 100, `rate ${tail.rate()}`);
 });
+
+test('a column dropped early comes back when a wider one has gone', () => {
+  const cols: Column[] = [
+    {title: 'event', min: 30, max: 30, priority: 1},
+    {title: 'state', min: 6, max: 6, priority: 5},
+    {title: 'deployment', min: 15, max: 15, priority: 4},
+  ];
+  // 30 + 6 + 15 + 2 gaps = 53 > 45: state goes first, then deployment; state then fits again.
+  assert.deepEqual(layoutColumns(cols, 45), [30, 6, 0]);
+});
