@@ -7,6 +7,7 @@ import {writeCorpus} from '../source/ingest/demo-corpus.js';
 import {benchIngest} from './ingest.js';
 import {benchQueries} from './queries.js';
 import {benchHttp} from './http.js';
+import {benchStartup} from './startup.js';
 import {fmt, machine} from './lib.js';
 
 const quick = process.argv.includes('--quick');
@@ -31,6 +32,7 @@ const db = join(dir, `bench-${count}.db`);
 if (want('ingest') || !existsSync(db)) await benchIngest(corpus, db, count);
 if (want('queries')) await benchQueries(db, quick);
 if (want('http')) await benchHttp(db, quick);
+if (want('startup')) await benchStartup(db);
 for (const [name, script] of [['worker', 'bench/worker.ts'], ['console', 'bench/console.ts']] as const) {
   if (!want(name) || !existsSync(script)) continue;
   process.stdout.write('\n');
