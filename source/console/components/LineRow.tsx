@@ -1,5 +1,5 @@
 import React from 'react';
-import {Text} from 'ink';
+import {Text, Transform} from 'ink';
 import {fitCell, type Column} from '../columns.js';
 import {clean, fit} from '../text.js';
 import type {Theme, Tone} from '../theme.js';
@@ -58,28 +58,34 @@ export interface LineRowProps {
   theme: Theme;
 }
 
+// SGR codes for the 16 basic colours (the names theme.ts hands out).
+const fg: Record<string, number> = {red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, white: 37, gray: 90};
+const paint = (text: string, color: string | undefined, bold: boolean): string => {
+  let out = text;
+  const code = color ? fg[color] : undefined;
+  if (code !== undefined) out = `\u001B[${code}m${out}\u001B[39m`;
+  if (bold) out = `\u001B[1m${out}\u001B[22m`;
+  return out;
+};
+
+/**
+ * One table row. Ink 6.8 caches the measurement of every distinct text it lays out, forever
+ * (measure-text.js); a live tail shows a new text in every row of every frame, so rows put
+ * a blank of the right width through layout and swap in the real line with <Transform>
+ * at output time. The cache then holds one entry per width instead of one per event.
+ */
 export function LineRow({line, columns, widths, width, selected, theme}: LineRowProps) {
   const segs = lineSegments(line, columns, widths, width);
   const tone: Tone | undefined = line.kind === 'header' ? 'accent' : line.tone;
   const bold = line.kind === 'header' || line.kind === 'title';
-  if (segs.length === 1 || !segs.some((s) => s.tone)) {
-    return (
-      <Text wrap="truncate" color={tone ? theme.color(tone) : undefined} bold={bold} inverse={selected}>
-        {segs.map((s) => s.text).join('')}
-      </Text>
-    );
-  }
+  const lineColor = tone ? theme.color(tone) : undefined;
+  let text = segs.map((s) => (s.tone ? paint(s.text, theme.color(s.tone), true) : s.text)).join('');
+  text = paint(text, lineColor, bold);
+  if (selected) text = `\u001B[7m${text}\u001B[27m`;
+  const out = text;
   return (
-    <Text wrap="truncate" color={tone ? theme.color(tone) : undefined} bold={bold} inverse={selected}>
-      {segs.map((s, i) =>
-        s.tone ? (
-          <Text key={i} color={theme.color(s.tone)} bold>
-            {s.text}
-          </Text>
-        ) : (
-          s.text
-        ),
-      )}
-    </Text>
+    <Transform transform={() => out}>
+      <Text>{' '.repeat(width)}</Text>
+    </Transform>
   );
 }
