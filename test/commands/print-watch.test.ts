@@ -106,10 +106,11 @@ describe('watch', () => {
   });
 
   it('refuses an unknown deployment name (exit 2) and a bad service (exit 2)', async () => {
-    const unknown = await watch(0, 'nowhere');
+    // No Ctrl-C here: both must fail on their own, before any watch request.
+    const unknown = await watch(Infinity, 'nowhere');
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /^stacky watch: no deployment named 'nowhere'/);
-    const bad = await watch(0, 'all', 'swift');
+    const bad = await watch(Infinity, 'all', 'swift');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /service must be nova, glance or generic/);
   });
