@@ -2,24 +2,14 @@
 // global conventions of §1: redirects, HEAD, methods, content types, query parsing, limit/offset,
 // inclusive when bounds, watch windows. Real SQLite file, real HTTP.
 import assert from 'node:assert/strict';
-import {after, before, describe, it} from 'node:test';
+import {describe, it} from 'node:test';
 import {
   errorBody, INSTANCE_ID_1, INSTANCE_ID_2, micros, REQUEST_ID_1, REQUEST_ID_2, SECOND, send, startServer,
-  type Note, type TestServer,
+  type Note, type TestServer, withServer,
 } from './helpers.js';
 
 const NOVA_HEADER = ['#', '?', 'When', 'Deployment', 'Event', 'Host', 'State', "State'", "Task'"];
 const UNKNOWN_UUID = '4444dddd-29a2-43f2-9ba1-ccb3e53ab6c8';
-
-function withServer(setup: (s: TestServer) => void, now?: number): () => TestServer {
-  let s: TestServer | undefined;
-  before(async () => {
-    s = await startServer(now === undefined ? {} : {now});
-    setup(s);
-  });
-  after(async () => s?.close());
-  return () => s!;
-}
 
 describe('§5.5 1–4, 8, 9: empty answers, redirects, When strings, the error flag, events', () => {
   const s = withServer((srv) => {

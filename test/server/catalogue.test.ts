@@ -2,10 +2,10 @@
 // a real SQLite file, notifications through the real pipeline, the real server on port 0.
 // Where the mocks returned Python ints, real-DB durations render with `.00` (api spec §5 intro).
 import assert from 'node:assert/strict';
-import {after, before, describe, it} from 'node:test';
+import {describe, it} from 'node:test';
 import {pyDumps} from '../../source/core/pyjson.js';
 import {
-  errorBody, INSTANCE_ID_1, INSTANCE_ID_2, micros, REQUEST_ID_1, SECOND, startServer, type Note, type TestServer,
+  errorBody, INSTANCE_ID_1, INSTANCE_ID_2, micros, REQUEST_ID_1, SECOND, type Note, type TestServer, withServer,
 } from './helpers.js';
 
 const NOVA_HEADER = ['#', '?', 'When', 'Deployment', 'Event', 'Host', 'State', "State'", "Task'"];
@@ -32,16 +32,6 @@ const GENERIC_RAW: Note = {
 const RAW_ROW = [1, ' ', WHEN, 'deployment', 'test.start', 'example.com', 'active', null, null];
 const RAW_ROW_TEXT = '[1, " ", "2013-07-17 10:16:10.717219", "deployment", "test.start", "example.com", "active", null, null]';
 const NOVA_HEADER_TEXT = '["#", "?", "When", "Deployment", "Event", "Host", "State", "State\'", "Task\'"]';
-
-function withServer(setup: (s: TestServer) => void, now?: number): () => TestServer {
-  let s: TestServer | undefined;
-  before(async () => {
-    s = await startServer(now === undefined ? {} : {now});
-    setup(s);
-  });
-  after(async () => s?.close());
-  return () => s!;
-}
 
 describe('§5.1 the raw fixture: uuid, request, show, search', () => {
   const s = withServer((srv) => {

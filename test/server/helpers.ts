@@ -1,6 +1,7 @@
 // Test helpers for the stacky server: a real server on a temporary SQLite file, plain HTTP
 // requests that keep the raw bytes, and a fixture builder turning compact descriptions into
 // OpenStack notification bodies.
+import {after, before} from 'node:test';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {request, type IncomingHttpHeaders, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
@@ -193,4 +194,15 @@ export function errorBody(type: 'Bad Request' | 'Not Found', message: string): s
 /** Rows of a derived table, for pipeline tests. */
 export function rows(store: Store, sql: string, ...params: unknown[]): Record<string, unknown>[] {
   return store.db.prepare(sql).all(...params) as Record<string, unknown>[];
+}
+
+/** A server for one describe block: started before its tests, set up once, closed after. */
+export function withServer(setup: (s: TestServer) => void, now?: number): () => TestServer {
+  let s: TestServer | undefined;
+  before(async () => {
+    s = await startServer(now === undefined ? {} : {now});
+    setup(s);
+  });
+  after(async () => s?.close());
+  return () => s!;
 }
