@@ -49,9 +49,9 @@ export interface Keyframe {
 }
 
 function dictionaryFor(reference: string): Buffer {
-  // zlib looks back 32 KiB at most; the keyframe alone is the dictionary (hashing less is faster).
-  const ref = Buffer.from(reference, 'utf8');
-  return ref.length > MAX_DICTIONARY ? ref.subarray(ref.length - MAX_DICTIONARY) : ref;
+  // The static dictionary, then the keyframe (zlib prefers what is nearest the end).
+  const both = Buffer.concat([DICTIONARY, Buffer.from(reference, 'utf8')]);
+  return both.length > MAX_DICTIONARY ? both.subarray(both.length - MAX_DICTIONARY) : both;
 }
 
 /**
