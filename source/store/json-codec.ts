@@ -40,7 +40,7 @@ const STATIC = 1;
 const REFERENCED = 2;
 const MAX_DICTIONARY = 32 * 1024;
 
-export const CODEC_ID = 'deflate-raw-keyframe-1';
+export const CODEC_ID = 'deflate-raw-keyframe-2';
 
 /** A stored row whose JSON text serves as the dictionary of later rows about the same thing. */
 export interface Keyframe {
