@@ -7,7 +7,7 @@ import {FakeSource} from './fake-source.js';
 
 export const settings = {url: 'http://fake:8000', deployment: 'all', service: 'nova' as const, pollSeconds: 0.2};
 
-export async function waitForFrame(read: () => string | undefined, pattern: RegExp | ((f: string) => boolean), timeoutMs = 3000): Promise<string> {
+export async function waitForFrame(read: () => string | undefined, pattern: RegExp | ((f: string) => boolean), timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   const test = typeof pattern === 'function' ? pattern : (f: string) => pattern.test(f);
   for (;;) {
