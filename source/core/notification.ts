@@ -2,6 +2,7 @@
 // null stays null. Where the original would crash on a wrong-typed nested value (image_meta,
 // exception, instance, properties, bandwidth) this port treats it as {} instead.
 import {imageTypeBits} from './image-type.js';
+import {isObject, truthy} from './python.js';
 import {pyFloatStr} from './duration.js';
 import {parseNotificationTime, TimeFormatError} from './time.js';
 import type {Cell, CommonFields, GenericFields, GlanceFields, Micros, Notification, NovaFields, Service} from './types.js';
@@ -12,16 +13,9 @@ export class NotificationError extends Error {
 
 type Obj = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const has = (o: Obj, k: string) => Object.hasOwn(o, k);
 const objectOr = (v: unknown): Obj => (isObject(v) ? v : {});
 
-/** Python truthiness of a JSON value. */
-function truthy(v: unknown): boolean {
-  if (Array.isArray(v)) return v.length > 0;
-  if (isObject(v)) return Object.keys(v).length > 0;
-  return !!v;
-}
 
 /** A value bound for a text column: booleans as Python prints them, containers as JSON. */
 export function toCell(v: unknown): Cell {

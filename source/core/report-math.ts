@@ -24,6 +24,7 @@
 import {secToStr} from './duration.js';
 import {PyFloat} from './pyjson.js';
 import type {Cell, Micros} from './types.js';
+import {isObject, truthy} from './python.js';
 
 export const SECOND: Micros = 1_000_000;
 export const HOUR: Micros = 3600 * SECOND;
@@ -135,13 +136,6 @@ export function evaluateRequest<R extends ReportRaw>(raws: readonly R[], tooLong
   return {operation, image, osType, durationUs, failure, err};
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function truthy(v: unknown): boolean {
-  if (Array.isArray(v)) return v.length > 0;
-  if (isObject(v)) return Object.keys(v).length > 0;
-  return !!v;
-}
 
 /** Python `int(x)` for the values an exception code takes; anything else is 0. */
 function intOf(v: unknown): number {

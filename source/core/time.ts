@@ -37,7 +37,8 @@ function daysInMonth(y: number, m: number): number {
 }
 
 /** Micros of a UTC wall-clock time, or null when the fields are not a real datetime. */
-function fromFields(y: number, mo: number, d: number, h: number, mi: number, s: number, us: number): Micros | null {
+/** A UTC date and time from its fields, or null when it is not a real one (month 13, 30 February). */
+export function fromFields(y: number, mo: number, d: number, h: number, mi: number, s: number, us: number): Micros | null {
   if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return null;
   const v = daysFromCivil(y, mo, d) * US_PER_DAY + ((h * 60 + mi) * 60 + s) * US_PER_SEC + us;
   // Beyond ±2^53 µs (years ~1685..2255) a JS number is no longer exact.
@@ -181,7 +182,7 @@ export function parseDecimalSeconds(s: string, rounding: Rounding = 'trunc'): Mi
   return negative && v !== 0 ? -v : v;
 }
 
-const ARG_DATE = /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.([0-9]{1,6}))?)?$/;
+const ARG_DATE = /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T]([0-9]{1,2}):([0-9]{1,2})(?::([0-9]{1,2})(?:\.([0-9]{1,6}))?)?)?$/;
 
 /** A command-line time: epoch seconds, `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DD` (UTC). */
 export function parseDateTimeArg(s: string): Micros | null {

@@ -1,13 +1,10 @@
 // aggregate_glance_usage: ImageUsage, ImageDeletes and ImageExists (ingest spec §3.8).
 import type {UsageWriter} from '../store/usage-writer.js';
-import type {Cell, GlanceFields} from '../core/types.js';
+import type {GlanceFields} from '../core/types.js';
 import {parseNotificationTime} from '../core/time.js';
-import {truthy} from './usage.js';
+import {truthy} from '../core/python.js';
+import {toCell} from '../core/notification.js';
 
-function cell(v: unknown): Cell {
-  if (v === undefined || v === null) return null;
-  return typeof v === 'string' || typeof v === 'number' ? v : JSON.stringify(v);
-}
 
 export function aggregateGlanceUsage(w: UsageWriter, rawId: number, g: GlanceFields): string | undefined {
   if (g.event === 'image.activate') {
@@ -39,14 +36,14 @@ function imageExists(w: UsageWriter, rawId: number, g: GlanceFields): string | u
       skipped.push(`Ignoring exists without created_at. GlanceRawData(${rawId})`);
       continue;
     }
-    const uuid = cell(image.id);
+    const uuid = toCell(image.id);
     const deleted = truthy(image.deleted_at);
     w.insertImageExists.run({
       uuid, createdAt: parseNotificationTime(image.created_at),
       deletedAt: deleted ? parseNotificationTime(image.deleted_at) : null,
       auditPeriodBeginning: truthy(p.audit_period_beginning) ? parseNotificationTime(p.audit_period_beginning) : null,
       auditPeriodEnding: truthy(p.audit_period_ending) ? parseNotificationTime(p.audit_period_ending) : null,
-      owner: cell(p.owner), size: cell(image.size), rawId, messageId: g.messageId,
+      owner: toCell(p.owner), size: toCell(image.size), rawId, messageId: g.messageId,
       usageId: w.firstImageUsage.get(uuid)?.id ?? null,
       deleteId: deleted ? (w.firstImageDelete.get(uuid)?.id ?? null) : null,
     });

@@ -3,6 +3,7 @@
 import type {UsageRow, UsageWriter} from '../store/usage-writer.js';
 import type {Micros, NovaFields} from '../core/types.js';
 import {parseNotificationTime} from '../core/time.js';
+import {truthy} from '../core/python.js';
 
 const SECOND = 1_000_000;
 
@@ -30,10 +31,6 @@ const FLAVOR_CHANGES = new Set([
   'compute.instance.resize.revert.end', 'compute.instance.finish_resize.start', 'compute.instance.finish_resize.end',
 ]);
 
-/** Python truthiness for payload values: '', 0, null and absent are false. */
-export function truthy(v: unknown): boolean {
-  return v !== undefined && v !== null && v !== '' && v !== 0 && v !== false;
-}
 
 /** Returns a warning when StackTach would have logged and skipped the notification. */
 export function aggregateUsage(w: UsageWriter, rawId: number, n: NovaFields): string | undefined {

@@ -2,7 +2,7 @@
 import {RawBody, type Context} from '../context.js';
 import type {Micros} from '../../core/types.js';
 import {PyFloat} from '../../core/pyjson.js';
-import {plainDateTime} from '../../core/time.js';
+import {fromFields, plainDateTime} from '../../core/time.js';
 import type {ReportFilter} from '../../store/report-reader.js';
 import {badRequest, notFound} from '../http-error.js';
 import {decimalParam, limitOf, offsetOf} from '../params.js';
@@ -30,14 +30,8 @@ export function report(ctx: Context): unknown {
   return new RawBody(json);
 }
 
-function utc(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, us = 0): Micros | null {
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  const back = new Date(ms);
-  if (mo < 1 || mo > 12 || back.getUTCDate() !== d || back.getUTCMonth() !== mo - 1 || h > 23 || mi > 59 || s > 59) {
-    return null;
-  }
-  return ms * 1000 + us;
-}
+const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0, us = 0): Micros | null =>
+  fromFields(y, mo, d, h, mi, s, us);
 
 const DATE_ONLY = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
 // Django 1.5's datetime_re (matched from the start, so trailing text after the tz fails).
