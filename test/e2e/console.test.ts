@@ -104,6 +104,8 @@ async function waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
   throw new Error(`timed out waiting for ${pattern}; screen:\n${last}`);
 }
 
+// A short gap between keys is pacing, not waiting: Esc followed at once by a key reads as Alt+key.
+// Every step below then waits for the screen it expects.
 async function keys(...k: string[]) {
   for (const key of k) {
     tmux('send-keys', '-t', session, key);
@@ -166,7 +168,8 @@ test('console end to end in tmux against stacky serve', {skip: !hasTmux && 'tmux
   // `/` filters as you type and counts the hidden rows.
   await keys('/');
   await typeText('resize.error');
-  s = await waitFor(/filter "resize\.error" \d+ hidden|\d+ hidden · Enter keep/);
+  // Wait for the whole filter text: a partial one ("r") would still show every row.
+  s = await waitFor(/filter "resize\.error" \d+ hidden|\/resize\.error\s+\d+ hidden/);
   assert.doesNotMatch(s.split('\n').slice(3, -3).join('\n'), /reboot\.end/);
   await keys('Enter', 'Escape');
   await waitFor(/compute\.instance\.reboot\.end/);
