@@ -216,10 +216,10 @@ export class RawReader {
       conds.push('r.event = ?');
       params.push(eventName);
     }
-    return this.stmt(`SELECT r.id, r.routing_key, r."when", d.name AS deployment, r.event,
-      r.${INSTANCE_COLUMN[service]} AS instance FROM ${table} r
-      LEFT JOIN stacktach_deployment d ON d.id = r.deployment_id WHERE ${conds.join(' AND ')}
-      ORDER BY r."when", r.id LIMIT ?`).all(...params, limit) as WatchRow[];
+    const rows = this.stmt(`SELECT r.id, r.routing_key, r."when", r.deployment_id, r.event,
+      r.${INSTANCE_COLUMN[service]} AS instance FROM ${table} r WHERE ${conds.join(' AND ')}
+      ORDER BY r."when", r.id LIMIT ?`).all(...params, limit) as (Omit<WatchRow, 'deployment'> & {deployment_id: number})[];
+    return rows.map(({deployment_id: id, ...r}) => ({...r, deployment: this.deploymentName(id)}));
   }
 
   /** Distinct event names or hosts of one raw table, ascending, from the name list kept on ingest. */
