@@ -86,7 +86,15 @@ function remember(state: AppState, v: View): AppState['last'] {
   return state.last;
 }
 
+/** The view on top already shows what spec asks for (e.g. `i` pressed on the instance pane). */
+function showing(top: View | undefined, spec: ViewSpec): boolean {
+  if (!top || top.kind !== spec.kind || spec.kind === 'search') return false;
+  return top.uuid === spec.uuid && top.requestId === spec.requestId && top.eventId === spec.eventId
+    && top.reportId === spec.reportId && top.tenant === spec.tenant;
+}
+
 function push(state: AppState, spec: ViewSpec): AppState {
+  if (showing(state.stack[state.stack.length - 1], spec)) return state;
   const view = makeView(state.nextKey, spec);
   let stack = [...state.stack, view];
   if (stack.length > maxDepth) stack = [stack[0]!, ...stack.slice(stack.length - maxDepth + 1)];
