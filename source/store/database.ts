@@ -2,8 +2,8 @@
 import Database from 'better-sqlite3';
 import {mkdirSync} from 'node:fs';
 import {dirname} from 'node:path';
-import {SCHEMA_VERSION, schemaSql} from './schema.js';
-import {CODEC_ID} from './json-codec.js';
+import {migrateFrom1Sql, SCHEMA_VERSION, schemaSql} from './schema.js';
+import {CODEC_ID, READABLE_CODECS} from './json-codec.js';
 
 export type Db = Database.Database;
 
@@ -35,18 +35,26 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   return db;
 }
 
+/** In one write transaction, so a server and a worker opening the same file migrate it once. */
 function migrate(db: Db): void {
-  db.exec(schemaSql);
-  const get = db.prepare<[string], {value: string}>('SELECT value FROM stacky_meta WHERE key = ?');
-  const put = db.prepare('INSERT OR REPLACE INTO stacky_meta (key, value) VALUES (?, ?)');
-  const version = get.get('schema_version');
-  if (version && Number(version.value) > SCHEMA_VERSION) {
-    throw new SchemaError(`database schema ${version.value} is newer than this stacky (${SCHEMA_VERSION})`);
-  }
-  const codec = get.get('json_codec');
-  if (codec && codec.value !== CODEC_ID) {
-    throw new SchemaError(`database stores raw JSON as ${codec.value}; this stacky reads ${CODEC_ID}`);
-  }
-  put.run('schema_version', String(SCHEMA_VERSION));
-  put.run('json_codec', CODEC_ID);
+  db.transaction(() => {
+    const hasMeta = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'stacky_meta'").get();
+    const read = (key: string) => (hasMeta
+      ? db.prepare<[string], {value: string}>('SELECT value FROM stacky_meta WHERE key = ?').get(key)?.value
+      : undefined);
+    const version = read('schema_version');
+    if (version !== undefined && Number(version) > SCHEMA_VERSION) {
+      throw new SchemaError(`database schema ${version} is newer than this stacky (${SCHEMA_VERSION})`);
+    }
+    const codec = read('json_codec');
+    if (codec !== undefined && !READABLE_CODECS.includes(codec)) {
+      throw new SchemaError(`database stores raw JSON as ${codec}; this stacky reads ${READABLE_CODECS.join(', ')}`);
+    }
+    if (version === '1') db.exec(migrateFrom1Sql);
+    db.exec(schemaSql);
+    const put = db.prepare('INSERT OR REPLACE INTO stacky_meta (key, value) VALUES (?, ?)');
+    put.run('schema_version', String(SCHEMA_VERSION));
+    // Rows of older readable codecs stay as they are; an older stacky must not open the new ones.
+    put.run('json_codec', CODEC_ID);
+  }).immediate();
 }

@@ -3,6 +3,7 @@ import type {Statement} from 'better-sqlite3';
 import type {Db} from './database.js';
 import type {Cell, Micros, Service} from '../core/types.js';
 import {decodeJson, referenceOf} from './json-codec.js';
+import {KEYED_COLUMNS, keySql} from './schema.js';
 
 export const RAW_TABLE: Record<Service, string> = {
   nova: 'stacktach_rawdata',
@@ -102,7 +103,11 @@ function filterSql(service: Service, f: Filter): {sql: string; params: (string |
   if (f.lookup === 'isnull' || v === null) return {sql: `${c} IS NULL`, params: []};
   const text = String(v);
   switch (f.lookup) {
-    case 'exact': return {sql: `${c} = ?`, params: [v]};
+    case 'exact': {
+      // Indexed by a short key: narrow by the key, then compare whole (see schema.ts).
+      const key = service === 'nova' ? KEYED_COLUMNS[f.field] : undefined;
+      return key ? {sql: `(r.${key} = ${keySql('?')} AND ${c} = ?)`, params: [text, v]} : {sql: `${c} = ?`, params: [v]};
+    }
     case 'gt': return {sql: `${c} > ?`, params: [v]};
     case 'gte': return {sql: `${c} >= ?`, params: [v]};
     case 'lt': return {sql: `${c} < ?`, params: [v]};

@@ -1,6 +1,7 @@
 // Every query the "summary for region" report and its hourly scheduler need (ingest spec §4).
 import type {Db} from './database.js';
 import {decodeJson} from './json-codec.js';
+import {keySql} from './schema.js';
 import type {Cell, Micros} from '../core/types.js';
 import type {Deployment, ReportRaw} from '../core/report-math.js';
 
@@ -40,9 +41,9 @@ export class ReportQueries {
       FROM stacktach_rawdata WHERE "when" > ? AND "when" <= ?
       AND NOT (instance IS NULL AND event IS 'compute.instance.exists')`);
     // No window, cell or instance filter; `IS` so a null request id finds the null rows.
-    this.rawsStmt = db.prepare<[Cell], ReportRaw>(`SELECT id, "when", routing_key, state, old_state, event, image_type
-      FROM stacktach_rawdata WHERE request_id IS ? AND event IS NOT 'compute.instance.exists'
-      ORDER BY "when", id`);
+    this.rawsStmt = db.prepare<{request: Cell}, ReportRaw>(`SELECT id, "when", routing_key, state, old_state, event,
+      image_type FROM stacktach_rawdata WHERE request_key IS ${keySql('@request')} AND request_id IS @request
+      AND event IS NOT 'compute.instance.exists' ORDER BY "when", id`);
     this.blobStmt = db.prepare<[number], {json_z: Buffer}>('SELECT json_z FROM stacktach_rawdata WHERE id = ?');
     this.earliestStmt = db.prepare<[], {first: Micros | null}>('SELECT MIN("when") AS first FROM stacktach_rawdata');
     this.findStmt = db.prepare<[string, Micros, Micros], {id: number}>(`SELECT id FROM stacktach_jsonreport
@@ -69,7 +70,7 @@ export class ReportQueries {
 
   /** A request's raws over all time, exists events excluded, in `when` order. */
   rawsForRequest(requestId: Cell): ReportRaw[] {
-    return this.rawsStmt.all(requestId);
+    return this.rawsStmt.all({request: requestId});
   }
 
   /** The stored `[routing_key, body]` of a raw, parsed; undefined when the row is gone. */

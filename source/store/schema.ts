@@ -1,7 +1,28 @@
 // The SQLite schema: StackTach's table and column names, times as integer microseconds.
 // Raw JSON is kept deflated (json_z) because it is ~3 KB a row and dominates the file.
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/**
+ * Instance, request id and tenant are looked up by their last 8 characters, then compared whole:
+ * index entries about 30 bytes shorter a row, and cheaper to insert. Readers match a value with
+ * `instance_key = keyOf(?) AND instance = ?` (see KEYED_COLUMNS).
+ */
+const KEY_LENGTH = 8;
+export const keySql = (valueSql: string): string => `substr(${valueSql}, -${KEY_LENGTH})`;
+export const KEYED_COLUMNS: Readonly<Record<string, string>> = {
+  instance: 'instance_key', request_id: 'request_key', tenant: 'tenant_key',
+};
+const keyColumns = Object.entries(KEYED_COLUMNS)
+  .map(([column, key]) => `${key} TEXT GENERATED ALWAYS AS (${keySql(column)}) VIRTUAL`);
+
+/** From schema 1: the keys are virtual columns, so adding them rewrites nothing; only the indexes change. */
+export const migrateFrom1Sql = `
+${keyColumns.map((c) => `ALTER TABLE stacktach_rawdata ADD COLUMN ${c};`).join('\n')}
+DROP INDEX IF EXISTS raw_instance;
+DROP INDEX IF EXISTS raw_request;
+DROP INDEX IF EXISTS raw_tenant;
+`;
 
 export const schemaSql = `
 CREATE TABLE IF NOT EXISTS stacky_meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -13,14 +34,14 @@ CREATE TABLE IF NOT EXISTS stacktach_rawdata (
   id INTEGER PRIMARY KEY, deployment_id INTEGER NOT NULL, tenant TEXT, json_z BLOB NOT NULL,
   routing_key TEXT, state TEXT, old_state TEXT, old_task TEXT, task TEXT, image_type INTEGER DEFAULT 0,
   "when" INTEGER NOT NULL, publisher TEXT, event TEXT, service TEXT, host TEXT, instance TEXT,
-  request_id TEXT, message_key INTEGER);
+  request_id TEXT, message_key INTEGER, ${keyColumns.join(', ')});
 CREATE INDEX IF NOT EXISTS raw_when ON stacktach_rawdata ("when");
-CREATE INDEX IF NOT EXISTS raw_instance ON stacktach_rawdata (instance, "when");
-CREATE INDEX IF NOT EXISTS raw_request ON stacktach_rawdata (request_id, "when");
+CREATE INDEX IF NOT EXISTS raw_instance_key ON stacktach_rawdata (instance_key, "when");
+CREATE INDEX IF NOT EXISTS raw_request_key ON stacktach_rawdata (request_key, "when");
 CREATE INDEX IF NOT EXISTS raw_deployment ON stacktach_rawdata (deployment_id, "when");
 CREATE INDEX IF NOT EXISTS raw_event ON stacktach_rawdata (event, "when");
 CREATE INDEX IF NOT EXISTS raw_host ON stacktach_rawdata (host, "when");
-CREATE INDEX IF NOT EXISTS raw_tenant ON stacktach_rawdata (tenant, "when");
+CREATE INDEX IF NOT EXISTS raw_tenant_key ON stacktach_rawdata (tenant_key, "when");
 -- message_key: 64 bits of the body's message_id hash, so redeliveries are recognised cheaply.
 CREATE UNIQUE INDEX IF NOT EXISTS raw_message ON stacktach_rawdata (message_key) WHERE message_key IS NOT NULL;
 
