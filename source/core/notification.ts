@@ -97,8 +97,11 @@ function nova(body: Obj): NovaFields {
   const meta = objectOr(payload.image_meta);
   const bwOut = objectOr(objectOr(payload.bandwidth).public).bw_out;
   const pick = (k: string): unknown => (has(payload, k) ? payload[k] : null);
+  const c = common(body, payload);
+  // Every field named in one literal: spreading `c` in would build a slow dictionary-mode object.
   return {
-    ...common(body, payload),
+    publisher: c.publisher, event: c.event, service: c.service, host: c.host, requestId: c.requestId,
+    tenant: c.tenant, instance: c.instance, messageId: c.messageId, when: c.when,
     kind: 'nova',
     state: get(payload, 'state', ''),
     oldState: get(payload, 'old_state', ''),
@@ -137,7 +140,8 @@ function glance(body: Obj): GlanceFields {
   let deletedAt = body.deleted_at;
   if (obj && !truthy(deletedAt)) deletedAt = obj.deleted_at;
   return {
-    ...fields,
+    publisher: fields.publisher, event: fields.event, service: fields.service, host: fields.host,
+    requestId: fields.requestId, tenant: fields.tenant, messageId: fields.messageId, when: fields.when,
     kind: 'glance',
     // Glance links an image to its instance through properties, replacing the common rule.
     instance: get(properties, 'instance_uuid'),

@@ -1,14 +1,15 @@
 // Streams JSON Lines from a file or stdin into the pipeline, in batches of one transaction each.
 // A worker thread prepares batch k+1 while this thread stores batch k.
 import {createReadStream} from 'node:fs';
-import {createInterface} from 'node:readline';
 import {availableParallelism} from 'node:os';
 import type {Readable} from 'node:stream';
 import type {Db} from '../store/database.js';
 import type {LineDefaults} from './jsonl.js';
 import {emptyResult, type IngestResult} from './item.js';
 import {ParallelIngest} from './parallel.js';
-import type {Prepared, Work} from './prepare.js';
+import type {LinesChunk, Prepared} from './prepare.js';
+
+const NEWLINE = 0x0a;
 
 export const BATCH_SIZE = 2000;
 
@@ -28,6 +29,44 @@ export function laneCount(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
+/**
+ * Cuts a byte stream into chunks of whole lines, about `linesPerChunk` lines each. Only newlines
+ * are looked for here (a native memchr); decoding and splitting happen on the workers, so the
+ * writing thread spends its time on SQLite.
+ */
+export async function* lineChunks(input: AsyncIterable<Buffer | string>, linesPerChunk: number): AsyncGenerator<LinesChunk> {
+  let parts: Buffer[] = [];
+  let partsBytes = 0;
+  let lines = 0;
+  let firstLine = 1;
+  for await (const data of input) {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let from = 0;
+    for (let nl = buf.indexOf(NEWLINE); nl >= 0; nl = buf.indexOf(NEWLINE, nl + 1)) {
+      if (++lines < linesPerChunk) continue;
+      // A fresh copy: its buffer is transferred to a worker, and stream buffers may share a pool.
+      const bytes = new Uint8Array(partsBytes + nl + 1 - from);
+      let at = 0;
+      for (const part of parts) {
+        bytes.set(part, at);
+        at += part.length;
+      }
+      bytes.set(buf.subarray(from, nl + 1), at);
+      yield {bytes, firstLine};
+      firstLine += lines;
+      parts = [];
+      partsBytes = 0;
+      lines = 0;
+      from = nl + 1;
+    }
+    if (from < buf.length) {
+      parts.push(buf.subarray(from));
+      partsBytes += buf.length - from;
+    }
+  }
+  if (partsBytes > 0) yield {bytes: new Uint8Array(Buffer.concat(parts, partsBytes)), firstLine};
+}
+
 export async function ingestStream(input: Readable, db: Db, source: string, defaults: LineDefaults,
   onBatch?: (total: IngestResult) => void): Promise<IngestResult> {
   const total = emptyResult();
@@ -40,24 +79,12 @@ export async function ingestStream(input: Readable, db: Db, source: string, defa
     addResult(total, oldest.lane.store(await oldest.rows));
     onBatch?.(total);
   };
-  const submit = async (batch: Work[]) => {
-    const lane = lanes[turn++ % lanes.length]!;
-    inFlight.push({lane, rows: lane.prepare(batch, defaults)});
-    if (inFlight.length > lanes.length) await settleOldest();
-  };
   try {
-    let batch: Work[] = [];
-    let no = 0;
-    for await (const line of createInterface({input, crlfDelay: Infinity})) {
-      no++;
-      if (line.trim() === '') continue;
-      batch.push({line, no});
-      if (batch.length >= BATCH_SIZE) {
-        await submit(batch);
-        batch = [];
-      }
+    for await (const chunk of lineChunks(input, BATCH_SIZE)) {
+      const lane = lanes[turn++ % lanes.length]!;
+      inFlight.push({lane, rows: lane.prepare(chunk, defaults)});
+      if (inFlight.length > lanes.length) await settleOldest();
     }
-    if (batch.length > 0) await submit(batch);
     while (inFlight.length > 0) await settleOldest();
   } finally {
     await Promise.all(lanes.map((l) => l.close()));

@@ -3,7 +3,7 @@
 import {Worker} from 'node:worker_threads';
 import type {Db} from '../store/database.js';
 import {Pipeline, type PipelineOptions} from './pipeline.js';
-import type {Prepared, Work} from './prepare.js';
+import type {LinesChunk, Prepared, Work} from './prepare.js';
 import type {PrepareReply, PrepareRequest} from './prepare-worker.js';
 import type {LineDefaults} from './jsonl.js';
 import type {IngestResult} from './item.js';
@@ -44,13 +44,17 @@ export class ParallelIngest {
     this.waiting.clear();
   }
 
-  /** Hands a batch to the worker; resolves with the prepared rows, in order. */
-  prepare(work: Work[], defaults: LineDefaults): Promise<Prepared[]> {
+  /**
+   * Hands a batch to the worker; resolves with the prepared rows, in order. A chunk's bytes are
+   * transferred: the caller must not use them afterwards.
+   */
+  prepare(work: Work[] | LinesChunk, defaults: LineDefaults): Promise<Prepared[]> {
     if (this.failed) return Promise.reject(this.failed);
     const id = ++this.nextId;
     const promise = new Promise<Prepared[]>((resolve, reject) => {
       this.waiting.set(id, {resolve, reject});
-      this.worker.postMessage({id, work, defaults} satisfies PrepareRequest);
+      const transfer = Array.isArray(work) ? [] : [work.bytes.buffer as ArrayBuffer];
+      this.worker.postMessage({id, work, defaults} satisfies PrepareRequest, transfer);
     });
     // Callers await it later; until then a worker failure must not count as unhandled.
     promise.catch(() => {});

@@ -4,7 +4,7 @@ import type {Db} from '../store/database.js';
 import {RawWriter} from '../store/raw-writer.js';
 import {DerivedWriter} from '../store/derived-writer.js';
 import {UsageWriter} from '../store/usage-writer.js';
-import {encodeJson, setReference} from '../store/json-codec.js';
+import {decodeJson, encodeJson, setReference} from '../store/json-codec.js';
 import {aggregateLifecycle} from './lifecycle.js';
 import {aggregateUsage} from './usage.js';
 import {aggregateGlanceUsage} from './glance-usage.js';
@@ -18,13 +18,19 @@ export interface PipelineOptions {
   nowMicros?: () => number;
 }
 
-/** Keyframe sequence number → stored row id (null: not stored), bounded and most-recent-kept. */
+/**
+ * Keyframe sequence number → stored row id or, when the keyframe was not stored (a redelivery),
+ * its own standalone blob, from which rows deflated against it are re-encoded. Bounded and
+ * most-recent-kept, well beyond the preparer's keyframe cache plus the batches in flight.
+ */
+type KeyframeEntry = number | Uint8Array;
+
 class KeyframeIds {
-  private readonly map = new Map<number, number | null>();
+  private readonly map = new Map<number, KeyframeEntry>();
 
   constructor(private readonly capacity = 65536) {}
 
-  get(seq: number): number | null | undefined {
+  get(seq: number): KeyframeEntry | undefined {
     const id = this.map.get(seq);
     if (id !== undefined) {
       this.map.delete(seq);
@@ -33,7 +39,7 @@ class KeyframeIds {
     return id;
   }
 
-  set(seq: number, id: number | null): void {
+  set(seq: number, id: KeyframeEntry): void {
     this.map.set(seq, id);
     if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as number);
   }
@@ -101,9 +107,11 @@ export class Pipeline {
     let jsonZ = p.jsonZ;
     if (p.refSeq !== undefined) {
       const ref = this.keyframeIds.get(p.refSeq);
-      // The keyframe was a duplicate, rejected, or rolled back: stand alone instead.
+      // Unknown only after a rolled-back batch, whose rows must be prepared again.
+      if (ref === undefined) throw new Error(`keyframe ${p.refSeq} of a prepared row is unknown`);
       if (typeof ref === 'number') setReference(jsonZ, ref);
-      else jsonZ = encodeJson(Buffer.from(p.textBytes ?? new Uint8Array()).toString('utf8'));
+      // The keyframe was a duplicate and is not stored: this row stands alone instead.
+      else jsonZ = encodeJson(decodeJson(jsonZ, () => ref));
     }
     const deploymentId = this.raw.deploymentId(p.deployment);
     const blob = Buffer.from(jsonZ.buffer, jsonZ.byteOffset, jsonZ.byteLength);
@@ -111,7 +119,7 @@ export class Pipeline {
     if (n.kind === 'nova') rawId = this.raw.insertNova(deploymentId, p.routingKey, blob, n);
     else if (n.kind === 'glance') rawId = this.raw.insertGlance(deploymentId, p.routingKey, blob, n);
     else rawId = this.raw.insertGeneric(deploymentId, p.routingKey, blob, n);
-    if (p.refSeq === undefined) this.keyframeIds.set(p.seq, rawId);
+    if (p.refSeq === undefined) this.keyframeIds.set(p.seq, rawId ?? jsonZ);
     if (rawId === null) {
       result.duplicates++;
       return;

@@ -1,11 +1,11 @@
 // Worker thread: prepares batches (parse, fields, deflate) for ParallelIngest on the main thread.
 import {parentPort} from 'node:worker_threads';
-import {Preparer, type Prepared, type Work} from './prepare.js';
+import {Preparer, type LinesChunk, type Prepared, type Work} from './prepare.js';
 import type {LineDefaults} from './jsonl.js';
 
 export interface PrepareRequest {
   id: number;
-  work: Work[];
+  work: Work[] | LinesChunk;
   defaults: LineDefaults;
 }
 
@@ -21,7 +21,9 @@ parentPort!.on('message', (req: PrepareRequest | 'reset') => {
     preparer.reset();
     return;
   }
-  const rows = req.work.map((w) => preparer.prepareWork(w, req.defaults));
+  const rows = Array.isArray(req.work)
+    ? req.work.map((w) => preparer.prepareWork(w, req.defaults))
+    : preparer.prepareChunk(req.work, req.defaults);
   const transfer: ArrayBuffer[] = [];
   for (const row of rows) {
     // Nova payloads are not needed after parsing; cloning them back would cost more than the rest.
@@ -30,11 +32,6 @@ parentPort!.on('message', (req: PrepareRequest | 'reset') => {
       // Own buffer of exact size: zlib output may sit in a shared pool slab.
       const own = new Uint8Array(row.jsonZ);
       row.jsonZ = own;
-      transfer.push(own.buffer);
-    }
-    if (row.textBytes) {
-      const own = new Uint8Array(row.textBytes);
-      row.textBytes = own;
       transfer.push(own.buffer);
     }
   }

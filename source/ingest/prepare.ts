@@ -4,7 +4,7 @@ import {parseNotification, serviceFor} from '../core/notification.js';
 import type {Notification} from '../core/types.js';
 import {encodeJson} from '../store/json-codec.js';
 import {KeyframeCache} from './keyframes.js';
-import {parseLine, type LineDefaults} from './jsonl.js';
+import {parseLine, splitLines, type LineDefaults} from './jsonl.js';
 import type {IngestItem} from './item.js';
 
 /** One input, ready to store: either a row (notification + deflated JSON) or a rejection. */
@@ -18,11 +18,6 @@ export interface Prepared {
   seq: number;
   /** The raw input, for rejected rows (kept whole in quarantine). */
   text?: string;
-  /**
-   * The `[routing_key, body]` JSON stored for the row, as UTF-8: only needed when the keyframe
-   * turns out not to be stored. Bytes, not a string, so a worker can transfer it without a copy.
-   */
-  textBytes?: Uint8Array;
   notification?: Notification;
   jsonZ?: Uint8Array;
   /** The sequence number of the keyframe jsonZ was deflated against (its header holds a placeholder). */
@@ -32,6 +27,12 @@ export interface Prepared {
 
 /** What a worker is given: a JSON Lines line, or an item from another source. */
 export type Work = {line: string; no: number} | {item: IngestItem};
+
+/** Whole JSON Lines as UTF-8 bytes, the first numbered `firstLine`: split on the worker, not the writer. */
+export interface LinesChunk {
+  bytes: Uint8Array;
+  firstLine: number;
+}
 
 function safeStringify(v: unknown): string {
   try {
@@ -47,6 +48,10 @@ export class Preparer {
 
   prepareWork(work: Work, defaults: LineDefaults): Prepared {
     return 'line' in work ? this.prepare(parseLine(work.line, work.no, defaults)) : this.prepare(work.item);
+  }
+
+  prepareChunk(chunk: LinesChunk, defaults: LineDefaults): Prepared[] {
+    return splitLines(chunk.bytes, chunk.firstLine).map((w) => this.prepareWork(w, defaults));
   }
 
   prepare(item: IngestItem): Prepared {
@@ -70,8 +75,7 @@ export class Preparer {
     const key = KeyframeCache.keyOf(notification);
     const keyframe = this.keyframes.get(key);
     if (keyframe) {
-      return {...base, textBytes: Buffer.from(text, 'utf8'), notification,
-        jsonZ: encodeJson(text, {id: 0, text: keyframe.text}), refSeq: keyframe.id};
+      return {...base, notification, jsonZ: encodeJson(text, {id: 0, text: keyframe.text}), refSeq: keyframe.id};
     }
     this.keyframes.set(key, {id: seq, text});
     return {...base, notification, jsonZ: encodeJson(text)};
