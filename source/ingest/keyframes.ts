@@ -4,7 +4,8 @@ import type {Notification} from '../core/types.js';
 
 export interface CachedKeyframe<Id> {
   id: Id;
-  text: string;
+  /** The row's stored JSON text as UTF-8. */
+  bytes: Uint8Array;
 }
 
 export class KeyframeCache<Id = number> {

@@ -29,10 +29,11 @@ parentPort!.on('message', (req: PrepareRequest | 'reset') => {
     // Nova payloads are not needed after parsing; cloning them back would cost more than the rest.
     if (row.notification?.kind === 'nova') row.notification.payload = {};
     if (row.jsonZ) {
-      // Own buffer of exact size: zlib output may sit in a shared pool slab.
-      const own = new Uint8Array(row.jsonZ);
+      // encodeJson gives each blob a buffer of its own; anything else is copied before it moves.
+      const z = row.jsonZ;
+      const own = z.byteOffset === 0 && z.byteLength === z.buffer.byteLength ? z : new Uint8Array(z);
       row.jsonZ = own;
-      transfer.push(own.buffer);
+      transfer.push(own.buffer as ArrayBuffer);
     }
   }
   parentPort!.postMessage({id: req.id, rows} satisfies PrepareReply, transfer);

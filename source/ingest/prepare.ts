@@ -73,12 +73,14 @@ export class Preparer {
       ? `[${JSON.stringify(item.routingKey)}, ${item.text}]`
       : JSON.stringify([item.routingKey, body]);
     const key = KeyframeCache.keyOf(notification);
+    const bytes = Buffer.from(text, 'utf8');
     const keyframe = this.keyframes.get(key);
     if (keyframe) {
-      return {...base, notification, jsonZ: encodeJson(text, {id: 0, text: keyframe.text}), refSeq: keyframe.id};
+      return {...base, notification, jsonZ: encodeJson(bytes, {id: 0, text: keyframe.bytes}), refSeq: keyframe.id};
     }
-    this.keyframes.set(key, {id: seq, text});
-    return {...base, notification, jsonZ: encodeJson(text)};
+    // Kept as bytes: encoded once, and off the JS heap the collector walks.
+    this.keyframes.set(key, {id: seq, bytes});
+    return {...base, notification, jsonZ: encodeJson(bytes)};
   }
 
   /** After a failed transaction the stored rows behind the cached keyframes may be gone. */

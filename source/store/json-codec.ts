@@ -52,11 +52,13 @@ export const CODEC_ID = 'deflate-raw-keyframe-3';
 /** Codecs whose rows this version still inflates: a database written by them opens as it is. */
 export const READABLE_CODECS: readonly string[] = ['deflate-raw-keyframe-2', CODEC_ID];
 
-/** A stored row whose JSON text serves as the dictionary of later rows about the same thing. */
+/** A stored row whose JSON text (or its UTF-8 bytes) serves as the dictionary of later rows. */
 export interface Keyframe {
   id: number;
-  text: string;
+  text: string | Uint8Array;
 }
+
+const utf8 = (text: string | Uint8Array): Uint8Array => (typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
 
 /** Codec 2 deflated against the static dictionary followed by the keyframe. */
 function dictionary2For(reference: string): Buffer {
@@ -65,9 +67,9 @@ function dictionary2For(reference: string): Buffer {
 }
 
 /** Codec 3 deflates against the keyframe alone: it holds all the static text that matters. */
-function dictionaryFor(reference: string): Buffer {
-  const text = Buffer.from(reference, 'utf8');
-  return text.length > MAX_DICTIONARY ? text.subarray(text.length - MAX_DICTIONARY) : text;
+function dictionaryFor(reference: string | Uint8Array): Uint8Array {
+  const bytes = utf8(reference);
+  return bytes.length > MAX_DICTIONARY ? bytes.subarray(bytes.length - MAX_DICTIONARY) : bytes;
 }
 
 /**
@@ -75,18 +77,21 @@ function dictionaryFor(reference: string): Buffer {
  * the row is deflated against that row's text: successive notifications of one instance share
  * most of their payload, which cuts them to a few hundred bytes. Keyframes themselves are always
  * deflated against the static dictionary only, so decoding never chains more than one level.
+ * The result owns its whole ArrayBuffer, so it can be transferred between threads as it is.
  */
-export function encodeJson(text: string, keyframe?: Keyframe): Buffer {
-  const data = Buffer.from(text, 'utf8');
-  if (!keyframe) {
-    const z = deflateRawSync(data, {dictionary: DICTIONARY_3, level: LEVEL});
-    return Buffer.concat([Buffer.of(STATIC), z]);
-  }
-  const z = deflateRawSync(data, {dictionary: dictionaryFor(keyframe.text), level: LEVEL});
-  const head = Buffer.alloc(7);
-  head[0] = REFERENCED;
-  head.writeUIntLE(keyframe.id, 1, 6);
-  return Buffer.concat([head, z]);
+export function encodeJson(text: string | Uint8Array, keyframe?: Keyframe): Uint8Array {
+  const data = utf8(text);
+  // A 16 KiB window holds a keyframe and its row (~4 KB each) at less set-up than 32 KiB; inflate
+  // needs no such setting (its default window is the largest).
+  const z = keyframe
+    ? deflateRawSync(data, {dictionary: dictionaryFor(keyframe.text), level: LEVEL, windowBits: 14})
+    : deflateRawSync(data, {dictionary: DICTIONARY_3, level: LEVEL});
+  const head = keyframe ? 7 : 1;
+  const out = new Uint8Array(head + z.length);
+  out[0] = keyframe ? REFERENCED : STATIC;
+  if (keyframe) Buffer.from(out.buffer).writeUIntLE(keyframe.id, 1, 6);
+  out.set(z, head);
+  return out;
 }
 
 /** Writes the keyframe's row id into a referenced blob deflated before that id was known. */

@@ -1,12 +1,12 @@
 // Inserts of raw rows, deployments, name lists and quarantined input.
 import type {Db} from './database.js';
-import {createHash} from 'node:crypto';
+import {hash} from 'node:crypto';
 import type {Cell, GenericFields, GlanceFields, NovaFields, Service} from '../core/types.js';
 
 /** 64 bits of the message id's hash: a small unique index instead of one on 36-char strings. */
 export function messageKey(messageId: Cell): bigint | null {
   if (messageId === null || messageId === '') return null;
-  return createHash('md5').update(String(messageId)).digest().readBigInt64LE(0);
+  return hash('md5', String(messageId), 'buffer').readBigInt64LE(0);
 }
 
 export interface QuarantineEntry {

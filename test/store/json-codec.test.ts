@@ -38,6 +38,16 @@ describe('json codec', () => {
     assert.ok(blob.length < encodeJson(ROW).length, 'the keyframe makes the row smaller');
   });
 
+  it('round-trips keyframes and rows larger than the deflate window', () => {
+    const big = (n: number, tag: string) => JSON.stringify(['monitor.info', {payload: Array.from({length: n},
+      (_, i) => `${tag}-${i}-${(i * 2654435761) % 1000003}`)}]);
+    const key = big(4000, 'k');
+    const row = big(2500, 'k').replace('k-7-', 'r-7-');
+    assert.ok(key.length > 40_000 && row.length > 16_000);
+    const blob = encodeJson(row, {id: 5, text: key});
+    assert.equal(decodeJson(blob, () => encodeJson(key)), row);
+  });
+
   it('a missing or referencing keyframe is a clear error, not a wrong text', () => {
     const blob = encodeJson(ROW, {id: 7, text: KEY});
     assert.throws(() => decodeJson(blob, none), /refers to row 7, which is missing/);
