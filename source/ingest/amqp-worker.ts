@@ -7,7 +7,7 @@ import type {Db} from '../store/database.js';
 import {RawWriter} from '../store/raw-writer.js';
 import {Pipeline} from './pipeline.js';
 import {ParallelIngest} from './parallel.js';
-import {Preparer, type Prepared} from './prepare.js';
+import {packItems, Preparer, type Prepared} from './prepare.js';
 import type {IngestItem, IngestResult} from './item.js';
 import {consumerPlan, type WorkerConfig} from './amqp-config.js';
 import {AmqpConsumer, defaultConsumerOptions, type Delivery, type Session} from './amqp-consumer.js';
@@ -83,6 +83,10 @@ function isRejected(row: Prepared): boolean {
 class Batcher {
   private pending: Delivery[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** flushMs passed since the oldest pending delivery arrived. */
+  private due = false;
+  /** Batches cut and not yet stored. */
+  private inFlight = 0;
   private parallel: ParallelIngest;
   private chain: Promise<void> = Promise.resolve();
   private readonly rawWriter: RawWriter;
@@ -107,7 +111,22 @@ class Batcher {
     if (this.closed) return;
     this.pending.push(delivery);
     if (this.pending.length >= this.batchSize) this.cut();
-    else this.timer ??= setTimeout(() => this.cut(), this.flushMs);
+    else if (!this.timer && !this.due) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.due = true;
+        this.cutIfIdle();
+      }, this.flushMs);
+    }
+  }
+
+  /**
+   * A batch that waited flushMs is cut only while at most one other is in flight (being stored
+   * while this one is prepared). Under load, batches so grow towards batchSize instead of being
+   * cut every flushMs: a commit costs much the same for 100 rows as for 500.
+   */
+  private cutIfIdle(): void {
+    if (this.due && this.inFlight <= 1) this.cut();
   }
 
   /** Everything delivered so far: stored, acked. */
@@ -128,13 +147,17 @@ class Batcher {
       clearTimeout(this.timer);
       this.timer = null;
     }
+    this.due = false;
     if (this.pending.length === 0) return;
+    this.inFlight++;
     const batch = this.pending;
     this.pending = [];
     const text = batch.filter((d) => isUtf8(d.msg.content));
     const binary = text.length === batch.length ? [] : batch.filter((d) => !isUtf8(d.msg.content));
     const parallel = this.parallel;
-    const prepared = text.length > 0 ? parallel.prepare(text.map((d) => ({item: itemOf(d)})), NO_DEFAULTS) : Promise.resolve([]);
+    const prepared = text.length > 0
+      ? parallel.prepare(packItems(text.map((d) => ({item: headerOf(d), body: d.msg.content}))), NO_DEFAULTS)
+      : Promise.resolve([]);
     this.chain = this.chain.then(async () => {
       let rows: Prepared[] | null;
       try {
@@ -143,7 +166,12 @@ class Batcher {
         this.log(`worker: preparing a batch failed (${(error as Error).message}); storing it on the main thread`);
         rows = null;
       }
-      this.store(batch, text, binary, parallel, rows);
+      try {
+        this.store(batch, text, binary, parallel, rows);
+      } finally {
+        this.inFlight--;
+        this.cutIfIdle();
+      }
     });
   }
 
@@ -309,14 +337,17 @@ function deploymentOf(d: Delivery): string {
   return d.session.consumer.deployment.name;
 }
 
-function itemOf(d: Delivery): IngestItem {
+function headerOf(d: Delivery): Omit<IngestItem, 'text' | 'body'> {
   return {
     deployment: deploymentOf(d),
     exchange: d.session.consumer.topics.exchange,
     // StackTach keys on the delivery's routing key (what it was published with), not the queue.
     routingKey: d.msg.fields.routingKey,
-    text: d.msg.content.toString('utf8'),
   };
+}
+
+function itemOf(d: Delivery): IngestItem {
+  return {...headerOf(d), text: d.msg.content.toString('utf8')};
 }
 
 /** Consecutive deliveries of one consumer, with their prepared rows; order is kept across runs. */

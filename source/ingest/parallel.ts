@@ -3,7 +3,7 @@
 import {Worker} from 'node:worker_threads';
 import type {Db} from '../store/database.js';
 import {Pipeline, type PipelineOptions} from './pipeline.js';
-import type {LinesChunk, Prepared, Work} from './prepare.js';
+import type {LinesChunk, PackedItems, Prepared, Work} from './prepare.js';
 import type {PrepareReply, PrepareRequest} from './prepare-worker.js';
 import type {LineDefaults} from './jsonl.js';
 import type {IngestResult} from './item.js';
@@ -11,10 +11,13 @@ import type {IngestResult} from './item.js';
 /** The worker runs the compiled .js; under tsx (tests, benchmarks) it loads the .ts through tsx. */
 function startWorker(): Worker {
   const url = new URL(import.meta.url.endsWith('.ts') ? './prepare-worker.ts' : './prepare-worker.js', import.meta.url);
-  if (url.pathname.endsWith('.js')) return new Worker(url);
+  // Each notification leaves ~10 KB of short-lived garbage: a larger young generation means
+  // fewer scavenges (measured: about 2% more notifications/s).
+  const resourceLimits = {maxYoungGenerationSizeMb: 96};
+  if (url.pathname.endsWith('.js')) return new Worker(url, {resourceLimits});
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, {eval: true});
+  return new Worker(boot, {eval: true, resourceLimits});
 }
 
 export class ParallelIngest {
@@ -45,10 +48,10 @@ export class ParallelIngest {
   }
 
   /**
-   * Hands a batch to the worker; resolves with the prepared rows, in order. A chunk's bytes are
-   * transferred: the caller must not use them afterwards.
+   * Hands a batch to the worker; resolves with the prepared rows, in order. The bytes of a chunk
+   * or of packed items are transferred: the caller must not use them afterwards.
    */
-  prepare(work: Work[] | LinesChunk, defaults: LineDefaults): Promise<Prepared[]> {
+  prepare(work: Work[] | LinesChunk | PackedItems, defaults: LineDefaults): Promise<Prepared[]> {
     if (this.failed) return Promise.reject(this.failed);
     const id = ++this.nextId;
     const promise = new Promise<Prepared[]>((resolve, reject) => {

@@ -116,9 +116,10 @@ export class Pipeline {
     const deploymentId = this.raw.deploymentId(p.deployment);
     const blob = Buffer.from(jsonZ.buffer, jsonZ.byteOffset, jsonZ.byteLength);
     let rawId: number | null;
-    if (n.kind === 'nova') rawId = this.raw.insertNova(deploymentId, p.routingKey, blob, n);
-    else if (n.kind === 'glance') rawId = this.raw.insertGlance(deploymentId, p.routingKey, blob, n);
-    else rawId = this.raw.insertGeneric(deploymentId, p.routingKey, blob, n);
+    const key = p.messageKey ?? null;
+    if (n.kind === 'nova') rawId = this.raw.insertNova(deploymentId, p.routingKey, blob, n, key);
+    else if (n.kind === 'glance') rawId = this.raw.insertGlance(deploymentId, p.routingKey, blob, n, key);
+    else rawId = this.raw.insertGeneric(deploymentId, p.routingKey, blob, n, key);
     if (p.refSeq === undefined) this.keyframeIds.set(p.seq, rawId ?? jsonZ);
     if (rawId === null) {
       result.duplicates++;

@@ -1,11 +1,11 @@
 // Worker thread: prepares batches (parse, fields, deflate) for ParallelIngest on the main thread.
 import {parentPort} from 'node:worker_threads';
-import {Preparer, type LinesChunk, type Prepared, type Work} from './prepare.js';
+import {Preparer, type LinesChunk, type PackedItems, type Prepared, type Work} from './prepare.js';
 import type {LineDefaults} from './jsonl.js';
 
 export interface PrepareRequest {
   id: number;
-  work: Work[] | LinesChunk;
+  work: Work[] | LinesChunk | PackedItems;
   defaults: LineDefaults;
 }
 
@@ -21,9 +21,9 @@ parentPort!.on('message', (req: PrepareRequest | 'reset') => {
     preparer.reset();
     return;
   }
-  const rows = Array.isArray(req.work)
-    ? req.work.map((w) => preparer.prepareWork(w, req.defaults))
-    : preparer.prepareChunk(req.work, req.defaults);
+  const work = req.work;
+  const rows = Array.isArray(work) ? work.map((w) => preparer.prepareWork(w, req.defaults))
+    : 'ends' in work ? preparer.preparePacked(work) : preparer.prepareChunk(work, req.defaults);
   const transfer: ArrayBuffer[] = [];
   for (const row of rows) {
     // Nova payloads are not needed after parsing; cloning them back would cost more than the rest.

@@ -3,6 +3,7 @@
 import {parseNotification, serviceFor} from '../core/notification.js';
 import type {Notification} from '../core/types.js';
 import {encodeJson} from '../store/json-codec.js';
+import {messageKey, type MessageKey} from '../store/message-key.js';
 import {KeyframeCache} from './keyframes.js';
 import {parseLine, splitLines, type LineDefaults} from './jsonl.js';
 import type {IngestItem} from './item.js';
@@ -19,6 +20,8 @@ export interface Prepared {
   /** The raw input, for rejected rows (kept whole in quarantine). */
   text?: string;
   notification?: Notification;
+  /** messageKey(notification.messageId), for the raw table's redelivery index. */
+  messageKey?: MessageKey;
   jsonZ?: Uint8Array;
   /** The sequence number of the keyframe jsonZ was deflated against (its header holds a placeholder). */
   refSeq?: number;
@@ -32,6 +35,31 @@ export type Work = {line: string; no: number} | {item: IngestItem};
 export interface LinesChunk {
   bytes: Uint8Array;
   firstLine: number;
+}
+
+/**
+ * Message bodies (RabbitMQ) packed into one buffer, one item each, so the writing thread neither
+ * decodes them nor clones strings to the worker. Body i is bytes[ends[i-1] ?? 0, ends[i]).
+ */
+export interface PackedItems {
+  bytes: Uint8Array;
+  ends: number[];
+  items: Omit<IngestItem, 'text' | 'body'>[];
+}
+
+/** Packs UTF-8 bodies with their deployment, exchange and routing key. */
+export function packItems(bodies: {item: Omit<IngestItem, 'text' | 'body'>; body: Uint8Array}[]): PackedItems {
+  let size = 0;
+  for (const b of bodies) size += b.body.length;
+  const bytes = new Uint8Array(size);
+  const ends: number[] = [];
+  let at = 0;
+  for (const b of bodies) {
+    bytes.set(b.body, at);
+    at += b.body.length;
+    ends.push(at);
+  }
+  return {bytes, ends, items: bodies.map((b) => b.item)};
 }
 
 function safeStringify(v: unknown): string {
@@ -54,6 +82,12 @@ export class Preparer {
     return splitLines(chunk.bytes, chunk.firstLine).map((w) => this.prepareWork(w, defaults));
   }
 
+  preparePacked(packed: PackedItems): Prepared[] {
+    const buf = Buffer.from(packed.bytes.buffer, packed.bytes.byteOffset, packed.bytes.byteLength);
+    return packed.items.map((item, i) =>
+      this.prepare({...item, text: buf.toString('utf8', i === 0 ? 0 : packed.ends[i - 1], packed.ends[i])}));
+  }
+
   prepare(item: IngestItem): Prepared {
     const seq = ++this.seq;
     const base = {line: item.line ?? null, deployment: item.deployment, exchange: item.exchange,
@@ -74,13 +108,12 @@ export class Preparer {
       : JSON.stringify([item.routingKey, body]);
     const key = KeyframeCache.keyOf(notification);
     const bytes = Buffer.from(text, 'utf8');
+    const parsed = {...base, notification, messageKey: messageKey(notification.messageId)};
     const keyframe = this.keyframes.get(key);
-    if (keyframe) {
-      return {...base, notification, jsonZ: encodeJson(bytes, {id: 0, text: keyframe.bytes}), refSeq: keyframe.id};
-    }
+    if (keyframe) return {...parsed, jsonZ: encodeJson(bytes, {id: 0, text: keyframe.bytes}), refSeq: keyframe.id};
     // Kept as bytes: encoded once, and off the JS heap the collector walks.
     this.keyframes.set(key, {id: seq, bytes});
-    return {...base, notification, jsonZ: encodeJson(bytes)};
+    return {...parsed, jsonZ: encodeJson(bytes)};
   }
 
   /** After a failed transaction the stored rows behind the cached keyframes may be gone. */

@@ -1,13 +1,7 @@
 // Inserts of raw rows, deployments, name lists and quarantined input.
 import type {Db} from './database.js';
-import {hash} from 'node:crypto';
 import type {Cell, GenericFields, GlanceFields, NovaFields, Service} from '../core/types.js';
-
-/** 64 bits of the message id's hash: a small unique index instead of one on 36-char strings. */
-export function messageKey(messageId: Cell): bigint | null {
-  if (messageId === null || messageId === '') return null;
-  return hash('md5', String(messageId), 'buffer').readBigInt64LE(0);
-}
+import type {MessageKey} from './message-key.js';
 
 export interface QuarantineEntry {
   source: string;
@@ -67,9 +61,10 @@ export class RawWriter {
   }
 
   /** Returns the new row id, or null when the message id was stored before (a redelivery). */
-  insertNova(deploymentId: number, routingKey: string, jsonZ: Buffer, n: NovaFields): number | null {
+  /** `key` is messageKey(n.messageId), computed where the row was prepared. */
+  insertNova(deploymentId: number, routingKey: string, jsonZ: Buffer, n: NovaFields, key: MessageKey): number | null {
     const r = this.nova.run(deploymentId, n.tenant, jsonZ, routingKey, n.state, n.oldState, n.oldTask, n.task,
-      n.imageType, n.when, n.publisher, n.event, n.service, n.host, n.instance, n.requestId, messageKey(n.messageId));
+      n.imageType, n.when, n.publisher, n.event, n.service, n.host, n.instance, n.requestId, key);
     if (r.changes === 0) return null;
     const id = Number(r.lastInsertRowid);
     this.imageMeta.run(id, n.osArchitecture, n.osDistro, n.osVersion, n.raxOptions);
@@ -77,17 +72,17 @@ export class RawWriter {
     return id;
   }
 
-  insertGlance(deploymentId: number, routingKey: string, jsonZ: Buffer, g: GlanceFields): number | null {
+  insertGlance(deploymentId: number, routingKey: string, jsonZ: Buffer, g: GlanceFields, key: MessageKey): number | null {
     const r = this.glance.run(deploymentId, g.owner, jsonZ, routingKey, g.when, g.publisher, g.event, g.service,
-      g.host, g.instance, g.requestId, g.uuid, g.status, g.imageType, messageKey(g.messageId));
+      g.host, g.instance, g.requestId, g.uuid, g.status, g.imageType, key);
     if (r.changes === 0) return null;
     this.names('glance', g.event, g.host);
     return Number(r.lastInsertRowid);
   }
 
-  insertGeneric(deploymentId: number, routingKey: string, jsonZ: Buffer, g: GenericFields): number | null {
+  insertGeneric(deploymentId: number, routingKey: string, jsonZ: Buffer, g: GenericFields, key: MessageKey): number | null {
     const r = this.generic.run(deploymentId, g.tenant, jsonZ, routingKey, g.when, g.publisher, g.event, g.service,
-      g.host, g.instance, g.requestId, g.messageId, messageKey(g.messageId));
+      g.host, g.instance, g.requestId, g.messageId, key);
     if (r.changes === 0) return null;
     this.names('generic', g.event, g.host);
     return Number(r.lastInsertRowid);
