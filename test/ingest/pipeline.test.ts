@@ -9,7 +9,8 @@ import {afterEach, beforeEach, describe, it} from 'node:test';
 import {openStore, type Store} from '../../source/store/store.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import type {IngestResult} from '../../source/ingest/item.js';
-import {item, micros, SECOND, type Note} from '../server/helpers.js';
+import {item, micros, notification, SECOND, type Note} from '../server/helpers.js';
+import {referenceOf} from '../../source/store/json-codec.js';
 
 const I1 = '2222bbbb-6352-4dbc-8271-96cc54bf14cd';
 const I2 = '3333cccc-41d3-b86d-5467-e584edc61dab';
@@ -454,5 +455,32 @@ describe('batches', () => {
     const second = new Pipeline(store.db, {source: 'again'});
     second.ingest([item({event: 'x.end', at: '2014-01-01 00:00:03', instance: I1})]);
     assert.deepEqual(all('SELECT start_raw_id, end_raw_id, diff FROM stacktach_timing'), [{start_raw_id: 1, end_raw_id: 2, diff: 3_000_000}]);
+  });
+});
+
+describe('raw JSON keyframes', () => {
+  const blobs = () => all('SELECT id, hex(substr(json_z, 1, 1)) AS tag, json_z FROM stacktach_rawdata ORDER BY id')
+    .map((r) => ({id: r.id, tag: r.tag, ref: referenceOf(r.json_z as Buffer)}));
+  const texts = () => all('SELECT id FROM stacktach_rawdata ORDER BY id').map((r) => store.raw.show('nova', r.id as number)!.json);
+  const note = (at: string, messageId: string, instance = I1): Note =>
+    ({event: 'compute.instance.update', at, instance, request: R1, messageId, state: at.slice(-2)});
+
+  it('later rows of an instance are deflated against its first stored row', () => {
+    ingest(note('2014-01-01 00:00:01', 'm1'), note('2014-01-01 00:00:02', 'm2'), note('2014-01-01 00:00:03', 'm3', I2),
+      note('2014-01-01 00:00:04', 'm4'));
+    assert.deepEqual(blobs(), [{id: 1, tag: '03', ref: null}, {id: 2, tag: '04', ref: 1}, {id: 3, tag: '03', ref: null},
+      {id: 4, tag: '04', ref: 1}]);
+    assert.deepEqual(texts().map((t) => JSON.parse(t)[1].message_id), ['m1', 'm2', 'm3', 'm4']);
+  });
+
+  it('when an instance\'s first row is a redelivery, the rows deflated against it stand alone', () => {
+    ingest(note('2014-01-01 00:00:01', 'm1'));
+    // A new process: its first row of I1 is the redelivered m1, which is not stored again.
+    const next = new Pipeline(store.db, {source: 'test'});
+    const notes = [note('2014-01-01 00:00:01', 'm1'), note('2014-01-01 00:00:02', 'm2'), note('2014-01-01 00:00:03', 'm3')];
+    const result = next.ingest(notes.map(item));
+    assert.deepEqual([result.stored, result.duplicates], [2, 1]);
+    assert.deepEqual(blobs(), [{id: 1, tag: '03', ref: null}, {id: 2, tag: '03', ref: null}, {id: 3, tag: '03', ref: null}]);
+    assert.deepEqual(texts(), notes.map((n) => JSON.stringify(['monitor.info', notification(n)])));
   });
 });

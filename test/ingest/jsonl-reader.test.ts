@@ -1,0 +1,71 @@
+// Cutting JSON Lines into chunks on the writing thread and splitting them on the workers: every
+// line once, numbered as an editor would, whatever the read sizes.
+import assert from 'node:assert/strict';
+import {describe, it} from 'node:test';
+import {lineChunks} from '../../source/ingest/jsonl-reader.js';
+import {splitLines} from '../../source/ingest/jsonl.js';
+import {packItems, Preparer} from '../../source/ingest/prepare.js';
+
+async function* reads(text: string | Buffer, size: number): AsyncGenerator<Buffer> {
+  const all = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  for (let at = 0; at < all.length; at += size) yield all.subarray(at, at + size);
+}
+
+async function chunks(text: string | Buffer, size: number, perChunk: number) {
+  const out: {firstLine: number; lines: {line: string; no: number}[]}[] = [];
+  for await (const c of lineChunks(reads(text, size), perChunk)) out.push({firstLine: c.firstLine, lines: splitLines(c.bytes, c.firstLine)});
+  return out;
+}
+
+describe('splitLines', () => {
+  it('numbers lines from the first, drops blank ones and the \\r of \\r\\n, keeps a last line without \\n', () => {
+    const bytes = Buffer.from('{"a":1}\r\n\n   \n{"b":"é"}\n{"c":3}', 'utf8');
+    assert.deepEqual(splitLines(bytes, 7), [{line: '{"a":1}', no: 7}, {line: '{"b":"é"}', no: 10}, {line: '{"c":3}', no: 11}]);
+  });
+
+  it('decodes invalid UTF-8 as U+FFFD rather than failing', () => {
+    assert.deepEqual(splitLines(Buffer.from([0x7b, 0xff, 0x7d, 0x0a]), 1), [{line: '{\uFFFD}', no: 1}]);
+  });
+});
+
+describe('lineChunks', () => {
+  const text = Array.from({length: 10}, (_, i) => `{"n":${i + 1},"s":"ünïcödé ${'x'.repeat(i * 7)}"}`).join('\n') + '\n';
+
+  for (const size of [1, 3, 17, 64, 1 << 20]) {
+    it(`reads of ${size} bytes: chunks of whole lines, numbered across chunks`, async () => {
+      const got = await chunks(text, size, 4);
+      assert.deepEqual(got.map((c) => [c.firstLine, c.lines.map((l) => l.no)]), [[1, [1, 2, 3, 4]], [5, [5, 6, 7, 8]], [9, [9, 10]]]);
+      assert.deepEqual(got.flatMap((c) => c.lines.map((l) => l.line)), text.trimEnd().split('\n'));
+    });
+  }
+
+  it('blank lines count for numbering; a last line without \\n is kept; empty input gives nothing', async () => {
+    const got = await chunks('{"a":1}\n\n\n{"b":2}\n{"c":3}', 5, 2);
+    assert.deepEqual(got.map((c) => c.lines), [[{line: '{"a":1}', no: 1}], [{line: '{"b":2}', no: 4}],
+      [{line: '{"c":3}', no: 5}]]);
+    assert.deepEqual(await chunks('', 5, 2), []);
+  });
+
+  it('each chunk owns its buffer (it is transferred to a worker)', async () => {
+    for await (const c of lineChunks(reads(text, 8), 3)) {
+      assert.equal(c.bytes.byteOffset, 0);
+      assert.equal(c.bytes.byteLength, c.bytes.buffer.byteLength);
+    }
+  });
+});
+
+describe('packed RabbitMQ bodies', () => {
+  it('are unpacked on the preparing side with their deployment, exchange and routing key', () => {
+    const bodies = ['{"event_type":"a.b","publisher_id":"compute.h1","timestamp":"2014-01-01 00:00:00"}', 'not json', '{"é":1}'];
+    const header = (i: number) => ({deployment: `d${i}`, exchange: i === 1 ? 'glance' : 'nova', routingKey: `monitor.${i}`});
+    const packed = packItems(bodies.map((b, i) => ({item: header(i), body: Buffer.from(b, 'utf8')})));
+    const rows = new Preparer().preparePacked(packed);
+    assert.deepEqual(rows.map((r) => [r.deployment, r.exchange, r.routingKey, r.error ?? null]), [
+      ['d0', 'nova', 'monitor.0', null],
+      ['d1', 'glance', 'monitor.1', 'not JSON: Unexpected token \'o\', "not json" is not valid JSON'],
+      ['d2', 'nova', 'monitor.2', 'missing publisher_id'],
+    ]);
+    assert.equal(rows[1]!.text, 'not json');
+    assert.equal(rows[2]!.text, '{"é":1}');
+  });
+});
