@@ -26,7 +26,7 @@ function remove(path: string): void {
 async function bareInsert(corpus: string, path: string): Promise<number> {
   remove(path);
   const db = new Database(path);
-  db.pragma('page_size = 8192');
+  db.pragma('page_size = 16384');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -524288');

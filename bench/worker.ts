@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     // 3. The worker drains the queues into a fresh database: consume, store, ack.
     const workerDb = join(dir, 'worker.db');
     removeDb(workerDb);
-    db = openDatabase(workerDb);
+    db = openDatabase(workerDb, {cacheMiB: 512}); // as `stacky worker` opens it
     start = performance.now();
     const worker = await startWorker(config, db, (l) => process.stderr.write(`${l}\n`), workerOptions);
     const received = () => [...worker.stats().values()].reduce((n, s) => n + s.received, 0);

@@ -78,7 +78,8 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
   const dbPath = values.db ?? defaultDbPath(env);
   let db;
   try {
-    db = openDatabase(dbPath);
+    // As `stacky ingest --db`: the bulk writer keeps its indexes in memory well past a million rows.
+    db = openDatabase(dbPath, {cacheMiB: 512});
   } catch (error) {
     stderr.write(`stacky worker: cannot open the database ${dbPath}: ${(error as Error).message}\n`);
     return 1;

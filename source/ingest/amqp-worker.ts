@@ -6,7 +6,7 @@ import {isUtf8} from 'node:buffer';
 import type {Db} from '../store/database.js';
 import {RawWriter} from '../store/raw-writer.js';
 import {Pipeline} from './pipeline.js';
-import {ParallelIngest} from './parallel.js';
+import {laneCount, ParallelIngest} from './parallel.js';
 import {packItems, Preparer, type Prepared} from './prepare.js';
 import type {IngestItem, IngestResult} from './item.js';
 import {consumerPlan, type WorkerConfig} from './amqp-config.js';
@@ -17,7 +17,7 @@ export type WorkerLog = (line: string) => void;
 export interface WorkerOptions {
   /** Unacked deliveries per queue consumer (basic.qos). Default 2000. */
   prefetch?: number;
-  /** A batch is stored once it holds this many messages... Default 500. */
+  /** A batch is stored once it holds this many messages... Default 1000. */
   batchSize?: number;
   /** ...or this many ms after its first message arrived. Default 20. */
   flushMs?: number;
@@ -87,7 +87,9 @@ class Batcher {
   private due = false;
   /** Batches cut and not yet stored. */
   private inFlight = 0;
-  private parallel: ParallelIngest;
+  /** Preparing threads, used in turn (see laneCount); each batch is stored by the lane that prepared it. */
+  private lanes: ParallelIngest[];
+  private turn = 0;
   private chain: Promise<void> = Promise.resolve();
   private readonly rawWriter: RawWriter;
   private rejectionsLogged = 0;
@@ -102,7 +104,7 @@ class Batcher {
     private readonly flushMs: number,
     private readonly source: string,
   ) {
-    this.parallel = new ParallelIngest(db, {source});
+    this.lanes = this.newLanes();
     this.rawWriter = new RawWriter(db);
   }
 
@@ -138,7 +140,7 @@ class Batcher {
   async close(): Promise<void> {
     await this.drain();
     this.closed = true;
-    await this.parallel.close();
+    await Promise.all(this.lanes.map((l) => l.close()));
   }
 
   /** Ends the current batch: sends it to be prepared, and queues its store after the previous. */
@@ -154,7 +156,7 @@ class Batcher {
     this.pending = [];
     const text = batch.filter((d) => isUtf8(d.msg.content));
     const binary = text.length === batch.length ? [] : batch.filter((d) => !isUtf8(d.msg.content));
-    const parallel = this.parallel;
+    const parallel = this.lanes[this.turn++ % this.lanes.length]!;
     const prepared = text.length > 0
       ? parallel.prepare(packItems(text.map((d) => ({item: headerOf(d), body: d.msg.content}))), NO_DEFAULTS)
       : Promise.resolve([]);
@@ -185,7 +187,7 @@ class Batcher {
     if (liveText.length === 0 && liveBinary.length === 0) return;
 
     let outcomes: Outcome[] | null = null;
-    if (liveRows && parallel === this.parallel) {
+    if (liveRows && this.lanes.includes(parallel)) {
       try {
         outcomes = this.db.transaction(() => runsOf(liveText, liveRows).map((run) => this.outcome(run.deliveries, run.rows, parallel.store(run.rows))))();
       } catch (error) {
@@ -232,11 +234,15 @@ class Batcher {
     return {deployment: deploymentOf(deliveries[0]!), received: deliveries.length, stored: r.stored, duplicates: r.duplicates, rejected, warnings: r.warnings};
   }
 
+  private newLanes(): ParallelIngest[] {
+    return Array.from({length: laneCount()}, () => new ParallelIngest(this.db, {source: this.source}));
+  }
+
   /** After a failed transaction the preparer's keyframes and the pipeline's caches may name rows that are gone. */
   private renew(): void {
-    const old = this.parallel;
-    this.parallel = new ParallelIngest(this.db, {source: this.source});
-    void old.close().catch(() => undefined);
+    const old = this.lanes;
+    this.lanes = this.newLanes();
+    for (const lane of old) void lane.close().catch(() => undefined);
   }
 
   /**
@@ -380,7 +386,7 @@ export async function startWorker(config: WorkerConfig, db: Db, log: WorkerLog, 
     counters.set(d.name, emptyStats());
   }
 
-  const batcher = new Batcher(db, counters, log, options.batchSize ?? 500, options.flushMs ?? 20, options.source ?? 'amqp');
+  const batcher = new Batcher(db, counters, log, options.batchSize ?? 1000, options.flushMs ?? 20, options.source ?? 'amqp');
   const consumerOptions = {
     prefetch: options.prefetch ?? defaultConsumerOptions.prefetch,
     initialDelayMs: options.reconnectMs ?? defaultConsumerOptions.initialDelayMs,

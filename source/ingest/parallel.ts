@@ -1,6 +1,7 @@
 // Two cores, two halves: a worker thread parses and deflates the next batch while the main
 // thread writes the current one to SQLite. Used for files, POST bodies and RabbitMQ.
 import {Worker} from 'node:worker_threads';
+import {availableParallelism} from 'node:os';
 import type {Db} from '../store/database.js';
 import {Pipeline, type PipelineOptions} from './pipeline.js';
 import type {LinesChunk, PackedItems, Prepared, Work} from './prepare.js';
@@ -18,6 +19,15 @@ function startWorker(): Worker {
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
   return new Worker(boot, {eval: true, resourceLimits});
+}
+
+/**
+ * Worker lanes: parsing and deflating cost about twice what SQLite does per notification, so
+ * with two cores two preparing workers keep the writing main thread busy. Each lane has its
+ * own keyframes; batches go round-robin and are stored strictly in input order (files, RabbitMQ).
+ */
+export function laneCount(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 export class ParallelIngest {

@@ -21,8 +21,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   // Server and worker share the file: wait for each other's write locks instead of failing.
   db.pragma('busy_timeout = 10000');
   if (!options.readonly) {
-    // Page size only takes effect before the first table exists; 8 KiB packs rows far better.
-    db.pragma('page_size = 8192');
+    // Page size only takes effect before the first table exists. 16 KiB: rows pack well, and a
+    // batch's inserts into the random-keyed indexes dirty fewer pages (measured on ingest).
+    db.pragma('page_size = 16384');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
   }
