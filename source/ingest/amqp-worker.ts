@@ -15,9 +15,9 @@ import {AmqpConsumer, defaultConsumerOptions, type Delivery, type Session} from 
 export type WorkerLog = (line: string) => void;
 
 export interface WorkerOptions {
-  /** Unacked deliveries per queue consumer (basic.qos). Default 2000. */
+  /** Unacked deliveries per queue consumer (basic.qos). Default 5000: two batches of one busy queue. */
   prefetch?: number;
-  /** A batch is stored once it holds this many messages... Default 1000. */
+  /** A batch is stored once it holds this many messages... Default 2500. */
   batchSize?: number;
   /** ...or this many ms after its first message arrived. Default 20. */
   flushMs?: number;
@@ -386,7 +386,7 @@ export async function startWorker(config: WorkerConfig, db: Db, log: WorkerLog, 
     counters.set(d.name, emptyStats());
   }
 
-  const batcher = new Batcher(db, counters, log, options.batchSize ?? 1000, options.flushMs ?? 20, options.source ?? 'amqp');
+  const batcher = new Batcher(db, counters, log, options.batchSize ?? 2500, options.flushMs ?? 20, options.source ?? 'amqp');
   const consumerOptions = {
     prefetch: options.prefetch ?? defaultConsumerOptions.prefetch,
     initialDelayMs: options.reconnectMs ?? defaultConsumerOptions.initialDelayMs,
