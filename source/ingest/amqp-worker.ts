@@ -74,9 +74,9 @@ function isRejected(row: Prepared): boolean {
 }
 
 /**
- * Collects deliveries from every consumer and stores them in batches, in delivery order. A batch
- * is parsed and deflated on ParallelIngest's worker thread while the previous one is written;
- * the writes and acks run strictly one batch after another. A batch is one transaction; inside
+ * Collects deliveries from every consumer and stores them in batches, in delivery order. Batches
+ * are parsed and deflated on the ParallelIngest lanes' threads, in turn, while the previous one is
+ * written; the writes and acks run strictly one batch after another. A batch is one transaction; inside
  * it, each run of consecutive messages of one consumer is one store (a savepoint), so that the
  * counts per deployment are exact.
  */

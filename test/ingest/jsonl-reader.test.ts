@@ -54,6 +54,24 @@ describe('lineChunks', () => {
   });
 });
 
+describe('lineChunks on a live stream', () => {
+  it('sends the whole lines so far when the input pauses, keeping a partial line for later', async () => {
+    let resumed = false;
+    async function* live(): AsyncGenerator<Buffer> {
+      yield Buffer.from('{"a":1}\n{"b":2}\n{"pa');
+      await new Promise((r) => setTimeout(r, 300));
+      resumed = true;
+      yield Buffer.from('rt":3}\n{"d":4}\n');
+    }
+    const got: {lines: {line: string; no: number}[]; resumed: boolean}[] = [];
+    for await (const c of lineChunks(live(), 1000, 50)) got.push({lines: splitLines(c.bytes, c.firstLine), resumed});
+    // The first lines went out during the pause (idle after 50 ms), not after it.
+    assert.deepEqual(got, [
+      {lines: [{line: '{"a":1}', no: 1}, {line: '{"b":2}', no: 2}], resumed: false},
+      {lines: [{line: '{"part":3}', no: 3}, {line: '{"d":4}', no: 4}], resumed: true}]);
+  });
+});
+
 describe('packed RabbitMQ bodies', () => {
   it('are unpacked on the preparing side with their deployment, exchange and routing key', () => {
     const bodies = ['{"event_type":"a.b","publisher_id":"compute.h1","timestamp":"2014-01-01 00:00:00"}', 'not json', '{"é":1}'];
