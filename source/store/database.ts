@@ -32,28 +32,54 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   }
   // 128 MiB of page cache by default: index inserts stay in memory well past a million rows.
   db.pragma(`cache_size = -${Math.round((options.cacheMiB ?? 128) * 1024)}`);
-  // Checkpoint every ~80 MiB of WAL rather than every 8 MiB: fewer, larger copies while ingesting.
+  // Checkpoint every ~160 MiB of WAL rather than every 16 MiB: fewer, larger copies while ingesting.
   if (!options.readonly) db.pragma('wal_autocheckpoint = 10000');
   db.pragma('temp_store = MEMORY');
-  if (!options.readonly) migrate(db);
+  try {
+    if (options.readonly) checkReadable(db);
+    else migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return db;
+}
+
+interface Meta {
+  version: string | undefined;
+  codec: string | undefined;
+}
+
+/** The file's schema version and codec, refused when this version cannot read them. */
+function readMeta(db: Db): Meta {
+  const hasMeta = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'stacky_meta'").get();
+  const read = (key: string) => (hasMeta
+    ? db.prepare<[string], {value: string}>('SELECT value FROM stacky_meta WHERE key = ?').get(key)?.value
+    : undefined);
+  const version = read('schema_version');
+  if (version !== undefined && Number(version) > SCHEMA_VERSION) {
+    throw new SchemaError(`database schema ${version} is newer than this stacky (${SCHEMA_VERSION})`);
+  }
+  const codec = read('json_codec');
+  if (codec !== undefined && !READABLE_CODECS.includes(codec)) {
+    throw new SchemaError(`database stores raw JSON as ${codec}; this stacky reads ${READABLE_CODECS.join(', ')}`);
+  }
+  return {version, codec};
+}
+
+/** A read-only open cannot migrate: an older file must be opened for writing once first. */
+function checkReadable(db: Db): void {
+  const {version} = readMeta(db);
+  if (version !== undefined && Number(version) < SCHEMA_VERSION) {
+    throw new SchemaError(`database schema ${version} is older than this stacky (${SCHEMA_VERSION}) and is ` +
+      'migrated when it is opened for writing: run `stacky serve --db PATH` (or any command that writes) once');
+  }
 }
 
 /** In one write transaction, so a server and a worker opening the same file migrate it once. */
 function migrate(db: Db): void {
   db.transaction(() => {
-    const hasMeta = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'stacky_meta'").get();
-    const read = (key: string) => (hasMeta
-      ? db.prepare<[string], {value: string}>('SELECT value FROM stacky_meta WHERE key = ?').get(key)?.value
-      : undefined);
-    const version = read('schema_version');
-    if (version !== undefined && Number(version) > SCHEMA_VERSION) {
-      throw new SchemaError(`database schema ${version} is newer than this stacky (${SCHEMA_VERSION})`);
-    }
-    const codec = read('json_codec');
-    if (codec !== undefined && !READABLE_CODECS.includes(codec)) {
-      throw new SchemaError(`database stores raw JSON as ${codec}; this stacky reads ${READABLE_CODECS.join(', ')}`);
-    }
+    const {version} = readMeta(db);
     if (version === '1') db.exec(migrateFrom1Sql);
     db.exec(schemaSql);
     const put = db.prepare('INSERT OR REPLACE INTO stacky_meta (key, value) VALUES (?, ?)');

@@ -106,6 +106,17 @@ describe('openDatabase', () => {
     again.close();
   });
 
+  it('a read-only open of a schema-1 file asks for one writing open instead of failing later', () => {
+    writeSchema1();
+    assert.throws(() => openDatabase(path, {readonly: true}), (e: Error) => e instanceof SchemaError && e.message ===
+      'database schema 1 is older than this stacky (2) and is migrated when it is opened for writing: ' +
+      'run `stacky serve --db PATH` (or any command that writes) once');
+    openDatabase(path).close();
+    const db = openDatabase(path, {readonly: true});
+    assert.deepEqual(meta(db), {json_codec: 'deflate-raw-keyframe-3', schema_version: '2'});
+    db.close();
+  });
+
   it('refuses a newer schema and an unknown codec, naming both', () => {
     writeSchema1();
     const db = new Database(path);
