@@ -73,7 +73,7 @@ describe('openDatabase', () => {
   it('creates schema 2 with the codec in use and the keyed indexes', () => {
     const db = openDatabase(path);
     assert.deepEqual(meta(db), {json_codec: 'deflate-raw-keyframe-3', schema_version: '2'});
-    assert.deepEqual(indexes(db), ['raw_deployment', 'raw_event', 'raw_host', 'raw_instance_key', 'raw_message',
+    assert.deepEqual(indexes(db), ['raw_deployment', 'raw_event', 'raw_host', 'raw_instance_key', 'raw_message_when',
       'raw_request_key', 'raw_tenant_key', 'raw_when']);
     db.close();
   });
@@ -83,7 +83,7 @@ describe('openDatabase', () => {
     const store = openStore(path);
     assert.deepEqual(meta(store.db), {json_codec: 'deflate-raw-keyframe-3', schema_version: '2'});
     assert.deepEqual(indexes(store.db), ['raw_deployment', 'raw_event', 'raw_host', 'raw_instance_key',
-      'raw_message', 'raw_request_key', 'raw_tenant_key', 'raw_when']);
+      'raw_message_when', 'raw_request_key', 'raw_tenant_key', 'raw_when']);
     const rows = store.raw.rows({service: 'nova', filters: [exact('instance', INSTANCE)], order: 'asc', limit: 50,
       offset: 0});
     assert.deepEqual(rows.map((r) => [r.id, r.event]), [[1, 'compute.instance.create.start'],
