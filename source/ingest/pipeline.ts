@@ -21,7 +21,8 @@ export interface PipelineOptions {
 /**
  * Keyframe sequence number → stored row id or, when the keyframe was not stored (a redelivery),
  * its own standalone blob, from which rows deflated against it are re-encoded. Bounded and
- * most-recent-kept, well beyond the preparer's keyframe cache plus the batches in flight.
+ * most-recent-kept: a keyframe a preparer still uses is among its cache's 8,192 most recent, so
+ * it is found here while the rows in flight (at most three batches of 10,000) stay under 57,000.
  */
 type KeyframeEntry = number | Uint8Array;
 
