@@ -15,6 +15,9 @@ export interface OpenOptions {
 
 export class SchemaError extends Error {}
 
+/** Up to 4 GiB of the file mapped into memory (address space only; the OS pages it in). */
+const MMAP_BYTES = 4 * 2 ** 30;
+
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
   if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), {recursive: true});
   const db = new Database(path, {readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false});
@@ -35,6 +38,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   // Checkpoint every ~160 MiB of WAL rather than every 16 MiB: fewer, larger copies while ingesting.
   if (!options.readonly) db.pragma('wal_autocheckpoint = 10000');
   db.pragma('temp_store = MEMORY');
+  // Reads map the file instead of copying each page out of the OS cache: uncached /stacky/uuid/
+  // went from ~2,500 to ~4,400 requests/s on the 1,000,000-notification bench database.
+  db.pragma(`mmap_size = ${MMAP_BYTES}`);
   try {
     if (options.readonly) checkReadable(db);
     else migrate(db);
