@@ -1,6 +1,8 @@
 // Text helpers for a terminal that never wraps: one cell = one character of ASCII-ish text.
 // Control characters become spaces so a payload can never move the cursor.
 
+import {epochArgString, plainDateTime} from '../core/time.js';
+
 const control = /[\u0000-\u001f\u007f-\u009f]/g;
 
 export function clean(value: unknown): string {
@@ -32,18 +34,15 @@ export function matches(haystack: string, needle: string): boolean {
 export function epochText(value: unknown): string {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
   if (!Number.isFinite(n)) return clean(value);
-  return new Date(Math.floor(n) * 1000).toISOString().replace('T', ' ').slice(0, 19);
+  return plainDateTime(Math.floor(n) * 1_000_000);
 }
 
-/** A `YYYY-MM-DD[ HH:MM[:SS]]` UTC date or a decimal epoch, as a decimal epoch string; undefined when unreadable. */
+/** A `YYYY-MM-DD[ HH:MM[:SS]]` UTC date (core's argument rules, a trailing Z allowed) or a decimal epoch, as a decimal epoch string; undefined when unreadable. */
 export function toEpoch(text: string): string | undefined {
   const t = text.trim();
   if (t === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(t)) return t;
-  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?Z?$/.exec(t);
-  if (!m) return undefined;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
-  return Number.isFinite(ms) ? String(ms / 1000) : undefined;
+  return epochArgString(t.replace(/Z$/, ''));
 }
 
 /** `0d 00:00:55.50` (stacky duration) → seconds; NaN when not a duration. */

@@ -195,3 +195,13 @@ export function parseDateTimeArg(s: string): Micros | null {
   const us = parseDecimalSeconds(t);
   return us === null || Math.abs(us) === Number.MAX_SAFE_INTEGER ? null : us;
 }
+
+/**
+ * A command-line time (see parseDateTimeArg) as the stacky API's decimal epoch string: no fraction
+ * when it is zero, else six digits ("1389892207", "1389892207.500000"). undefined when unreadable.
+ */
+export function epochArgString(text: string): string | undefined {
+  const us = parseDateTimeArg(text);
+  if (us === null) return undefined;
+  return us % US_PER_SEC === 0 ? secondsString(us) : decimalString(us);
+}

@@ -6,6 +6,7 @@ import type {Db} from '../store/database.js';
 import {ReportQueries} from '../store/report-queries.js';
 import {reportWindow, summaryName} from '../core/report-math.js';
 import type {Micros} from '../core/types.js';
+import {plainDateTime} from '../core/time.js';
 import {buildSummaryReport, storeSummaryReport} from './summary.js';
 
 const MS_PER_HOUR = 3_600_000;
@@ -61,7 +62,7 @@ export function dueHours(queries: ReportQueries, nowMs: number, opts: {delayMinu
   return hours;
 }
 
-const hourText = (start: Micros) => new Date(start / 1000).toISOString().slice(0, 16).replace('T', ' ');
+const hourText = (start: Micros) => plainDateTime(start).slice(0, 16);
 
 export function startHourlyReports(db: Db, options: SchedulerOptions = {}): HourlyReports {
   const now = options.now ?? Date.now;

@@ -1,6 +1,6 @@
 // Every query the "summary for region" report and its hourly scheduler need (ingest spec §4).
 import type {Db} from './database.js';
-import {decodeJson} from './json-codec.js';
+import {RawReader} from './raw-reader.js';
 import {keySql} from './schema.js';
 import type {Cell, Micros} from '../core/types.js';
 import type {Deployment, ReportRaw} from '../core/report-math.js';
@@ -29,8 +29,10 @@ export class ReportQueries {
   private readonly findStmt;
   private readonly insertStmt;
   private readonly insertOnce;
+  private readonly raw: RawReader;
 
   constructor(private readonly db: Db) {
+    this.raw = new RawReader(db);
     // "Deployment table order": the primary key, as Django returned it.
     this.deploymentsStmt = db.prepare<[], Deployment>('SELECT id, name FROM stacktach_deployment ORDER BY id');
     this.updatesStmt = db.prepare<[Micros, Micros, string], {instance: Cell}>(`SELECT DISTINCT instance
@@ -76,8 +78,7 @@ export class ReportQueries {
   /** The stored `[routing_key, body]` of a raw, parsed; undefined when the row is gone. */
   rawJson(id: number): unknown {
     const row = this.blobStmt.get(id);
-    if (!row) return undefined;
-    return JSON.parse(decodeJson(row.json_z, (ref) => this.blobStmt.get(ref)?.json_z));
+    return row ? JSON.parse(this.raw.decode('nova', row.json_z)) : undefined;
   }
 
   /** The oldest raw's when, or null when there are no raws. */

@@ -41,6 +41,15 @@ async function searchResults(h: Harness) {
   await h.until(/1003/);
 }
 
+/** Search results with the filter "100" applied. */
+async function filteredSearchResults(h: Harness) {
+  await searchResults(h);
+  await h.press('/');
+  await h.type('100');
+  await h.press(keys.enter);
+  await h.until(/hidden/);
+}
+
 async function openShow(h: Harness) {
   await h.press(':');
   await h.type('show 12');
@@ -191,20 +200,12 @@ const scenarios: Record<ActionId, Scenario> = {
     await h.until(/Event #12/);
   },
   nextMatch: async (h, key) => {
-    await searchResults(h);
-    await h.press('/');
-    await h.type('100');
-    await h.press(keys.enter);
-    await h.until(/hidden/);
+    await filteredSearchResults(h);
     await h.press(seq(key));
     await h.until(() => /1001/.test(h.selected() ?? ''));
   },
   prevMatch: async (h, key) => {
-    await searchResults(h);
-    await h.press('/');
-    await h.type('100');
-    await h.press(keys.enter);
-    await h.until(/hidden/);
+    await filteredSearchResults(h);
     await h.press(seq(key));
     await h.until(() => /1009/.test(h.selected() ?? ''), 3000);
   },

@@ -113,9 +113,10 @@ async function keys(...k: string[]) {
   }
 }
 
+/** Types literally, then waits until the typed text is on screen (the input line echoes it). */
 async function typeText(text: string) {
   tmux('send-keys', '-t', session, '-l', text);
-  await delay(100);
+  await waitFor(new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
 }
 
 before(async () => {

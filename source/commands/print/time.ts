@@ -1,17 +1,9 @@
 // Small UTC time helpers for the print commands: argument parsing to decimal epoch strings
 // (the stacky API's time format) and the original client's date formats for `reports`.
-import {decimalString, parseDateTimeArg, plainDateTime, secondsString} from '../../core/time.js';
+import {epochArgString, plainDateTime} from '../../core/time.js';
 
-/**
- * Epoch seconds ("1389892207", "1389892207.5") or a UTC date-time ("YYYY-MM-DD HH:MM[:SS[.ffffff]]",
- * "YYYY-MM-DD"; a T may replace the space) → decimal epoch string with no fraction when it is zero,
- * else six digits ("1389892207", "1389892207.500000"). Returns undefined for anything else.
- */
-export function toEpochString(text: string): string | undefined {
-  const us = parseDateTimeArg(text);
-  if (us === null) return undefined;
-  return us % 1_000_000 === 0 ? secondsString(us) : decimalString(us);
-}
+/** Epoch seconds or a UTC date-time argument → the API's decimal epoch string (core's rules). */
+export const toEpochString = epochArgString;
 
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
