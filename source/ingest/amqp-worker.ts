@@ -7,7 +7,7 @@ import type {Db} from '../store/database.js';
 import {RawWriter} from '../store/raw-writer.js';
 import {Pipeline} from './pipeline.js';
 import {laneCount, ParallelIngest} from './parallel.js';
-import {packItems, Preparer, type Prepared} from './prepare.js';
+import {isStorable, packItems, Preparer, rejection, type Prepared} from './prepare.js';
 import type {IngestItem, IngestResult} from './item.js';
 import {consumerPlan, type WorkerConfig} from './amqp-config.js';
 import {AmqpConsumer, defaultConsumerOptions, type Delivery, type Session} from './amqp-consumer.js';
@@ -67,11 +67,6 @@ interface Outcome {
 const NOT_UTF8 = 'body is not valid UTF-8';
 /** Every item names its deployment and exchange; these are never used. */
 const NO_DEFAULTS = {deployment: '', exchange: ''};
-
-/** The pipeline's own test for a prepared row it will quarantine rather than store. */
-function isRejected(row: Prepared): boolean {
-  return row.error !== undefined || !row.notification || !row.jsonZ;
-}
 
 /**
  * Collects deliveries from every consumer and stores them in batches, in delivery order. Batches
@@ -229,7 +224,7 @@ class Batcher {
   private outcome(deliveries: Delivery[], rows: Prepared[], r: IngestResult): Outcome {
     const rejected: Outcome['rejected'] = [];
     rows.forEach((row, i) => {
-      if (isRejected(row)) rejected.push({delivery: deliveries[i]!, error: row.error ?? 'not a notification'});
+      if (!isStorable(row)) rejected.push({delivery: deliveries[i]!, error: rejection(row)});
     });
     return {deployment: deploymentOf(deliveries[0]!), received: deliveries.length, stored: r.stored, duplicates: r.duplicates, rejected, warnings: r.warnings};
   }

@@ -9,7 +9,7 @@ import {aggregateLifecycle} from './lifecycle.js';
 import {aggregateUsage} from './usage.js';
 import {aggregateGlanceUsage} from './glance-usage.js';
 import {emptyResult, type IngestItem, type IngestResult} from './item.js';
-import {Preparer, type Prepared} from './prepare.js';
+import {isStorable, Preparer, rejection, type Prepared} from './prepare.js';
 
 export interface PipelineOptions {
   /** Names where quarantined input came from: a file name, 'http', 'amqp', 'demo'. */
@@ -98,13 +98,13 @@ export class Pipeline {
   }
 
   private one(p: Prepared, result: IngestResult): void {
-    const n = p.notification;
-    if (p.error !== undefined || !n || !p.jsonZ) {
-      const error = p.error ?? 'not a notification';
+    if (!isStorable(p)) {
+      const error = rejection(p);
       this.quarantine({...p, line: p.line ?? undefined, text: p.text ?? ''}, error);
       result.rejected.push({line: p.line ?? p.seq, error});
       return;
     }
+    const n = p.notification;
     let jsonZ = p.jsonZ;
     if (p.refSeq !== undefined) {
       const ref = this.keyframeIds.get(p.refSeq);

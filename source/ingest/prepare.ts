@@ -28,6 +28,13 @@ export interface Prepared {
   error?: string;
 }
 
+/** A prepared row the pipeline stores; any other is quarantined, with `rejection(row)` as the reason. */
+export function isStorable(row: Prepared): row is Prepared & {notification: Notification; jsonZ: Uint8Array} {
+  return row.error === undefined && row.notification !== undefined && row.jsonZ !== undefined;
+}
+
+export const rejection = (row: Prepared): string => row.error ?? 'not a notification';
+
 /** What a worker is given: a JSON Lines line, or an item from another source. */
 export type Work = {line: string; no: number} | {item: IngestItem};
 
