@@ -193,7 +193,9 @@ export function App(props: AppProps) {
 
   const listing = useMemo(() => (top.kind === 'watch' ? undefined : buildListing(top)), [top.kind, top.load, top.sortCol, top.sortDesc]);
   const watchRows = useMemo(
-    () => (top.kind === 'watch' ? new WatchRows(state.watch.frozen ?? tail.buffer, state.watch.pausedAt, top.filter, tail.service) : undefined),
+    // Over a snapshot, never the live ring: a batch arriving before this render would push the
+    // first rows out under it (seen: a crash on a row index that was valid a moment earlier).
+    () => (top.kind === 'watch' ? new WatchRows(state.watch.frozen ?? new Snapshot(tail.buffer), state.watch.pausedAt, top.filter, tail.service) : undefined),
     [top.kind, tailVersion, state.watch.pausedAt, state.watch.frozen, top.filter],
   );
 

@@ -1,5 +1,5 @@
-// The watch pane's rows: a window over the tail's ring buffer, frozen at the pause point and
-// narrowed by the `/` filter, without copying rows (only matching sequence numbers).
+// The watch pane's rows: a window over a snapshot of the tail's ring buffer (references only),
+// frozen at the pause point and narrowed by the `/` filter (only matching sequence numbers).
 import type {Column} from './columns.js';
 import type {RingBuffer} from './ring-buffer.js';
 import type {WatchRow} from './tail.js';
@@ -21,7 +21,7 @@ export function watchSearchText(r: WatchRow): string {
   return `${r.id} ${r.error ? 'E' : ''} ${r.date} ${r.time} ${r.deployment} ${r.event} ${r.uuid}`;
 }
 
-/** What WatchRows reads: the live ring buffer, or a frozen copy of it taken at the pause. */
+/** What WatchRows reads: a copy of the ring buffer taken for a render, or the one kept at the pause. */
 export interface RowStore {
   readonly firstSeq: number;
   readonly lastSeq: number;
@@ -29,8 +29,8 @@ export interface RowStore {
 }
 
 /**
- * The rows visible when the tail was paused, copied out of the ring buffer so they stay on
- * screen however fast new rows push old ones out (bounded by the buffer's capacity).
+ * The ring buffer's rows at one moment, copied out (references) so they stay put however fast
+ * new rows push old ones out: for each render, and kept while the tail is paused.
  */
 export class Snapshot implements RowStore {
   private readonly rows: WatchRow[];

@@ -3,6 +3,8 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {setTimeout as delay} from 'node:timers/promises';
 import {RingBuffer} from '../../source/console/ring-buffer.js';
+import {Snapshot, WatchRows} from '../../source/console/watch-rows.js';
+import type {WatchRow} from '../../source/console/tail.js';
 import {layoutColumns, formatCells, type Column} from '../../source/console/columns.js';
 import {durationSeconds, epochText, fit, toEpoch} from '../../source/console/text.js';
 import {complete, parseCommand} from '../../source/console/commands.js';
@@ -20,6 +22,16 @@ async function until(check: () => boolean, ms = 2000) {
     await delay(5);
   }
 }
+
+test('watch rows over a snapshot keep every line while the ring moves on under them', () => {
+  const row = (id: number): WatchRow => ({id, error: false, date: '2026-05-01', time: '10:00:00', deployment: 'd',
+    event: `e${id}`, uuid: ''});
+  const ring = new RingBuffer<WatchRow>(3);
+  for (let i = 1; i <= 3; i++) ring.push(row(i));
+  const rows = new WatchRows(new Snapshot(ring), undefined, '', 'nova');
+  for (let i = 4; i <= 6; i++) ring.push(row(i)); // a batch arrives before the render
+  assert.deepEqual(Array.from({length: rows.length}, (_, i) => rows.line(i)?.cells[5]), ['e1', 'e2', 'e3']);
+});
 
 test('ring buffer keeps the newest items and stays bounded', () => {
   const b = new RingBuffer<number>(3);
