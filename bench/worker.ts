@@ -3,10 +3,11 @@
 // rabbitmqctl. Each demo deployment gets its own vhost, as each region has its own broker.
 //   node --import tsx bench/worker.ts [--quick] [--count N] [--prefetch N] [--batch N]
 import {execFileSync} from 'node:child_process';
-import {createReadStream, mkdirSync, rmSync, statSync} from 'node:fs';
+import {createReadStream, mkdirSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {createInterface} from 'node:readline';
 import {join} from 'node:path';
 import {randomBytes} from 'node:crypto';
+import {cpus} from 'node:os';
 import * as amqp from 'amqplib';
 import {openDatabase} from '../source/store/database.js';
 import {writeCorpus} from '../source/ingest/demo-corpus.js';
@@ -29,6 +30,27 @@ mkdirSync(dir, {recursive: true});
 
 function ctl(...a: string[]): void {
   execFileSync('rabbitmqctl', a, {stdio: ['ignore', 'ignore', 'pipe']});
+}
+
+/** CPU seconds used so far by the broker (beam.smp, from /proc), or NaN where that can't be read. */
+function brokerCpu(): number {
+  try {
+    const pid = execFileSync('pgrep', ['-f', 'beam.smp'], {encoding: 'utf8'}).trim().split('\n')[0]!;
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ ticks
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU seconds of this process (every thread) and of the broker between two calls. */
+function cpuMeter(): () => {own: number; broker: number} {
+  const own = process.cpuUsage();
+  const broker = brokerCpu();
+  return () => {
+    const d = process.cpuUsage(own);
+    return {own: (d.user + d.system) / 1e6, broker: brokerCpu() - broker};
+  };
 }
 
 function removeDb(path: string): void {
@@ -67,10 +89,12 @@ async function main(): Promise<void> {
     const fileDb = join(dir, 'file.db');
     removeDb(fileDb);
     let db = openDatabase(fileDb);
+    let cpu = cpuMeter();
     let start = performance.now();
     const fileResult = await ingestFile(corpus, db, 'bench', {deployment: 'default', exchange: 'nova'});
     db.pragma('wal_checkpoint(TRUNCATE)');
     const fileSeconds = (performance.now() - start) / 1000;
+    const fileCpu = cpu();
     db.close();
     removeDb(fileDb);
     const fileRate = (fileResult.stored + fileResult.duplicates + fileResult.rejected.length) / fileSeconds;
@@ -105,12 +129,14 @@ async function main(): Promise<void> {
     const workerDb = join(dir, 'worker.db');
     removeDb(workerDb);
     db = openDatabase(workerDb, {cacheMiB: 512}); // as `stacky worker` opens it
+    cpu = cpuMeter();
     start = performance.now();
     const worker = await startWorker(config, db, (l) => process.stderr.write(`${l}\n`), workerOptions);
     const received = () => [...worker.stats().values()].reduce((n, s) => n + s.received, 0);
     while (received() < count) await new Promise((r) => setTimeout(r, 5));
     db.pragma('wal_checkpoint(TRUNCATE)');
     const workerSeconds = (performance.now() - start) / 1000;
+    const workerCpu = cpu();
     await worker.stop();
     const stats = [...worker.stats().values()].reduce((a, s) => ({stored: a.stored + s.stored, dup: a.dup + s.duplicates, q: a.q + s.quarantined}), {stored: 0, dup: 0, q: 0});
     db.close();
@@ -120,6 +146,9 @@ async function main(): Promise<void> {
     process.stdout.write(`corpus ${fmt(mib)} MiB; published to the broker at ${fmt(count / publishSeconds)}/s (confirmed)\n`);
     process.stdout.write(`file: ${fmt(fileResult.stored)} stored, ${fmt(fileResult.rejected.length)} rejected in ${fmt(fileSeconds, 1)} s; ` +
       `worker: ${fmt(stats.stored)} stored, ${fmt(stats.q)} quarantined, ${fmt(stats.dup)} duplicates in ${fmt(workerSeconds, 1)} s\n`);
+    const cores = (c: {own: number; broker: number}, s: number) =>
+      `stacky ${fmt(c.own / s, 2)} cores, broker ${fmt(c.broker / s, 2)}`;
+    process.stdout.write(`cpu: file ${cores(fileCpu, fileSeconds)}; worker ${cores(workerCpu, workerSeconds)} (of ${cpus().length})\n`);
     line('worker, consume-and-store', `${fmt(workerRate)}/s`, `pipeline from a file ${fmt(fileRate)}/s`,
       verdict(workerRate >= 10_000 && workerRate >= 0.8 * fileRate));
     line('  (target)', '>= 10,000/s', `and >= 80% of the file rate (${fmt((workerRate / fileRate) * 100)}%)`);

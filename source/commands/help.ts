@@ -54,8 +54,8 @@ const otherCommands: OtherCommand[] = [
     details: [
       '--config FILE    StackTach worker config (default: $STACKTACH_DEPLOYMENTS_FILE, else ./stacktach_worker_config.json)',
       '--db PATH        SQLite database file',
-      '--prefetch N     unacked messages per queue (default 5000)',
-      '--batch N        messages stored per transaction (default 2500)',
+      '--prefetch N     unacked messages per queue (default 10000)',
+      '--batch N        messages stored per transaction (default 5000)',
     ],
     examples: ['stacky worker --config stacktach_worker_config.json --db stacky.db'],
   },

@@ -51,7 +51,7 @@ export interface ConsumerOptions {
   maxDelayMs: number;
 }
 
-export const defaultConsumerOptions: ConsumerOptions = {prefetch: 5000, initialDelayMs: 1000, maxDelayMs: 30_000};
+export const defaultConsumerOptions: ConsumerOptions = {prefetch: 10_000, initialDelayMs: 1000, maxDelayMs: 30_000};
 
 export function brokerUrl(d: DeploymentConfig): string {
   const vhost = d.virtualHost === '/' ? '' : encodeURIComponent(d.virtualHost);

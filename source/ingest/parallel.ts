@@ -3,7 +3,7 @@
 import {Worker} from 'node:worker_threads';
 import {availableParallelism} from 'node:os';
 import type {Db} from '../store/database.js';
-import {Pipeline, type PipelineOptions} from './pipeline.js';
+import {Pipeline, type PipelineOptions, type RowOutcome} from './pipeline.js';
 import type {LinesChunk, PackedItems, Prepared, Work} from './prepare.js';
 import type {PrepareReply, PrepareRequest} from './prepare-worker.js';
 import type {LineDefaults} from './jsonl.js';
@@ -75,17 +75,24 @@ export class ParallelIngest {
   }
 
   /** Writes prepared rows in one transaction (synchronous, on the calling thread). */
-  store(rows: Prepared[]): IngestResult {
+  store(rows: Prepared[], onRow?: RowOutcome): IngestResult {
     try {
-      return this.pipeline.store(rows);
+      return this.pipeline.store(rows, onRow);
     } catch (error) {
       this.worker.postMessage('reset');
       throw error;
     }
   }
 
+  /** Rows prepared by this lane that will not be stored (see Pipeline.skip). */
+  skip(rows: Prepared[]): void {
+    this.pipeline.skip(rows);
+  }
+
+  /** Ends the thread; a batch still being prepared is rejected, so that its caller goes on. */
   async close(): Promise<void> {
     this.worker.removeAllListeners('exit');
     await this.worker.terminate();
+    this.fail(new Error('prepare worker closed'));
   }
 }

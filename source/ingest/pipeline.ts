@@ -11,6 +11,9 @@ import {aggregateGlanceUsage} from './glance-usage.js';
 import {emptyResult, type IngestItem, type IngestResult} from './item.js';
 import {isStorable, Preparer, rejection, type Prepared} from './prepare.js';
 
+/** What became of one stored row, in input order; `warning` is a derived-table problem. */
+export type RowOutcome = (index: number, status: 'stored' | 'duplicate' | 'rejected', warning?: string) => void;
+
 export interface PipelineOptions {
   /** Names where quarantined input came from: a file name, 'http', 'amqp', 'demo'. */
   source: string;
@@ -56,14 +59,20 @@ export class Pipeline {
   private readonly usage: UsageWriter;
   private readonly preparer = new Preparer();
   private readonly keyframeIds = new KeyframeIds();
-  private readonly batch: (rows: Prepared[], result: IngestResult) => void;
+  private readonly batch: (rows: Prepared[], result: IngestResult, onRow?: RowOutcome) => void;
 
   constructor(db: Db, private readonly options: PipelineOptions) {
     this.raw = new RawWriter(db);
     this.derived = new DerivedWriter(db);
     this.usage = new UsageWriter(db);
-    this.batch = db.transaction((rows: Prepared[], result: IngestResult) => {
-      for (const row of rows) this.one(row, result);
+    this.batch = db.transaction((rows: Prepared[], result: IngestResult, onRow?: RowOutcome) => {
+      for (let i = 0; i < rows.length; i++) {
+        const status = this.one(rows[i]!, result);
+        if (!onRow) continue;
+        // A warned row was stored; its warning is the last one pushed.
+        if (status === 'warned') onRow(i, 'stored', result.warnings[result.warnings.length - 1]);
+        else onRow(i, status);
+      }
     });
   }
 
@@ -74,12 +83,13 @@ export class Pipeline {
 
   /**
    * Stores rows prepared by this pipeline's own preparer or, for ParallelIngest, by a single
-   * worker's preparer (never both: keyframe sequence numbers are per preparer).
+   * worker's preparer (never both: keyframe sequence numbers are per preparer). `onRow` hears
+   * what became of each row, for counts by source (the RabbitMQ worker's per-deployment figures).
    */
-  store(rows: Prepared[]): IngestResult {
+  store(rows: Prepared[], onRow?: RowOutcome): IngestResult {
     const result = emptyResult();
     try {
-      this.batch(rows, result);
+      this.batch(rows, result, onRow);
     } catch (error) {
       this.raw.forgetCaches();
       this.keyframeIds.clear();
@@ -87,6 +97,15 @@ export class Pipeline {
       throw error;
     }
     return result;
+  }
+
+  /**
+   * Rows prepared but not to be stored (their delivery's connection is gone; the broker will send
+   * them again). A keyframe among them is remembered by its own blob, so that rows deflated
+   * against it are re-encoded instead of failing the batch.
+   */
+  skip(rows: Prepared[]): void {
+    for (const p of rows) if (isStorable(p) && p.refSeq === undefined) this.keyframeIds.set(p.seq, p.jsonZ);
   }
 
   /** Keeps input that never became a notification (e.g. a line that is not JSON at all). */
@@ -97,12 +116,12 @@ export class Pipeline {
     }, this.options.nowMicros ? this.options.nowMicros() : Date.now() * 1000);
   }
 
-  private one(p: Prepared, result: IngestResult): void {
+  private one(p: Prepared, result: IngestResult): 'stored' | 'warned' | 'duplicate' | 'rejected' {
     if (!isStorable(p)) {
       const error = rejection(p);
       this.quarantine({...p, line: p.line ?? undefined, text: p.text ?? ''}, error);
       result.rejected.push({line: p.line ?? p.seq, error});
-      return;
+      return 'rejected';
     }
     const n = p.notification;
     let jsonZ = p.jsonZ;
@@ -124,7 +143,7 @@ export class Pipeline {
     if (p.refSeq === undefined) this.keyframeIds.set(p.seq, rawId ?? jsonZ);
     if (rawId === null) {
       result.duplicates++;
-      return;
+      return 'duplicate';
     }
     result.stored++;
 
@@ -138,9 +157,11 @@ export class Pipeline {
       } else if (n.kind === 'glance') {
         warning = aggregateGlanceUsage(this.usage, rawId, n);
       }
-      if (warning) result.warnings.push(p.line === null ? warning : `line ${p.line}: ${warning}`);
+      if (!warning) return 'stored';
+      result.warnings.push(p.line === null ? warning : `line ${p.line}: ${warning}`);
     } catch (error) {
       result.warnings.push(`${p.line === null ? '' : `line ${p.line}: `}derived tables: ${(error as Error).message}`);
     }
+    return 'warned';
   }
 }

@@ -8,6 +8,7 @@ import {join} from 'node:path';
 import {afterEach, beforeEach, describe, it} from 'node:test';
 import {openStore, type Store} from '../../source/store/store.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
+import {Preparer} from '../../source/ingest/prepare.js';
 import type {IngestResult} from '../../source/ingest/item.js';
 import {item, micros, notification, SECOND, type Note} from '../server/helpers.js';
 import {referenceOf} from '../../source/store/json-codec.js';
@@ -127,6 +128,28 @@ describe('raw rows (ingest spec §2, §3.1)', () => {
     assert.deepEqual(all('SELECT deployment_id FROM stacktach_rawdata ORDER BY id').map((r) => r.deployment_id), [2, 1]);
     // Generic rows derive nothing.
     assert.equal(all('SELECT * FROM stacktach_lifecycle').length, 0);
+  });
+});
+
+describe('per-row outcomes', () => {
+  it('onRow hears each row in order: stored, duplicate, rejected, and a stored row with its warning', () => {
+    const heard: unknown[] = [];
+    const preparer = new Preparer();
+    const rows = [
+      item({event: 'a', at: '2014-01-01 00:00:00', messageId: 'm-1'}),
+      item({event: 'a', at: '2014-01-01 00:00:00', messageId: 'm-1'}),
+      {deployment: 'default', exchange: 'nova', routingKey: 'monitor.info', text: '{not json'},
+      item({event: 'compute.instance.exists', at: '2014-01-02 00:10:00', instance: I1, payload: {launched_at: ''}}),
+    ].map((i) => preparer.prepare(i));
+    const r = new Pipeline(store.db, {source: 'test'}).store(rows, (i, status, warning) => heard.push([i, status, warning]));
+    assert.deepEqual(heard, [
+      [0, 'stored', undefined],
+      [1, 'duplicate', undefined],
+      [2, 'rejected', undefined],
+      [3, 'stored', 'Ignoring exists without launched_at. RawData(2)'],
+    ]);
+    assert.deepEqual({stored: r.stored, duplicates: r.duplicates, rejected: r.rejected.length, warnings: r.warnings.length},
+      {stored: 2, duplicates: 1, rejected: 1, warnings: 1});
   });
 });
 
@@ -482,5 +505,17 @@ describe('raw JSON keyframes', () => {
     assert.deepEqual([result.stored, result.duplicates], [2, 1]);
     assert.deepEqual(blobs(), [{id: 1, tag: '03', ref: null}, {id: 2, tag: '03', ref: null}, {id: 3, tag: '03', ref: null}]);
     assert.deepEqual(texts(), notes.map((n) => JSON.stringify(['monitor.info', notification(n)])));
+  });
+
+  it('when an instance\'s first row is skipped (its connection gone), the rows deflated against it stand alone', () => {
+    const preparer = new Preparer();
+    const notes = [note('2014-01-01 00:00:01', 'm1'), note('2014-01-01 00:00:02', 'm2'), note('2014-01-01 00:00:03', 'm3')];
+    const [first, ...rest] = notes.map((n) => preparer.prepare(item(n)));
+    assert.deepEqual(rest.map((r) => r.refSeq), [first!.seq, first!.seq]);
+    pipeline.skip([first!]);
+    const result = pipeline.store(rest);
+    assert.deepEqual([result.stored, result.duplicates], [2, 0]);
+    assert.deepEqual(blobs(), [{id: 1, tag: '03', ref: null}, {id: 2, tag: '03', ref: null}]);
+    assert.deepEqual(texts(), notes.slice(1).map((n) => JSON.stringify(['monitor.info', notification(n)])));
   });
 });
