@@ -16,10 +16,10 @@ export class Session {
   constructor(readonly consumer: AmqpConsumer, readonly channel: Channel, private readonly connection: ChannelModel) {}
 
   /** Acks every message up to and including this one. False when the channel is gone. */
-  ackUpTo(msg: ConsumeMessage): boolean {
+  ackUpTo(delivery: Delivery): boolean {
     if (!this.alive) return false;
     try {
-      this.channel.ack(msg, true);
+      this.channel.ack({fields: {deliveryTag: delivery.tag}} as ConsumeMessage, true);
       return true;
     } catch {
       return false;
@@ -38,9 +38,18 @@ export class Session {
   }
 }
 
+/**
+ * What the worker keeps of a message until it is acked. Not amqplib's message object: with
+ * thousands unacked, holding those (fields, properties, headers) made every young-generation
+ * collection copy them, then promote them.
+ */
 export interface Delivery {
   session: Session;
-  msg: ConsumeMessage;
+  /** The delivery tag, meaningful on its session's channel only. */
+  tag: number;
+  /** The routing key the message was published with (StackTach keys on it, not on the queue). */
+  routingKey: string;
+  body: Buffer;
 }
 
 export interface ConsumerOptions {
@@ -218,7 +227,7 @@ export class AmqpConsumer {
             this.connectionProblem(current, `consumer of queue ${b.queue} cancelled by the broker`);
             return;
           }
-          this.sink({session: current, msg});
+          this.sink({session: current, tag: msg.fields.deliveryTag, routingKey: msg.fields.routingKey, body: msg.content});
         }, {noAck: false});
         tags.push(reply.consumerTag);
       }

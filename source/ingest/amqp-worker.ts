@@ -185,11 +185,11 @@ class Batcher {
     this.inFlight++;
     const batch = this.pending;
     this.pending = [];
-    const text = batch.filter((d) => isUtf8(d.msg.content));
-    const binary = text.length === batch.length ? [] : batch.filter((d) => !isUtf8(d.msg.content));
+    const text = batch.filter((d) => isUtf8(d.body));
+    const binary = text.length === batch.length ? [] : batch.filter((d) => !isUtf8(d.body));
     const parallel = this.lanes[this.turn++ % this.lanes.length]!;
     const prepared = text.length > 0
-      ? parallel.prepare(packItems(text.map((d) => ({item: headerOf(d), body: d.msg.content}))), NO_DEFAULTS)
+      ? parallel.prepare(packItems(text.map((d) => ({item: headerOf(d), body: d.body}))), NO_DEFAULTS)
       : Promise.resolve([]);
     this.chain = this.chain.then(async () => {
       let rows: Prepared[] | null;
@@ -251,7 +251,7 @@ class Batcher {
     const last = new Map<Session, Delivery>();
     for (const d of batch) if (d.session.alive) last.set(d.session, d);
     for (const [session, d] of last) {
-      if (!session.ackUpTo(d.msg)) {
+      if (!session.ackUpTo(d)) {
         this.log(`worker: ${session.consumer.label}: could not ack (connection gone); the broker will redeliver and the duplicates will be skipped`);
       }
     }
@@ -318,7 +318,7 @@ class Batcher {
   private quarantineBytes(d: Delivery, error: string): void {
     this.rawWriter.quarantine({
       source: this.source, deployment: deploymentOf(d), exchange: d.session.consumer.topics.exchange,
-      routingKey: d.msg.fields.routingKey, line: null, error, raw: d.msg.content,
+      routingKey: d.routingKey, line: null, error, raw: d.body,
     }, Date.now() * 1000);
   }
 
@@ -328,7 +328,7 @@ class Batcher {
     for (const {delivery, error} of tally.rejected) {
       if (this.rejectionsLogged < 20) {
         this.rejectionsLogged++;
-        this.log(`worker: ${delivery.session.consumer.label}: message with routing key ${delivery.msg.fields.routingKey} quarantined: ${error}`);
+        this.log(`worker: ${delivery.session.consumer.label}: message with routing key ${delivery.routingKey} quarantined: ${error}`);
       } else {
         this.rejectionsSuppressed++;
       }
@@ -363,13 +363,12 @@ function headerOf(d: Delivery): Omit<IngestItem, 'text' | 'body'> {
   return {
     deployment: deploymentOf(d),
     exchange: d.session.consumer.topics.exchange,
-    // StackTach keys on the delivery's routing key (what it was published with), not the queue.
-    routingKey: d.msg.fields.routingKey,
+    routingKey: d.routingKey,
   };
 }
 
 function itemOf(d: Delivery): IngestItem {
-  return {...headerOf(d), text: d.msg.content.toString('utf8')};
+  return {...headerOf(d), text: d.body.toString('utf8')};
 }
 
 /**

@@ -44,29 +44,45 @@ export interface LinesChunk {
   firstLine: number;
 }
 
+type ItemHeader = Omit<IngestItem, 'text' | 'body'>;
+
 /**
- * Message bodies (RabbitMQ) packed into one buffer, one item each, so the writing thread neither
- * decodes them nor clones strings to the worker. Body i is bytes[ends[i-1] ?? 0, ends[i]).
+ * Message bodies (RabbitMQ) packed into one buffer, so the writing thread neither decodes them
+ * nor clones strings to the worker. Body i is bytes[ends[i-1] ?? 0, ends[i]); its deployment,
+ * exchange and routing key are headers[headerOf[i]] (a batch has only a handful of distinct ones).
  */
 export interface PackedItems {
   bytes: Uint8Array;
-  ends: number[];
-  items: Omit<IngestItem, 'text' | 'body'>[];
+  ends: Uint32Array;
+  headers: ItemHeader[];
+  headerOf: Uint16Array;
 }
 
 /** Packs UTF-8 bodies with their deployment, exchange and routing key. */
-export function packItems(bodies: {item: Omit<IngestItem, 'text' | 'body'>; body: Uint8Array}[]): PackedItems {
+export function packItems(bodies: {item: ItemHeader; body: Uint8Array}[]): PackedItems {
   let size = 0;
   for (const b of bodies) size += b.body.length;
   const bytes = new Uint8Array(size);
-  const ends: number[] = [];
+  const ends = new Uint32Array(bodies.length);
+  const headers: ItemHeader[] = [];
+  const headerOf = new Uint16Array(bodies.length);
+  const known = new Map<string, number>();
   let at = 0;
-  for (const b of bodies) {
+  bodies.forEach((b, i) => {
     bytes.set(b.body, at);
     at += b.body.length;
-    ends.push(at);
-  }
-  return {bytes, ends, items: bodies.map((b) => b.item)};
+    ends[i] = at;
+    const {deployment, exchange, routingKey} = b.item;
+    const key = `${deployment}\n${exchange}\n${routingKey}`;
+    let h = known.get(key);
+    if (h === undefined) {
+      // More distinct headers than a Uint16 holds would need a pathological batch; fail loudly.
+      if (headers.length === 0xffff) throw new Error('too many distinct deployment/exchange/routing keys in one batch');
+      known.set(key, (h = headers.push({deployment, exchange, routingKey}) - 1));
+    }
+    headerOf[i] = h;
+  });
+  return {bytes, ends, headers, headerOf};
 }
 
 function safeStringify(v: unknown): string {
@@ -91,8 +107,8 @@ export class Preparer {
 
   preparePacked(packed: PackedItems): Prepared[] {
     const buf = Buffer.from(packed.bytes.buffer, packed.bytes.byteOffset, packed.bytes.byteLength);
-    return packed.items.map((item, i) =>
-      this.prepare({...item, text: buf.toString('utf8', i === 0 ? 0 : packed.ends[i - 1], packed.ends[i])}));
+    return Array.from(packed.headerOf, (h, i) =>
+      this.prepare({...packed.headers[h]!, text: buf.toString('utf8', i === 0 ? 0 : packed.ends[i - 1], packed.ends[i])}));
   }
 
   prepare(item: IngestItem): Prepared {

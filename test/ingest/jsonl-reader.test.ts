@@ -86,4 +86,15 @@ describe('packed RabbitMQ bodies', () => {
     assert.equal(rows[1]!.text, 'not json');
     assert.equal(rows[2]!.text, '{"é":1}');
   });
+
+  it('carry each distinct deployment, exchange and routing key once', () => {
+    const item = (deployment: string, routingKey: string) => ({item: {deployment, exchange: 'nova', routingKey}, body: Buffer.from('{}')});
+    const packed = packItems([item('a', 'monitor.info'), item('b', 'monitor.info'), item('a', 'monitor.info'), item('a', 'monitor.error')]);
+    assert.deepEqual(packed.headers, [{deployment: 'a', exchange: 'nova', routingKey: 'monitor.info'},
+      {deployment: 'b', exchange: 'nova', routingKey: 'monitor.info'}, {deployment: 'a', exchange: 'nova', routingKey: 'monitor.error'}]);
+    assert.deepEqual([...packed.headerOf], [0, 1, 0, 2]);
+    assert.deepEqual([...packed.ends], [2, 4, 6, 8]);
+    assert.deepEqual(new Preparer().preparePacked(packed).map((r) => `${r.deployment} ${r.routingKey}`),
+      ['a monitor.info', 'b monitor.info', 'a monitor.info', 'a monitor.error']);
+  });
 });
