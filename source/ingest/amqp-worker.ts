@@ -107,9 +107,9 @@ const NO_DEFAULTS = {deployment: '', exchange: ''};
 /**
  * Collects deliveries from every consumer and stores them in batches, in delivery order. Batches
  * are parsed and deflated on the ParallelIngest lanes' threads, in turn, while the previous one is
- * written; the writes and acks run strictly one batch after another. A batch is one transaction,
- * without savepoints (each would copy the pages it touches to a statement journal): the pipeline
- * reports every row's outcome, and the counts per deployment come from those.
+ * written; the writes and acks run strictly one batch after another. A batch is one transaction
+ * and one store: the pipeline reports every row's outcome, and the counts per deployment come
+ * from those.
  */
 class Batcher {
   private pending: Delivery[] = [];
