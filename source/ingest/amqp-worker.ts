@@ -5,7 +5,7 @@
 import {isUtf8} from 'node:buffer';
 import type {Db} from '../store/database.js';
 import {RawWriter} from '../store/raw-writer.js';
-import {Pipeline, type RowOutcome} from './pipeline.js';
+import {Pipeline, type RowOutcome, type RowStatus} from './pipeline.js';
 import {laneCount, ParallelIngest} from './parallel.js';
 import {packItems, Preparer, rejection, type Prepared} from './prepare.js';
 import type {IngestItem} from './item.js';
@@ -54,15 +54,13 @@ function emptyStats(): DeploymentStats {
   return {received: 0, stored: 0, duplicates: 0, quarantined: 0};
 }
 
-type Status = 'stored' | 'duplicate' | 'rejected';
-
 /** What the messages of one batch came to: counts per deployment, quarantined messages, warnings. */
 class Tally {
   readonly counts = new Map<string, DeploymentStats>();
   readonly rejected: {delivery: Delivery; error: string}[] = [];
   readonly warnings: {deployment: string; warning: string}[] = [];
 
-  add(delivery: Delivery, status: Status, detail?: string): void {
+  add(delivery: Delivery, status: RowStatus, detail?: string): void {
     const deployment = deploymentOf(delivery);
     const s = statsOf(this.counts, deployment);
     s.received++;

@@ -85,8 +85,9 @@ export async function* lineChunks(input: AsyncIterable<Buffer | string>, linesPe
   let next = reads.next();
   for (;;) {
     let timer: NodeJS.Timeout | undefined;
-    const idle = new Promise<'idle'>((resolve) => (timer = setTimeout(resolve, idleMs, 'idle')));
-    const read = await (pending.lines > 0 ? Promise.race([next, idle]) : next);
+    // The idle timer runs only while whole lines wait to go out.
+    const read = pending.lines === 0 ? await next
+      : await Promise.race([next, new Promise<'idle'>((resolve) => (timer = setTimeout(resolve, idleMs, 'idle')))]);
     clearTimeout(timer);
     if (read === 'idle') {
       yield pending.take();

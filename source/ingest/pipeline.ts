@@ -11,8 +11,10 @@ import {aggregateGlanceUsage} from './glance-usage.js';
 import {emptyResult, type IngestItem, type IngestResult} from './item.js';
 import {isStorable, Preparer, rejection, type Prepared} from './prepare.js';
 
+export type RowStatus = 'stored' | 'duplicate' | 'rejected';
+
 /** What became of one stored row, in input order; `warning` is a derived-table problem. */
-export type RowOutcome = (index: number, status: 'stored' | 'duplicate' | 'rejected', warning?: string) => void;
+export type RowOutcome = (index: number, status: RowStatus, warning?: string) => void;
 
 export interface PipelineOptions {
   /** Names where quarantined input came from: a file name, 'http', 'amqp', 'demo'. */
@@ -116,7 +118,7 @@ export class Pipeline {
     }, this.options.nowMicros ? this.options.nowMicros() : Date.now() * 1000);
   }
 
-  private one(p: Prepared, result: IngestResult): 'stored' | 'warned' | 'duplicate' | 'rejected' {
+  private one(p: Prepared, result: IngestResult): RowStatus | 'warned' {
     if (!isStorable(p)) {
       const error = rejection(p);
       this.quarantine({...p, line: p.line ?? undefined, text: p.text ?? ''}, error);

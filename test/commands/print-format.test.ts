@@ -6,7 +6,8 @@ import {csvField, renderCsv} from '../../source/commands/print/csv.js';
 import {reportRange} from '../../source/commands/print/handlers.js';
 import {createOutput, emitTable, tableWidth} from '../../source/commands/print/output.js';
 import {center, cellText, fitWidths, renderTable, truncate} from '../../source/commands/print/table.js';
-import {formatMonthDayTime, formatUtc, formatWeekdayDate, toEpochString, utcMidnight} from '../../source/commands/print/time.js';
+import {formatMonthDayTime, formatUtc, formatWeekdayDate, utcMidnight} from '../../source/commands/print/time.js';
+import {epochArgString} from '../../source/core/time.js';
 import {watchCells, watchHeader, watchLine, watchTarget} from '../../source/commands/print/watch.js';
 import {defaultSettings} from '../../source/commands/settings.js';
 
@@ -75,15 +76,15 @@ describe('csv', () => {
 
 describe('time', () => {
   it('turns epoch seconds and UTC date-times into decimal epoch strings', () => {
-    assert.equal(toEpochString('1389892207'), '1389892207');
-    assert.equal(toEpochString('1389892207.5'), '1389892207.500000');
-    assert.equal(toEpochString('2014-01-16 17:10:07'), '1389892207');
-    assert.equal(toEpochString('2014-01-16T17:10:07.25'), '1389892207.250000');
-    assert.equal(toEpochString('2014-01-01'), '1388534400');
-    assert.equal(toEpochString('2014-01-14 00:00'), '1389657600');
-    assert.equal(toEpochString('2014-02-30 00:00:00'), undefined);
-    assert.equal(toEpochString('yesterday'), undefined);
-    assert.equal(toEpochString('2014-01-16 25:00:00'), undefined);
+    assert.equal(epochArgString('1389892207'), '1389892207');
+    assert.equal(epochArgString('1389892207.5'), '1389892207.500000');
+    assert.equal(epochArgString('2014-01-16 17:10:07'), '1389892207');
+    assert.equal(epochArgString('2014-01-16T17:10:07.25'), '1389892207.250000');
+    assert.equal(epochArgString('2014-01-01'), '1388534400');
+    assert.equal(epochArgString('2014-01-14 00:00'), '1389657600');
+    assert.equal(epochArgString('2014-02-30 00:00:00'), undefined);
+    assert.equal(epochArgString('yesterday'), undefined);
+    assert.equal(epochArgString('2014-01-16 25:00:00'), undefined);
   });
 
   it("formats report cells like the original's strftime calls", () => {

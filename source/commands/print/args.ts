@@ -1,7 +1,7 @@
 // argv of a print command → plain values. Flags may appear anywhere among the positionals.
 import {parseArgs} from 'node:util';
 import {findSpec, type FlagName} from './specs.js';
-import {toEpochString} from './time.js';
+import {epochArgString} from '../../core/time.js';
 
 export class UsageError extends Error {
   constructor(message: string, readonly command?: string) {
@@ -49,7 +49,7 @@ function count(name: string, text: string, command: string): number {
 }
 
 export function parseTime(name: string, text: string, command: string): string {
-  const value = toEpochString(text);
+  const value = epochArgString(text);
   if (value === undefined) throw new UsageError(`${name} must be epoch seconds or "YYYY-MM-DD HH:MM:SS" (got '${text}')`, command);
   return value;
 }

@@ -1,9 +1,6 @@
 // Small UTC time helpers for the print commands: argument parsing to decimal epoch strings
 // (the stacky API's time format) and the original client's date formats for `reports`.
-import {epochArgString, plainDateTime} from '../../core/time.js';
-
-/** Epoch seconds or a UTC date-time argument → the API's decimal epoch string (core's rules). */
-export const toEpochString = epochArgString;
+import {plainDateTime} from '../../core/time.js';
 
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
