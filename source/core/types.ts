@@ -18,6 +18,11 @@ export interface CommonFields {
   requestId: Cell;
   tenant: Cell;
   instance: Cell;
+  /**
+   * What a notification not about an instance is about: a volume, port, image, stack, or a nova
+   * versioned object (aggregate, flavor, keypair, service); see core/resource.ts. null otherwise.
+   */
+  resource: Cell;
   messageId: Cell;
   when: Micros;
 }

@@ -3,7 +3,7 @@ import type {UsageWriter} from '../store/usage-writer.js';
 import type {GlanceFields} from '../core/types.js';
 import {parseNotificationTime} from '../core/time.js';
 import {truthy} from '../core/python.js';
-import {toCell} from '../core/notification.js';
+import {toCell} from '../core/cell.js';
 
 
 export function aggregateGlanceUsage(w: UsageWriter, rawId: number, g: GlanceFields): string | undefined {

@@ -1,6 +1,7 @@
 // One JSON Lines line → one pipeline item. Three forms are accepted (see README):
 // [routing_key, body], a bare notification body, or an envelope with deployment/exchange/body.
 import type {IngestItem} from './item.js';
+import {EnvelopeError, looksEnveloped, unwrapEnvelope} from '../core/envelope.js';
 
 export interface LineDefaults {
   deployment: string;
@@ -13,7 +14,24 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** The routing key StackTach would have seen for a bare body: errors go to monitor.error. */
 export function defaultRoutingKey(body: unknown): string {
-  return isObject(body) && body.priority === 'ERROR' ? 'monitor.error' : 'monitor.info';
+  if (!isObject(body)) return 'monitor.info';
+  return body.priority === 'ERROR' ? 'monitor.error' : body.priority === 'CRITICAL' ? 'monitor.critical' : 'monitor.info';
+}
+
+/**
+ * A body in oslo.messaging's 2.0 envelope, opened: the item then carries the notification and
+ * its JSON text as the sender wrote it (stored without re-serialising). A broken envelope is an
+ * error naming it; anything else passes through.
+ */
+function opened(body: unknown, text: string | undefined): {body: unknown; text?: string} | {error: string} {
+  if (!looksEnveloped(body)) return {body, text};
+  try {
+    const inner = unwrapEnvelope(body);
+    return {body: inner.body, text: inner.text};
+  } catch (error) {
+    if (error instanceof EnvelopeError) return {error: error.message};
+    throw error;
+  }
 }
 
 /**
@@ -48,7 +66,9 @@ export function parseLine(text: string, line: number, defaults: LineDefaults): I
     if (value.length !== 2 || typeof value[0] !== 'string') {
       return {...base, error: 'a JSON array line must be [routing_key, body]'};
     }
-    return {...base, text: bodyText(text, `[${JSON.stringify(value[0])},`, ']'), routingKey: value[0], body: value[1]};
+    const inner = opened(value[1], bodyText(text, `[${JSON.stringify(value[0])},`, ']'));
+    if ('error' in inner) return {...base, routingKey: value[0], error: inner.error};
+    return {...base, text: inner.text, routingKey: value[0], body: inner.body};
   }
   if (!isObject(value)) return {...base, error: 'line is neither a JSON object nor a [routing_key, body] pair'};
   if ('body' in value && !('event_type' in value)) {
@@ -62,15 +82,18 @@ export function parseLine(text: string, line: number, defaults: LineDefaults): I
     if (routingKey !== undefined && typeof routingKey !== 'string') {
       return {...base, error: 'envelope routing_key must be a string'};
     }
-    return {
-      ...base, text: envelopeBodyText(text, value), body,
+    const where = {
       deployment: deployment ?? defaults.deployment,
       exchange: exchange ?? defaults.exchange,
-      routingKey: routingKey ?? defaultRoutingKey(body),
     };
+    const inner = opened(body, envelopeBodyText(text, value));
+    if ('error' in inner) return {...base, ...where, routingKey: routingKey ?? '', error: inner.error};
+    return {...base, ...where, text: inner.text, body: inner.body, routingKey: routingKey ?? defaultRoutingKey(inner.body)};
   }
   // A bare body keeps its text: the raw row stores it as received, without re-serialising.
-  return {...base, routingKey: defaultRoutingKey(value), body: value};
+  const inner = opened(value, text);
+  if ('error' in inner) return {...base, error: inner.error};
+  return {...base, text: inner.text, routingKey: defaultRoutingKey(inner.body), body: inner.body};
 }
 
 const NEWLINE = 0x0a;

@@ -3,6 +3,9 @@ import type {DerivedWriter} from '../store/derived-writer.js';
 import type {NovaFields} from '../core/types.js';
 import {splitEvent} from '../core/notification.js';
 
+/** The API's update opens a request's KPI tracker: legacy `compute.instance.update` from `api.*`, or versioned `instance.update` from `nova-api:*`. */
+const UPDATES = new Set(['compute.instance.update', 'instance.update']);
+
 export function aggregateLifecycle(w: DerivedWriter, rawId: number, n: NovaFields): void {
   if (!n.instance) return;
   const found = w.findLifecycle.get(n.instance);
@@ -27,7 +30,7 @@ export function aggregateLifecycle(w: DerivedWriter, rawId: number, n: NovaField
     const diff = open.start_when === null ? null : n.when - open.start_when;
     w.endTiming.run(rawId, n.when, diff, open.id);
     if (diff !== null) updateKpi(w, open.id, n);
-  } else if (n.event === 'compute.instance.update' && n.service.includes('api') && n.requestId !== null) {
+  } else if (UPDATES.has(n.event) && n.service.includes('api') && n.requestId !== null) {
     w.createTracker.run(n.requestId, lifecycleId, n.when);
   }
 }

@@ -7,6 +7,7 @@ import {UsageWriter} from '../store/usage-writer.js';
 import {decodeJson, encodeJson, setReference} from '../store/json-codec.js';
 import {aggregateLifecycle} from './lifecycle.js';
 import {aggregateUsage} from './usage.js';
+import {legacyEventOf} from '../core/nova-versioned.js';
 import {aggregateGlanceUsage} from './glance-usage.js';
 import {emptyResult, type IngestItem, type IngestResult} from './item.js';
 import {isStorable, Preparer, rejection, type Prepared} from './prepare.js';
@@ -155,7 +156,8 @@ export class Pipeline {
       let warning: string | undefined;
       if (n.kind === 'nova') {
         aggregateLifecycle(this.derived, rawId, n);
-        warning = aggregateUsage(this.usage, rawId, n);
+        // Usage is keyed on legacy event names; a versioned instance event counts as its legacy twin.
+        warning = aggregateUsage(this.usage, rawId, n.event.startsWith('instance.') ? {...n, event: legacyEventOf(n.event)} : n);
       } else if (n.kind === 'glance') {
         warning = aggregateGlanceUsage(this.usage, rawId, n);
       }

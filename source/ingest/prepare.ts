@@ -1,6 +1,7 @@
 // The CPU half of the pipeline: JSON parsing, notification fields, and deflating the raw JSON.
 // It does no I/O, so it can run on a worker thread while the main thread writes SQLite.
 import {parseNotification, serviceFor} from '../core/notification.js';
+import {unwrapEnvelope} from '../core/envelope.js';
 import type {Notification} from '../core/types.js';
 import {encodeJson} from '../store/json-codec.js';
 import {messageKey, type MessageKey} from '../store/message-key.js';
@@ -116,18 +117,23 @@ export class Preparer {
     const base = {line: item.line ?? null, deployment: item.deployment, exchange: item.exchange,
       routingKey: item.routingKey, seq};
     let body = item.body;
+    let bodyText = item.text;
     let notification: Notification;
     try {
       if (item.error !== undefined) throw new Error(item.error);
       if (body === undefined) body = JSON.parse(item.text ?? '');
+      // The stored raw JSON is the notification itself, not oslo.messaging's envelope around it.
+      const inner = unwrapEnvelope(body);
+      if (inner.text !== undefined) ({body, text: bodyText} = inner);
       notification = parseNotification(serviceFor(item.exchange), body);
     } catch (error) {
       const reason = error instanceof SyntaxError ? `not JSON: ${error.message}` : (error as Error).message;
-      return {...base, text: item.text ?? safeStringify(body), error: reason};
+      // Quarantine keeps what the source handed in, envelope and all.
+      return {...base, text: item.text ?? safeStringify(item.body ?? body), error: reason};
     }
     // A body that arrived as text is stored as it came, without re-serialising.
-    const text = item.text !== undefined
-      ? `[${JSON.stringify(item.routingKey)}, ${item.text}]`
+    const text = bodyText !== undefined
+      ? `[${JSON.stringify(item.routingKey)}, ${bodyText}]`
       : JSON.stringify([item.routingKey, body]);
     const key = KeyframeCache.keyOf(notification);
     const bytes = Buffer.from(text, 'utf8');

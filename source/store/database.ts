@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import {mkdirSync} from 'node:fs';
 import {dirname} from 'node:path';
-import {migrateFrom1Sql, SCHEMA_VERSION, schemaSql} from './schema.js';
+import {migrateFrom1Sql, RESOURCE_TABLES, SCHEMA_VERSION, schemaSql} from './schema.js';
 import {CODEC_ID, READABLE_CODECS} from './json-codec.js';
 
 export type Db = Database.Database;
@@ -87,10 +87,21 @@ function migrate(db: Db): void {
   db.transaction(() => {
     const {version} = readMeta(db);
     if (version === '1') db.exec(migrateFrom1Sql);
+    if (version === '1' || version === '2') addResourceColumns(db);
     db.exec(schemaSql);
     const put = db.prepare('INSERT OR REPLACE INTO stacky_meta (key, value) VALUES (?, ?)');
     put.run('schema_version', String(SCHEMA_VERSION));
     // Rows of older readable codecs stay as they are; an older stacky must not open the new ones.
     put.run('json_codec', CODEC_ID);
   }).immediate();
+}
+
+/** Schema 2 → 3: adding a column rewrites no row; a table the file lacks is created whole later. */
+function addResourceColumns(db: Db): void {
+  for (const table of RESOURCE_TABLES) {
+    const columns = db.prepare<[], {name: string}>(`PRAGMA table_info(${table})`).all();
+    if (columns.length > 0 && !columns.some((c) => c.name === 'resource')) {
+      db.exec(`ALTER TABLE ${table} ADD COLUMN resource TEXT`);
+    }
+  }
 }

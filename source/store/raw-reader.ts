@@ -21,12 +21,13 @@ export const TAIL_COLUMNS: Record<Service, string[]> = {
 /** The column holding each service's "instance id" (api spec §1.7). */
 export const INSTANCE_COLUMN: Record<Service, string> = {nova: 'instance', glance: 'uuid', generic: 'instance'};
 
-/** Searchable columns per raw table (api spec §2.11), with their SQL type. */
+/** Searchable columns per raw table (api spec §2.11), with their SQL type; `resource` is Stacky's own. */
 export const SEARCH_COLUMNS: Record<Service, Record<string, 'text' | 'int' | 'when' | 'json'>> = {
   nova: {
     id: 'int', tenant: 'text', json: 'json', routing_key: 'text', state: 'text', old_state: 'text',
     old_task: 'text', task: 'text', image_type: 'int', when: 'when', publisher: 'text', event: 'text',
     service: 'text', host: 'text', instance: 'text', request_id: 'text', deployment: 'int', deployment_id: 'int',
+    resource: 'text',
   },
   glance: {
     id: 'int', owner: 'text', json: 'json', routing_key: 'text', when: 'when', publisher: 'text', event: 'text',
@@ -36,7 +37,7 @@ export const SEARCH_COLUMNS: Record<Service, Record<string, 'text' | 'int' | 'wh
   generic: {
     id: 'int', tenant: 'text', json: 'json', routing_key: 'text', when: 'when', publisher: 'text', event: 'text',
     service: 'text', host: 'text', instance: 'text', request_id: 'text', message_id: 'text', deployment: 'int',
-    deployment_id: 'int',
+    deployment_id: 'int', resource: 'text',
   },
 };
 

@@ -37,15 +37,15 @@ export class RawWriter {
     this.addName = db.prepare('INSERT OR IGNORE INTO stacky_names (tbl, kind, is_null, name) VALUES (?, ?, ?, ?)');
     this.nova = db.prepare(`INSERT OR IGNORE INTO stacktach_rawdata (deployment_id, tenant, json_z, routing_key,
       state, old_state, old_task, task, image_type, "when", publisher, event, service, host, instance,
-      request_id, message_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      request_id, message_key, resource) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.imageMeta = db.prepare(`INSERT INTO stacktach_rawdataimagemeta (raw_id, os_architecture, os_distro,
       os_version, rax_options) VALUES (?, ?, ?, ?, ?)`);
     this.glance = db.prepare(`INSERT OR IGNORE INTO stacktach_glancerawdata (deployment_id, owner, json_z,
       routing_key, "when", publisher, event, service, host, instance, request_id, uuid, status, image_type,
       message_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.generic = db.prepare(`INSERT OR IGNORE INTO stacktach_genericrawdata (deployment_id, tenant, json_z,
-      routing_key, "when", publisher, event, service, host, instance, request_id, message_id, message_key)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      routing_key, "when", publisher, event, service, host, instance, request_id, message_id, message_key, resource)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.quarantineStmt = db.prepare(`INSERT INTO stacky_quarantine (received, source, deployment, exchange,
       routing_key, line, error, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   }
@@ -64,7 +64,7 @@ export class RawWriter {
   /** `key` is messageKey(n.messageId), computed where the row was prepared. */
   insertNova(deploymentId: number, routingKey: string, jsonZ: Buffer, n: NovaFields, key: MessageKey): number | null {
     const r = this.nova.run(deploymentId, n.tenant, jsonZ, routingKey, n.state, n.oldState, n.oldTask, n.task,
-      n.imageType, n.when, n.publisher, n.event, n.service, n.host, n.instance, n.requestId, key);
+      n.imageType, n.when, n.publisher, n.event, n.service, n.host, n.instance, n.requestId, key, n.resource);
     if (r.changes === 0) return null;
     const id = Number(r.lastInsertRowid);
     this.imageMeta.run(id, n.osArchitecture, n.osDistro, n.osVersion, n.raxOptions);
@@ -82,7 +82,7 @@ export class RawWriter {
 
   insertGeneric(deploymentId: number, routingKey: string, jsonZ: Buffer, g: GenericFields, key: MessageKey): number | null {
     const r = this.generic.run(deploymentId, g.tenant, jsonZ, routingKey, g.when, g.publisher, g.event, g.service,
-      g.host, g.instance, g.requestId, g.messageId, key);
+      g.host, g.instance, g.requestId, g.messageId, key, g.resource);
     if (r.changes === 0) return null;
     this.names('generic', g.event, g.host);
     return Number(r.lastInsertRowid);

@@ -36,16 +36,16 @@ export class ReportQueries {
     // "Deployment table order": the primary key, as Django returned it.
     this.deploymentsStmt = db.prepare<[], Deployment>('SELECT id, name FROM stacktach_deployment ORDER BY id');
     this.updatesStmt = db.prepare<[Micros, Micros, string], {instance: Cell}>(`SELECT DISTINCT instance
-      FROM stacktach_rawdata WHERE event = 'compute.instance.update' AND "when" > ? AND "when" <= ?
+      FROM stacktach_rawdata WHERE event IN ('compute.instance.update', 'instance.update') AND "when" > ? AND "when" <= ?
       AND deployment_id IN (SELECT value FROM json_each(?))`);
     // Every deployment (the region is ignored here); only instance-less exists rows are left out.
     this.pairsStmt = db.prepare<[Micros, Micros], RequestPair>(`SELECT DISTINCT request_id, instance
       FROM stacktach_rawdata WHERE "when" > ? AND "when" <= ?
-      AND NOT (instance IS NULL AND event IS 'compute.instance.exists')`);
+      AND NOT (instance IS NULL AND event IN ('compute.instance.exists', 'instance.exists'))`);
     // No window, cell or instance filter; `IS` so a null request id finds the null rows.
     this.rawsStmt = db.prepare<{request: Cell}, ReportRaw>(`SELECT id, "when", routing_key, state, old_state, event,
       image_type FROM stacktach_rawdata WHERE request_key IS ${keySql('@request')} AND request_id IS @request
-      AND event IS NOT 'compute.instance.exists' ORDER BY "when", id`);
+      AND event NOT IN ('compute.instance.exists', 'instance.exists') ORDER BY "when", id`);
     this.blobStmt = db.prepare<[number], {json_z: Buffer}>('SELECT json_z FROM stacktach_rawdata WHERE id = ?');
     this.earliestStmt = db.prepare<[], {first: Micros | null}>('SELECT MIN("when") AS first FROM stacktach_rawdata');
     this.findStmt = db.prepare<[string, Micros, Micros], {id: number}>(`SELECT id FROM stacktach_jsonreport
@@ -60,7 +60,7 @@ export class ReportQueries {
     return this.deploymentsStmt.all();
   }
 
-  /** Distinct instances with a compute.instance.update in the window on one of the deployments. */
+  /** Distinct instances updated (legacy or versioned) in the window on one of the deployments. */
   updatedInstances(start: Micros, end: Micros, deploymentIds: readonly number[]): Cell[] {
     return this.updatesStmt.all(start, end, JSON.stringify(deploymentIds)).map((r) => r.instance);
   }

@@ -1,7 +1,7 @@
 // The SQLite schema: StackTach's table and column names, times as integer microseconds.
 // Raw JSON is kept deflated (json_z) because it is ~3 KB a row and dominates the file.
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * Instance, request id and tenant are looked up by their last 8 characters, then compared whole:
@@ -27,6 +27,9 @@ DROP INDEX IF EXISTS glance_message;
 DROP INDEX IF EXISTS generic_message;
 `;
 
+/** Schema 3 added `resource` (core/resource.ts) to these; older files get it by ALTER TABLE. */
+export const RESOURCE_TABLES = ['stacktach_rawdata', 'stacktach_genericrawdata'] as const;
+
 export const schemaSql = `
 CREATE TABLE IF NOT EXISTS stacky_meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 
@@ -37,7 +40,7 @@ CREATE TABLE IF NOT EXISTS stacktach_rawdata (
   id INTEGER PRIMARY KEY, deployment_id INTEGER NOT NULL, tenant TEXT, json_z BLOB NOT NULL,
   routing_key TEXT, state TEXT, old_state TEXT, old_task TEXT, task TEXT, image_type INTEGER DEFAULT 0,
   "when" INTEGER NOT NULL, publisher TEXT, event TEXT, service TEXT, host TEXT, instance TEXT,
-  request_id TEXT, message_key INTEGER, ${keyColumns.join(', ')});
+  request_id TEXT, message_key INTEGER, ${keyColumns.join(', ')}, resource TEXT);
 CREATE INDEX IF NOT EXISTS raw_when ON stacktach_rawdata ("when");
 CREATE INDEX IF NOT EXISTS raw_instance_key ON stacktach_rawdata (instance_key, "when");
 CREATE INDEX IF NOT EXISTS raw_request_key ON stacktach_rawdata (request_key, "when");
@@ -45,6 +48,8 @@ CREATE INDEX IF NOT EXISTS raw_deployment ON stacktach_rawdata (deployment_id, "
 CREATE INDEX IF NOT EXISTS raw_event ON stacktach_rawdata (event, "when");
 CREATE INDEX IF NOT EXISTS raw_host ON stacktach_rawdata (host, "when");
 CREATE INDEX IF NOT EXISTS raw_tenant_key ON stacktach_rawdata (tenant_key, "when");
+-- Only versioned objects that are not instances have one: a partial index stays small.
+CREATE INDEX IF NOT EXISTS raw_resource ON stacktach_rawdata (resource, "when") WHERE resource IS NOT NULL;
 -- message_key: 64 bits of the body's message_id hash, so redeliveries are recognised cheaply.
 -- A redelivery is the same body, so it has the same "when" too: led by "when", the index grows
 -- at its end like the table instead of taking inserts all over (a commit writes each page it
@@ -69,9 +74,10 @@ CREATE UNIQUE INDEX IF NOT EXISTS glance_message_when ON stacktach_glancerawdata
 CREATE TABLE IF NOT EXISTS stacktach_genericrawdata (
   id INTEGER PRIMARY KEY, deployment_id INTEGER NOT NULL, tenant TEXT, json_z BLOB NOT NULL,
   routing_key TEXT, "when" INTEGER NOT NULL, publisher TEXT, event TEXT, service TEXT, host TEXT,
-  instance TEXT, request_id TEXT, message_id TEXT, message_key INTEGER);
+  instance TEXT, request_id TEXT, message_id TEXT, message_key INTEGER, resource TEXT);
 CREATE INDEX IF NOT EXISTS generic_when ON stacktach_genericrawdata ("when");
 CREATE INDEX IF NOT EXISTS generic_instance ON stacktach_genericrawdata (instance, "when");
+CREATE INDEX IF NOT EXISTS generic_resource ON stacktach_genericrawdata (resource, "when") WHERE resource IS NOT NULL;
 CREATE INDEX IF NOT EXISTS generic_deployment ON stacktach_genericrawdata (deployment_id, "when");
 CREATE UNIQUE INDEX IF NOT EXISTS generic_message_when ON stacktach_genericrawdata ("when", message_key)
   WHERE message_key IS NOT NULL;

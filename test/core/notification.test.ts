@@ -215,7 +215,7 @@ test('generic notifications read only the common fields (ingest §2.5)', () => {
   const g = generic({message_id: 'm1', _context_request_id: REQUEST, payload: {instance_id: INSTANCE, state: 'active'}});
   assert.deepEqual(g, {
     publisher: 'p', event: 'e', service: 'p', host: null, requestId: REQUEST, tenant: null,
-    instance: INSTANCE, messageId: 'm1', when: 1371749517000000, kind: 'generic',
+    instance: INSTANCE, resource: null, messageId: 'm1', when: 1371749517000000, kind: 'generic',
   });
 });
 

@@ -70,20 +70,20 @@ const indexes = (db: Database.Database) => (db.prepare(`SELECT name FROM sqlite_
 const exact = (field: string, value: string): Filter => ({field, lookup: 'exact', value});
 
 describe('openDatabase', () => {
-  it('creates schema 2 with the codec in use and the keyed indexes', () => {
+  it('creates schema 3 with the codec in use and the keyed indexes', () => {
     const db = openDatabase(path);
-    assert.deepEqual(meta(db), {json_codec: 'deflate-raw-keyframe-3', schema_version: '2'});
+    assert.deepEqual(meta(db), {json_codec: 'deflate-raw-keyframe-3', schema_version: '3'});
     assert.deepEqual(indexes(db), ['raw_deployment', 'raw_event', 'raw_host', 'raw_instance_key', 'raw_message_when',
-      'raw_request_key', 'raw_tenant_key', 'raw_when']);
+      'raw_request_key', 'raw_resource', 'raw_tenant_key', 'raw_when']);
     db.close();
   });
 
   it('migrates a schema-1 file in place: its rows and their codec-2 JSON stay readable', () => {
     writeSchema1();
     const store = openStore(path);
-    assert.deepEqual(meta(store.db), {json_codec: 'deflate-raw-keyframe-3', schema_version: '2'});
+    assert.deepEqual(meta(store.db), {json_codec: 'deflate-raw-keyframe-3', schema_version: '3'});
     assert.deepEqual(indexes(store.db), ['raw_deployment', 'raw_event', 'raw_host', 'raw_instance_key',
-      'raw_message_when', 'raw_request_key', 'raw_tenant_key', 'raw_when']);
+      'raw_message_when', 'raw_request_key', 'raw_resource', 'raw_tenant_key', 'raw_when']);
     const rows = store.raw.rows({service: 'nova', filters: [exact('instance', INSTANCE)], order: 'asc', limit: 50,
       offset: 0});
     assert.deepEqual(rows.map((r) => [r.id, r.event]), [[1, 'compute.instance.create.start'],
@@ -99,21 +99,24 @@ describe('openDatabase', () => {
       const found = store.raw.rows({service: 'nova', filters: [filter], order: 'asc', limit: 50, offset: 0});
       assert.deepEqual(found.map((r) => r.id), [1, 2, 3], filter.field);
     }
+    // Schema 3's resource column was added to the old table.
+    const columns = (store.db.prepare('PRAGMA table_info(stacktach_rawdata)').all() as {name: string}[]).map((c) => c.name);
+    assert.equal(columns.at(-1), 'resource');
     store.close();
-    // A second open finds schema 2 and changes nothing.
+    // A second open finds schema 3 and changes nothing.
     const again = openDatabase(path);
-    assert.deepEqual(meta(again), {json_codec: 'deflate-raw-keyframe-3', schema_version: '2'});
+    assert.deepEqual(meta(again), {json_codec: 'deflate-raw-keyframe-3', schema_version: '3'});
     again.close();
   });
 
   it('a read-only open of a schema-1 file asks for one writing open instead of failing later', () => {
     writeSchema1();
     assert.throws(() => openDatabase(path, {readonly: true}), (e: Error) => e instanceof SchemaError && e.message ===
-      'database schema 1 is older than this stacky (2) and is migrated when it is opened for writing: ' +
+      'database schema 1 is older than this stacky (3) and is migrated when it is opened for writing: ' +
       'run `stacky serve --db PATH` (or any command that writes) once');
     openDatabase(path).close();
     const db = openDatabase(path, {readonly: true});
-    assert.deepEqual(meta(db), {json_codec: 'deflate-raw-keyframe-3', schema_version: '2'});
+    assert.deepEqual(meta(db), {json_codec: 'deflate-raw-keyframe-3', schema_version: '3'});
     db.close();
   });
 
@@ -123,7 +126,7 @@ describe('openDatabase', () => {
     db.exec("UPDATE stacky_meta SET value = '9' WHERE key = 'schema_version'");
     db.close();
     assert.throws(() => openDatabase(path), (e: Error) => e instanceof SchemaError &&
-      e.message === 'database schema 9 is newer than this stacky (2)');
+      e.message === 'database schema 9 is newer than this stacky (3)');
     const db2 = new Database(path);
     db2.exec("UPDATE stacky_meta SET value = '1' WHERE key = 'schema_version'; " +
       "UPDATE stacky_meta SET value = 'zstd-9' WHERE key = 'json_codec'");
