@@ -49,15 +49,17 @@ const otherCommands: OtherCommand[] = [
     examples: ['stacky demo', 'stacky demo --write corpus.jsonl --count 1000'],
   },
   {
-    name: 'worker', synopsis: 'worker [--config FILE] [--db PATH] [--prefetch N] [--batch N]',
+    name: 'worker', synopsis: 'worker [--config FILE] [--db PATH] [--prefetch N] [--batch N] | --example-config',
     summary: 'Consume notifications from RabbitMQ (StackTach worker config format) into the database.',
     details: [
       '--config FILE    StackTach worker config (default: $STACKTACH_DEPLOYMENTS_FILE, else ./stacktach_worker_config.json)',
       '--db PATH        SQLite database file',
       '--prefetch N     unacked messages per queue (default 10000)',
       '--batch N        messages stored per transaction (default 5000)',
+      '--example-config print a commented config for a current cloud (exchanges and topics by name)',
     ],
-    examples: ['stacky worker --config stacktach_worker_config.json --db stacky.db'],
+    examples: ['stacky worker --config stacktach_worker_config.json --db stacky.db',
+      'stacky worker --example-config > stacky-worker.json   # a config for a current cloud'],
   },
   {
     name: 'report summary', synopsis: 'report summary [--db PATH] --start "YYYY-MM-DD HH:MM:SS" [--hours N] [--percentile P] [--region R] [--too-long S] [--store]',

@@ -12,7 +12,7 @@ export interface WorkerRunOptions {
   stderr?: {write(text: string): unknown};
 }
 
-const USAGE = 'usage: stacky worker --config FILE [--db PATH] [--prefetch N] [--batch N]';
+const USAGE = 'usage: stacky worker --config FILE [--db PATH] [--prefetch N] [--batch N] | --example-config';
 
 function positiveInt(name: string, value: string | undefined): number | undefined | Error {
   if (value === undefined) return undefined;
@@ -36,6 +36,7 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
         prefetch: {type: 'string'},
         batch: {type: 'string'},
         help: {type: 'boolean', short: 'h'},
+        'example-config': {type: 'boolean'},
       },
       strict: true,
       allowPositionals: false,
@@ -47,7 +48,13 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
   if (values.help) {
     process.stdout.write(`${USAGE}\n\nConsume OpenStack notifications from RabbitMQ, configured as StackTach's worker\n` +
       `(etc/stacktach_worker_config.json format; default: $STACKTACH_DEPLOYMENTS_FILE or\n` +
-      `./stacktach_worker_config.json), into the SQLite database (default: $STACKY_DB or the per-user data dir's stacky.db).\n`);
+      `./stacktach_worker_config.json), into the SQLite database (default: $STACKY_DB or the per-user data dir's stacky.db).\n` +
+      `A config may instead list a stock cloud's exchanges and topics: --example-config prints one, with comments.\n`);
+    return 0;
+  }
+  if (values['example-config']) {
+    const {EXAMPLE_CONFIG} = await import('../ingest/amqp-example.js');
+    process.stdout.write(EXAMPLE_CONFIG);
     return 0;
   }
   const prefetch = positiveInt('prefetch', values.prefetch);

@@ -1,6 +1,9 @@
 // StackTach's worker config (worker/config.py, etc/sample_stacktach_worker_config.json), read
 // unchanged: {"deployments": [...], "workers": {...}}. Defaults apply only to absent keys, as
 // the original's dict.get does. Unknown keys are ignored with a warning; wrong types are errors.
+// Besides StackTach's {"topics": {exchange: [{queue, routing_key}]}}, a deployment may name what a
+// stock cloud publishes: "exchanges" and "topics" as lists of names (see amqp-example.ts), each
+// topic bound for every priority on a queue of Stacky's own. Whole-line // comments are allowed.
 import {readFileSync} from 'node:fs';
 
 export interface TopicBinding {
@@ -61,11 +64,29 @@ export function loadWorkerConfig(path: string): LoadedWorkerConfig {
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(withoutComments(text));
   } catch (error) {
     throw new WorkerConfigError(`worker config ${path} is not JSON: ${(error as Error).message}`);
   }
   return parseWorkerConfig(value);
+}
+
+/** Whole-line // comments become blank lines, so JSON.parse's positions still match the file. */
+function withoutComments(text: string): string {
+  return text.replace(/^[ \t]*\/\/.*$/gm, '');
+}
+
+/** Control exchanges of the services a stock cloud runs (oslo.messaging's control_exchange per service). */
+export const DEFAULT_EXCHANGES: readonly string[] = ['nova', 'cinder', 'neutron', 'glance', 'keystone', 'heat'];
+export const DEFAULT_QUEUE_PREFIX = 'stacky';
+
+/**
+ * A queue of Stacky's own per deployment, exchange and topic, bound to `<topic>.*`: never
+ * `notifications.info` itself, which ceilometer and other listeners consume from (a shared queue
+ * would split the messages between them).
+ */
+export function stockBinding(prefix: string, deployment: string, exchange: string, topic: string): TopicBinding {
+  return {queue: `${prefix}.${deployment}.${exchange}.${topic}`, routingKey: `${topic}.*`};
 }
 
 const TOP_KEYS = new Set(['deployments', 'workers']);
@@ -75,6 +96,8 @@ const DEPLOYMENT_KEYS = new Set([
   'durable_queue', 'queue_arguments', 'exit_on_exception', 'topics',
   // In the original's sample file but never read by its code; accepted silently.
   'queue_name',
+  // Stacky's: a stock cloud's exchanges (with "topics" as a list of topic names), queue names' prefix.
+  'exchanges', 'queue_prefix',
 ]);
 const TOPIC_KEYS = new Set(['queue', 'routing_key']);
 
@@ -160,8 +183,24 @@ export function parseWorkerConfig(value: unknown): LoadedWorkerConfig {
     }
 
     const topics: ExchangeTopics[] = [];
-    if (entry.topics !== undefined) {
-      if (!isObject(entry.topics)) fail(at('topics'), `expected an object mapping exchange names to lists of {queue, routing_key}, got ${describe(entry.topics)}`);
+    const nameList = (key: string): string[] => {
+      const v = entry[key];
+      if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string' || x === '' || /[\s*#]/.test(x))) {
+        return fail(at(key), `expected a list of names (no spaces, * or #), got ${describe(v)}`);
+      }
+      return v as string[];
+    };
+    if (Array.isArray(entry.topics)) {
+      const prefix = str('queue_prefix', DEFAULT_QUEUE_PREFIX);
+      const exchanges = entry.exchanges === undefined ? DEFAULT_EXCHANGES : nameList('exchanges');
+      const topicNames = nameList('topics');
+      for (const exchange of exchanges) {
+        topics.push({exchange, bindings: topicNames.map((t) => stockBinding(prefix, name, exchange, t))});
+      }
+    } else if (entry.exchanges !== undefined || entry.queue_prefix !== undefined) {
+      fail(at(entry.exchanges !== undefined ? 'exchanges' : 'queue_prefix'), 'goes with "topics" as a list of topic names, e.g. ["notifications"]');
+    } else if (entry.topics !== undefined) {
+      if (!isObject(entry.topics)) fail(at('topics'), `expected a list of topic names or an object mapping exchange names to lists of {queue, routing_key}, got ${describe(entry.topics)}`);
       for (const [exchange, list] of Object.entries(entry.topics as Obj)) {
         const tw = `${at('topics')}.${exchange}`;
         if (exchange === '') fail(at('topics'), 'an exchange name must not be empty');
