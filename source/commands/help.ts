@@ -75,10 +75,12 @@ const otherCommands: OtherCommand[] = [
     examples: ['stacky report summary --db stacky.db --start "2014-01-14 00:00:00" --hours 24 --store'],
   },
   {
-    name: 'quarantine', synopsis: 'quarantine [--db PATH] [--limit N]',
-    summary: 'List notifications that ingest could not parse.',
-    details: ['--db PATH        SQLite database file', '--limit N        at most N entries'],
-    examples: ['stacky quarantine --db stacky.db --limit 20'],
+    name: 'quarantine', synopsis: 'quarantine [--db PATH] [--limit N] [--json] | --replay [--id N ...]',
+    summary: 'List notifications that ingest could not parse, or replay them through today\'s parser.',
+    details: ['--db PATH        SQLite database file', '--limit N        at most N entries',
+      '--replay         re-ingest quarantined entries; those that now store leave the quarantine',
+      '--id N           with --replay: only this entry (repeatable)'],
+    examples: ['stacky quarantine --db stacky.db --limit 20', 'stacky quarantine --db stacky.db --replay'],
   },
   {
     name: 'console', synopsis: 'console [--url URL]',

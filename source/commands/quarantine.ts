@@ -1,28 +1,70 @@
-// stacky quarantine: list the lines and messages that could not be stored, newest first.
-import {openDatabase} from '../store/database.js';
-import {countQuarantine, listQuarantine} from '../store/quarantine-reader.js';
+// stacky quarantine: list the lines and messages that could not be stored, newest first; with
+// --replay, run them through today's parser and keep only those that still do not store.
+import {openDatabase, type Db} from '../store/database.js';
+import {countQuarantine, listQuarantine, quarantinePage} from '../store/quarantine-reader.js';
 import {whenString} from '../core/time.js';
 import {defaultDbPath} from './paths.js';
-import {guarded, intFlag, parse} from './args.js';
+import {guarded, intFlag, parse, UsageError} from './args.js';
 
 const HELP = `Usage: stacky quarantine [--db PATH] [--limit N] [--json]
+       stacky quarantine --replay [--id N ...] [--db PATH] [--json]
 
 Lists rejected notifications with where they came from, why, and their raw text.
+--replay re-ingests them through this version's parser (after an upgrade that learned a new
+shape): those that now store leave the quarantine, the others stay with today's reason.
+--id N (repeatable) replays only those entries.
 Example: stacky quarantine --db stacky.db --limit 20
+         stacky quarantine --db stacky.db --replay
 `;
+
+/** Entries replayed per transaction: bounded memory, and a reader never waits long. */
+const REPLAY_PAGE = 1000;
+
+async function replay(db: Db, ids: number[] | undefined, json: boolean): Promise<number> {
+  const {Pipeline} = await import('../ingest/pipeline.js');
+  const pipeline = new Pipeline(db, {source: 'replay'});
+  const total = {replayed: 0, stored: 0, duplicates: 0, stayed: 0, warnings: [] as string[]};
+  for (let after = 0; ;) {
+    const page = quarantinePage(db, after, REPLAY_PAGE, ids);
+    if (page.length === 0) break;
+    const r = pipeline.replay(page);
+    total.replayed += page.length;
+    total.stored += r.stored;
+    total.duplicates += r.duplicates;
+    total.stayed += r.stayed;
+    total.warnings.push(...r.warnings);
+    after = page[page.length - 1]!.id;
+  }
+  if (ids !== undefined && total.replayed < ids.length) {
+    total.warnings.push(`${ids.length - total.replayed} of the ids given are not in the quarantine`);
+  }
+  if (json) {
+    process.stdout.write(`${JSON.stringify(total)}\n`);
+  } else {
+    process.stdout.write(`replayed ${total.replayed}: ${total.stored} stored, ${total.duplicates} already stored, ` +
+      `${total.stayed} stayed quarantined\n`);
+    for (const w of total.warnings) process.stdout.write(`warning: ${w}\n`);
+  }
+  return 0;
+}
 
 export async function run(argv: string[]): Promise<number> {
   return guarded('quarantine', async () => {
     const {values} = parse(argv, {
       db: {type: 'string'}, limit: {type: 'string'}, json: {type: 'boolean'}, help: {type: 'boolean', short: 'h'},
+      replay: {type: 'boolean'}, id: {type: 'string', multiple: true},
     });
     if (values.help) {
       process.stdout.write(HELP);
       return 0;
     }
+    if (values.id !== undefined && !values.replay) throw new UsageError('--id goes with --replay');
+    if (values.replay && values.limit !== undefined) throw new UsageError('--limit is for listing; --replay takes --id');
+    const ids = values.id?.map((v) => intFlag('id', v, 0, 1));
     const limit = intFlag('limit', values.limit, 50);
     const db = openDatabase(values.db ?? defaultDbPath());
     try {
+      if (values.replay) return await replay(db, ids, values.json ?? false);
       const rows = listQuarantine(db, limit).map((r) => ({...r, raw: r.raw ? r.raw.toString('utf8') : null}));
       if (values.json) {
         process.stdout.write(`${JSON.stringify(rows)}\n`);

@@ -11,6 +11,8 @@ import {legacyEventOf} from '../core/nova-versioned.js';
 import {aggregateGlanceUsage} from './glance-usage.js';
 import {emptyResult, type IngestItem, type IngestResult} from './item.js';
 import {isStorable, Preparer, rejection, type Prepared} from './prepare.js';
+import {parseLine} from './jsonl.js';
+import type {QuarantineRow} from '../store/quarantine-reader.js';
 
 export type RowStatus = 'stored' | 'duplicate' | 'rejected';
 
@@ -63,6 +65,7 @@ export class Pipeline {
   private readonly preparer = new Preparer();
   private readonly keyframeIds = new KeyframeIds();
   private readonly batch: (rows: Prepared[], result: IngestResult, onRow?: RowOutcome) => void;
+  private readonly replayBatch: (entries: QuarantineRow[], result: ReplayResult) => void;
 
   constructor(db: Db, private readonly options: PipelineOptions) {
     this.raw = new RawWriter(db);
@@ -77,6 +80,36 @@ export class Pipeline {
         else onRow(i, status);
       }
     });
+    this.replayBatch = db.transaction((entries: QuarantineRow[], result: ReplayResult) => {
+      for (const entry of entries) {
+        const p = this.preparer.prepare(replayItem(entry));
+        if (!isStorable(p)) {
+          // Still not a notification: it stays, with today's reason.
+          this.raw.requarantine(entry.id, rejection(p));
+          result.stayed++;
+          continue;
+        }
+        this.one(p, result);
+        this.raw.unquarantine(entry.id);
+      }
+    });
+  }
+
+  /**
+   * Quarantined input through today's parser (after an upgrade that learned a new shape), in one
+   * transaction: what now stores leaves the quarantine, what does not stays with its new reason.
+   */
+  replay(entries: QuarantineRow[]): ReplayResult {
+    const result: ReplayResult = {...emptyResult(), stayed: 0};
+    try {
+      this.replayBatch(entries, result);
+    } catch (error) {
+      this.raw.forgetCaches();
+      this.keyframeIds.clear();
+      this.preparer.reset();
+      throw error;
+    }
+    return result;
   }
 
   /** Stores a batch in one transaction. Throws only when the database itself fails. */
@@ -168,4 +201,22 @@ export class Pipeline {
     }
     return 'warned';
   }
+}
+
+export interface ReplayResult extends IngestResult {
+  /** Entries that still do not parse; they stay quarantined. */
+  stayed: number;
+}
+
+/**
+ * A quarantined entry as its source handed it in: a line of JSON Lines (a file, stdin, POST) is
+ * read again in any of its forms; a message body (RabbitMQ, the demo) is a body. The routing key
+ * the entry was received with wins over a line's default.
+ */
+function replayItem(entry: QuarantineRow): IngestItem {
+  const text = entry.raw ? entry.raw.toString('utf8') : '';
+  const defaults = {deployment: entry.deployment ?? 'default', exchange: entry.exchange ?? 'nova'};
+  if (entry.line === null) return {...defaults, routingKey: entry.routing_key ?? '', text};
+  const item = parseLine(text, entry.line, defaults);
+  return entry.routing_key ? {...item, routingKey: entry.routing_key} : item;
 }

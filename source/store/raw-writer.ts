@@ -30,6 +30,8 @@ export class RawWriter {
   private readonly glance;
   private readonly generic;
   private readonly quarantineStmt;
+  private readonly unquarantineStmt;
+  private readonly requarantineStmt;
 
   constructor(private readonly db: Db) {
     this.findDeployment = db.prepare<[string], {id: number}>('SELECT id FROM stacktach_deployment WHERE name = ?');
@@ -48,6 +50,8 @@ export class RawWriter {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.quarantineStmt = db.prepare(`INSERT INTO stacky_quarantine (received, source, deployment, exchange,
       routing_key, line, error, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.unquarantineStmt = db.prepare('DELETE FROM stacky_quarantine WHERE id = ?');
+    this.requarantineStmt = db.prepare('UPDATE stacky_quarantine SET error = ? WHERE id = ?');
   }
 
   /** Get-or-create by name, as StackTach's worker does at start-up. */
@@ -97,6 +101,16 @@ export class RawWriter {
   quarantine(e: QuarantineEntry, receivedMicros: number): void {
     this.quarantineStmt.run(receivedMicros, e.source, e.deployment, e.exchange, e.routingKey, e.line, e.error,
       typeof e.raw === 'string' ? Buffer.from(e.raw, 'utf8') : e.raw);
+  }
+
+  /** A quarantined entry that now stored. */
+  unquarantine(id: number): void {
+    this.unquarantineStmt.run(id);
+  }
+
+  /** A quarantined entry that still does not parse, with the reason today's parser gives. */
+  requarantine(id: number, error: string): void {
+    this.requarantineStmt.run(error, id);
   }
 
   private names(service: Service, event: Cell, host: Cell): void {
