@@ -94,7 +94,7 @@ test('wrong shapes are errors that say where', () => {
     [{deployments: [{name: ''}]}, /deployments\[0\]\.name: must not be empty/],
     [{deployments: [{name: 'd', rabbit_port: 'x'}]}, /deployments\[0\]\.rabbit_port: expected a port number/],
     [{deployments: [{name: 'd', durable_queue: 'false'}]}, /deployments\[0\]\.durable_queue: expected true or false/],
-    [{deployments: [{name: 'd', topics: ['nova']}]}, /deployments\[0\]\.topics: expected an object/],
+    [{deployments: [{name: 'd', topics: 'nova'}]}, /deployments\[0\]\.topics: expected a list of topic names or an object/],
     // The older list-of-routing-keys form: the last StackTach would crash on it too.
     [{deployments: [{name: 'd', topics: {nova: ['monitor.info']}}]}, /topics\.nova\[0\]: expected an object \{"queue"/],
     [{deployments: [{name: 'd', topics: {nova: [{routing_key: 'k'}]}}]}, /topics\.nova\[0\]\.queue: expected a queue name/],
@@ -120,4 +120,58 @@ test('loadWorkerConfig reports unreadable and non-JSON files', () => {
 test('the default path is STACKTACH_DEPLOYMENTS_FILE, else ./stacktach_worker_config.json', () => {
   assert.equal(defaultWorkerConfigPath({}), 'stacktach_worker_config.json');
   assert.equal(defaultWorkerConfigPath({STACKTACH_DEPLOYMENTS_FILE: '/etc/st.json'}), '/etc/st.json');
+});
+
+test('a stock-cloud config: every exchange bound <topic>.* on queues of Stacky\'s own', () => {
+  const {config, warnings} = parseWorkerConfig({deployments: [{
+    name: 'region-1', exchanges: ['nova', 'cinder'], topics: ['notifications', 'versioned_notifications'],
+  }, {name: 'region-2', topics: ['notifications'], queue_prefix: 'ops'}]});
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(config.deployments[0]!.topics, [
+    {exchange: 'nova', bindings: [
+      {queue: 'stacky.region-1.nova.notifications', routingKey: 'notifications.*'},
+      {queue: 'stacky.region-1.nova.versioned_notifications', routingKey: 'versioned_notifications.*'},
+    ]},
+    {exchange: 'cinder', bindings: [
+      {queue: 'stacky.region-1.cinder.notifications', routingKey: 'notifications.*'},
+      {queue: 'stacky.region-1.cinder.versioned_notifications', routingKey: 'versioned_notifications.*'},
+    ]},
+  ]);
+  // Without "exchanges", the control exchanges of the usual services.
+  assert.deepEqual(config.deployments[1]!.topics.map((t) => [t.exchange, t.bindings[0]!.queue]), [
+    ['nova', 'ops.region-2.nova.notifications'], ['cinder', 'ops.region-2.cinder.notifications'],
+    ['neutron', 'ops.region-2.neutron.notifications'], ['glance', 'ops.region-2.glance.notifications'],
+    ['keystone', 'ops.region-2.keystone.notifications'], ['heat', 'ops.region-2.heat.notifications'],
+  ]);
+});
+
+test('stock-cloud keys are checked: names only, and only with a list of topics', () => {
+  const refused = (deployment: Record<string, unknown>, message: string) => assert.throws(
+    () => parseWorkerConfig({deployments: [{name: 'r', ...deployment}]}),
+    (e: Error) => e instanceof WorkerConfigError && e.message === message, message);
+  refused({topics: ['notifications.*']},
+    'worker config: deployments[0].topics: expected a list of names (no spaces, * or #), got an array');
+  refused({topics: []}, 'worker config: deployments[0].topics: expected a list of names (no spaces, * or #), got an array');
+  refused({topics: ['notifications'], exchanges: 'nova'},
+    'worker config: deployments[0].exchanges: expected a list of names (no spaces, * or #), got the string "nova"');
+  refused({exchanges: ['nova'], topics: {nova: []}},
+    'worker config: deployments[0].exchanges: goes with "topics" as a list of topic names, e.g. ["notifications"]');
+});
+
+test('--example-config prints a commented config that loads as it is', async () => {
+  const {EXAMPLE_CONFIG} = await import('../../source/ingest/amqp-example.js');
+  const tmp = tempDir();
+  try {
+    const file = join(tmp.dir, 'example.json');
+    writeFileSync(file, EXAMPLE_CONFIG);
+    const {config, warnings} = loadWorkerConfig(file);
+    assert.deepEqual(warnings, []);
+    const [d] = config.deployments;
+    assert.equal(d!.durableQueue, false);
+    assert.deepEqual(d!.topics.map((t) => t.exchange), ['nova', 'cinder', 'neutron', 'glance', 'keystone', 'heat']);
+    assert.deepEqual(d!.topics[0]!.bindings.map((b) => b.queue),
+      ['stacky.region-1.nova.notifications', 'stacky.region-1.nova.versioned_notifications']);
+  } finally {
+    tmp.dispose();
+  }
 });
