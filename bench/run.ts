@@ -4,7 +4,7 @@ import {existsSync, mkdirSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {spawnSync} from 'node:child_process';
 import {writeCorpus} from '../source/ingest/demo-corpus.js';
-import {benchIngest} from './ingest.js';
+import {benchEnveloped, benchIngest} from './ingest.js';
 import {benchQueries} from './queries.js';
 import {benchHttp} from './http.js';
 import {benchStartup} from './startup.js';
@@ -30,6 +30,7 @@ if (!existsSync(corpus)) {
 }
 const db = join(dir, `bench-${count}.db`);
 if (want('ingest') || !existsSync(db)) await benchIngest(corpus, db, count);
+if (want('enveloped')) await benchEnveloped(corpus, join(dir, `bench-${count}-shapes.db`));
 if (want('queries')) await benchQueries(db, quick);
 if (want('http')) await benchHttp(db, quick);
 if (want('startup')) await benchStartup(db);
