@@ -196,3 +196,17 @@ test('stored: a version 4 row named for the region, over the period, with the JS
   assert.equal(storeSummaryReport(db, built, {created, once: true}), null);
   db.close();
 });
+
+test('versioned requests count as legacy ones: the scenario of test/fixtures/openstack.ts', async () => {
+  const {messages} = await import('../fixtures/openstack.js');
+  const {Pipeline} = await import('../../source/ingest/pipeline.js');
+  const db = openDatabase(':memory:');
+  new Pipeline(db, {source: 'test'}).ingest(messages().map((m) =>
+    ({deployment: 'region-1', exchange: m.exchange, routingKey: m.routingKey, body: m.body})));
+  const {report} = buildSummaryReport(db, {start: Date.UTC(2026, 2, 1, 10) * 1000 - 1, hours: 1});
+  // Instance A's request (update from the api, create.start, create.end): one create of 32.5 s,
+  // linux from os_type; nothing else is an updated instance's request.
+  assert.deepEqual(report.rows, [['create', '?', 'linux', '32s', '32s', '32s', '32s', 1, ...ZERO]]);
+  assert.equal(report.metadata.total, 1);
+  db.close();
+});
