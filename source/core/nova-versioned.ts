@@ -44,7 +44,8 @@ export function versionedNova(body: Obj, payload: Obj): NovaFields {
   const uuid = instanceEvent && truthy(data.uuid) ? toCell(data.uuid) : null;
   // instance.update carries the transition; other events carry the state they leave behind.
   const transition = has(data, 'state_update') ? dataOf(data.state_update) : null;
-  const pick = (k: string): unknown => (has(data, k) ? data[k] : null);
+  // Legacy nova sends '' for a time not yet set, and usage accounting reads it so; versioned sends null.
+  const pickTime = (k: string): unknown => (has(data, k) ? data[k] ?? '' : null);
   const host: Cell = typeof data.host === 'string' && data.host !== '' ? data.host : c.host;
   const requestId: Cell = has(body, '_context_request_id') ? c.requestId : get(data, 'request_id', '');
   const fault = dataOf(data.fault);
@@ -65,9 +66,9 @@ export function versionedNova(body: Obj, payload: Obj): NovaFields {
     raxOptions: '',
     instanceTypeId: null,
     instanceFlavorId: get(dataOf(data.flavor), 'flavorid'),
-    launchedAt: pick('launched_at'),
-    deletedAt: pick('deleted_at'),
-    terminatedAt: pick('terminated_at'),
+    launchedAt: pickTime('launched_at'),
+    deletedAt: pickTime('deleted_at'),
+    terminatedAt: pickTime('terminated_at'),
     auditPeriodBeginning: audit.audit_period_beginning ?? null,
     auditPeriodEnding: audit.audit_period_ending ?? null,
     message: fault.exception_message ?? null,
