@@ -94,6 +94,12 @@ function safeStringify(v: unknown): string {
   }
 }
 
+/** The stored raw JSON of a notification: `[routing key, body]`, as StackTach keeps it. */
+export function rawText(routingKey: string, body: unknown, bodyText: string | undefined): string {
+  // A body that arrived as text is stored as it came, without re-serialising.
+  return bodyText !== undefined ? `[${JSON.stringify(routingKey)}, ${bodyText}]` : JSON.stringify([routingKey, body]);
+}
+
 export class Preparer {
   private seq = 0;
   private readonly keyframes = new KeyframeCache<number>();
@@ -131,10 +137,7 @@ export class Preparer {
       // Quarantine keeps what the source handed in, envelope and all.
       return {...base, text: item.text ?? safeStringify(item.body ?? body), error: reason};
     }
-    // A body that arrived as text is stored as it came, without re-serialising.
-    const text = bodyText !== undefined
-      ? `[${JSON.stringify(item.routingKey)}, ${bodyText}]`
-      : JSON.stringify([item.routingKey, body]);
+    const text = rawText(item.routingKey, body, bodyText);
     const key = KeyframeCache.keyOf(notification);
     const bytes = Buffer.from(text, 'utf8');
     const parsed = {...base, notification, messageKey: messageKey(notification.messageId)};
