@@ -1,4 +1,4 @@
-// The CPU half of the pipeline: JSON parsing, notification fields, and deflating the raw JSON.
+// The CPU half of the pipeline: JSON parsing, notification fields, and compressing the raw JSON.
 // It does no I/O, so it can run on a worker thread while the main thread writes SQLite.
 import {parseNotification, serviceFor} from '../core/notification.js';
 import {unwrapEnvelope} from '../core/envelope.js';
@@ -9,7 +9,7 @@ import {KeyframeCache} from './keyframes.js';
 import {parseLine, splitLines, type LineDefaults} from './jsonl.js';
 import type {IngestItem} from './item.js';
 
-/** One input, ready to store: either a row (notification + deflated JSON) or a rejection. */
+/** One input, ready to store: either a row (notification + compressed JSON) or a rejection. */
 export interface Prepared {
   /** The source line (JSON Lines, POST bodies); null for messages from RabbitMQ or the demo. */
   line: number | null;
@@ -24,7 +24,7 @@ export interface Prepared {
   /** messageKey(notification.messageId), for the raw table's redelivery index. */
   messageKey?: MessageKey;
   jsonZ?: Uint8Array;
-  /** The sequence number of the keyframe jsonZ was deflated against (its header holds a placeholder). */
+  /** The sequence number of the keyframe jsonZ was compressed against (its header holds a placeholder). */
   refSeq?: number;
   error?: string;
 }
