@@ -186,7 +186,10 @@ export class DemoGenerator {
         heap.push(flow);
       }
       const envelope = raw === null ? null : this.travel(raw, flow.profile);
-      if (envelope === null) continue;
+      if (envelope === null) {
+        this.plannedSteps--; // a skipped step does not count towards the rate
+        continue;
+      }
       this.clock = t;
       this.emitted++;
       return envelope;

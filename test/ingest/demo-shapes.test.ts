@@ -315,3 +315,16 @@ test('mixed: cinder and neutron events are about instances of the world', () => 
   ]);
   assert.deepEqual([...volumeForms].sort(), ['instance_uuid', 'volume_attachment'], 'both cinder generations');
 });
+
+test('every shape holds the rate: the clock advances about 1/rate seconds per notification', () => {
+  const start = Date.UTC(2026, 0, 1) * 1000;
+  for (const shape of ['enveloped', 'versioned', 'mixed'] as const) {
+    for (const [rate, count] of [[20, 20_000], [1000, 50_000]] as const) {
+      const generator = new DemoGenerator({rate, startMicros: start, shape});
+      for (let i = 0; i < count; i++) generator.next();
+      const elapsed = (generator.nowMicros() - start) / 1e6;
+      const expected = count / rate;
+      assert.ok(elapsed > expected * 0.8 && elapsed < expected * 1.2, `${shape} at ${rate}/s: ${elapsed}s for ${expected}s`);
+    }
+  }
+});
