@@ -14,8 +14,8 @@ import {
 import {HOUR, hourFloor, isoSeconds, pySeconds, pyTime} from './demo-time.js';
 import type {Envelope} from './demo-types.js';
 import {
-  buildInstancesError, computeException, exceptionName, exceptionPayload as versionedException, flavorPayload, instanceAction, instanceExists, instanceUpdate,
-  selectDestinations, versionedPublisher, type Data,
+  buildInstancesError, computeException, exceptionName, exceptionPayload as versionedException, flavorPayload,
+  instanceAction, instanceExists, instanceUpdate, selectDestinations, versionedPublisher, type Data,
 } from './demo-versioned.js';
 import type {Deployment, Host, Image, Instance, World} from './demo-world.js';
 
@@ -83,7 +83,8 @@ function update(w: World, req: Request, t: number, inst: Instance, publisher: st
   inst.task = task;
   if (w.versioned) {
     // The scheduler gives a failed boot back to nova-conductor, which records the error state.
-    const from = publisher.startsWith('scheduler.') ? 'nova-conductor:' + w.rng.pick(inst.dep.conductors) : versionedPublisher(publisher);
+    const from = publisher.startsWith('scheduler.')
+      ? 'nova-conductor:' + w.rng.pick(inst.dep.conductors) : versionedPublisher(publisher);
     return instanceUpdate(w, req, t, inst, from, oldState, oldTask);
   }
   return novaEnvelope(w, req, t, 'compute.instance.update', publisher, false, updatePayload(inst, t, oldState, oldTask));

@@ -123,9 +123,10 @@ class FlowHeap {
 }
 
 /**
- * An endless, deterministic feed of realistic nova and glance notifications (ingest spec §6).
- * Same seed and options, same output. Envelopes share frozen sub-objects (service catalogs,
- * image_meta, fixed_ips, roles) for speed: treat them as read-only.
+ * An endless, deterministic feed of realistic nova and glance notifications (ingest spec §6),
+ * and in the mixed shape cinder and neutron ones too, sent in the chosen shape (demo-types.ts).
+ * Same seed and options, same output. Flat envelopes share frozen sub-objects (service
+ * catalogs, image_meta, fixed_ips, roles, flavors) for speed: treat them as read-only.
  */
 export class DemoGenerator {
   private readonly world: World;
