@@ -37,14 +37,15 @@ const otherCommands: OtherCommand[] = [
     examples: ['stacky ingest --db stacky.db --deployment region-1 notifications.jsonl', 'cat n.jsonl | stacky ingest --url http://127.0.0.1:8000 -'],
   },
   {
-    name: 'demo', synopsis: 'demo [--db PATH] [--port N] [--rate N] [--no-tui] [--write FILE --count N]',
-    summary: 'Serve generated, realistic nova/glance traffic and open the console on it.',
+    name: 'demo', synopsis: 'demo [--db PATH] [--port N] [--rate N] [--no-tui] [--write FILE --count N] [--shape S]',
+    summary: 'Serve generated, realistic OpenStack traffic and open the console on it.',
     details: [
       '--db PATH        database to use (default: a temporary one)',
       '--port N         server port',
       '--rate N         notifications per second',
       '--no-tui         only serve; do not open the console',
       '--write FILE --count N   write N generated notifications to FILE as JSON Lines and exit',
+      '--shape S        flat | enveloped | versioned | mixed (default mixed live, flat for --write)',
     ],
     examples: ['stacky demo', 'stacky demo --write corpus.jsonl --count 1000'],
   },
