@@ -3,7 +3,7 @@
 // exception, instance, properties, bandwidth) this port treats it as {} instead.
 import {imageTypeBits} from './image-type.js';
 import {isObject, truthy} from './python.js';
-import {portInstance, resourceOf} from './resource.js';
+import {resourceOf, touchedInstance} from './resource.js';
 import {common, get, has, NotificationError, objectOr, parseIfTruthy, toCount, type Obj} from './notification-fields.js';
 import {isVersioned, versionedNova} from './nova-versioned.js';
 import type {GenericFields, GlanceFields, Notification, NovaFields, Service} from './types.js';
@@ -96,6 +96,6 @@ export function parseNotification(service: Service, body: unknown): Notification
   const payload = objectOr(body.payload);
   const fields: GenericFields = {...common(body, payload), kind: 'generic'};
   fields.resource = resourceOf(fields.event, payload);
-  fields.instance ??= portInstance(fields.event, payload);
+  fields.instance ??= touchedInstance(fields.event, payload);
   return fields;
 }

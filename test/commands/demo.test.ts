@@ -7,6 +7,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {after, before, describe, it} from 'node:test';
+import Database from 'better-sqlite3';
 import {demoStream} from '../../source/ingest/demo-corpus.js';
 import type {DemoOptions} from '../../source/ingest/demo-types.js';
 
@@ -78,5 +79,32 @@ describe('stacky demo --write', () => {
     assert.match(help.stdout, /--shape S {8}how the notifications travel \(default: mixed live, flat for --write\)/);
     for (const shape of ['flat', 'enveloped', 'versioned', 'mixed']) assert.match(help.stdout, new RegExp(`\\n {21}${shape} +\\S`));
     assert.match(stacky('help', 'demo').stdout, /--shape S {8}flat \| enveloped \| versioned \| mixed \(default mixed live, flat for --write\)/);
+  });
+});
+
+describe('a mixed demo corpus through stacky ingest', () => {
+  it('stores every shape the demo speaks: nothing quarantined, versioned rows found by instance, cinder and neutron by resource', () => {
+    const file = join(dir, 'mixed-ingest.jsonl');
+    const db = join(dir, 'mixed.db');
+    assert.equal(stacky('demo', '--write', file, '--count', '3000', '--seed', '7', '--shape', 'mixed').code, 0);
+    const ingested = stacky('ingest', '--db', db, file);
+    assert.deepEqual(ingested, {code: 0, stdout: 'stored 3000, duplicates 0, rejected 0\n', stderr: ''});
+    const quarantined = stacky('quarantine', '--db', db);
+    assert.equal(quarantined.stdout, '0 quarantined\n');
+    const probe = new Database(db, {readonly: true});
+    try {
+      const n = (sql: string) => (probe.prepare(sql).get() as {n: number}).n;
+      assert.ok(n("SELECT count(*) AS n FROM stacktach_rawdata WHERE event LIKE 'instance.%' AND instance IS NOT NULL") > 100);
+      assert.equal(n("SELECT count(*) AS n FROM stacktach_rawdata WHERE event LIKE 'instance.%' AND instance IS NULL"), 0);
+      assert.ok(n("SELECT count(*) AS n FROM stacktach_timing WHERE name LIKE 'instance.%' AND diff IS NOT NULL") > 10);
+      assert.equal(n("SELECT count(*) AS n FROM stacktach_genericrawdata WHERE event LIKE 'volume.%' AND resource IS NULL"), 0);
+      // A port.create.start carries the request, before the port has an id.
+      assert.equal(n(`SELECT count(*) AS n FROM stacktach_genericrawdata WHERE event LIKE 'port.%'
+        AND event != 'port.create.start' AND resource IS NULL`), 0);
+      assert.equal(n("SELECT count(*) AS n FROM stacktach_genericrawdata WHERE event = 'volume.attach.end' AND instance IS NULL"), 0);
+      assert.ok(n("SELECT count(*) AS n FROM stacktach_rawdata WHERE routing_key LIKE 'notifications.%'") > 100);
+    } finally {
+      probe.close();
+    }
   });
 });
