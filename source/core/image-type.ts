@@ -29,7 +29,3 @@ export function imageTypeBits(payload: Record<string, unknown>): number {
   const osType = Object.hasOwn(meta, 'os_type') ? meta.os_type : payload.os_type;
   return bit(IMAGE_TYPES, meta.image_type) | bit(OS_TYPES, osType) | bit(DISTROS, meta.os_distro);
 }
-
-export function isset(num: number | null | undefined, flag: number): boolean {
-  return !!num && (num & flag) > 0;
-}

@@ -139,11 +139,6 @@ export function decimalString(us: Micros): string {
   return `${us < 0 ? '-' : ''}${whole}.${pad(abs - whole * US_PER_SEC, 6)}`;
 }
 
-/** Epoch seconds as a JS float: us/1e6 is correctly rounded, like Python float(Decimal). */
-export function pyFloatSeconds(us: Micros): number {
-  return us / US_PER_SEC;
-}
-
 export type Rounding = 'trunc' | 'floor' | 'ceil';
 
 // Python Decimal's finite grammar. NaN/sNaN/Inf/Infinity are valid Decimals but are left

@@ -20,9 +20,6 @@ export type FlowKind =
   | 'pause' | 'suspend' | 'power' | 'rescue'
   | 'audit' | 'image-delete' | 'image-exists';
 
-/** No flow lasts longer than this from its first to its last notification. */
-export const MAX_FLOW_MICROS = 3_600_000_000;
-
 /** Probabilities of the rare branches. */
 export const RATES = {
   buildFailure: 0.03, // of creates: state error + create.error + run_instance 500

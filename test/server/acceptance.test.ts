@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {
   errorBody, INSTANCE_ID_1, INSTANCE_ID_2, micros, REQUEST_ID_1, REQUEST_ID_2, SECOND, send, startServer,
-  type Note, type TestServer, withServer,
+  type Note, withServer,
 } from './helpers.js';
 
 const NOVA_HEADER = ['#', '?', 'When', 'Deployment', 'Event', 'Host', 'State', "State'", "Task'"];

@@ -5,14 +5,13 @@ import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {pyDumps} from '../../source/core/pyjson.js';
 import {
-  errorBody, INSTANCE_ID_1, INSTANCE_ID_2, micros, REQUEST_ID_1, SECOND, type Note, type TestServer, withServer,
+  errorBody, INSTANCE_ID_1, INSTANCE_ID_2, micros, REQUEST_ID_1, SECOND, type Note, withServer,
 } from './helpers.js';
 
 const NOVA_HEADER = ['#', '?', 'When', 'Deployment', 'Event', 'Host', 'State', "State'", "Task'"];
 const GLANCE_HEADER = ['#', '?', 'When', 'Deployment', 'Event', 'Host', 'Status'];
 const GENERIC_HEADER = ['#', '?', 'When', 'Deployment', 'Event', 'Host', 'Instance', 'Request id'];
 const WHEN = '2013-07-17 10:16:10.717219';
-const WHEN_US = micros(WHEN); // 1374056170.717219
 
 /** "The raw" of api spec §5.0 as a nova notification. */
 const RAW: Note = {

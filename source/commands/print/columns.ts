@@ -11,7 +11,7 @@ export interface ColumnRule {
 }
 
 /** The narrowest a cut column gets (or its header, when that is wider). */
-export const cutTo = 10;
+const cutTo = 10;
 
 const key: ColumnRule = {priority: 0, cut: false};
 const whole = (priority: number): ColumnRule => ({priority, cut: false});

@@ -20,9 +20,10 @@ export function cellText(value: unknown): string {
 }
 
 /** Display length in code points (wide characters are not special-cased). */
-export function textWidth(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
+function textWidth(text: string): number {
+  let n = text.length;
+  // A surrogate pair is two UTF-16 units and one code point: count its low half out.
+  for (let i = 0; i < text.length; i++) if ((text.charCodeAt(i) & 0xfc00) === 0xdc00) n--;
   return n;
 }
 

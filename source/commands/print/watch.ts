@@ -11,7 +11,7 @@ import {flushJson} from './output.js';
 import {columnRule, layoutColumns, type ColumnRule, type Placed} from './columns.js';
 import {center, truncate} from './table.js';
 
-export const headerEvery = 20;
+const headerEvery = 20;
 
 export interface WatchTarget {
   deployment: string;
@@ -61,7 +61,7 @@ export function watchColumns(serverWidths: readonly number[], maxWidth: number |
 }
 
 /** The separator line drawn from the widths. */
-export function watchRule(columns: readonly Placed[]): string {
+function watchRule(columns: readonly Placed[]): string {
   return '+' + columns.map((c) => '-'.repeat(c.width)).join('+') + '+\n';
 }
 
@@ -90,7 +90,7 @@ export function watchCells(row: WatchRow): unknown[] {
   return [id, flag, time, deployment, event, uuid];
 }
 
-export const csvHeader = ['#', '?', 'Date', 'Time', 'Deployment', 'Event', 'UUID'];
+const csvHeader = ['#', '?', 'Date', 'Time', 'Deployment', 'Event', 'UUID'];
 
 export const watch: Handler = async (ctx) => {
   const target = watchTarget(ctx);
