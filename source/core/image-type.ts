@@ -1,4 +1,4 @@
-// The image_type bitmask (ingest §2.4). Matches are exact and case-sensitive.
+// The image_type bitmask (docs/ingest.md §2.4). Matches are exact and case-sensitive.
 export const BASE_IMAGE = 0x1;
 export const SNAPSHOT_IMAGE = 0x2;
 export const IMPORT_IMAGE = 0x3;

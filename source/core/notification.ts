@@ -1,4 +1,4 @@
-// Notification parsing (ingest §2). Defaults apply only to absent keys: a key present with
+// Notification parsing (docs/ingest.md §2). Defaults apply only to absent keys: a key present with
 // null stays null. Where the original would crash on a wrong-typed nested value (image_meta,
 // exception, instance, properties, bandwidth) this port treats it as {} instead.
 import {imageTypeBits} from './image-type.js';
@@ -34,7 +34,7 @@ export function serviceFor(exchange: string): Service {
   return exchange === 'nova' || exchange === 'glance' ? exchange : 'generic';
 }
 
-/** 'E' when the routing key ends with "error" (api §1.10). */
+/** 'E' when the routing key ends with "error" (docs/api.md §1.10). */
 export function errorFlag(routingKey: string | null): 'E' | ' ' {
   return routingKey?.endsWith('error') ? 'E' : ' ';
 }

@@ -109,7 +109,7 @@ function timeOf(dayUs: number, fraction: boolean): string {
   return fraction && micro !== 0 ? `${hms}.${pad(micro, 6)}` : hms;
 }
 
-/** The "When" string: `YYYY-MM-DD HH:MM:SS[.ffffff]` (api §1.8). */
+/** The "When" string: `YYYY-MM-DD HH:MM:SS[.ffffff]` (docs/api.md §1.8). */
 export function whenString(us: Micros): string {
   const [date, time] = watchDateTime(us);
   return `${date} ${time}`;

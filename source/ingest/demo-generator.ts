@@ -96,7 +96,7 @@ class FlowHeap {
 }
 
 /**
- * An endless, deterministic feed of realistic nova and glance notifications (ingest spec §6).
+ * An endless, deterministic feed of realistic nova and glance notifications (docs/ingest.md §6).
  * Same seed and options, same output. Envelopes share frozen sub-objects (service catalogs,
  * image_meta, fixed_ips, roles) for speed: treat them as read-only.
  */

@@ -36,7 +36,7 @@ const req = (e: Envelope) => e.body._context_request_id as string | undefined;
 const payload = (e: Envelope) => e.body.payload as Payload;
 const when = (e: Envelope) => parseTimestamp(e.body.timestamp);
 
-/** The instance a nova notification is about, the way StackTach finds it (spec §2.1). */
+/** The instance a nova notification is about, the way StackTach finds it (docs/ingest.md §2.1). */
 function instanceOf(e: Envelope): string | null {
   const p = e.body.payload;
   if (p === null || typeof p !== 'object') return null;

@@ -1,4 +1,4 @@
-// Behaviours pinned by the original's code but by none of its tests (api spec §5.5), plus the
+// Behaviours pinned by the original's code but by none of its tests (docs/api.md §5.5), plus the
 // global conventions of §1: redirects, HEAD, methods, content types, query parsing, limit/offset,
 // inclusive when bounds, watch windows. Real SQLite file, real HTTP.
 import assert from 'node:assert/strict';
