@@ -147,7 +147,7 @@ export function fullHelp(): string {
     'Print commands (arguments as in the original stacky client; output is a table, --json or --csv):',
   ];
   for (const c of printCommands) lines.push(`  ${fullSynopsis(c)}`, `      ${c.summary}`);
-  lines.push('', 'Flags of the print commands (each takes --url, --json, --csv and --width too):');
+  lines.push('', 'Flags of the print commands (each takes --url, --json, --csv, --width and --wide too):');
   for (const f of Object.values(flagHelp)) lines.push(`  ${f}`);
   for (const [flag, text] of commonFlags) lines.push(`  ${flag.padEnd(16)} ${text}`);
   lines.push('', 'Server, data and console:');

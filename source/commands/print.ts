@@ -45,12 +45,12 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     return usageError(streams, error as Error, args.command);
   }
 
-  const out = createOutput(args.json ? 'json' : args.csv ? 'csv' : 'table', args.width, streams);
+  const out = createOutput(args.json ? 'json' : args.jsonl ? 'jsonl' : args.csv ? 'csv' : 'table', args.wide ? 0 : args.width, streams);
   const abort = new AbortController();
   const client = new StackyClient({
     url: settings.url,
     signal: abort.signal,
-    ...(args.json ? {onReply: (reply) => void out.raw.push(reply.text)} : {}),
+    ...(args.json || args.jsonl ? {onReply: (reply) => void out.raw.push(reply.text)} : {}),
   });
   let stop: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => {

@@ -1,7 +1,7 @@
 // Flow planners: each user request (or periodic task) becomes a Flow, a list of steps with
 // delays. Random branches are decided when the flow is planned, so its length is known up
 // front; payloads are built when a step runs, so they show the instance as it is then.
-// Sequences follow ingest spec §6.2–6.8.
+// Sequences follow docs/ingest.md §6.2–6.8.
 
 import {
   BAD_REQUEST_FAULTS, BUILD_FAULTS, CONFLICT_FAULTS, FLAVORS, GLANCE_UPLOAD_FAULTS, glanceUploadTraceback,
@@ -31,9 +31,6 @@ export type FlowKind =
  * versioned notifications, enveloped). The generator applies it (demo-generator.ts).
  */
 export type FlowProfile = 'flat' | 'enveloped' | 'versioned';
-
-/** No flow lasts longer than this from its first to its last notification. */
-export const MAX_FLOW_MICROS = 3_600_000_000;
 
 /** Probabilities of the rare branches. */
 export const RATES = {

@@ -123,7 +123,7 @@ class FlowHeap {
 }
 
 /**
- * An endless, deterministic feed of realistic nova and glance notifications (ingest spec §6),
+ * An endless, deterministic feed of realistic nova and glance notifications (docs/ingest.md §6),
  * and in the mixed shape cinder and neutron ones too, sent in the chosen shape (demo-types.ts).
  * Same seed and options, same output. Flat envelopes share frozen sub-objects (service
  * catalogs, image_meta, fixed_ips, roles, flavors) for speed: treat them as read-only.
@@ -245,14 +245,11 @@ export class DemoGenerator {
   private startFlow(t: number): void {
     const w = this.world;
     const dep = w.deployments[this.rng.int(w.deployments.length)]!;
-    let planner = this.mix[this.rng.weighted(this.mixCumulative)]![0];
+    const planner = this.mix[this.rng.weighted(this.mixCumulative)]![0];
     const profile = this.profileOf(planner);
     w.versioned = profile === 'versioned';
-    let flow = planner(w, dep, t);
-    if (flow === null) {
-      planner = planCreate;
-      flow = planCreate(w, dep, t);
-    }
+    // A flow that finds nothing to act on (no instance to resize, say) creates one instead.
+    const flow = planner(w, dep, t) ?? planCreate(w, dep, t);
     flow.profile = profile;
     this.plannedSteps += flow.size;
     this.plannedFlows++;

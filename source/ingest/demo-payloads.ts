@@ -1,5 +1,5 @@
 // Notification bodies and payloads, shaped like nova's info_from_instance and glance's image
-// notifications (ingest spec §6.1). Shared noise (roles, service catalogs, image_meta,
+// notifications (docs/ingest.md §6.1). Shared noise (roles, service catalogs, image_meta,
 // fixed_ips) is frozen and referenced, not copied: treat envelopes as read-only.
 
 import type {Envelope} from './demo-types.js';

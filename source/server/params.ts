@@ -1,4 +1,4 @@
-// Query-string rules shared by the stacky endpoints (api spec §1.5, §1.6, §1.7, §1.12).
+// Query-string rules shared by the stacky endpoints (docs/api.md §1.5, §1.6, §1.7, §1.12).
 // Where the original crashed with a 500, these answer a 400 with a clear message instead.
 import type {Micros, Service} from '../core/types.js';
 import {parseDecimalSeconds, type Rounding} from '../core/time.js';

@@ -12,7 +12,7 @@ export function sendJson(res: ServerResponse, status: number, value: unknown): v
   sendBody(res, status, pyDumps(value));
 }
 
-/** Django's fallback pages for framework errors (api spec §1.4). */
+/** Django's fallback pages for framework errors (docs/api.md §1.4). */
 export function sendHtml404(res: ServerResponse, path: string): void {
   sendBody(res, 404, `<h1>Not Found</h1><p>The requested URL ${escapeHtml(path)} was not found on this server.</p>`,
     'text/html; charset=utf-8');

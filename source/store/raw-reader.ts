@@ -18,10 +18,10 @@ export const TAIL_COLUMNS: Record<Service, string[]> = {
   generic: ['instance', 'request_id'],
 };
 
-/** The column holding each service's "instance id" (api spec §1.7). */
+/** The column holding each service's "instance id" (docs/api.md §1.7). */
 export const INSTANCE_COLUMN: Record<Service, string> = {nova: 'instance', glance: 'uuid', generic: 'instance'};
 
-/** Searchable columns per raw table (api spec §2.11), with their SQL type; `resource` is Stacky's own. */
+/** Searchable columns per raw table (docs/api.md §2.11), with their SQL type; `resource` is Stacky's own. */
 export const SEARCH_COLUMNS: Record<Service, Record<string, 'text' | 'int' | 'when' | 'json'>> = {
   nova: {
     id: 'int', tenant: 'text', json: 'json', routing_key: 'text', state: 'text', old_state: 'text',

@@ -1,11 +1,11 @@
-// Behaviours pinned by the original's code but by none of its tests (api spec §5.5), plus the
+// Behaviours pinned by the original's code but by none of its tests (docs/api.md §5.5), plus the
 // global conventions of §1: redirects, HEAD, methods, content types, query parsing, limit/offset,
 // inclusive when bounds, watch windows. Real SQLite file, real HTTP.
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {
   errorBody, INSTANCE_ID_1, INSTANCE_ID_2, micros, REQUEST_ID_1, REQUEST_ID_2, SECOND, send, startServer,
-  type Note, type TestServer, withServer,
+  type Note, withServer,
 } from './helpers.js';
 
 const NOVA_HEADER = ['#', '?', 'When', 'Deployment', 'Event', 'Host', 'State', "State'", "Task'"];

@@ -1,20 +1,19 @@
-// The original's test catalogue (api spec §5.1–5.3), re-expressed as HTTP against real data:
+// The original's test catalogue (docs/api.md §5.1–5.3), re-expressed as HTTP against real data:
 // a real SQLite file, notifications through the real pipeline, the real server on port 0.
-// Where the mocks returned Python ints, real-DB durations render with `.00` (api spec §5 intro).
+// Where the mocks returned Python ints, real-DB durations render with `.00` (docs/api.md §5).
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {pyDumps} from '../../source/core/pyjson.js';
 import {
-  errorBody, INSTANCE_ID_1, INSTANCE_ID_2, micros, REQUEST_ID_1, SECOND, type Note, type TestServer, withServer,
+  errorBody, INSTANCE_ID_1, INSTANCE_ID_2, micros, REQUEST_ID_1, SECOND, type Note, withServer,
 } from './helpers.js';
 
 const NOVA_HEADER = ['#', '?', 'When', 'Deployment', 'Event', 'Host', 'State', "State'", "Task'"];
 const GLANCE_HEADER = ['#', '?', 'When', 'Deployment', 'Event', 'Host', 'Status'];
 const GENERIC_HEADER = ['#', '?', 'When', 'Deployment', 'Event', 'Host', 'Instance', 'Request id'];
 const WHEN = '2013-07-17 10:16:10.717219';
-const WHEN_US = micros(WHEN); // 1374056170.717219
 
-/** "The raw" of api spec §5.0 as a nova notification. */
+/** "The raw" of docs/api.md §5.0 as a nova notification. */
 const RAW: Note = {
   event: 'test.start', at: WHEN, publisher: 'api.example.com', deployment: 'deployment', instance: INSTANCE_ID_1,
   request: REQUEST_ID_1, tenant: 'tenant', state: 'active', oldState: null, oldTask: null,

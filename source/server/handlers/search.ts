@@ -1,4 +1,4 @@
-// search: raw events by any column, newest first (api spec §2.11). The original passed
+// search: raw events by any column, newest first (docs/api.md §2.11). The original passed
 // field=value straight to Django's ORM; this accepts each table's columns, `deployment__name`,
 // and the lookups operators use; the store turns the validated filter into SQL.
 import type {Context} from '../context.js';

@@ -1,4 +1,4 @@
-// show/<id>: one raw event's key/value table, its pretty JSON and its instance (api spec §2.9).
+// show/<id>: one raw event's key/value table, its pretty JSON and its instance (docs/api.md §2.9).
 import {RawBody, type Context} from '../context.js';
 import {whenString} from '../../core/time.js';
 import {pyDumps} from '../../core/pyjson.js';

@@ -1,4 +1,4 @@
-// watch/<dep>: the live tail, events in (since, now] (api spec §2.10).
+// watch/<dep>: the live tail, events in (since, now] (docs/api.md §2.10).
 import type {Context} from '../context.js';
 import {secondsString, watchDateTime, decimalString} from '../../core/time.js';
 import {errorFlag} from '../../core/notification.js';
