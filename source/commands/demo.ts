@@ -2,9 +2,9 @@
 // stream, with the console attached when there is a terminal.
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {DemoGenerator} from '../ingest/demo-generator.js';
-import {writeCorpus} from '../ingest/demo-corpus.js';
-import {DEMO_SHAPES, type DemoShape, type Envelope} from '../ingest/demo-types.js';
+import {DemoGenerator} from '../demo/generator.js';
+import {writeCorpus} from '../demo/corpus.js';
+import {DEMO_SHAPES, type DemoShape, type Envelope} from '../demo/types.js';
 import {Pipeline} from '../ingest/pipeline.js';
 import type {IngestItem} from '../ingest/item.js';
 import {startServer, onSignals, type Running} from './serve.js';

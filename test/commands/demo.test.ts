@@ -8,8 +8,8 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {after, before, describe, it} from 'node:test';
 import Database from 'better-sqlite3';
-import {demoStream} from '../../source/ingest/demo-corpus.js';
-import type {DemoOptions} from '../../source/ingest/demo-types.js';
+import {demoStream} from '../../source/demo/corpus.js';
+import type {DemoOptions} from '../../source/demo/types.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'stacky.js');

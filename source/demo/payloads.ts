@@ -2,9 +2,9 @@
 // notifications (docs/ingest.md §6.1). Shared noise (roles, service catalogs, image_meta,
 // fixed_ips) is frozen and referenced, not copied: treat envelopes as read-only.
 
-import type {Envelope} from './demo-types.js';
-import type {Caller, Deployment, Image, Instance, Tenant, World} from './demo-world.js';
-import {isoSeconds, pySeconds, pyTime, strTime} from './demo-time.js';
+import type {Envelope} from './types.js';
+import type {Caller, Deployment, Image, Instance, Tenant, World} from './world.js';
+import {isoSeconds, pySeconds, pyTime, strTime} from './time.js';
 
 const EMPTY_CATALOG: readonly object[] = Object.freeze([]);
 const EMPTY_BANDWIDTH = Object.freeze({});

@@ -1,4 +1,4 @@
-// The public shapes of the demo generator (re-exported by demo-generator.ts).
+// The public shapes of the demo generator (re-exported by generator.ts).
 
 /** The exchanges the demo publishes on: each service's own control exchange. */
 export type DemoExchange = 'nova' | 'glance' | 'cinder' | 'neutron';

@@ -4,9 +4,9 @@
 import {
   BASE_IMAGES, ENVIRONMENTS, FLAVORS, ROLE_SETS, SERVER_WORDS, SERVICE_TYPES, USER_NAMES,
   type BaseImageSpec, type Flavor,
-} from './demo-catalog.js';
-import {Rng, cumulate, deepFreeze} from './demo-random.js';
-import {isoTime, pyTime, pySeconds} from './demo-time.js';
+} from './catalog.js';
+import {Rng, cumulate, deepFreeze} from './random.js';
+import {isoTime, pyTime, pySeconds} from './time.js';
 
 export const COMPUTE_HOSTS = 200;
 export const LIVE_SEED_PER_DEPLOYMENT = 300;

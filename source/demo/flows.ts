@@ -6,18 +6,18 @@
 import {
   BAD_REQUEST_FAULTS, BUILD_FAULTS, CONFLICT_FAULTS, FLAVORS, GLANCE_UPLOAD_FAULTS, glanceUploadTraceback,
   type Flavor,
-} from './demo-catalog.js';
+} from './catalog.js';
 import {
   exceptionPayload, existsPayload, glanceEnvelope, imageExistsEntry, imagePayload, instancePayload,
   novaEnvelope, periodicRequest, requestSpec, updatePayload, userRequest, type Request,
-} from './demo-payloads.js';
-import {HOUR, hourFloor, isoSeconds, pySeconds, pyTime} from './demo-time.js';
-import type {Envelope} from './demo-types.js';
+} from './payloads.js';
+import {HOUR, hourFloor, isoSeconds, pySeconds, pyTime} from './time.js';
+import type {Envelope} from './types.js';
 import {
   buildInstancesError, computeException, exceptionName, exceptionPayload as versionedException, flavorPayload,
   instanceAction, instanceExists, instanceUpdate, selectDestinations, versionedPublisher, type Data,
-} from './demo-versioned.js';
-import type {Deployment, Host, Image, Instance, World} from './demo-world.js';
+} from './versioned.js';
+import type {Deployment, Host, Image, Instance, World} from './world.js';
 
 export type FlowKind =
   | 'create' | 'delete' | 'resize' | 'snapshot' | 'rebuild' | 'reboot'
@@ -28,7 +28,7 @@ export type FlowKind =
 /**
  * How a flow's notifications travel: flat (StackTach's monitor.* bodies), enveloped (the same
  * legacy bodies in oslo.messaging's 2.0 envelope, on notifications.*) or versioned (nova's
- * versioned notifications, enveloped). The generator applies it (demo-generator.ts).
+ * versioned notifications, enveloped). The generator applies it (generator.ts).
  */
 export type FlowProfile = 'flat' | 'enveloped' | 'versioned';
 

@@ -1,21 +1,21 @@
 // The demo generator: a deterministic, simulated StackTach feed. Flows (user requests and
 // periodic tasks) start at random times so that the target rate holds; their pending steps
 // wait in a priority queue and come out in timestamp order, interleaved across requests,
-// hosts and deployments. The shape (demo-types.ts) decides how each notification travels.
+// hosts and deployments. The shape (types.ts) decides how each notification travels.
 
 import {
   Flow, planAudit, planCreate, planDelete, planImageDelete, planImageExists, planRebuild, planReboot,
   planResize, planSnapshot, planToggle, type FlowProfile,
-} from './demo-flows.js';
-import {osloEnvelope} from './demo-payloads.js';
-import {Rng, cumulate} from './demo-random.js';
-import {planNovaObject, planPort, planVolume} from './demo-services.js';
+} from './flows.js';
+import {osloEnvelope} from './payloads.js';
+import {Rng, cumulate} from './random.js';
+import {planNovaObject, planPort, planVolume} from './services.js';
 import {
   DEFAULT_DEPLOYMENTS, DEFAULT_START_MICROS, DEMO_SHAPES, type DemoOptions, type DemoShape, type Envelope,
-} from './demo-types.js';
-import {World, type Deployment} from './demo-world.js';
+} from './types.js';
+import {World, type Deployment} from './world.js';
 
-export type {DemoOptions, DemoShape, Envelope} from './demo-types.js';
+export type {DemoOptions, DemoShape, Envelope} from './types.js';
 
 type Planner = (w: World, dep: Deployment, t: number) => Flow | null;
 
@@ -124,7 +124,7 @@ class FlowHeap {
 
 /**
  * An endless, deterministic feed of realistic nova and glance notifications (docs/ingest.md §6),
- * and in the mixed shape cinder and neutron ones too, sent in the chosen shape (demo-types.ts).
+ * and in the mixed shape cinder and neutron ones too, sent in the chosen shape (types.ts).
  * Same seed and options, same output. Flat envelopes share frozen sub-objects (service
  * catalogs, image_meta, fixed_ips, roles, flavors) for speed: treat them as read-only.
  */

@@ -1,8 +1,8 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {createHash} from 'node:crypto';
-import {DemoGenerator, type DemoOptions, type Envelope} from '../../source/ingest/demo-generator.js';
-import type {World} from '../../source/ingest/demo-world.js';
+import {DemoGenerator, type DemoOptions, type Envelope} from '../../source/demo/generator.js';
+import type {World} from '../../source/demo/world.js';
 
 // ---------------------------------------------------------------------------------------
 // Helpers

@@ -3,13 +3,13 @@
 // versioned notifications about objects that are not instances (flavors, aggregates,
 // keypairs, services). All travel in oslo.messaging's 2.0 envelope (the generator wraps them).
 
-import {SERVER_WORDS, USER_NAMES} from './demo-catalog.js';
-import {Flow} from './demo-flows.js';
-import {periodicRequest, userRequest, type Request} from './demo-payloads.js';
-import {isoTime, pyTime} from './demo-time.js';
-import type {DemoExchange, Envelope} from './demo-types.js';
-import {isoZ, novaObject, versionedEnvelope, versionedPublisher, type Data} from './demo-versioned.js';
-import type {Deployment, Instance, World} from './demo-world.js';
+import {SERVER_WORDS, USER_NAMES} from './catalog.js';
+import {Flow} from './flows.js';
+import {periodicRequest, userRequest, type Request} from './payloads.js';
+import {isoTime, pyTime} from './time.js';
+import type {DemoExchange, Envelope} from './types.js';
+import {isoZ, novaObject, versionedEnvelope, versionedPublisher, type Data} from './versioned.js';
+import type {Deployment, Instance, World} from './world.js';
 
 /** A legacy-format notification of another service, as oslo.messaging's notifier fills it. */
 function serviceEnvelope(

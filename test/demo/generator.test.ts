@@ -1,7 +1,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {createHash} from 'node:crypto';
-import {DemoGenerator, type DemoOptions, type Envelope} from '../../source/ingest/demo-generator.js';
+import {DemoGenerator, type DemoOptions, type Envelope} from '../../source/demo/generator.js';
 
 /** No flow of the generator lasts longer than an hour from its first to its last notification. */
 const MAX_FLOW_MICROS = 3_600_000_000;

@@ -3,12 +3,12 @@
 // ({nova_object.name, .namespace, .version, .data}). Object names, versions and field names
 // follow the samples the ingest side is written against (docs/openstack-notifications.md §3).
 
-import type {Flavor} from './demo-catalog.js';
-import {novaEnvelope, type Request} from './demo-payloads.js';
-import {deepFreeze} from './demo-random.js';
-import {hourFloor, isoSeconds} from './demo-time.js';
-import type {Envelope} from './demo-types.js';
-import type {Instance, World} from './demo-world.js';
+import type {Flavor} from './catalog.js';
+import {novaEnvelope, type Request} from './payloads.js';
+import {deepFreeze} from './random.js';
+import {hourFloor, isoSeconds} from './time.js';
+import type {Envelope} from './types.js';
+import type {Instance, World} from './world.js';
 
 export const VERSIONED_TOPIC = 'versioned_notifications';
 
