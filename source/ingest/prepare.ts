@@ -5,6 +5,8 @@ import type {Notification} from '../core/types.js';
 import {encodeJson} from '../store/json-codec.js';
 import {messageKey, type MessageKey} from '../store/message-key.js';
 import {KeyframeCache} from './keyframes.js';
+import {checkDepth} from './json-limits.js';
+import {bodyKey} from '../store/body-key.js';
 import {parseLine, splitLines, type LineDefaults} from './jsonl.js';
 import type {IngestItem} from './item.js';
 
@@ -19,6 +21,8 @@ export interface Prepared {
   seq: number;
   /** The raw input, for rejected rows (kept whole in quarantine). */
   text?: string;
+  /** Bytes to quarantine instead of `text` (invalid UTF-8 kept as received). */
+  raw?: Uint8Array;
   notification?: Notification;
   /** messageKey(notification.messageId), for the raw table's redelivery index. */
   messageKey?: MessageKey;
@@ -120,10 +124,11 @@ export class Preparer {
     try {
       if (item.error !== undefined) throw new Error(item.error);
       if (body === undefined) body = JSON.parse(item.text ?? '');
+      checkDepth(body);
       notification = parseNotification(serviceFor(item.exchange), body);
     } catch (error) {
       const reason = error instanceof SyntaxError ? `not JSON: ${error.message}` : (error as Error).message;
-      return {...base, text: item.text ?? safeStringify(body), error: reason};
+      return {...base, text: item.text ?? safeStringify(body), raw: item.raw, error: reason};
     }
     // A body that arrived as text is stored as it came, without re-serialising.
     const text = item.text !== undefined
@@ -131,7 +136,7 @@ export class Preparer {
       : JSON.stringify([item.routingKey, body]);
     const key = KeyframeCache.keyOf(notification);
     const bytes = Buffer.from(text, 'utf8');
-    const parsed = {...base, notification, messageKey: messageKey(notification.messageId)};
+    const parsed = {...base, notification, messageKey: messageKey(notification.messageId) ?? bodyKey(bytes)};
     const keyframe = this.keyframes.get(key);
     if (keyframe) return {...parsed, jsonZ: encodeJson(bytes, {id: 0, text: keyframe.bytes}), refSeq: keyframe.id};
     // Kept as bytes: encoded once, and off the JS heap the collector walks.
