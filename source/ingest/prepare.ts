@@ -6,8 +6,9 @@ import {encodeJson} from '../store/json-codec.js';
 import {messageKey, type MessageKey} from '../store/message-key.js';
 import {KeyframeCache} from './keyframes.js';
 import {checkDepth} from './json-limits.js';
+import {checkedLines} from './checked-lines.js';
 import {bodyKey} from '../store/body-key.js';
-import {parseLine, splitLines, type LineDefaults} from './jsonl.js';
+import {parseLine, type LineDefaults} from './jsonl.js';
 import type {IngestItem} from './item.js';
 
 /** One input, ready to store: either a row (notification + deflated JSON) or a rejection. */
@@ -106,7 +107,7 @@ export class Preparer {
   }
 
   prepareChunk(chunk: LinesChunk, defaults: LineDefaults): Prepared[] {
-    return splitLines(chunk.bytes, chunk.firstLine).map((w) => this.prepareWork(w, defaults));
+    return checkedLines(chunk.bytes, chunk.firstLine, defaults).map((w) => this.prepareWork(w, defaults));
   }
 
   preparePacked(packed: PackedItems): Prepared[] {

@@ -3,6 +3,8 @@
 // cell centred the way Python's str.center does it. Columns shrink (widest first) and
 // cells are cut with … when the table would be wider than maxWidth.
 
+import {terminalSafe} from '../../core/terminal-text.js';
+
 export interface TableOptions {
   /** Total width limit in characters; undefined or 0 means unlimited. */
   maxWidth?: number;
@@ -69,8 +71,9 @@ export function fitWidths(natural: readonly number[], maxWidth: number | undefin
   return widths;
 }
 
+/** A cell's lines, each terminal-safe: data can hold escape sequences (see core/terminal-text.ts). */
 function cellLines(value: unknown): string[] {
-  return cellText(value).split(/\r?\n/);
+  return cellText(value).split(/\r?\n/).map((line) => terminalSafe(line, true));
 }
 
 /** The table as text, each line ending in \n. */

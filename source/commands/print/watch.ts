@@ -1,6 +1,7 @@
 // `stacky watch`: poll /stacky/watch/<dep>/ until Ctrl-C, sending back the server's `now` as
 // the next `since`, and print each event as the original client did: one |-separated line,
 // cells centred to the server's widths, the header block repeated every 20 rows.
+import {terminalSafe} from '../../core/terminal-text.js';
 import type {StackyService, WatchReply} from '../../client/types.js';
 import {isService} from '../settings.js';
 import {UsageError, parsePoll} from './args.js';
@@ -55,13 +56,13 @@ export function watchRule(widths: readonly number[]): string {
 }
 
 function cell(text: unknown, width: number | undefined): string {
-  const s = text === null || text === undefined ? 'None' : String(text);
+  const s = text === null || text === undefined ? 'None' : terminalSafe(String(text), true);
   return width === undefined ? s : center(truncate(s, width), width);
 }
 
 /** One |-joined line; the flag cell is printed raw, the others centred (and cut only when fitting). */
 export function watchLine(cells: readonly unknown[], widths: readonly number[]): string {
-  return '|' + cells.map((c, i) => (i === 1 ? String(c ?? '') : cell(c, widths[i]))).join('|') + '|\n';
+  return '|' + cells.map((c, i) => (i === 1 ? terminalSafe(String(c ?? ''), true) : cell(c, widths[i]))).join('|') + '|\n';
 }
 
 /** Separator, header (with the block's date), separator. */
