@@ -14,6 +14,8 @@ export interface ServerLimits {
   quarantineLineBytes: number;
   /** POST /ingest/: most rejections (and warnings) listed in one reply; the counts stay exact. */
   replyRejections: number;
+  /** POST /ingest/: most rejected lines in one body; past it the upload stops (400 with the counts). */
+  rejectedLines: number;
   /** POST /ingest/: milliseconds without a byte of body before the upload is cut (408 with counts). */
   bodyIdleMs: number;
   /** watch: most rows in one reply. */
@@ -31,6 +33,7 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   lineBytes: 4 * 1024 * 1024,
   quarantineLineBytes: 64 * 1024,
   replyRejections: 1000,
+  rejectedLines: 100_000,
   bodyIdleMs: 60_000,
   watchRows: 5000,
   jsonSearchMs: 10_000,
@@ -45,6 +48,7 @@ export const LIMIT_FLAGS: Readonly<Record<string, keyof ServerLimits>> = Object.
   'line-bytes': 'lineBytes',
   'quarantine-line-bytes': 'quarantineLineBytes',
   'reply-rejections': 'replyRejections',
+  'rejected-lines': 'rejectedLines',
   'body-idle-ms': 'bodyIdleMs',
   'watch-rows': 'watchRows',
   'json-search-ms': 'jsonSearchMs',

@@ -184,7 +184,7 @@ describe('POST /ingest/ bounds and failures (#3 #4 #7 #8 #9)', () => {
   const logs: string[] = [];
   let logged: (() => void) | undefined;
   before(async () => {
-    s = await startServer({limits: {lineBytes: 1024 * 1024, quarantineLineBytes: 1000, replyRejections: 5,
+    s = await startServer({limits: {lineBytes: 1024 * 1024, quarantineLineBytes: 1000, replyRejections: 5, rejectedLines: 5000,
       bodyBytes: 8 * 1024 * 1024, bodyIdleMs: 300}, log: (l) => {
       logs.push(l);
       logged?.();
@@ -218,11 +218,21 @@ describe('POST /ingest/ bounds and failures (#3 #4 #7 #8 #9)', () => {
     assert.equal(count(s, 'stacky_quarantine'), before + 3000);
   });
 
+  it('#4 a body of junk stops at the rejected-lines bound: 400 with the exact counts', async () => {
+    const before = count(s, 'stacky_quarantine');
+    const r = await post(s, Buffer.from(`${note(30)}\n${'x\n'.repeat(8000)}${note(31)}\n`));
+    assert.equal(r.status, 400);
+    const table = r.json() as unknown[][];
+    assert.deepEqual(table[0], ['Error', 'Message', 'Stored', 'Duplicates', 'Rejected']);
+    assert.deepEqual(table[1]!.slice(2), [1, 0, count(s, 'stacky_quarantine') - before]);
+    assert.match(String(table[1]![1]), /^\d+ lines were rejected, the most one upload may have \(the limit is 5000\)/);
+  });
+
   it('#3 a body over the bound: 413 with the counts of what was stored before it', async () => {
     const before = count(s);
     const lines = Array.from({length: 2500}, (_, i) => note(1000 + i)).join('\n') + '\n';
     const pieces = [Buffer.from(lines)];
-    for (let i = 0; i < 40; i++) pieces.push(Buffer.alloc(256 * 1024, 'x\n'));
+    for (let i = 0; i < 40; i++) pieces.push(Buffer.from(`${'x'.repeat(256 * 1024 - 1)}\n`));
     const r = await post(s, pieces);
     assert.equal(r.status, 413);
     const table = r.json() as unknown[][];
