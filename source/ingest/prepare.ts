@@ -137,7 +137,7 @@ export class Preparer {
       : JSON.stringify([item.routingKey, body]);
     const key = KeyframeCache.keyOf(notification);
     const bytes = Buffer.from(text, 'utf8');
-    const parsed = {...base, notification, messageKey: messageKey(notification.messageId) ?? bodyKey(bytes)};
+    const parsed = {...base, notification, messageKey: messageKey(notification.messageId) ?? bodyKey(item.deployment, bytes)};
     const keyframe = this.keyframes.get(key);
     if (keyframe) return {...parsed, jsonZ: encodeJson(bytes, {id: 0, text: keyframe.bytes}), refSeq: keyframe.id};
     // Kept as bytes: encoded once, and off the JS heap the collector walks.

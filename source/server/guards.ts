@@ -55,10 +55,12 @@ export function screenMethod(req: IncomingMessage, isIngest: boolean): void {
   if ((origin !== undefined && !sameHost(origin, req.headers.host)) || site === 'cross-site' || site === 'same-site') {
     throw new HttpError(403, 'Forbidden', 'Cross-site uploads are refused: POST from stacky ingest --url, curl or a script.');
   }
+  // curl and scripts send these types too (curl --data-binary is a form): refused only from a browser.
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (SIMPLE_TYPES.has(type)) {
+  const browser = /^Mozilla\//.test(req.headers['user-agent'] ?? '') || req.headers.referer !== undefined || origin !== undefined;
+  if (SIMPLE_TYPES.has(type) && browser) {
     throw new HttpError(415, 'Unsupported Media Type',
-      `Content-Type ${type} is refused (a browser form could send it); send application/x-ndjson.`);
+      `Content-Type ${type} from a browser is refused (a page on another site could send it); send application/x-ndjson.`);
   }
 }
 

@@ -149,8 +149,10 @@ describe('#13 cross-site requests', () => {
   it('a browser form or text/plain POST is refused and creates nothing', async () => {
     const body = Buffer.from(`${note(1)}\n`);
     for (const type of ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-      const r = await post(s, body, '?deployment=csrf', {'Content-Type': type});
+      const r = await post(s, body, '?deployment=csrf', {'Content-Type': type, 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64)'});
       assert.equal(r.status, 415, type);
+      const referred = await post(s, body, '?deployment=csrf', {'Content-Type': type, Referer: 'http://evil.example/'});
+      assert.equal(referred.status, 415, type);
     }
     const fromPage = await post(s, body, '?deployment=csrf', {Origin: 'http://evil.example', 'Content-Type': 'application/json'});
     assert.equal(fromPage.status, 403);
@@ -161,6 +163,8 @@ describe('#13 cross-site requests', () => {
     // Same origin, or no browser at all, is fine.
     const ok = await post(s, body, '?deployment=ok', {Origin: s.url, 'Content-Type': 'application/x-ndjson'});
     assert.equal(ok.status, 200, ok.text);
+    const curl = await post(s, Buffer.from(`${note(2)}\n`), '?deployment=ok', {'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': 'curl/8.5.0'});
+    assert.equal(curl.status, 200, curl.text);
   });
 
   it('a Host that is not this server (DNS rebinding) gets no data, nor a redirect to it', async () => {
