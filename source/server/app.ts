@@ -54,6 +54,9 @@ export function createStackyServer(options: AppOptions): Server {
   });
   if (cache) responseCacheOf.set(server, cache);
   server.keepAliveTimeout = 65_000;
+  // Node's whole-request timeout would cut a long upload with a bare 408; POST /ingest/ keeps its
+  // own (limits.bodyMs, bodyIdleMs) and answers with the counts stored. Headers keep headersTimeout.
+  server.requestTimeout = 0;
   server.on('close', () => app.searches.close());
   return server;
 }

@@ -114,17 +114,21 @@ export async function handleIngest(req: IncomingMessage, res: ServerResponse, pi
   const lines = new LineSplitter(limits.lineBytes, limits.quarantineLineBytes);
   let received = 0;
   let idle: NodeJS.Timeout | undefined;
+  const deadline = Date.now() + limits.bodyMs;
   const reads = (req as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   try {
     for (;;) {
+      const left = deadline - Date.now();
+      const wait = Math.max(0, Math.min(limits.bodyIdleMs, left));
       const next = await Promise.race([reads.next(),
-        new Promise<'idle'>((resolve) => (idle = setTimeout(resolve, limits.bodyIdleMs, 'idle' as const)))]);
+        new Promise<'late'>((resolve) => (idle = setTimeout(resolve, wait, 'late' as const)))]);
       clearTimeout(idle);
-      if (next === 'idle') {
+      if (next === 'late') {
         // The partial line at the cut is dropped: only whole lines count.
         flush();
-        answerEarly(req, res, new HttpError(408, 'Request Timeout',
-          `No part of the body arrived for ${limits.bodyIdleMs} ms; the upload was cut: ${tally.summary()}.`, tally.counts()));
+        const why = left <= limits.bodyIdleMs ? `The upload took longer than ${limits.bodyMs} ms`
+          : `No part of the body arrived for ${limits.bodyIdleMs} ms`;
+        answerEarly(req, res, new HttpError(408, 'Request Timeout', `${why}; it was cut: ${tally.summary()}.`, tally.counts()));
         return;
       }
       if (next.done) break;

@@ -18,6 +18,8 @@ export interface ServerLimits {
   rejectedLines: number;
   /** POST /ingest/: milliseconds without a byte of body before the upload is cut (408 with counts). */
   bodyIdleMs: number;
+  /** POST /ingest/: milliseconds an upload may take in all (408 with counts); Node's own request timeout is off. */
+  bodyMs: number;
   /** watch: most rows in one reply. */
   watchRows: number;
   /** search on json / json__*: milliseconds before it is abandoned (503). */
@@ -35,6 +37,7 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   replyRejections: 1000,
   rejectedLines: 100_000,
   bodyIdleMs: 60_000,
+  bodyMs: 3_600_000,
   watchRows: 5000,
   jsonSearchMs: 10_000,
   jsonSearches: 2,
@@ -50,6 +53,7 @@ export const LIMIT_FLAGS: Readonly<Record<string, keyof ServerLimits>> = Object.
   'reply-rejections': 'replyRejections',
   'rejected-lines': 'rejectedLines',
   'body-idle-ms': 'bodyIdleMs',
+  'body-ms': 'bodyMs',
   'watch-rows': 'watchRows',
   'json-search-ms': 'jsonSearchMs',
   'json-searches': 'jsonSearches',

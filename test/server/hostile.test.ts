@@ -306,8 +306,44 @@ describe('POST /ingest/ bounds and failures (#3 #4 #7 #8 #9)', () => {
       socket.on('error', reject);
     });
     assert.match(text, /^HTTP\/1\.1 408 /);
-    assert.match(text, /\[\["Error", "Message", "Stored", "Duplicates", "Rejected"\], \["Request Timeout", "[^"]*", 2, 0, 0\]\]$/);
+    assert.match(text, /\[\["Error", "Message", "Stored", "Duplicates", "Rejected"\], \["Request Timeout", "No part of the body arrived for 300 ms; it was cut: stored 2, duplicates 0, rejected 0\.", 2, 0, 0\]\]$/);
     assert.equal(count(s), before + 2);
+  });
+
+  it('#8 an upload that goes on past its total time: 408 with exactly what was stored', async () => {
+    const t = await startServer({limits: {bodyMs: 400, bodyIdleMs: 60_000}});
+    try {
+      const {hostname, port} = new URL(t.url);
+      const text = await new Promise<string>((resolve) => {
+        let i = 0;
+        let answered = false;
+        const socket = connect(Number(port), hostname, () => {
+          socket.write('POST /ingest/ HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n');
+          // A slow but steady sender: one line at a time until the server answers.
+          const more = () => {
+            if (answered) return;
+            const piece = `${note(80_000 + i++)}\n`;
+            socket.write(`${Buffer.byteLength(piece).toString(16)}\r\n${piece}\r\n`);
+            setTimeout(more, 20);
+          };
+          more();
+        });
+        let got = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (c: string) => {
+          answered = true;
+          got += c;
+        });
+        socket.on('close', () => resolve(got));
+        socket.on('error', () => resolve(got));
+      });
+      assert.match(text, /^HTTP\/1\.1 408 /);
+      const m = /\["Request Timeout", "The upload took longer than 400 ms; it was cut: [^"]*", (\d+), 0, 0\]\]$/.exec(text);
+      assert.ok(m, text);
+      assert.equal(Number(m[1]), count(t));
+    } finally {
+      await t.close();
+    }
   });
 
   it('#9 invalid UTF-8 is rejected and quarantined as the bytes received', async () => {
