@@ -178,6 +178,20 @@ describe('#7 #17 stacky ingest says what was stored before a failure', () => {
   });
 });
 
+describe('#4 stacky ingest --url counts the rejections a reply does not list', () => {
+  it('prints the listed ones, says how many more, and counts them all', async () => {
+    const s = await startServer({limits: {replyRejections: 2}});
+    try {
+      const r = await stacky(['ingest', '--url', s.url, '-'], {input: `x\ny\n${note(1)}\nz\n[1]\n`});
+      assert.equal(r.code, 1);
+      assert.equal(r.stdout, 'stored 1, duplicates 0, rejected 4\n');
+      assert.match(r.stderr, /^stdin:1: rejected: not JSON: .*\nstdin:2: rejected: not JSON: .*\nstdin: 2 more rejected lines not listed \(see stacky quarantine\)\n$/);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('#5 #9 #12 files: nesting, invalid UTF-8 and notifications without message_id', () => {
   it('quarantines a too-deep body with its reason and invalid UTF-8 as its bytes; re-ingest stores nothing twice', async () => {
     const db = join(dir, 'files.db');
