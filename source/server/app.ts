@@ -37,20 +37,9 @@ export function createStackyServer(options: AppOptions): Server {
   const log = options.log ?? ((l) => process.stderr.write(`${l}\n`));
   const enabled = options.cache ?? process.env.STACKY_HTTP_CACHE !== '0';
   const cache = enabled ? new ResponseCache(dataVersion(options.store.db), limits.cacheBytes, limits.cacheEntries) : undefined;
-  const app: App = {...options, limits, log, responses: cache, searches: new JsonSearches(options.store, limits)};
-  let errors = 0;
+  const app: App = {...options, limits, log, responses: cache, searches: new JsonSearches(options.store, limits), errors: 0};
   const server = createServer((req, res) => {
-    handle(req, res, app).catch((error: unknown) => {
-      if (error instanceof HttpError) {
-        if (!res.headersSent) sendJson(res, error.status, errorTable(error), error.headers);
-        else res.destroy();
-        return;
-      }
-      // One line, no stack: the log is read by operators, and stacks name internals (issue #13).
-      log(`stacky: internal error #${++errors} on ${req.method} ${String(req.url).slice(0, 200)}: ${errorText(error)}`);
-      if (!res.headersSent) sendHtml500(res);
-      else res.destroy();
-    });
+    handle(req, res, app).catch((error: unknown) => fail(req, res, error, app));
   });
   if (cache) responseCacheOf.set(server, cache);
   server.keepAliveTimeout = 65_000;
@@ -61,11 +50,25 @@ export function createStackyServer(options: AppOptions): Server {
   return server;
 }
 
+function fail(req: IncomingMessage, res: ServerResponse, error: unknown, app: App): void {
+  if (error instanceof HttpError) {
+    if (!res.headersSent) sendJson(res, error.status, errorTable(error), error.headers);
+    else res.destroy();
+    return;
+  }
+  // One line, no stack: the log is read by operators, and a stack names internals (issue #13).
+  app.log(`stacky: internal error #${++app.errors} on ${req.method} ${String(req.url).slice(0, 200)}: ${errorText(error)}`);
+  if (!res.headersSent) sendHtml500(res);
+  else res.destroy();
+}
+
 interface App extends AppOptions {
   limits: ServerLimits;
   log: (line: string) => void;
   responses: ResponseCache | undefined;
   searches: JsonSearches;
+  /** Internal errors so far, to tell log lines apart. */
+  errors: number;
 }
 
 function errorText(error: unknown): string {
