@@ -25,7 +25,7 @@ export interface Prepared {
   /** Bytes to quarantine instead of `text` (invalid UTF-8 kept as received). */
   raw?: Uint8Array;
   notification?: Notification;
-  /** messageKey(notification.messageId), for the raw table's redelivery index. */
+  /** messageKey(notification.messageId), else bodyKey (store/body-key.ts), for the raw table's redelivery index. */
   messageKey?: MessageKey;
   jsonZ?: Uint8Array;
   /** The sequence number of the keyframe jsonZ was deflated against (its header holds a placeholder). */
