@@ -21,6 +21,8 @@ const otherCommands: OtherCommand[] = [
       '--port N         port (default 8000; 0 picks a free one); prints "listening on http://HOST:PORT"',
       '--worker FILE    also consume RabbitMQ as configured in FILE (see worker)',
       '--reports hourly build the summary report every hour',
+      '--limit NAME=N   change a bound, repeatable (see the README\'s Limits table)',
+      '--allow-host H   also answer for host name H, repeatable (\'*\' any)',
     ],
     examples: ['stacky serve --db stacky.db --port 8000'],
   },

@@ -54,7 +54,8 @@ export function offsetOf(q: Query): number {
   const n = pyInt(raw);
   if (n === null) throw badRequest(`offset must be a whole number, got '${raw}'.`);
   if (n < 0) throw badRequest(`offset must not be negative, got '${raw}'.`);
-  return n;
+  // Past 2^53 the number is a float, which SQLite refuses as an OFFSET; no table is that long.
+  return Math.min(n, Number.MAX_SAFE_INTEGER);
 }
 
 export function serviceOf(q: Query, fallback: Service): Service {

@@ -208,12 +208,12 @@ export class RawReader {
     return {...rest, json: this.decode(service, jsonZ)};
   }
 
-  /** watch: since < when <= until, oldest first. */
+  /** watch: since < when <= until, oldest first; rows at `since` itself count when their id is above sinceId. */
   watch(service: Service, deploymentId: number, eventName: string | null, since: Micros, until: Micros,
-    limit: number): WatchRow[] {
+    limit: number, sinceId = Number.MAX_SAFE_INTEGER): WatchRow[] {
     const table = RAW_TABLE[service];
-    const conds = ['r."when" > ?', 'r."when" <= ?'];
-    const params: (string | number)[] = [since, until];
+    const conds = ['r."when" >= ?', '(r."when" > ? OR r.id > ?)', 'r."when" <= ?'];
+    const params: (string | number)[] = [since, since, sinceId, until];
     if (deploymentId !== 0) {
       conds.push('r.deployment_id = ?');
       params.push(deploymentId);

@@ -1,6 +1,7 @@
 // Where print output goes, in which of the four modes (table, --json, --jsonl, --csv).
 import {renderCsv} from './csv.js';
 import {renderTable} from './table.js';
+import {terminalSafe} from '../../core/terminal-text.js';
 
 export type Mode = 'table' | 'json' | 'jsonl' | 'csv';
 
@@ -33,8 +34,9 @@ export function createOutput(mode: Mode, width: number | undefined, streams: Str
   return {
     mode,
     maxWidth: tableWidth(width, streams.stdout),
-    write: (text) => void streams.stdout.write(text),
-    error: (text) => void streams.stderr.write(text),
+    // Every byte printed passes the terminal-safe rule: text from the data never drives the terminal.
+    write: (text) => void streams.stdout.write(terminalSafe(text)),
+    error: (text) => void streams.stderr.write(terminalSafe(text)),
     raw: [],
   };
 }

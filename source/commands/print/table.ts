@@ -4,6 +4,8 @@
 // maxWidth, columns are left out or cut by the rules of columns.ts.
 import {columnRule, layoutColumns} from './columns.js';
 
+import {terminalSafe} from '../../core/terminal-text.js';
+
 export interface TableOptions {
   /** Total width limit in characters; undefined or 0 means unlimited. */
   maxWidth?: number;
@@ -45,8 +47,9 @@ export function truncate(text: string, width: number): string {
   return width === 1 ? '…' : chars.slice(0, width - 1).join('') + '…';
 }
 
+/** A cell's lines, each terminal-safe: data can hold escape sequences (see core/terminal-text.ts). */
 function cellLines(value: unknown): string[] {
-  return cellText(value).split(/\r?\n/);
+  return cellText(value).split(/\r?\n/).map((line) => terminalSafe(line, true));
 }
 
 /** The table as text, each line ending in \n. */

@@ -10,6 +10,7 @@ import {csvLine} from './csv.js';
 import {flushJson} from './output.js';
 import {columnRule, layoutColumns, type ColumnRule, type Placed} from './columns.js';
 import {center, truncate} from './table.js';
+import {terminalSafe} from '../../core/terminal-text.js';
 
 const headerEvery = 20;
 
@@ -66,16 +67,17 @@ function watchRule(columns: readonly Placed[]): string {
 }
 
 function cell(text: unknown, column: Placed): string {
-  const s = text === null || text === undefined ? 'None' : String(text);
+  const s = text === null || text === undefined ? 'None' : terminalSafe(String(text), true);
   return center(column.cut ? truncate(s, column.width) : s, column.width);
 }
 
 /**
  * One |-joined line; the flag cell is printed raw, the others centred. A value longer than
- * the server's width stays whole (as in the original) unless its column may be cut.
+ * the server's width stays whole (as in the original) unless its column may be cut. Data can
+ * hold escape sequences: every cell is terminal-safe (see core/terminal-text.ts).
  */
 export function watchLine(cells: readonly unknown[], columns: readonly Placed[]): string {
-  return '|' + columns.map((c) => (c.index === 1 ? String(cells[1] ?? '') : cell(cells[c.index], c))).join('|') + '|\n';
+  return '|' + columns.map((c) => (c.index === 1 ? terminalSafe(String(cells[1] ?? ''), true) : cell(cells[c.index], c))).join('|') + '|\n';
 }
 
 /** Separator, header (with the block's date), separator. */
