@@ -3,12 +3,7 @@ import {parseArgs} from 'node:util';
 import {findSpec, type FlagName} from './specs.js';
 import {epochArgString} from '../../core/time.js';
 
-export class UsageError extends Error {
-  constructor(message: string, readonly command?: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+import {UsageError} from '../args.js';
 
 export interface PrintArgs {
   command: string;
