@@ -27,7 +27,7 @@ CREATE INDEX ON notifications ((body->>'publisher_id'));
 `;
 
 // The corpus's lines are JSON.stringify of {deployment, exchange, routing_key, body}, in that order
-// (source/ingest/demo-corpus.ts): the loader slices the body out instead of parsing it in
+// (source/demo/corpus.ts): the loader slices the body out instead of parsing it in
 // JavaScript, so the peer's client costs next to nothing and PostgreSQL does the parsing.
 const HEAD = /^\{"deployment":("(?:[^"\\]|\\.)*"),"exchange":"(?:[^"\\]|\\.)*","routing_key":("(?:[^"\\]|\\.)*"),"body":/;
 

@@ -3,7 +3,7 @@
 import {existsSync, mkdirSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {spawnSync} from 'node:child_process';
-import {writeCorpus} from '../source/ingest/demo-corpus.js';
+import {writeCorpus} from '../source/demo/corpus.js';
 import {benchEnveloped, benchIngest} from './ingest.js';
 import {benchCodec} from './codec.js';
 import {benchPeer} from './peer.js';

@@ -5,7 +5,7 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {execFileSync} from 'node:child_process';
-import {demoStream} from '../source/ingest/demo-corpus.js';
+import {demoStream} from '../source/demo/corpus.js';
 import {parseLine} from '../source/ingest/jsonl.js';
 import {rawText} from '../source/ingest/prepare.js';
 import {unwrapEnvelope} from '../source/core/envelope.js';

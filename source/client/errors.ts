@@ -1,4 +1,5 @@
 // Errors the client raises, so console and print commands can show one clear line.
+import {redactUrl} from './redact.js';
 
 /** The server answered a non-200 status; message comes from its error table when it sent one. */
 export class StackyHttpError extends Error {
@@ -10,8 +11,11 @@ export class StackyHttpError extends Error {
 
 /** No answer at all: refused, reset, timed out, DNS. */
 export class StackyUnreachableError extends Error {
-  constructor(readonly url: string, readonly cause: string) {
-    super(`cannot reach the stacky server at ${url}: ${cause}`);
+  readonly url: string;
+
+  constructor(url: string, readonly cause: string) {
+    super(`cannot reach the stacky server at ${redactUrl(url)}: ${redactUrl(cause)}`);
+    this.url = redactUrl(url);
     this.name = 'StackyUnreachableError';
   }
 }

@@ -1,4 +1,4 @@
-// Shapes of the stacky API's answers (see ../shared/docs/stacky-api-spec.md §2).
+// Shapes of the stacky API's answers (docs/api.md §2).
 export type Value = string | number | boolean | null;
 export type Row = Value[];
 /** A stacky table: the header row first, then data rows; uuid/search answer [] when empty. */

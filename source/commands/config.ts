@@ -1,5 +1,15 @@
 // `stacky config get [key] | set <key> <value> | unset <key> | path`: the saved client settings.
 import {commandHelp} from './help.js';
+import {looseModeWarning, tighten} from './file-modes.js';
+
+/** Whether a URL carries a password (http://user:password@host). */
+function hasPassword(url: string): boolean {
+  try {
+    return new URL(url).password !== '';
+  } catch {
+    return false;
+  }
+}
 import {MemoryConfig, configKeys, isConfigKey, openConfig, parseConfigValue, savedSettings, type ConfigKey, type Settings} from './settings.js';
 
 export interface ConfigRunOptions {
@@ -55,6 +65,8 @@ export async function run(argv: string[], options: ConfigRunOptions = {}): Promi
         return 0;
       }
       for (const key of configKeys) stdout.write(`${key}=${values[fieldOf[key]]}\n`);
+      const loose = hasPassword(values.url) ? looseModeWarning(store.path, 'a URL with a password') : undefined;
+      if (loose) stderr.write(`stacky config: warning: ${loose}\n`);
       const envUrl = env.STACKTACH_URL || env.STACKY_URL;
       if (envUrl) stderr.write(`(the environment overrides url: ${envUrl})\n`);
       return 0;
@@ -71,7 +83,10 @@ export async function run(argv: string[], options: ConfigRunOptions = {}): Promi
         stderr.write(`stacky config: cannot save ${store.path}: ${(error as Error).message}\n`);
         return 1;
       }
-      return notSaved() ? 1 : 0;
+      if (notSaved()) return 1;
+      // A file from an older stacky (or another umask) may be open to others: owner-only now.
+      if (!tighten(store.path)) stderr.write(`stacky config: warning: ${looseModeWarning(store.path, 'your settings') ?? ''}\n`);
+      return 0;
     }
     case 'unset': {
       const [key, ...extra] = rest;

@@ -2,30 +2,48 @@
 // stream, with the console attached when there is a terminal.
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {DemoGenerator} from '../ingest/demo-generator.js';
-import {writeCorpus} from '../ingest/demo-corpus.js';
-import type {Envelope} from '../ingest/demo-types.js';
+import {DemoGenerator} from '../demo/generator.js';
+import {writeCorpus} from '../demo/corpus.js';
+import {DEMO_SHAPES, type DemoShape, type Envelope} from '../demo/types.js';
 import {Pipeline} from '../ingest/pipeline.js';
 import type {IngestItem} from '../ingest/item.js';
 import {startServer, onSignals, type Running} from './serve.js';
 import {guarded, intFlag, parse, UsageError} from './args.js';
 
-const HELP = `Usage: stacky demo [--db PATH] [--port N] [--rate N] [--no-tui] [--write FILE --count N]
+const HELP = `Usage: stacky demo [--db PATH] [--port N] [--rate N] [--no-tui] [--write FILE --count N] [--shape S]
 
-Starts the server on a fresh SQLite file and feeds it a live stream of realistic nova and
-glance notifications (several deployments, many hosts; create, resize, snapshot, rebuild and
-delete flows; exists audits; errors). The console opens on it when run in a terminal.
+Starts the server on a fresh SQLite file and feeds it a live stream of realistic OpenStack
+notifications (several deployments, many hosts; create, resize, snapshot, rebuild and delete
+flows; exists audits; errors; glance images, cinder volumes, neutron ports). The console
+opens on it when run in a terminal.
   --db PATH        database file (default: a new file in the temp directory)
   --port N         port (default 8000, or a free one when 8000 is taken)
   --rate N         notifications per second (default 200)
   --no-tui         run headless: print where the server listens and a progress line
   --write FILE     write a corpus of JSON Lines instead (with --count N, default 100000)
   --seed N         generator seed (default: random for live runs, 1 for --write)
+  --shape S        how the notifications travel (default: mixed live, flat for --write):
+                     flat       StackTach's traffic: legacy nova and glance bodies on monitor.*
+                     enveloped  the flat stream, each body in oslo.messaging's 2.0 envelope
+                     versioned  nova's versioned notifications only, enveloped
+                     mixed      per request flat, enveloped or versioned, plus cinder and
+                                neutron events and nova's flavor, aggregate, keypair and
+                                service events, as a current cloud sends them
 
 Examples: stacky demo
           stacky demo --no-tui --rate 2000
           stacky demo --write corpus.jsonl --count 1000000
+          stacky demo --write current-cloud.jsonl --count 10000 --shape mixed
 `;
+
+/** --shape: one of DEMO_SHAPES, else a usage error. */
+function shapeFlag(value: string | undefined, fallback: DemoShape): DemoShape {
+  if (value === undefined) return fallback;
+  if (!(DEMO_SHAPES as readonly string[]).includes(value)) {
+    throw new UsageError(`--shape must be one of ${DEMO_SHAPES.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as DemoShape;
+}
 
 const TICK_MS = 100;
 
@@ -34,9 +52,11 @@ function toItem(e: Envelope): IngestItem {
 }
 
 /** Feeds the generator's notifications as real time reaches their timestamps. */
-export function startFeeder(running: Running, rate: number, seed: number, onError: (e: Error) => void) {
+export function startFeeder(
+  running: Running, rate: number, seed: number, onError: (e: Error) => void, shape: DemoShape = 'mixed',
+) {
   const pipeline = new Pipeline(running.store.db, {source: 'demo'});
-  const generator = new DemoGenerator({seed, rate, startMicros: Date.now() * 1000});
+  const generator = new DemoGenerator({seed, rate, startMicros: Date.now() * 1000, shape});
   let stored = 0;
   const timer = setInterval(() => {
     const target = Date.now() * 1000;
@@ -67,7 +87,8 @@ export async function run(argv: string[]): Promise<number> {
   return guarded('demo', async () => {
     const {values} = parse(argv, {
       db: {type: 'string'}, port: {type: 'string'}, rate: {type: 'string'}, 'no-tui': {type: 'boolean'},
-      write: {type: 'string'}, count: {type: 'string'}, seed: {type: 'string'}, help: {type: 'boolean', short: 'h'},
+      write: {type: 'string'}, count: {type: 'string'}, seed: {type: 'string'}, shape: {type: 'string'},
+      help: {type: 'boolean', short: 'h'},
     });
     if (values.help) {
       process.stdout.write(HELP);
@@ -75,16 +96,20 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (values.write !== undefined) {
       const count = intFlag('count', values.count, 100_000, 1);
-      await writeCorpus(values.write, count, {seed: intFlag('seed', values.seed, 1)});
+      // flat by default: a corpus is a fixture, and a seed keeps writing the bytes it always wrote
+      // (the bench and the tests compare against them); StackTach itself can ingest it too.
+      const shape = shapeFlag(values.shape, 'flat');
+      await writeCorpus(values.write, count, {seed: intFlag('seed', values.seed, 1), shape});
       process.stdout.write(`wrote ${count} notifications to ${values.write}\n`);
       return 0;
     }
     if (values.count !== undefined) throw new UsageError('--count goes with --write FILE');
     const rate = intFlag('rate', values.rate, 200, 1);
+    const shape = shapeFlag(values.shape, 'mixed');
     const seed = intFlag('seed', values.seed, Math.floor(Math.random() * 2 ** 31));
     const db = values.db ?? join(tmpdir(), `stacky-demo-${Date.now()}.db`);
     const running = await listen(db, intFlag('port', values.port, 8000), values.port !== undefined);
-    const feeder = startFeeder(running, rate, seed, (e) => process.stderr.write(`stacky demo: ingest failed: ${e.message}\n`));
+    const feeder = startFeeder(running, rate, seed, (e) => process.stderr.write(`stacky demo: ingest failed: ${e.message}\n`), shape);
     const stop = async () => {
       feeder.stop();
       await running.close();

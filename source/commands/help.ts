@@ -21,6 +21,8 @@ const otherCommands: OtherCommand[] = [
       '--port N         port (default 8000; 0 picks a free one); prints "listening on http://HOST:PORT"',
       '--worker FILE    also consume RabbitMQ as configured in FILE (see worker)',
       '--reports hourly build the summary report every hour',
+      '--limit NAME=N   change a bound, repeatable (see the README\'s Limits table)',
+      '--allow-host H   also answer for host name H, repeatable (\'*\' any)',
     ],
     examples: ['stacky serve --db stacky.db --port 8000'],
   },
@@ -37,14 +39,15 @@ const otherCommands: OtherCommand[] = [
     examples: ['stacky ingest --db stacky.db --deployment region-1 notifications.jsonl', 'cat n.jsonl | stacky ingest --url http://127.0.0.1:8000 -'],
   },
   {
-    name: 'demo', synopsis: 'demo [--db PATH] [--port N] [--rate N] [--no-tui] [--write FILE --count N]',
-    summary: 'Serve generated, realistic nova/glance traffic and open the console on it.',
+    name: 'demo', synopsis: 'demo [--db PATH] [--port N] [--rate N] [--no-tui] [--write FILE --count N] [--shape S]',
+    summary: 'Serve generated, realistic OpenStack traffic and open the console on it.',
     details: [
       '--db PATH        database to use (default: a temporary one)',
       '--port N         server port',
       '--rate N         notifications per second',
       '--no-tui         only serve; do not open the console',
       '--write FILE --count N   write N generated notifications to FILE as JSON Lines and exit',
+      '--shape S        flat | enveloped | versioned | mixed (default mixed live, flat for --write)',
     ],
     examples: ['stacky demo', 'stacky demo --write corpus.jsonl --count 1000'],
   },
@@ -146,7 +149,7 @@ export function fullHelp(): string {
     'Print commands (arguments as in the original stacky client; output is a table, --json or --csv):',
   ];
   for (const c of printCommands) lines.push(`  ${fullSynopsis(c)}`, `      ${c.summary}`);
-  lines.push('', 'Flags of the print commands (each takes --url, --json, --csv and --width too):');
+  lines.push('', 'Flags of the print commands (each takes --url, --json, --csv, --width and --wide too):');
   for (const f of Object.values(flagHelp)) lines.push(`  ${f}`);
   for (const [flag, text] of commonFlags) lines.push(`  ${flag.padEnd(16)} ${text}`);
   lines.push('', 'Server, data and console:');

@@ -6,6 +6,8 @@ import {ingestStream, addResult} from '../ingest/jsonl-reader.js';
 import {emptyResult, type IngestResult} from '../ingest/item.js';
 import {defaultDbPath} from './paths.js';
 import {guarded, parse, UsageError} from './args.js';
+import {redactUrl} from '../client/redact.js';
+import {terminalSafe} from '../core/terminal-text.js';
 
 const HELP = `Usage: stacky ingest [--db PATH | --url URL] [--deployment NAME] [--exchange nova|glance|generic] [FILE ... | -]
 
@@ -25,32 +27,61 @@ function open(file: string): Readable {
   return file === '-' ? process.stdin : createReadStream(file, {highWaterMark: 1 << 20});
 }
 
+/** A failure part-way: what was committed before it, when known. */
+class PartialFailure extends Error {
+  constructor(message: string, readonly stored: {stored: number; duplicates: number; rejected: number} | undefined) {
+    super(message);
+  }
+}
+
+/** The counts an upload error table carries (Stored, Duplicates, Rejected columns), see server/ingest-handler.ts. */
+function tableCounts(parsed: unknown): {message: string; counts?: {stored: number; duplicates: number; rejected: number}} | undefined {
+  if (!Array.isArray(parsed) || parsed.length !== 2 || !Array.isArray(parsed[0]) || !Array.isArray(parsed[1])) return undefined;
+  const [head, row] = parsed as unknown[][];
+  const at = (name: string) => {
+    const i = head!.indexOf(name);
+    return i < 0 || typeof row![i] !== 'number' ? undefined : (row![i] as number);
+  };
+  const stored = at('Stored');
+  const message = String(row![1]);
+  if (stored === undefined) return {message};
+  return {message, counts: {stored, duplicates: at('Duplicates') ?? 0, rejected: at('Rejected') ?? 0}};
+}
+
 async function post(url: string, file: string, deployment: string, exchange: string): Promise<IngestResult> {
   const target = new URL('/ingest/', url);
   target.searchParams.set('deployment', deployment);
   target.searchParams.set('exchange', exchange);
   const {request} = await import('node:http');
   return new Promise<IngestResult>((resolve, reject) => {
+    const input = open(file);
     const req = request(target, {method: 'POST', headers: {'Content-Type': 'application/x-ndjson'}}, (res) => {
+      // The server may answer before the whole body was sent (a bound, a full disk): stop sending.
+      input.unpipe(req);
+      input.destroy();
+      req.end();
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
       res.on('end', () => {
+        let parsed: unknown;
         try {
-          const parsed = JSON.parse(body) as unknown;
-          if (res.statusCode !== 200) {
-            const msg = Array.isArray(parsed) ? String((parsed as unknown[][])[1]?.[1]) : body;
-            reject(new Error(`server answered ${res.statusCode}: ${msg}`));
-            return;
-          }
-          resolve({...emptyResult(), ...(parsed as Partial<IngestResult>)});
+          parsed = JSON.parse(body) as unknown;
         } catch {
-          reject(new Error(`server answered ${res.statusCode} with a body that is not JSON`));
+          reject(new PartialFailure(`server answered ${res.statusCode} with a body that is not JSON`, undefined));
+          return;
         }
+        if (res.statusCode !== 200) {
+          const table = tableCounts(parsed);
+          reject(new PartialFailure(`server answered ${res.statusCode}: ${table?.message ?? body.slice(0, 500)}`, table?.counts));
+          return;
+        }
+        const r = parsed as Partial<IngestResult> & {rejected_count?: number};
+        resolve({...emptyResult(), ...r});
       });
     });
-    req.on('error', (e) => reject(new Error(`cannot reach ${url}: ${e.message}`)));
-    open(file).on('error', reject).pipe(req);
+    req.on('error', (e) => reject(new Error(redactUrl(`cannot reach ${url}: ${e.message}`))));
+    input.on('error', reject).pipe(req);
   });
 }
 
@@ -70,28 +101,44 @@ export async function run(argv: string[]): Promise<number> {
     if (deployment === '' || exchange === '') throw new UsageError('--deployment and --exchange must not be empty');
     const files = positionals.length > 0 ? positionals : ['-'];
     const total = emptyResult();
+    let unlisted = 0;
     // A bulk load keeps a larger page cache: random index inserts are its cost past a million rows.
     const db = values.url ? undefined : openDatabase(values.db ?? defaultDbPath(), {cacheMiB: 512});
     try {
       for (const file of files) {
         const name = file === '-' ? 'stdin' : file;
         let r: IngestResult;
+        let progress = {stored: 0, duplicates: 0, rejected: 0};
         try {
           r = db
-            ? await ingestStream(open(file), db, name, {deployment, exchange})
+            ? await ingestStream(open(file), db, name, {deployment, exchange}, (t) => {
+              progress = {stored: t.stored, duplicates: t.duplicates, rejected: t.rejected.length};
+            })
             : await post(values.url!, file, deployment, exchange);
         } catch (error) {
-          process.stderr.write(`stacky ingest: ${name}: ${(error as Error).message}\n`);
+          // Say exactly what was committed before the failure, this file's and the earlier ones'.
+          const partial = error instanceof PartialFailure ? error.stored : db ? progress : undefined;
+          const before = partial === undefined ? 'what was stored of this file is unknown'
+            : `stored ${total.stored + partial.stored}, duplicates ${total.duplicates + partial.duplicates}, ` +
+              `rejected ${total.rejected.length + unlisted + partial.rejected} before the failure`;
+          process.stderr.write(`stacky ingest: ${name}: ${terminalSafe((error as Error).message)}; ${before}\n`);
           return 1;
         }
-        for (const rej of r.rejected) process.stderr.write(`${name}:${rej.line}: rejected: ${rej.error}\n`);
-        for (const w of r.warnings) process.stderr.write(`${name}: warning: ${w}\n`);
+        for (const rej of r.rejected) process.stderr.write(`${name}:${rej.line}: rejected: ${terminalSafe(rej.error)}\n`);
+        for (const w of r.warnings) process.stderr.write(`${name}: warning: ${terminalSafe(w)}\n`);
+        const more = (r as {rejected_count?: number}).rejected_count;
+        if (more !== undefined && more > r.rejected.length) {
+          process.stderr.write(`${name}: ${more - r.rejected.length} more rejected lines not listed (see stacky quarantine)\n`);
+        }
         addResult(total, r);
+        // The server lists a bounded number of rejections; the count it sends is exact.
+        if (more !== undefined) unlisted += more - r.rejected.length;
       }
     } finally {
       db?.close();
     }
-    process.stdout.write(`stored ${total.stored}, duplicates ${total.duplicates}, rejected ${total.rejected.length}\n`);
-    return total.rejected.length > 0 ? 1 : 0;
+    const rejected = total.rejected.length + unlisted;
+    process.stdout.write(`stored ${total.stored}, duplicates ${total.duplicates}, rejected ${rejected}\n`);
+    return rejected > 0 ? 1 : 0;
   });
 }

@@ -3,7 +3,9 @@
 import {StackyClient} from '../client/client.js';
 import {StackyHttpError, StackyUnreachableError} from '../client/errors.js';
 import {commandHelp} from './help.js';
-import {UsageError, parsePrintArgs, type PrintArgs} from './print/args.js';
+import {terminalSafe} from '../core/terminal-text.js';
+import {UsageError} from './args.js';
+import {parsePrintArgs, type PrintArgs} from './print/args.js';
 import {handlers} from './print/handlers.js';
 import {createOutput, type Streams} from './print/output.js';
 import {findSpec} from './print/specs.js';
@@ -17,7 +19,7 @@ export interface RunOptions {
 function usageError(streams: Streams, error: UsageError | Error, command: string | undefined): number {
   const spec = command ? findSpec(command) : undefined;
   const prefix = spec ? `stacky ${spec.name}` : 'stacky';
-  streams.stderr.write(`${prefix}: ${error.message}\n`);
+  streams.stderr.write(`${prefix}: ${terminalSafe(error.message)}\n`);
   if (spec) streams.stderr.write(`usage: stacky ${spec.synopsis}  (see stacky ${spec.name} --help)\n`);
   return 2;
 }
@@ -45,12 +47,12 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     return usageError(streams, error as Error, args.command);
   }
 
-  const out = createOutput(args.json ? 'json' : args.csv ? 'csv' : 'table', args.width, streams);
+  const out = createOutput(args.json ? 'json' : args.jsonl ? 'jsonl' : args.csv ? 'csv' : 'table', args.wide ? 0 : args.width, streams);
   const abort = new AbortController();
   const client = new StackyClient({
     url: settings.url,
     signal: abort.signal,
-    ...(args.json ? {onReply: (reply) => void out.raw.push(reply.text)} : {}),
+    ...(args.json || args.jsonl ? {onReply: (reply) => void out.raw.push(reply.text)} : {}),
   });
   let stop: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => {
@@ -76,12 +78,12 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   } catch (error) {
     if (error instanceof UsageError) return usageError(streams, error, args.command);
     if (error instanceof StackyHttpError) {
-      streams.stderr.write(`stacky ${args.command}: ${error.message} (HTTP ${error.status})\n`);
+      streams.stderr.write(`stacky ${args.command}: ${terminalSafe(error.message)} (HTTP ${error.status})\n`);
       return 1;
     }
     if (error instanceof StackyUnreachableError) {
       if (abort.signal.aborted) return 0; // stopped by Ctrl-C or a closed pipe
-      streams.stderr.write(`stacky ${args.command}: ${error.message}\n`);
+      streams.stderr.write(`stacky ${args.command}: ${terminalSafe(error.message)}\n`);
       return 1;
     }
     throw error;

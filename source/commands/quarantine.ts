@@ -3,6 +3,7 @@
 import {openDatabase, type Db} from '../store/database.js';
 import {countQuarantine, listQuarantine, quarantinePage} from '../store/quarantine-reader.js';
 import {whenString} from '../core/time.js';
+import {terminalSafe} from '../core/terminal-text.js';
 import {defaultDbPath} from './paths.js';
 import {guarded, intFlag, parse, UsageError} from './args.js';
 
@@ -74,9 +75,10 @@ export async function run(argv: string[]): Promise<number> {
       for (const r of rows) {
         const where = [r.source, r.line === null ? null : `line ${r.line}`, r.deployment, r.exchange, r.routing_key]
           .filter((x) => x !== null && x !== '').join(' ');
-        process.stdout.write(`#${r.id} ${whenString(r.received)} ${where}\n  error: ${r.error}\n`);
-        const raw = (r.raw ?? '').replace(/\s+/g, ' ');
-        process.stdout.write(`  raw: ${raw.length > 200 ? `${raw.slice(0, 200)}…` : raw}\n`);
+        // Quarantined text is hostile by definition: shown terminal-safe (core/terminal-text.ts).
+        process.stdout.write(terminalSafe(`#${r.id} ${whenString(r.received)} ${where}\n  error: ${r.error}\n`));
+        const raw = (r.raw ?? '').replace(/[ \t\n]+/g, ' ');
+        process.stdout.write(`  raw: ${terminalSafe(raw.length > 200 ? `${raw.slice(0, 200)}…` : raw, true)}\n`);
       }
       return 0;
     } finally {

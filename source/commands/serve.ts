@@ -5,6 +5,12 @@ import {Pipeline} from '../ingest/pipeline.js';
 import {createStackyServer} from '../server/app.js';
 import {defaultDbPath} from './paths.js';
 import {guarded, intFlag, parse, UsageError} from './args.js';
+import {parseLimits, type ServerLimits} from '../server/limits.js';
+
+interface ServeBounds {
+  limits?: ServerLimits;
+  allowedHosts?: string[];
+}
 
 const HELP = `Usage: stacky serve [--db PATH] [--host 127.0.0.1] [--port 8000] [--worker FILE] [--reports hourly]
 
@@ -14,6 +20,9 @@ Serves every stacky/ URL of StackTach, plus POST /ingest/ for JSON Lines.
   --port N          port (default 8000; 0 picks a free one)
   --worker FILE     also consume RabbitMQ with StackTach's worker config FILE
   --reports hourly  generate the hourly summary report a few minutes after each hour
+  --limit NAME=N    change a bound (repeatable; names and defaults in the README's Limits table)
+  --allow-host NAME also answer requests for this host name (repeatable; '*' for any); IP
+                    addresses and localhost are always answered
 
 Example: stacky serve --db /var/lib/stacky/stacky.db --port 8000
 `;
@@ -26,10 +35,10 @@ export interface Running {
 }
 
 /** Starts the server; resolves once it accepts connections. Used by serve and demo. */
-export async function startServer(opts: {db: string; host: string; port: number; source?: string}): Promise<Running> {
+export async function startServer(opts: {db: string; host: string; port: number; source?: string} & ServeBounds): Promise<Running> {
   const store = openStore(opts.db);
   const pipeline = new Pipeline(store.db, {source: opts.source ?? 'http'});
-  const server = createStackyServer({store, pipeline});
+  const server = createStackyServer({store, pipeline, limits: opts.limits, allowedHosts: opts.allowedHosts});
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
@@ -68,6 +77,7 @@ export async function run(argv: string[]): Promise<number> {
     const {values} = parse(argv, {
       db: {type: 'string'}, host: {type: 'string'}, port: {type: 'string'}, worker: {type: 'string'},
       reports: {type: 'string'}, help: {type: 'boolean', short: 'h'},
+      limit: {type: 'string', multiple: true}, 'allow-host': {type: 'string', multiple: true},
     });
     if (values.help) {
       process.stdout.write(HELP);
@@ -77,7 +87,14 @@ export async function run(argv: string[]): Promise<number> {
       throw new UsageError(`--reports takes 'hourly', got '${values.reports}'`);
     }
     const port = intFlag('port', values.port, 8000);
-    const running = await startServer({db: values.db ?? defaultDbPath(), host: values.host ?? '127.0.0.1', port});
+    let limits: ServerLimits;
+    try {
+      limits = parseLimits(values.limit ?? []);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const running = await startServer({db: values.db ?? defaultDbPath(), host: values.host ?? '127.0.0.1', port,
+      limits, allowedHosts: [...(values['allow-host'] ?? []), values.host ?? '127.0.0.1']});
     const stops: (() => Promise<void> | void)[] = [];
     if (values.worker) {
       const {startWorkerFromFile} = await import('./worker-embed.js');

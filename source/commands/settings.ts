@@ -94,7 +94,9 @@ export function openConfig(env: NodeJS.ProcessEnv = process.env): ConfigStore {
   const path = join(cwd, 'config.json');
   try {
     const Conf = loadConf();
-    const conf = new Conf<Record<string, unknown>>({projectName: 'stacky', cwd, configName: 'config', accessPropertiesByDotNotation: false});
+    // 0600: the url may carry credentials (http://user:password@host), for this user's eyes only.
+    const conf = new Conf<Record<string, unknown>>({projectName: 'stacky', cwd, configName: 'config',
+      accessPropertiesByDotNotation: false, configFileMode: 0o600});
     void conf.store; // reads the file now (and creates the folder), so failures surface here
     return conf as unknown as ConfigStore;
   } catch (error) {

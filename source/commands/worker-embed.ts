@@ -3,6 +3,7 @@ import type {Db} from '../store/database.js';
 import {loadWorkerConfig, WorkerConfigError} from '../ingest/amqp-config.js';
 import {startWorker} from '../ingest/amqp-worker.js';
 import {UsageError} from './args.js';
+import {workerConfigWarning} from './file-modes.js';
 
 export async function startWorkerFromFile(path: string, db: Db): Promise<() => Promise<void>> {
   let loaded;
@@ -14,6 +15,8 @@ export async function startWorkerFromFile(path: string, db: Db): Promise<() => P
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
   for (const warning of loaded.warnings) log(`stacky serve: ${warning}`);
+  const modeWarning = workerConfigWarning(path);
+  if (modeWarning) log(`stacky serve: warning: ${modeWarning}`);
   const handle = await startWorker(loaded.config, db, log);
   return () => handle.stop();
 }

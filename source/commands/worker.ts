@@ -1,6 +1,7 @@
 // `stacky worker --config FILE [--db PATH]`: consume RabbitMQ as StackTach's worker did, into
 // the SQLite file. Runs until SIGINT/SIGTERM, then stops consuming, stores and acks what was
 // delivered, and closes the connections.
+import {workerConfigWarning} from './file-modes.js';
 import {parseArgs} from 'node:util';
 import {openDatabase} from '../store/database.js';
 import {defaultDbPath} from './paths.js';
@@ -77,6 +78,8 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
     return 2;
   }
   for (const w of loaded.warnings) log(`stacky worker: ${w}`);
+  const modeWarning = workerConfigWarning(configPath);
+  if (modeWarning) log(`stacky worker: warning: ${modeWarning}`);
   if (consumerPlan(loaded.config).length === 0) {
     stderr.write(`stacky worker: nothing to consume: no enabled deployment in ${configPath} lists topics\n`);
     return 2;

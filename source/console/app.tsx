@@ -14,7 +14,7 @@ import {clean, matches, toEpoch, truncate} from './text.js';
 import {makeTheme, type Theme} from './theme.js';
 import {
   applyFilter, buildListing, currentPane, fetchView, needsLoad, pageSize, panes, reportColumnCount, reportHeader,
-  summaryCycle, viewLabel, type Line, type Listing, type Pane, type Target, type View,
+  summaryCycle, viewLabel, type Line, type Listing, type Target, type View,
 } from './views.js';
 import {Snapshot, WatchRows, watchColumns} from './watch-rows.js';
 import {useTerminalSize, type Size} from './hooks/useTerminalSize.js';
@@ -123,7 +123,7 @@ export function App(props: AppProps) {
   );
   const tailVersion = useTailVersion(tail, props.renderIntervalMs ?? 66);
   const [state, dispatch] = useReducer(reducer, undefined, initialState);
-  const [clock, setClock] = useState(0);
+  const [, setClock] = useState(0);
   const loadSeq = useRef(new Map<number, number>());
   const completion = useRef<CompletionContext>({deployments: [], uuids: [], requestIds: [], reportIds: [], eventNames: []});
 
@@ -132,7 +132,8 @@ export function App(props: AppProps) {
     return () => tail.stop();
   }, [tail]);
 
-  // A slow clock for the events/s figure, retry countdowns and expiring status messages.
+  // A slow clock (a re-render each second) for the events/s figure, retry countdowns and
+  // expiring status messages.
   useEffect(() => {
     const t = setInterval(() => setClock((c) => c + 1), 1000);
     return () => clearInterval(t);
@@ -647,7 +648,7 @@ export function App(props: AppProps) {
   if (tooSmall) return <TooSmall columns={width} rows={termRows} theme={theme} />;
 
   const pane = currentPane(state.stack);
-  const statusParts = buildStatus(state, top, tail, body, now, theme, following, clock);
+  const statusParts = buildStatus(state, top, tail, body, now, following);
 
   let footer: React.ReactNode;
   if (state.mode.kind === 'filter') footer = <InputLine prefix="/" text={state.mode.text} width={width} note={`${body.hidden} hidden · Enter keep · Esc cancel`} />;
@@ -691,8 +692,7 @@ function recentEvents(tail: WatchTail): string[] {
   return [...out].sort();
 }
 
-function buildStatus(state: AppState, top: View, tail: WatchTail, body: Body, now: number, theme: Theme, following: boolean, _clock: number): StatusPart[] {
-  void theme;
+function buildStatus(state: AppState, top: View, tail: WatchTail, body: Body, now: number, following: boolean): StatusPart[] {
   const parts: StatusPart[] = [{text: ' '}];
   const msg = state.status && now - state.status.at < statusTtlMs ? state.status : undefined;
   if (top.kind === 'watch') {

@@ -3,7 +3,7 @@
 import type {Problem} from './data-source.js';
 import type {CompletionState} from './commands.js';
 import type {RowStore} from './watch-rows.js';
-import {currentPane, needsLoad, panes, paneOfKind, type Pane, type SearchParams, type View, type ViewKind} from './views.js';
+import {needsLoad, paneOfKind, type Pane, type SearchParams, type View, type ViewKind} from './views.js';
 
 export type Mode =
   | {kind: 'normal'}
@@ -47,7 +47,6 @@ export type Action =
   | {type: 'pop'}
   | {type: 'switchPane'; pane: Pane}
   | {type: 'patchTop'; patch: Partial<View>}
-  | {type: 'patchView'; key: number; patch: Partial<View>}
   | {type: 'loading'; key: number}
   | {type: 'loaded'; key: number; data: unknown}
   | {type: 'failed'; key: number; problem: Problem}
@@ -150,8 +149,6 @@ export function reducer(state: AppState, action: Action): AppState {
       return switchPane(state, action.pane);
     case 'patchTop':
       return patchView(state, topView(state).key, action.patch);
-    case 'patchView':
-      return patchView(state, action.key, action.patch);
     case 'loading':
       return patchView(state, action.key, {load: {state: 'loading'}});
     case 'loaded':
@@ -172,6 +169,3 @@ export function reducer(state: AppState, action: Action): AppState {
   }
 }
 
-export function paneIndex(state: AppState): number {
-  return panes.indexOf(currentPane(state.stack));
-}

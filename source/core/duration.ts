@@ -1,5 +1,5 @@
-// Duration strings. sec_to_time (api §1.9) depends on the Python type of its input, so there
-// is one function per path; sec_to_str is reports/pretty.py's shorter format (ingest §4.5).
+// Duration strings. sec_to_time (docs/api.md §1.9) depends on the Python type of its input, so there
+// is one function per path; sec_to_str is reports/pretty.py's shorter format (docs/ingest.md §4.5).
 import type {Micros} from './types.js';
 
 const pad2 = (n: number) => String(n).padStart(2, '0');

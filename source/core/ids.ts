@@ -1,4 +1,4 @@
-// Identifier checks (api §1.11). Python compares str(uuid.UUID(v)) with the input, so only
+// Identifier checks (docs/api.md §1.11). Python compares str(uuid.UUID(v)) with the input, so only
 // the canonical lowercase forms survive: 8-4-4-4-12 with hyphens, or 32 hex without.
 const HYPHENATED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const BARE = /^[0-9a-f]{32}$/;

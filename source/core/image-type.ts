@@ -1,4 +1,4 @@
-// The image_type bitmask (ingest §2.4). Matches are exact and case-sensitive.
+// The image_type bitmask (docs/ingest.md §2.4). Matches are exact and case-sensitive.
 export const BASE_IMAGE = 0x1;
 export const SNAPSHOT_IMAGE = 0x2;
 export const IMPORT_IMAGE = 0x3;
@@ -28,8 +28,4 @@ export function imageTypeBits(payload: Record<string, unknown>): number {
   const meta = isObject(payload.image_meta) ? payload.image_meta : {};
   const osType = Object.hasOwn(meta, 'os_type') ? meta.os_type : payload.os_type;
   return bit(IMAGE_TYPES, meta.image_type) | bit(OS_TYPES, osType) | bit(DISTROS, meta.os_distro);
-}
-
-export function isset(num: number | null | undefined, flag: number): boolean {
-  return !!num && (num & flag) > 0;
 }

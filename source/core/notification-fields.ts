@@ -1,4 +1,4 @@
-// The fields every notification class reads (ingest §2.1), shared by the legacy and the
+// The fields every notification class reads (docs/ingest.md §2.1), shared by the legacy and the
 // versioned parsers. Defaults apply only to absent keys: a key present with null stays null.
 import {isObject, truthy} from './python.js';
 import {toCell} from './cell.js';

@@ -1,9 +1,9 @@
-// Notification parsing (ingest §2). Defaults apply only to absent keys: a key present with
+// Notification parsing (docs/ingest.md §2). Defaults apply only to absent keys: a key present with
 // null stays null. Where the original would crash on a wrong-typed nested value (image_meta,
 // exception, instance, properties, bandwidth) this port treats it as {} instead.
 import {imageTypeBits} from './image-type.js';
 import {isObject, truthy} from './python.js';
-import {portInstance, resourceOf} from './resource.js';
+import {resourceOf, touchedInstance} from './resource.js';
 import {common, get, has, NotificationError, objectOr, parseIfTruthy, toCount, type Obj} from './notification-fields.js';
 import {isVersioned, versionedNova} from './nova-versioned.js';
 import type {GenericFields, GlanceFields, Notification, NovaFields, Service} from './types.js';
@@ -15,8 +15,8 @@ export function serviceFor(exchange: string): Service {
 }
 
 /**
- * 'E' when the routing key ends with "error" (api §1.10), or "critical": oslo.messaging routes
- * by priority (`<topic>.<priority>`), and both are errors whatever the topic is called.
+ * 'E' when the routing key ends with "error" (docs/api.md §1.10), or "critical": oslo.messaging
+ * routes by priority (`<topic>.<priority>`), and both are errors whatever the topic is called.
  */
 export function errorFlag(routingKey: string | null): 'E' | ' ' {
   return routingKey?.endsWith('error') || routingKey?.endsWith('critical') ? 'E' : ' ';
@@ -96,6 +96,6 @@ export function parseNotification(service: Service, body: unknown): Notification
   const payload = objectOr(body.payload);
   const fields: GenericFields = {...common(body, payload), kind: 'generic'};
   fields.resource = resourceOf(fields.event, payload);
-  fields.instance ??= portInstance(fields.event, payload);
+  fields.instance ??= touchedInstance(fields.event, payload);
   return fields;
 }

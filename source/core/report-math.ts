@@ -1,8 +1,8 @@
-// The "summary for region" report's arithmetic (reports/pretty.py, ingest spec §4): the window,
+// The "summary for region" report's arithmetic (reports/pretty.py, docs/ingest.md §4): the window,
 // the region match, per-request evaluation, buckets, statistics, failure classes, and the rows.
 // Pure: the store hands in rows, this hands back the report.
 //
-// Quirks of the original kept on purpose (spec §7 item 14):
+// Quirks of the original kept on purpose (docs/ingest.md §7 item 14):
 //   - the window is strict at the start and stops at HH:59:59.000000 (`when > start AND when <= end`);
 //   - the request list ignores the region (only the updated instances are filtered by region);
 //   - a request's raws span all time and all cells, exists events excluded;

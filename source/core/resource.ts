@@ -47,12 +47,25 @@ export function resourceOf(event: string, payload: Obj): Cell {
   return firstId(payload, ['id', 'resource_id', 'uuid']);
 }
 
-/** A neutron port bound to a server names it as its device (device_owner `compute:<zone>`). */
-export function portInstance(event: string, payload: Obj): Cell {
-  if (!event.startsWith('port.')) return null;
-  const port = payload.port;
-  if (!isObject(port)) return null;
-  return typeof port.device_owner === 'string' && port.device_owner.startsWith('compute:') ? cellOf(port.device_id) : null;
+/**
+ * The instance a notification of another service touches, where StackTach's keys (instance_uuid,
+ * instance_id) do not name it: a neutron port bound to a server names it as its device
+ * (device_owner `compute:<zone>`); a current cinder volume lists its attachments, each with the
+ * server's instance_uuid (the first is taken).
+ */
+export function touchedInstance(event: string, payload: Obj): Cell {
+  if (event.startsWith('port.')) {
+    const port = payload.port;
+    if (!isObject(port)) return null;
+    return typeof port.device_owner === 'string' && port.device_owner.startsWith('compute:') ? cellOf(port.device_id) : null;
+  }
+  const attachments = payload.volume_attachment;
+  if (!Array.isArray(attachments)) return null;
+  for (const a of attachments) {
+    const id = isObject(a) ? cellOf(a.instance_uuid) : null;
+    if (id !== null) return id;
+  }
+  return null;
 }
 
 /** The id of a nova versioned object that is not an instance: aggregate, flavor, keypair, service, … */

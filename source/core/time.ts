@@ -109,7 +109,7 @@ function timeOf(dayUs: number, fraction: boolean): string {
   return fraction && micro !== 0 ? `${hms}.${pad(micro, 6)}` : hms;
 }
 
-/** The "When" string: `YYYY-MM-DD HH:MM:SS[.ffffff]` (api §1.8). */
+/** The "When" string: `YYYY-MM-DD HH:MM:SS[.ffffff]` (docs/api.md §1.8). */
 export function whenString(us: Micros): string {
   const [date, time] = watchDateTime(us);
   return `${date} ${time}`;
@@ -137,11 +137,6 @@ export function decimalString(us: Micros): string {
   const abs = Math.abs(us);
   const whole = Math.floor(abs / US_PER_SEC);
   return `${us < 0 ? '-' : ''}${whole}.${pad(abs - whole * US_PER_SEC, 6)}`;
-}
-
-/** Epoch seconds as a JS float: us/1e6 is correctly rounded, like Python float(Decimal). */
-export function pyFloatSeconds(us: Micros): number {
-  return us / US_PER_SEC;
 }
 
 export type Rounding = 'trunc' | 'floor' | 'ceil';

@@ -9,7 +9,7 @@ export type Service = 'nova' | 'glance' | 'generic';
 /** A scalar as stored in a text column: strings stay, numbers stay, null stays. */
 export type Cell = string | number | null;
 
-/** Fields every notification class reads (ingest spec §2.1). */
+/** Fields every notification class reads (docs/ingest.md §2.1). */
 export interface CommonFields {
   publisher: string;
   event: string;
@@ -27,7 +27,7 @@ export interface CommonFields {
   when: Micros;
 }
 
-/** NovaNotification (ingest spec §2.2). Absent keys give '' (or null where the spec says). */
+/** NovaNotification (docs/ingest.md §2.2). Absent keys give '' (or null where the table there says). */
 export interface NovaFields extends CommonFields {
   kind: 'nova';
   state: Cell;
@@ -52,7 +52,7 @@ export interface NovaFields extends CommonFields {
   payload: Record<string, unknown>;
 }
 
-/** GlanceNotification (ingest spec §2.3). */
+/** GlanceNotification (docs/ingest.md §2.3). */
 export interface GlanceFields extends CommonFields {
   kind: 'glance';
   status: Cell;

@@ -243,7 +243,7 @@ export class AmqpConsumer {
     } catch (error) {
       if (session) session.alive = false;
       await connection.close().catch(() => undefined);
-      throw new Error(lastError || (error as Error).message);
+      throw new Error(lastError || (error as Error).message, {cause: error});
     }
   }
 }

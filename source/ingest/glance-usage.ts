@@ -1,4 +1,4 @@
-// aggregate_glance_usage: ImageUsage, ImageDeletes and ImageExists (ingest spec §3.8).
+// aggregate_glance_usage: ImageUsage, ImageDeletes and ImageExists (docs/ingest.md §3.8).
 import type {UsageWriter} from '../store/usage-writer.js';
 import type {GlanceFields} from '../core/types.js';
 import {parseNotificationTime} from '../core/time.js';

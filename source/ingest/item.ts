@@ -11,6 +11,8 @@ export interface IngestItem {
   text?: string;
   /** 1-based line number in the source, for error reports. */
   line?: number;
+  /** The bytes received, for quarantine, when they are not valid UTF-8 (or were cut short). */
+  raw?: Uint8Array;
   /** Set when the source already knows the line is unusable: it is quarantined with this reason. */
   error?: string;
 }

@@ -1,4 +1,4 @@
-// aggregate_lifecycle: Lifecycle, Timing and RequestTracker for one nova raw (ingest spec §3.3–3.5).
+// aggregate_lifecycle: Lifecycle, Timing and RequestTracker for one nova raw (docs/ingest.md §3.3–3.5).
 import type {DerivedWriter} from '../store/derived-writer.js';
 import type {NovaFields} from '../core/types.js';
 import {splitEvent} from '../core/notification.js';

@@ -148,7 +148,8 @@ export class Pipeline {
   quarantine(item: Omit<IngestItem, 'body'> & {text: string}, error: string): void {
     this.raw.quarantine({
       source: this.options.source, deployment: item.deployment, exchange: item.exchange,
-      routingKey: item.routingKey, line: item.line ?? null, error, raw: item.text,
+      routingKey: item.routingKey, line: item.line ?? null, error,
+      raw: item.raw ? Buffer.from(item.raw.buffer, item.raw.byteOffset, item.raw.byteLength) : item.text,
     }, this.options.nowMicros ? this.options.nowMicros() : Date.now() * 1000);
   }
 

@@ -6,7 +6,10 @@ import type {Notification} from '../core/types.js';
 import {encodeJson} from '../store/json-codec.js';
 import {messageKey, type MessageKey} from '../store/message-key.js';
 import {KeyframeCache} from './keyframes.js';
-import {parseLine, splitLines, type LineDefaults} from './jsonl.js';
+import {checkDepth} from './json-limits.js';
+import {checkedLines} from './checked-lines.js';
+import {bodyKey} from '../store/body-key.js';
+import {parseLine, type LineDefaults} from './jsonl.js';
 import type {IngestItem} from './item.js';
 
 /** One input, ready to store: either a row (notification + compressed JSON) or a rejection. */
@@ -20,8 +23,10 @@ export interface Prepared {
   seq: number;
   /** The raw input, for rejected rows (kept whole in quarantine). */
   text?: string;
+  /** Bytes to quarantine instead of `text` (invalid UTF-8 kept as received). */
+  raw?: Uint8Array;
   notification?: Notification;
-  /** messageKey(notification.messageId), for the raw table's redelivery index. */
+  /** messageKey(notification.messageId), else bodyKey (store/body-key.ts), for the raw table's redelivery index. */
   messageKey?: MessageKey;
   jsonZ?: Uint8Array;
   /** The sequence number of the keyframe jsonZ was compressed against (its header holds a placeholder). */
@@ -109,7 +114,7 @@ export class Preparer {
   }
 
   prepareChunk(chunk: LinesChunk, defaults: LineDefaults): Prepared[] {
-    return splitLines(chunk.bytes, chunk.firstLine).map((w) => this.prepareWork(w, defaults));
+    return checkedLines(chunk.bytes, chunk.firstLine, defaults).map((w) => this.prepareWork(w, defaults));
   }
 
   preparePacked(packed: PackedItems): Prepared[] {
@@ -131,16 +136,17 @@ export class Preparer {
       // The stored raw JSON is the notification itself, not oslo.messaging's envelope around it.
       const inner = unwrapEnvelope(body);
       if (inner.text !== undefined) ({body, text: bodyText} = inner);
+      checkDepth(body);
       notification = parseNotification(serviceFor(item.exchange), body);
     } catch (error) {
       const reason = error instanceof SyntaxError ? `not JSON: ${error.message}` : (error as Error).message;
       // Quarantine keeps what the source handed in, envelope and all.
-      return {...base, text: item.text ?? safeStringify(item.body ?? body), error: reason};
+      return {...base, text: item.text ?? safeStringify(item.body ?? body), raw: item.raw, error: reason};
     }
     const text = rawText(item.routingKey, body, bodyText);
     const key = KeyframeCache.keyOf(notification);
     const bytes = Buffer.from(text, 'utf8');
-    const parsed = {...base, notification, messageKey: messageKey(notification.messageId)};
+    const parsed = {...base, notification, messageKey: messageKey(notification.messageId) ?? bodyKey(item.deployment, bytes)};
     const keyframe = this.keyframes.get(key);
     if (keyframe) return {...parsed, jsonZ: encodeJson(bytes, {id: 0, text: keyframe.bytes}), refSeq: keyframe.id};
     // Kept as bytes: encoded once, and off the JS heap the collector walks.

@@ -1,5 +1,5 @@
 // aggregate_usage: InstanceUsage, InstanceDeletes and InstanceExists for one nova raw
-// (ingest spec §3.6). Handlers are keyed on the exact event type.
+// (docs/ingest.md §3.6). Handlers are keyed on the exact event type.
 import type {UsageRow, UsageWriter} from '../store/usage-writer.js';
 import type {Micros, NovaFields} from '../core/types.js';
 import {parseNotificationTime} from '../core/time.js';

@@ -1,4 +1,4 @@
-// The "summary for region" report built from the store (reports/pretty.py, ingest spec §4).
+// The "summary for region" report built from the store (reports/pretty.py, docs/ingest.md §4).
 // The arithmetic and the list of kept quirks live in core/report-math.ts.
 import type {Db} from '../store/database.js';
 import {ReportQueries} from '../store/report-queries.js';

@@ -12,6 +12,9 @@ import {ResponseCache} from './response-cache.js';
 import {dataVersion} from '../store/version.js';
 import {pyDumps} from '../core/pyjson.js';
 import {handleIngest} from './ingest-handler.js';
+import {DEFAULT_LIMITS, type ServerLimits} from './limits.js';
+import {screen, screenMethod} from './guards.js';
+import {JsonSearches} from './json-search.js';
 
 export interface AppOptions {
   store: Store;
@@ -20,33 +23,66 @@ export interface AppOptions {
   log?: (line: string) => void;
   /** Keep answers of read-only URLs until the database changes (default on; STACKY_HTTP_CACHE=0 turns it off). */
   cache?: boolean;
+  /** Bounds (src/server/limits.ts); unset ones take their defaults. */
+  limits?: Partial<ServerLimits>;
+  /** Host names served besides IP literals and localhost ('*' for any), see guards.ts. */
+  allowedHosts?: readonly string[];
 }
 
+/** The response cache of a server, for tests and diagnostics. */
+export const responseCacheOf = new WeakMap<Server, ResponseCache>();
+
 export function createStackyServer(options: AppOptions): Server {
+  const limits: ServerLimits = {...DEFAULT_LIMITS, ...options.limits};
+  const log = options.log ?? ((l) => process.stderr.write(`${l}\n`));
   const enabled = options.cache ?? process.env.STACKY_HTTP_CACHE !== '0';
-  const cache = enabled ? new ResponseCache(dataVersion(options.store.db)) : undefined;
+  const cache = enabled ? new ResponseCache(dataVersion(options.store.db), limits.cacheBytes, limits.cacheEntries) : undefined;
+  const app: App = {...options, limits, log, responses: cache, searches: new JsonSearches(options.store, limits), errors: 0};
   const server = createServer((req, res) => {
-    handle(req, res, options, cache).catch((error: unknown) => fail(res, error, options));
+    handle(req, res, app).catch((error: unknown) => fail(req, res, error, app));
   });
+  if (cache) responseCacheOf.set(server, cache);
   server.keepAliveTimeout = 65_000;
+  // Node's whole-request timeout would cut a long upload with a bare 408; POST /ingest/ keeps its
+  // own (limits.bodyMs, bodyIdleMs) and answers with the counts stored. Headers keep headersTimeout.
+  server.requestTimeout = 0;
+  server.on('close', () => app.searches.close());
   return server;
 }
 
-function fail(res: ServerResponse, error: unknown, options: AppOptions): void {
+function fail(req: IncomingMessage, res: ServerResponse, error: unknown, app: App): void {
   if (error instanceof HttpError) {
-    if (!res.headersSent) sendJson(res, error.status, errorTable(error));
+    if (!res.headersSent) sendJson(res, error.status, errorTable(error), error.headers);
+    else res.destroy();
     return;
   }
-  (options.log ?? ((l) => process.stderr.write(`${l}\n`)))(`stacky: internal error: ${(error as Error)?.stack ?? String(error)}`);
+  // One line, no stack: the log is read by operators, and a stack names internals (issue #13).
+  app.log(`stacky: internal error #${++app.errors} on ${req.method} ${String(req.url).slice(0, 200)}: ${errorText(error)}`);
   if (!res.headersSent) sendHtml500(res);
   else res.destroy();
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: AppOptions, cache?: ResponseCache): Promise<void> {
+interface App extends AppOptions {
+  limits: ServerLimits;
+  log: (line: string) => void;
+  responses: ResponseCache | undefined;
+  searches: JsonSearches;
+  /** Internal errors so far, to tell log lines apart. */
+  errors: number;
+}
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.replace(/\s+/g, ' ').slice(0, 500);
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, app: App): Promise<void> {
   const raw = req.url ?? '/';
   const q = raw.indexOf('?');
   const rawPath = q === -1 ? raw : raw.slice(0, q);
   const search = q === -1 ? '' : raw.slice(q + 1);
+  const isIngest = rawPath === '/ingest/' || rawPath === '/ingest';
+  screen(req, app.allowedHosts ?? []);
   let path: string;
   try {
     path = decodeURIComponent(rawPath);
@@ -55,15 +91,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: AppOpt
   }
   const query = new Query(new URLSearchParams(search));
 
-  if (path === '/ingest/' || path === '/ingest') {
-    if (req.method !== 'POST') throw new HttpError(405, 'Method Not Allowed', 'POST JSON Lines to /ingest/.');
-    await handleIngest(req, res, options.pipeline, query);
+  if (isIngest) {
+    screenMethod(req, true);
+    await handleIngest(req, res, app.pipeline, query, app.limits, app.log);
     return;
   }
 
   const found = match(path);
   if (!found) {
     // Django's APPEND_SLASH: a slash-less path that matches with a slash gets a 301, query kept.
+    // The Host header was checked by screen(): a name the client chose never ends up here.
     if (!path.endsWith('/') && match(`${path}/`)) {
       const host = req.headers.host ?? 'localhost';
       res.writeHead(301, {Location: `http://${host}${rawPath}/${search ? `?${search}` : ''}`, 'Content-Length': 0});
@@ -73,16 +110,18 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: AppOpt
     sendHtml404(res, path);
     return;
   }
-  const cacheable = cache !== undefined && !found.route.live;
-  const cached = cacheable ? cache.get(raw) : undefined;
+  screenMethod(req, false);
+  const cacheable = app.responses !== undefined && !found.route.live;
+  const cached = cacheable ? app.responses!.get(raw) : undefined;
   if (cached !== undefined) {
     sendBody(res, 200, cached);
     return;
   }
-  const body = found.route.handler({
-    store: options.store, query, path: found.captures, now: options.now ?? (() => Date.now() * 1000),
+  const body = await found.route.handler({
+    store: app.store, query, path: found.captures, now: app.now ?? (() => Date.now() * 1000),
+    limits: app.limits, searches: app.searches,
   });
   const text = body instanceof RawBody ? body.text : pyDumps(body);
-  if (cacheable) cache.set(raw, text);
+  if (cacheable) app.responses!.set(raw, text);
   sendBody(res, 200, text);
 }

@@ -2,6 +2,8 @@
 import type {Store} from '../store/store.js';
 import type {Micros} from '../core/types.js';
 import type {Query} from './params.js';
+import type {ServerLimits} from './limits.js';
+import type {JsonSearches} from './json-search.js';
 
 export interface Context {
   store: Store;
@@ -9,6 +11,9 @@ export interface Context {
   /** Captures of the route's path pattern. */
   path: string[];
   now: () => Micros;
+  limits: ServerLimits;
+  /** Searches inside the raw JSON, run off the main thread (json-search.ts). */
+  searches: JsonSearches;
 }
 
 /** A body sent as it is: the stored report text, or show's empty 200. */

@@ -1,7 +1,12 @@
 // Errors a handler throws to answer with a stacky error table: [["Error","Message"],[type,msg]].
+// An upload that fails part-way adds the counts committed so far as more columns, so a client
+// knows exactly what was stored (see source/server/ingest-handler.ts).
+
+export type ErrorStatus = 400 | 403 | 404 | 405 | 408 | 413 | 415 | 503 | 507;
 
 export class HttpError extends Error {
-  constructor(readonly status: 400 | 404 | 405 | 413, readonly type: string, message: string) {
+  constructor(readonly status: ErrorStatus, readonly type: string, message: string,
+    readonly extra: Readonly<Record<string, number>> = {}, readonly headers: Readonly<Record<string, string>> = {}) {
     super(message);
   }
 }
@@ -14,6 +19,6 @@ export function notFound(message: string): HttpError {
   return new HttpError(404, 'Not Found', message);
 }
 
-export function errorTable(e: HttpError): [string[], string[]] {
-  return [['Error', 'Message'], [e.type, e.message]];
+export function errorTable(e: HttpError): unknown[][] {
+  return [['Error', 'Message', ...Object.keys(e.extra)], [e.type, e.message, ...Object.values(e.extra)]];
 }

@@ -1,13 +1,23 @@
 // POST /ingest/?deployment=NAME&exchange=nova: JSON Lines in, {"stored", "rejected"} out.
 // Lines are stored in batches as the body streams in, so a large upload never sits in memory.
+// Every bound of limits.ts holds here: body and line sizes, the rejections listed, an idle body.
+// Whatever stops an upload part-way (a bound, a full disk, the client going away, silence), what
+// was committed before is reported exactly: in an error table's extra columns, or in the log.
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Pipeline} from '../ingest/pipeline.js';
 import {parseLine} from '../ingest/jsonl.js';
-import {emptyResult, type IngestItem, type IngestResult} from '../ingest/item.js';
-import {badRequest} from './http-error.js';
+import type {IngestItem} from '../ingest/item.js';
+import {badRequest, errorTable, HttpError} from './http-error.js';
 import type {Query} from './params.js';
+import type {ServerLimits} from './limits.js';
+import {JSON_TYPE, sendJson} from './respond.js';
+import {LineSplitter, type SplitLine} from './line-splitter.js';
 
 const BATCH = 2000;
+/** A batch is also stored once its lines hold this many bytes, so long lines never pile up. */
+const BATCH_BYTES = 8 * 1024 * 1024;
+/** After an early answer the rest of the body is read and dropped up to this much, so the client reads the answer. */
+const DRAIN_BYTES = 16 * 1024 * 1024;
 
 export function ingestDefaults(q: Query): {deployment: string; exchange: string} {
   const deployment = q.get('deployment') ?? 'default';
@@ -17,38 +27,166 @@ export function ingestDefaults(q: Query): {deployment: string; exchange: string}
   return {deployment, exchange};
 }
 
-export async function handleIngest(req: IncomingMessage, res: ServerResponse, pipeline: Pipeline, q: Query): Promise<void> {
+/** Counts of one upload, with its lists of rejections and warnings cut at a bound. */
+class Tally {
+  stored = 0;
+  duplicates = 0;
+  rejectedCount = 0;
+  warningsCount = 0;
+  readonly rejected: {line: number; error: string}[] = [];
+  readonly warnings: string[] = [];
+
+  constructor(private readonly listed: number) {}
+
+  add(r: {stored: number; duplicates: number; rejected: {line: number; error: string}[]; warnings: string[]}): void {
+    this.stored += r.stored;
+    this.duplicates += r.duplicates;
+    this.rejectedCount += r.rejected.length;
+    this.warningsCount += r.warnings.length;
+    for (const x of r.rejected) if (this.rejected.length < this.listed) this.rejected.push(x);
+    for (const w of r.warnings) if (this.warnings.length < this.listed) this.warnings.push(w);
+  }
+
+  /** The counts so far, as extra columns of an error table. */
+  counts(): Record<string, number> {
+    return {Stored: this.stored, Duplicates: this.duplicates, Rejected: this.rejectedCount};
+  }
+
+  /** The reply: the original's four keys, and the exact counts when a list was cut. */
+  reply(): Record<string, unknown> {
+    const body: Record<string, unknown> = {stored: this.stored, duplicates: this.duplicates, rejected: this.rejected,
+      warnings: this.warnings};
+    if (this.rejectedCount > this.rejected.length) body.rejected_count = this.rejectedCount;
+    if (this.warningsCount > this.warnings.length) body.warnings_count = this.warningsCount;
+    return body;
+  }
+
+  summary(): string {
+    return `stored ${this.stored}, duplicates ${this.duplicates}, rejected ${this.rejectedCount}`;
+  }
+}
+
+/** A database failure while storing: a full disk is the client's to know about (507). */
+function storeFailure(error: unknown, tally: Tally): HttpError {
+  const code = String((error as {code?: unknown})?.code ?? '');
+  const full = code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || /ENOSPC|disk is full/i.test(String(error));
+  const message = `${full ? 'The disk is full' : 'The database failed'} (${(error as Error)?.message ?? String(error)}); ` +
+    `nothing after the lines counted here was stored: ${tally.summary()}.`;
+  return new HttpError(full ? 507 : 503, full ? 'Insufficient Storage' : 'Service Unavailable', message, tally.counts());
+}
+
+export async function handleIngest(req: IncomingMessage, res: ServerResponse, pipeline: Pipeline, q: Query,
+  limits: ServerLimits, log: (line: string) => void): Promise<void> {
   const defaults = ingestDefaults(q);
-  const total: IngestResult = emptyResult();
+  const tally = new Tally(limits.replyRejections);
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limits.bodyBytes) {
+    answerEarly(req, res, tooLarge(limits, tally));
+    return;
+  }
   let pending: IngestItem[] = [];
-  let lineNo = 0;
-  let rest = '';
+  let pendingBytes = 0;
   const flush = () => {
     if (pending.length === 0) return;
-    const r = pipeline.ingest(pending);
-    total.stored += r.stored;
-    total.duplicates += r.duplicates;
-    total.rejected.push(...r.rejected);
-    total.warnings.push(...r.warnings);
+    const batch = pending;
     pending = [];
+    pendingBytes = 0;
+    let r;
+    try {
+      r = pipeline.ingest(batch);
+    } catch (error) {
+      throw storeFailure(error, tally);
+    }
+    tally.add(r);
+    // Quarantining junk costs ~30 µs a line: a body of nothing else is stopped, not ground through.
+    if (tally.rejectedCount >= limits.rejectedLines) {
+      throw new HttpError(400, 'Bad Request', `${tally.rejectedCount} lines were rejected, the most one upload may have ` +
+        `(the limit is ${limits.rejectedLines}); the rest of the body was not read: ${tally.summary()}.`, tally.counts());
+    }
   };
-  const take = (text: string) => {
-    lineNo++;
-    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
-    if (line.trim() === '') return;
-    pending.push(parseLine(line, lineNo, defaults));
-    if (pending.length >= BATCH) flush();
+  const take = (l: SplitLine) => {
+    pending.push(l.error !== undefined
+      ? {...defaults, routingKey: '', line: l.no, text: '', raw: l.bytes, error: l.error}
+      : parseLine(l.text!, l.no, defaults));
+    pendingBytes += l.size;
+    if (pending.length >= BATCH || pendingBytes >= BATCH_BYTES) flush();
   };
-  req.setEncoding('utf8');
-  for await (const chunk of req as AsyncIterable<string>) {
-    const parts = (rest + chunk).split('\n');
-    rest = parts.pop() ?? '';
-    for (const p of parts) take(p);
+  const lines = new LineSplitter(limits.lineBytes, limits.quarantineLineBytes);
+  let received = 0;
+  let idle: NodeJS.Timeout | undefined;
+  const deadline = Date.now() + limits.bodyMs;
+  const reads = (req as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const left = deadline - Date.now();
+      const wait = Math.max(0, Math.min(limits.bodyIdleMs, left));
+      const next = await Promise.race([reads.next(),
+        new Promise<'late'>((resolve) => (idle = setTimeout(resolve, wait, 'late' as const)))]);
+      clearTimeout(idle);
+      if (next === 'late') {
+        // The partial line at the cut is dropped: only whole lines count.
+        flush();
+        const why = left <= limits.bodyIdleMs ? `The upload took longer than ${limits.bodyMs} ms`
+          : `No part of the body arrived for ${limits.bodyIdleMs} ms`;
+        answerEarly(req, res, new HttpError(408, 'Request Timeout', `${why}; it was cut: ${tally.summary()}.`, tally.counts()));
+        return;
+      }
+      if (next.done) break;
+      const chunk = next.value;
+      received += chunk.length;
+      if (received > limits.bodyBytes) {
+        flush();
+        answerEarly(req, res, tooLarge(limits, tally));
+        return;
+      }
+      lines.push(chunk, take);
+    }
+    lines.end(take);
+    flush();
+  } catch (error) {
+    if (error instanceof HttpError) {
+      answerEarly(req, res, error);
+      return;
+    }
+    if (req.destroyed || (error as {code?: string})?.code === 'ECONNRESET' || (error as Error)?.message === 'aborted') {
+      // The client went away: nobody to answer, so the log says what was kept. Only lines
+      // that arrived whole before it left were stored (flushed with the batch above or here).
+      try {
+        flush();
+      } catch (failure) {
+        log(`stacky: POST /ingest/ from ${req.socket.remoteAddress}: ${(failure as Error).message}`);
+        return;
+      }
+      log(`stacky: POST /ingest/ from ${req.socket.remoteAddress} ended by the client after ${received} bytes: ${tally.summary()}`);
+      return;
+    }
+    throw error;
+  } finally {
+    clearTimeout(idle);
   }
-  if (rest !== '') take(rest);
-  flush();
-  const body = JSON.stringify({stored: total.stored, duplicates: total.duplicates, rejected: total.rejected,
-    warnings: total.warnings});
-  res.writeHead(200, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body)});
+  const body = JSON.stringify(tally.reply());
+  res.writeHead(200, {'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(body), 'X-Content-Type-Options': 'nosniff'});
   res.end(body);
+}
+
+function tooLarge(limits: ServerLimits, tally: Tally): HttpError {
+  return new HttpError(413, 'Request Entity Too Large',
+    `The body is larger than ${limits.bodyBytes} bytes; lines past that were not read: ${tally.summary()}. ` +
+    'Split the upload.', tally.counts());
+}
+
+/**
+ * Answers before the body has been read to its end. The rest is read and dropped (up to a bound)
+ * so the client, still sending, gets to read the answer; then the connection is closed.
+ */
+function answerEarly(req: IncomingMessage, res: ServerResponse, error: HttpError): void {
+  if (!res.headersSent) sendJson(res, error.status, errorTable(error), {...error.headers, Connection: 'close'});
+  if (req.complete || req.destroyed) return;
+  let drained = 0;
+  req.on('data', (c: Buffer) => {
+    drained += c.length;
+    if (drained > DRAIN_BYTES) req.destroy();
+  });
+  req.on('error', () => {});
+  req.resume();
 }

@@ -1,4 +1,4 @@
-// Query-string rules shared by the stacky endpoints (api spec §1.5, §1.6, §1.7, §1.12).
+// Query-string rules shared by the stacky endpoints (docs/api.md §1.5, §1.6, §1.7, §1.12).
 // Where the original crashed with a 500, these answer a 400 with a clear message instead.
 import type {Micros, Service} from '../core/types.js';
 import {parseDecimalSeconds, type Rounding} from '../core/time.js';
@@ -54,7 +54,8 @@ export function offsetOf(q: Query): number {
   const n = pyInt(raw);
   if (n === null) throw badRequest(`offset must be a whole number, got '${raw}'.`);
   if (n < 0) throw badRequest(`offset must not be negative, got '${raw}'.`);
-  return n;
+  // Past 2^53 the number is a float, which SQLite refuses as an OFFSET; no table is that long.
+  return Math.min(n, Number.MAX_SAFE_INTEGER);
 }
 
 export function serviceOf(q: Query, fallback: Service): Service {

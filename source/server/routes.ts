@@ -1,4 +1,4 @@
-// The stacky URL table, anchored and slash-terminated as the original's urls.py (api spec §1.1).
+// The stacky URL table, anchored and slash-terminated as the original's urls.py (docs/api.md §1.1).
 import type {Handler} from './context.js';
 import {deployments, events, hosts} from './handlers/lists.js';
 import {request, uuid} from './handlers/uuid.js';

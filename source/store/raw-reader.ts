@@ -18,10 +18,10 @@ export const TAIL_COLUMNS: Record<Service, string[]> = {
   generic: ['instance', 'request_id'],
 };
 
-/** The column holding each service's "instance id" (api spec §1.7). */
+/** The column holding each service's "instance id" (docs/api.md §1.7). */
 export const INSTANCE_COLUMN: Record<Service, string> = {nova: 'instance', glance: 'uuid', generic: 'instance'};
 
-/** Searchable columns per raw table (api spec §2.11), with their SQL type; `resource` is Stacky's own. */
+/** Searchable columns per raw table (docs/api.md §2.11), with their SQL type; `resource` is Stacky's own. */
 export const SEARCH_COLUMNS: Record<Service, Record<string, 'text' | 'int' | 'when' | 'json'>> = {
   nova: {
     id: 'int', tenant: 'text', json: 'json', routing_key: 'text', state: 'text', old_state: 'text',
@@ -208,12 +208,12 @@ export class RawReader {
     return {...rest, json: this.decode(service, jsonZ)};
   }
 
-  /** watch: since < when <= until, oldest first. */
+  /** watch: since < when <= until, oldest first; rows at `since` itself count when their id is above sinceId. */
   watch(service: Service, deploymentId: number, eventName: string | null, since: Micros, until: Micros,
-    limit: number): WatchRow[] {
+    limit: number, sinceId = Number.MAX_SAFE_INTEGER): WatchRow[] {
     const table = RAW_TABLE[service];
-    const conds = ['r."when" > ?', 'r."when" <= ?'];
-    const params: (string | number)[] = [since, until];
+    const conds = ['r."when" >= ?', '(r."when" > ? OR r.id > ?)', 'r."when" <= ?'];
+    const params: (string | number)[] = [since, since, sinceId, until];
     if (deploymentId !== 0) {
       conds.push('r.deployment_id = ?');
       params.push(deploymentId);

@@ -1,4 +1,4 @@
-// Every query the "summary for region" report and its hourly scheduler need (ingest spec §4).
+// Every query the "summary for region" report and its hourly scheduler need (docs/ingest.md §4).
 import type {Db} from './database.js';
 import {RawReader} from './raw-reader.js';
 import {keySql} from './schema.js';

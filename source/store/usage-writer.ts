@@ -1,4 +1,4 @@
-// Statements behind the nova and glance usage tables (ingest spec §3.6, §3.8).
+// Statements behind the nova and glance usage tables (docs/ingest.md §3.6, §3.8).
 import type {Db} from './database.js';
 import type {Cell, Micros} from '../core/types.js';
 

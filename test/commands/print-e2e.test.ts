@@ -147,10 +147,39 @@ describe('print commands against stacky serve', () => {
       novaCsvHeader, ...u1Csv.slice(0, 2), '',
       '?,Event,Time (secs)', '.,compute.instance.create,0d 00:00:55.50', '.,compute.instance.delete,0d 00:00:02.50',
     ));
-    const json = ok('uuid', U1, '--json', '--when-min', '2014-01-15 00:00:00').split('\n');
-    assert.equal(json.length, 3);
-    assert.deepEqual(JSON.parse(json[0]!).map((r: unknown[]) => r[0]), ['#', 5, 6]);
-    assert.deepEqual(JSON.parse(json[1]!)[0], ['?', 'Event', 'Time (secs)']);
+    const json = ok('uuid', U1, '--json', '--when-min', '2014-01-15 00:00:00');
+    assert.match(json, /^\{"events": \[\["#", "\?", "When", [^\n]*\]\], "timings": \[\["\?", "Event", "Time \(secs\)"\], [^\n]*\]\]\}\n$/);
+    const doc = JSON.parse(json) as {events: unknown[][]; timings: unknown[][]};
+    assert.deepEqual(Object.keys(doc), ['events', 'timings']);
+    assert.deepEqual(doc.events.map((r) => r[0]), ['#', 5, 6]);
+    assert.deepEqual(doc.timings.map((r) => r[1]), ['Event', 'compute.instance.create', 'compute.instance.delete']);
+  });
+
+  it('fits 80 columns without cutting an id, an event name or a time; --wide shows every column', () => {
+    const narrow = [
+      '+---+---+----------------------------+-------------------------------+--------+',
+      '| # | ? |            When            |             Event             |  Host  |',
+      '+---+---+----------------------------+-------------------------------+--------+',
+      '| 1 |   |    2014-01-14 15:39:00     |    compute.instance.update    | api-01 |',
+      '| 2 |   | 2014-01-14 15:39:10.250000 | compute.instance.create.start |  c-01  |',
+      '| 3 |   | 2014-01-14 15:40:05.750000 |  compute.instance.create.end  |  c-01  |',
+      '| 5 |   |    2014-01-15 09:00:00     | compute.instance.delete.start |  c-01  |',
+      '| 6 |   | 2014-01-15 09:00:02.500000 |  compute.instance.delete.end  |  c-01  |',
+      '+---+---+----------------------------+-------------------------------+--------+',
+    ];
+    const timings = [
+      '+---+-------------------------+----------------+',
+      '| ? |          Event          |  Time (secs)   |',
+      '+---+-------------------------+----------------+',
+      '| . | compute.instance.create | 0d 00:00:55.50 |',
+      '| . | compute.instance.delete | 0d 00:00:02.50 |',
+      '+---+-------------------------+----------------+',
+    ];
+    assert.equal(ok('uuid', U1, '--width', '80'), lines(`Events related to ${U1}`, ...narrow, ...timings));
+    assert.equal(ok('uuid', U1, '--wide'), lines(`Events related to ${U1}`, ...novaHeader, row1, row2, row3, row5, row6, novaRule, ...timings));
+    assert.deepEqual(stacky('uuid', U1, '--wide', '--width', '80'), {
+      code: 2, stdout: '', stderr: 'stacky uuid: use either --wide or --width N, not both\nusage: stacky uuid <uuid>  (see stacky uuid --help)\n',
+    });
   });
 
   it('timings with and without an end-time range', () => {
@@ -226,10 +255,12 @@ describe('print commands against stacky serve', () => {
     const csv = ok('show', '3', '--csv');
     assert.ok(csv.startsWith(lines('Key,Value', '#,3', 'When,2014-01-14 15:40:05.750000')), csv);
     assert.ok(csv.endsWith(lines(`Req ID,${R1}`, '', novaCsvHeader, ...u1Csv)), csv);
-    const [reply, related, rest] = ok('show', '3', '--json').split('\n');
-    assert.equal(rest, '');
-    assert.deepEqual(JSON.parse(JSON.parse(reply!)[1]), ['monitor.info', body]);
-    assert.equal(JSON.parse(related!).length, 6);
+    const reply = ok('show', '3', '--json');
+    assert.ok(reply.endsWith('}\n') && reply.indexOf('\n') === reply.length - 1, reply);
+    const doc = JSON.parse(reply) as {event: unknown[]; related: unknown[][]};
+    assert.deepEqual(Object.keys(doc), ['event', 'related']);
+    assert.deepEqual(JSON.parse(doc.event[1] as string), ['monitor.info', body]);
+    assert.equal(doc.related.length, 6);
   });
 
   it('show glance, and a missing event', () => {

@@ -1,14 +1,16 @@
 // Pure parts of the print commands: tables, CSV, time arguments, argument parsing, watch lines.
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {UsageError, parsePrintArgs} from '../../source/commands/print/args.js';
+import {UsageError} from '../../source/commands/args.js';
+import {parsePrintArgs} from '../../source/commands/print/args.js';
 import {csvField, renderCsv} from '../../source/commands/print/csv.js';
 import {reportRange} from '../../source/commands/print/handlers.js';
-import {createOutput, emitTable, tableWidth} from '../../source/commands/print/output.js';
-import {center, cellText, fitWidths, renderTable, truncate} from '../../source/commands/print/table.js';
+import {columnRule, layoutColumns} from '../../source/commands/print/columns.js';
+import {createOutput, emitTable, flushJson, tableWidth} from '../../source/commands/print/output.js';
+import {center, cellText, renderTable, truncate} from '../../source/commands/print/table.js';
 import {formatMonthDayTime, formatUtc, formatWeekdayDate, utcMidnight} from '../../source/commands/print/time.js';
 import {epochArgString} from '../../source/core/time.js';
-import {watchCells, watchHeader, watchLine, watchTarget} from '../../source/commands/print/watch.js';
+import {watchCells, watchColumns, watchHeader, watchLine, watchTarget} from '../../source/commands/print/watch.js';
 import {defaultSettings} from '../../source/commands/settings.js';
 
 describe('table', () => {
@@ -47,11 +49,55 @@ describe('table', () => {
     assert.equal(text.split('\n')[4], '|     | two! |');
   });
 
-  it('fits a width limit by cutting the widest columns, keeping header widths first', () => {
-    assert.deepEqual(fitWidths([10, 40, 5], 40), [10, 15, 5]);
-    const text = renderTable(['Event', 'UUID'], [['compute.instance.create.end', '2222bbbb-6352-4dbc-8271-96cc54bf14cd']], {maxWidth: 40});
-    for (const line of text.trimEnd().split('\n')) assert.equal(line.length, 40, line);
-    assert.match(text, /…/);
+  const nova = ['#', '?', 'When', 'Deployment', 'Event', 'Host', 'State', "State'", "Task'"];
+  const novaRows = [
+    [40065879, ' ', '2014-01-14 15:39:00', 'region-1.example.com', 'compute.instance.update', 'compute-0042', 'building', null, null],
+    [40065880, 'E', '2014-01-14 15:39:10.250000', 'region-1.example.com', 'compute.instance.create.error', 'compute-0042', 'error', 'building', 'spawning'],
+  ];
+
+  it('leaves out the lowest-priority columns at 80 columns, cutting no id, event name or time', () => {
+    assert.equal(renderTable(nova, novaRows, {maxWidth: 80}), [
+      '+----------+---+----------------------------+-------------------------------+',
+      '|    #     | ? |            When            |             Event             |',
+      '+----------+---+----------------------------+-------------------------------+',
+      '| 40065879 |   |    2014-01-14 15:39:00     |    compute.instance.update    |',
+      '| 40065880 | E | 2014-01-14 15:39:10.250000 | compute.instance.create.error |',
+      '+----------+---+----------------------------+-------------------------------+',
+      '',
+    ].join('\n'));
+    assert.equal(renderTable(nova, novaRows.map((r) => [1, ...r.slice(1)]), {maxWidth: 100}), [
+      '+---+---+----------------------------+--------------+-------------------------------+--------------+',
+      '| # | ? |            When            |  Deployment  |             Event             |     Host     |',
+      '+---+---+----------------------------+--------------+-------------------------------+--------------+',
+      '| 1 |   |    2014-01-14 15:39:00     | region-1.ex… |    compute.instance.update    | compute-0042 |',
+      '| 1 | E | 2014-01-14 15:39:10.250000 | region-1.ex… | compute.instance.create.error | compute-0042 |',
+      '+---+---+----------------------------+--------------+-------------------------------+--------------+',
+      '',
+    ].join('\n'));
+  });
+
+  it('lets a table be wider than the limit rather than cut the columns that identify a row', () => {
+    const text = renderTable(nova, novaRows, {maxWidth: 40});
+    assert.equal(text.split('\n')[1], '|    #     |            When            |             Event             |');
+    assert.equal(text.split('\n')[4], '| 40065880 | 2014-01-14 15:39:10.250000 | compute.instance.create.error |');
+    const timings = renderTable(['compute.instance.create', 'Time'], [['2222bbbb-6352-4dbc-8271-96cc54bf14cd', '0d 00:00:55.50']], {maxWidth: 40});
+    assert.equal(timings.split('\n')[3], '| 2222bbbb-6352-4dbc-8271-96cc54bf14cd | 0d 00:00:55.50 |');
+  });
+
+  it('shows free text whole when it fits, else cuts it to the room left (10 characters at least)', () => {
+    const header = ['Id', 'Start', 'End', 'Created', 'Name', 'Version'];
+    const row = [5975, 'Jan 18 00:00', 'Jan 19 00:00', 'Tue Jan 14', 'summary for region: region-1 (hourly)', 4];
+    assert.equal(renderTable(header, [row], {maxWidth: 80}), [
+      '+------+--------------+--------------+---------------------------------------+',
+      '|  Id  |    Start     |     End      |                  Name                 |',
+      '+------+--------------+--------------+---------------------------------------+',
+      '| 5975 | Jan 18 00:00 | Jan 19 00:00 | summary for region: region-1 (hourly) |',
+      '+------+--------------+--------------+---------------------------------------+',
+      '',
+    ].join('\n'));
+    assert.deepEqual(layoutColumns(header.map(columnRule), [4, 12, 12, 10, 37, 7], [2, 5, 3, 7, 4, 7], 50, 3, 1), [
+      {index: 0, width: 4, cut: false}, {index: 1, width: 12, cut: false}, {index: 4, width: 24, cut: true},
+    ]);
     assert.equal(truncate('abcdef', 4), 'abc…');
     assert.equal(truncate('abc', 4), 'abc');
   });
@@ -117,8 +163,13 @@ describe('arguments', () => {
     assert.throws(() => parsePrintArgs(['uuid', 'x', '--when-min', 'soon']), /--when-min must be epoch seconds/);
     assert.throws(() => parsePrintArgs(['hosts', '--service', 'all']), /--service must be nova, glance, generic/);
     assert.throws(() => parsePrintArgs(['hosts', '--bogus']), /Unknown option '--bogus'/);
-    assert.throws(() => parsePrintArgs(['hosts', '--json', '--csv']), /either --json or --csv/);
+    assert.throws(() => parsePrintArgs(['hosts', '--json', '--csv']), /use only one of --json, --jsonl and --csv/);
     assert.equal(parsePrintArgs(['events', '--service', 'all']).service, 'all');
+    assert.throws(() => parsePrintArgs(['hosts', '--wide', '--width', '80']), /either --wide or --width N/);
+    assert.throws(() => parsePrintArgs(['uuid', 'x', '--jsonl']), /uuid does not take --jsonl/);
+    assert.throws(() => parsePrintArgs(['watch', '--json']), /watch streams one JSON document per poll: use --jsonl/);
+    assert.throws(() => parsePrintArgs(['watch', '--jsonl', '--csv']), /use only one of --json, --jsonl and --csv/);
+    assert.equal(parsePrintArgs(['hosts', '--wide']).wide, true);
   });
 
   it('takes the watch arguments positionally, with settings as defaults', () => {
@@ -134,7 +185,7 @@ describe('arguments', () => {
 
 describe('watch lines', () => {
   it('match the original client byte for byte', () => {
-    const widths = [10, 1, 15, 20, 31, 36];
+    const widths = watchColumns([10, 1, 15, 20, 31, 36], undefined);
     const text = watchHeader(widths, '2014-01-16')
       + watchLine(watchCells([101, ' ', '2014-01-16', '17:10:05.250000', 'region-1', 'compute.instance.update', '8eba1a6d-43eb-1343-8d1a-5e596f5233b5']), widths)
       + watchLine(watchCells([102, 'E', '2014-01-16', '17:10:06.000001', 'region-2', 'compute.instance.create.error', '-']), widths);
@@ -146,6 +197,24 @@ describe('watch lines', () => {
       '|   102    |E|17:10:06.000001|      region-2      | compute.instance.create.error |                 -                  |',
       '',
     ].join('\n'));
+  });
+
+  it('fit 80 columns by leaving out the UUID and narrowing the deployment, never cutting an event name', () => {
+    const columns = watchColumns([10, 1, 15, 20, 29, 36], 80);
+    const text = watchHeader(columns, '2014-01-16')
+      + watchLine(watchCells([101, ' ', '2014-01-16', '17:10:05.250000', 'region-1', 'compute.instance.update', '8eba1a6d-43eb-1343-8d1a-5e596f5233b5']), columns)
+      + watchLine(watchCells([102, 'E', '2014-01-16', '17:10:06.000001', 'a-very-long-region-name', 'compute.instance.create.error', '-']), columns)
+      + watchLine(watchCells([103, ' ', '2014-01-16', '17:10:07', 'r', 'image.activate.with.a.long.name', '-']), columns);
+    assert.equal(text, [
+      '+----------+-+---------------+-------------------+-----------------------------+',
+      '|    #     |?|   2014-01-16  |     Deployment    |            Event            |',
+      '+----------+-+---------------+-------------------+-----------------------------+',
+      '|   101    | |17:10:05.250000|      region-1     |   compute.instance.update   |',
+      '|   102    |E|17:10:06.000001|a-very-long-region…|compute.instance.create.error|',
+      '|   103    | |    17:10:07   |         r         |image.activate.with.a.long.name|',
+      '',
+    ].join('\n'));
+    assert.deepEqual(watchColumns([10, 1, 15, 20, 29, 36], 100).map((c) => c.index), [0, 1, 2, 4, 5]);
   });
 });
 
@@ -172,6 +241,18 @@ describe('output', () => {
     const c = capture('csv');
     emitTable(c.out, [['#', 'Name']]);
     assert.equal(c.text(), '#,Name\n');
+  });
+
+  it('prints one document: the reply unchanged, or an object keyed by reply', () => {
+    const one = capture('json');
+    one.out.raw.push('[["Host Name"], ["c-01"]]\n');
+    flushJson(one.out);
+    assert.equal(one.text(), '[["Host Name"], ["c-01"]]\n');
+    const two = capture('json');
+    two.out.raw.push('[["#", "?"]]', '[["?", "Event", "Time (secs)"]]\n');
+    flushJson(two.out, ['events', 'timings']);
+    flushJson(two.out, ['event', 'related']);
+    assert.equal(two.text(), '{"events": [["#", "?"]], "timings": [["?", "Event", "Time (secs)"]]}\n{"event": null, "related": null}\n');
   });
 
   it('uses the terminal width on a terminal, no limit when piped, --width when given', () => {

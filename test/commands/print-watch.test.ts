@@ -101,11 +101,29 @@ describe('watch', () => {
     ].join('\n'));
   });
 
-  it('prints only the replies that carry events with --json', async () => {
+  it('prints each poll\'s reply on a line of its own with --jsonl', async () => {
     replies = [[], [event(1)], []];
-    const result = await watch(3, '--json', '--poll', '0.01');
+    const result = await watch(3, '--jsonl', '--poll', '0.01');
     assert.equal(result.code, 0);
-    assert.equal(result.stdout, `${JSON.stringify([widths, [event(1)], '1389892202'])}\n`);
+    // Ctrl-C comes once the fourth request arrived; its reply may be printed before that.
+    const lines = result.stdout.split('\n');
+    assert.equal(lines.pop(), '');
+    assert.deepEqual(lines, [[], [event(1)], [], [], []].slice(0, lines.length).map((rows, i) => JSON.stringify([widths, rows, String(1389892201 + i)])));
+    assert.ok(lines.length === 3 || lines.length === 4, result.stdout);
+  });
+
+  it('fits --width 80: the UUID left out, no event name cut', async () => {
+    replies = [[event(1)]];
+    const result = await watch(1, 'all', 'nova', '', '0.01', '--width', '80');
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, [
+      'Watching nova', 'All Deployments', 'Polling every 0.01 seconds',
+      '+----------+-+---------------+--------------------+-----------------------+',
+      '|    #     |?|   2014-01-16  |     Deployment     |         Event         |',
+      '+----------+-+---------------+--------------------+-----------------------+',
+      '|    1     | |    17:10:01   |      region-1      |compute.instance.update|',
+      '',
+    ].join('\n'));
   });
 
   it('refuses an unknown deployment name (exit 2) and a bad service (exit 2)', async () => {

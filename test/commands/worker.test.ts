@@ -7,7 +7,7 @@ import {existsSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {openDatabase, type Db} from '../../source/store/database.js';
-import {DemoGenerator} from '../../source/ingest/demo-generator.js';
+import {DemoGenerator} from '../../source/demo/generator.js';
 import {
   brokerSkip, novaGlanceTopics, publisher, rabbitmqctl, tempDir, testVhost, waitFor, workerConfig,
 } from '../ingest/amqp-helpers.js';

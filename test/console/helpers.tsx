@@ -35,7 +35,6 @@ export const keys = {
   ctrlC: '\u0003',
 };
 
-// eslint-disable-next-line no-control-regex
 const ansi = /\u001B\[[0-9;]*m/g;
 export const strip = (s: string) => s.replace(ansi, '');
 

@@ -2,7 +2,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {formatG, pyFloatStr, secToStr, secToTimeDecimal, secToTimeFloat, secToTimeInt} from '../../source/core/duration.js';
 
-test('sec_to_time Decimal path: every worked example of api §1.9', () => {
+test('sec_to_time Decimal path: every worked example of docs/api.md §1.9', () => {
   const cases: Array<[number, string]> = [
     [55_500000, '0d 00:00:55.50'],
     [851_710000, '0d 00:14:11.71'],
@@ -27,7 +27,7 @@ test('sec_to_time int path has no fraction', () => {
   assert.equal(secToTimeInt(90061), '1d 01:01:01');
 });
 
-test('sec_to_time float path: every worked example of api §1.9', () => {
+test('sec_to_time float path: every worked example of docs/api.md §1.9', () => {
   const cases: Array<[number, string]> = [
     [10.0, '0d 00:00:10.0'],
     [6.8, '0d 00:00:06.8'],
@@ -55,7 +55,7 @@ test('Python 2 str(float) is %.12g with .0 added, rounding exact ties to even', 
   assert.equal(formatG(99999999999.95, 12), '99999999999.9');
 });
 
-test('reports sec_to_str (ingest §4.5)', () => {
+test('reports sec_to_str (docs/ingest.md §4.5)', () => {
   assert.equal(secToStr(5.9), '5s');
   assert.equal(secToStr(59), '59s');
   assert.equal(secToStr(60), '1:00s');

@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {BASE_IMAGE, IMPORT_IMAGE, LINUX, SNAPSHOT_IMAGE, UBUNTU, WINDOWS, imageTypeBits, isset} from '../../source/core/image-type.js';
+import {IMPORT_IMAGE, LINUX, SNAPSHOT_IMAGE, WINDOWS, imageTypeBits} from '../../source/core/image-type.js';
 
 test('base ubuntu linux is 0x111 = 273', () => {
   assert.equal(imageTypeBits({image_meta: {image_type: 'base', os_type: 'linux', os_distro: 'ubuntu'}}), 273);
@@ -31,13 +31,4 @@ test('os_type falls back to the payload only when image_meta lacks the key', () 
 
 test('a non-object image_meta counts as empty', () => {
   assert.equal(imageTypeBits({image_meta: null, os_type: 'linux'}), LINUX);
-});
-
-test('isset', () => {
-  assert.equal(isset(273, UBUNTU), true);
-  assert.equal(isset(273, SNAPSHOT_IMAGE), false);
-  assert.equal(isset(273, BASE_IMAGE), true);
-  assert.equal(isset(0, BASE_IMAGE), false);
-  assert.equal(isset(null, BASE_IMAGE), false);
-  assert.equal(isset(undefined, BASE_IMAGE), false);
 });

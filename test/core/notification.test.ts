@@ -54,7 +54,7 @@ test('serviceFor maps exchanges to the three raw tables', () => {
   assert.equal(serviceFor('neutron'), 'generic');
 });
 
-test('common fields of a nova notification (ingest §2.1)', () => {
+test('common fields of a nova notification (docs/ingest.md §2.1)', () => {
   const n = nova();
   assert.equal(n.kind, 'nova');
   assert.equal(n.publisher, 'compute.global.preprod-ord.ohthree.com');
@@ -68,7 +68,7 @@ test('common fields of a nova notification (ingest §2.1)', () => {
   assert.equal(n.when, WHEN);
 });
 
-test('nova fields (ingest §2.2)', () => {
+test('nova fields (docs/ingest.md §2.2)', () => {
   const n = nova();
   assert.equal(n.state, 'active');
   assert.equal(n.oldState, 'building');
@@ -211,7 +211,7 @@ test('text cells: booleans as Python prints them, containers as JSON, numbers as
   assert.equal(n.requestId, '["x"]');
 });
 
-test('generic notifications read only the common fields (ingest §2.5)', () => {
+test('generic notifications read only the common fields (docs/ingest.md §2.5)', () => {
   const g = generic({message_id: 'm1', _context_request_id: REQUEST, payload: {instance_id: INSTANCE, state: 'active'}});
   assert.deepEqual(g, {
     publisher: 'p', event: 'e', service: 'p', host: null, requestId: REQUEST, tenant: null,
@@ -219,7 +219,7 @@ test('generic notifications read only the common fields (ingest §2.5)', () => {
   });
 });
 
-test('glance object payload (ingest §2.3)', () => {
+test('glance object payload (docs/ingest.md §2.3)', () => {
   const g = glance({payload: {
     id: 'img-1', status: 'active', size: 1024, owner: 'owner1', created_at: '2013-06-20T17:31:57',
     deleted_at: null, os_type: 'linux', properties: {instance_uuid: INSTANCE},

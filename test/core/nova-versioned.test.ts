@@ -110,3 +110,10 @@ test('odd versioned payloads: no uuid, an unknown object name, an ISO timestamp 
   assert.deepEqual([unknown.instance, unknown.resource, unknown.host, unknown.when],
     [null, '42', 'c-9', Date.UTC(2026, 2, 1, 10, 0, 0, 250) * 1000]);
 });
+
+test('a current cinder volume names its server in volume_attachment, not at the top level', () => {
+  const n = parseNotification('generic', {event_type: 'volume.attach.end', publisher_id: 'volume.block-01@rbd',
+    timestamp: '2026-03-01 10:00:00.000000', payload: {volume_id: VOLUME, status: 'in-use',
+      volume_attachment: [{id: 'att-1', volume_id: VOLUME, instance_uuid: INSTANCE_A, attach_status: 'attached'}]}});
+  assert.deepEqual([n.resource, n.instance, n.service, n.host], [VOLUME, INSTANCE_A, 'volume', 'block-01@rbd']);
+});

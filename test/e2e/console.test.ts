@@ -194,7 +194,7 @@ test('console end to end in tmux against stacky serve', {skip: !hasTmux && 'tmux
 
   // The reports list, and a report opened from it.
   await keys('5');
-  s = await waitFor(/summary for region: all/);
+  await waitFor(/summary for region: all/);
   await keys('Enter');
   s = await waitFor(/Operation/);
   assert.match(s, /failure_grand_rate/);

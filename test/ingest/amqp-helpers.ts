@@ -27,7 +27,7 @@ export async function brokerSkip(): Promise<false | string> {
     return false;
   } catch (error) {
     const why = `no RabbitMQ at ${BROKER.host}:${BROKER.port} (${(error as Error).message})`;
-    if (process.env.STACKY_REQUIRE_AMQP) throw new Error(`${why}, and STACKY_REQUIRE_AMQP is set`);
+    if (process.env.STACKY_REQUIRE_AMQP) throw new Error(`${why}, and STACKY_REQUIRE_AMQP is set`, {cause: error});
     return `${why}; start it with: rabbitmq-server -detached; rabbitmqctl await_startup`;
   }
 }

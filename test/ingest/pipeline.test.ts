@@ -1,4 +1,4 @@
-// The ingest pipeline against a real SQLite file: raw rows as StackTach stores them (ingest spec
+// The ingest pipeline against a real SQLite file: raw rows as StackTach stores them (docs/ingest.md
 // §2, §3.1) and every derived table (§3.3–3.8): Lifecycle, Timing, RequestTracker, the nova
 // usage tables and the glance usage tables.
 import assert from 'node:assert/strict';
@@ -42,7 +42,7 @@ function all(sql: string, ...params: unknown[]): Record<string, unknown>[] {
 
 const at = (text: string) => micros(text);
 
-describe('raw rows (ingest spec §2, §3.1)', () => {
+describe('raw rows (docs/ingest.md §2, §3.1)', () => {
   it('service and host split at the first dot of publisher_id; no dot gives a null host', () => {
     ingest({event: 'a', at: '2014-01-01 00:00:00', publisher: 'compute.c-01.example.com'},
       {event: 'b', at: '2014-01-01 00:00:00', publisher: 'glance-api01-r2961.global.preprod-ord.ohthree.com'},
@@ -153,7 +153,7 @@ describe('per-row outcomes', () => {
   });
 });
 
-describe('Lifecycle (ingest spec §3.3)', () => {
+describe('Lifecycle (docs/ingest.md §3.3)', () => {
   it('one per instance; last_raw, last_state and last_task_state = the *old* task state', () => {
     ingest(
       {event: 'compute.instance.update', at: '2014-01-01 00:00:00', instance: I1, state: 'active', oldTask: 'reboot', newTask: 'rebooting'},
@@ -169,7 +169,7 @@ describe('Lifecycle (ingest spec §3.3)', () => {
   });
 });
 
-describe('Timing (ingest spec §3.4)', () => {
+describe('Timing (docs/ingest.md §3.4)', () => {
   it('.start opens S, .end closes the oldest open one, an unmatched .end is E; diff in exact µs', () => {
     ingest(
       {event: 'compute.instance.resize.prep.start', at: '2014-01-01 00:00:00.100000', instance: I1},
@@ -202,7 +202,7 @@ describe('Timing (ingest spec §3.4)', () => {
   });
 });
 
-describe('RequestTracker (ingest spec §3.5)', () => {
+describe('RequestTracker (docs/ingest.md §3.5)', () => {
   it('created only for compute.instance.update from a service containing "api"', () => {
     ingest(
       {event: 'compute.instance.update', at: '2014-01-01 00:00:00', instance: I1, request: R1, publisher: 'api.api-01'},
@@ -238,7 +238,7 @@ describe('RequestTracker (ingest spec §3.5)', () => {
   });
 });
 
-describe('InstanceUsage (ingest spec §3.6)', () => {
+describe('InstanceUsage (docs/ingest.md §3.6)', () => {
   const usage = () => all(`SELECT instance, request_id, launched_at, instance_type_id, instance_flavor_id, tenant, os_distro
     FROM stacktach_instanceusage ORDER BY id`);
   const meta = {image_meta: {'org.openstack__1__os_distro': 'org.ubuntu'}};
@@ -324,7 +324,7 @@ describe('InstanceUsage (ingest spec §3.6)', () => {
   });
 });
 
-describe('InstanceDeletes (ingest spec §3.6)', () => {
+describe('InstanceDeletes (docs/ingest.md §3.6)', () => {
   it('needs launched_at; terminated_at wins over deleted_at; a repeat re-points the raw', () => {
     const del = (n: number, payload: Record<string, unknown>): Note => ({event: 'compute.instance.delete.end',
       at: at('2014-01-02 00:00:00') + n * SECOND, instance: I1, payload});
@@ -344,7 +344,7 @@ describe('InstanceDeletes (ingest spec §3.6)', () => {
   });
 });
 
-describe('InstanceExists (ingest spec §3.6)', () => {
+describe('InstanceExists (docs/ingest.md §3.6)', () => {
   const audit = {audit_period_beginning: '2014-01-01 00:00:00', audit_period_ending: '2014-01-02 00:00:00'};
   const exists = (n: number, payload: Record<string, unknown>, messageId?: string): Note => ({event: 'compute.instance.exists',
     at: at('2014-01-02 00:10:00') + n * SECOND, instance: I1, tenant: 't', messageId, payload: {...audit, ...payload}});
@@ -402,7 +402,7 @@ describe('InstanceExists (ingest spec §3.6)', () => {
   });
 });
 
-describe('glance usage tables (ingest spec §3.8)', () => {
+describe('glance usage tables (docs/ingest.md §3.8)', () => {
   const glance = (event: string, atText: string, payload: Record<string, unknown>, body: Record<string, unknown> = {}): Note =>
     ({event, at: atText, exchange: 'glance', publisher: 'glance.g-01', payload, body});
 

@@ -1,20 +1,19 @@
-// The original's test catalogue (api spec §5.1–5.3), re-expressed as HTTP against real data:
+// The original's test catalogue (docs/api.md §5.1–5.3), re-expressed as HTTP against real data:
 // a real SQLite file, notifications through the real pipeline, the real server on port 0.
-// Where the mocks returned Python ints, real-DB durations render with `.00` (api spec §5 intro).
+// Where the mocks returned Python ints, real-DB durations render with `.00` (docs/api.md §5).
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {pyDumps} from '../../source/core/pyjson.js';
 import {
-  errorBody, INSTANCE_ID_1, INSTANCE_ID_2, micros, REQUEST_ID_1, SECOND, type Note, type TestServer, withServer,
+  errorBody, INSTANCE_ID_1, INSTANCE_ID_2, micros, REQUEST_ID_1, SECOND, type Note, withServer,
 } from './helpers.js';
 
 const NOVA_HEADER = ['#', '?', 'When', 'Deployment', 'Event', 'Host', 'State', "State'", "Task'"];
 const GLANCE_HEADER = ['#', '?', 'When', 'Deployment', 'Event', 'Host', 'Status'];
 const GENERIC_HEADER = ['#', '?', 'When', 'Deployment', 'Event', 'Host', 'Instance', 'Request id'];
 const WHEN = '2013-07-17 10:16:10.717219';
-const WHEN_US = micros(WHEN); // 1374056170.717219
 
-/** "The raw" of api spec §5.0 as a nova notification. */
+/** "The raw" of docs/api.md §5.0 as a nova notification. */
 const RAW: Note = {
   event: 'test.start', at: WHEN, publisher: 'api.example.com', deployment: 'deployment', instance: INSTANCE_ID_1,
   request: REQUEST_ID_1, tenant: 'tenant', state: 'active', oldState: null, oldTask: null,
@@ -41,7 +40,7 @@ describe('§5.1 the raw fixture: uuid, request, show, search', () => {
   it('12 test_do_uuid: exact body', async () => {
     const r = await s().get(`/stacky/uuid/?uuid=${INSTANCE_ID_1}`);
     assert.equal(r.status, 200);
-    assert.equal(r.headers['content-type'], 'application/json');
+    assert.equal(r.headers['content-type'], 'application/json; charset=utf-8');
     assert.equal(r.text, `[${NOVA_HEADER_TEXT}, ${RAW_ROW_TEXT}]`);
   });
 
@@ -67,7 +66,7 @@ describe('§5.1 the raw fixture: uuid, request, show, search', () => {
   it('16 test_do_uuid_bad_uuid', async () => {
     const r = await s().get('/stacky/uuid/?uuid=obviouslybaduuid');
     assert.equal(r.status, 400);
-    assert.equal(r.headers['content-type'], 'application/json');
+    assert.equal(r.headers['content-type'], 'application/json; charset=utf-8');
     assert.equal(r.text, '[["Error", "Message"], ["Bad Request", "obviouslybaduuid is not uuid-like"]]');
   });
 
@@ -105,7 +104,7 @@ describe('§5.1 the raw fixture: uuid, request, show, search', () => {
     it(`${n} ${name}: three elements, 12-row table, pretty JSON, uuid`, async () => {
       const r = await s().get('/stacky/show/1/');
       assert.equal(r.status, 200);
-      assert.equal(r.headers['content-type'], 'application/json');
+      assert.equal(r.headers['content-type'], 'application/json; charset=utf-8');
       const body = r.json() as unknown[];
       assert.equal(body.length, 3);
       assert.deepEqual(body[0], showTable);
@@ -203,7 +202,7 @@ describe('§5.1 event, host and deployment lists (1–4, 8–11)', () => {
   it('4/8 test_get_deployments, test_do_deployments: ordered by name', async () => {
     const r = await s().get('/stacky/deployments/');
     assert.equal(r.status, 200);
-    assert.equal(r.headers['content-type'], 'application/json');
+    assert.equal(r.headers['content-type'], 'application/json; charset=utf-8');
     assert.equal(r.text, '[["#", "Name"], [1, "dep1"], [2, "dep2"]]');
     s().ingest({event: 'some.event.1', at: WHEN, deployment: 'alpha'});
     assert.deepEqual(await s().json('/stacky/deployments/'), [['#', 'Name'], [3, 'alpha'], [1, 'dep1'], [2, 'dep2']]);
@@ -384,7 +383,7 @@ describe('§5.1 kpi (34, 35, 37)', () => {
   it('37 test_do_kpi_tenant_doesnt_exist', async () => {
     const r = await s().get('/stacky/kpi/55556/');
     assert.equal(r.status, 404);
-    assert.equal(r.headers['content-type'], 'application/json');
+    assert.equal(r.headers['content-type'], 'application/json; charset=utf-8');
     assert.equal(r.text, '[["Error", "Message"], ["Not Found", "Could not find raws for tenant 55556"]]');
   });
 });
@@ -497,7 +496,7 @@ describe('§5.2 reports/search (51–58)', () => {
     it(`${n} ${name}`, async () => {
       const r = await s().get(`/stacky/reports/search/?${query}`);
       assert.equal(r.status, 400);
-      assert.equal(r.headers['content-type'], 'application/json');
+      assert.equal(r.headers['content-type'], 'application/json; charset=utf-8');
       assert.equal(r.text, errorBody('Bad Request', message));
     });
   }
@@ -530,7 +529,7 @@ describe('§5.3 the restored usage endpoints', () => {
     it(`test_do_list_usage_${kind}`, async () => {
       const r = await s().get(`/stacky/usage/${kind}/`);
       assert.equal(r.status, 200);
-      assert.equal(r.headers['content-type'], 'application/json');
+      assert.equal(r.headers['content-type'], 'application/json; charset=utf-8');
       assert.deepEqual(r.json(), expected);
     });
     it(`test_do_list_usage_${kind}_with_instance`, async () => {

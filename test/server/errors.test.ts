@@ -18,7 +18,7 @@ after(async () => s?.close());
 async function expectTable(path: string, status: number, type: 'Bad Request' | 'Not Found', message: string): Promise<void> {
   const r = await s.get(path);
   assert.equal(r.status, status, path);
-  assert.equal(r.headers['content-type'], 'application/json', path);
+  assert.equal(r.headers['content-type'], 'application/json; charset=utf-8', path);
   assert.equal(r.text, errorBody(type, message), path);
 }
 
@@ -194,7 +194,7 @@ describe('deliberate deviations: 400 tables where the original answered 500', ()
     for (const method of ['GET', 'PUT', 'DELETE']) {
       const r = await s.request('/ingest/', method);
       assert.equal(r.status, 405, method);
-      assert.equal(r.headers['content-type'], 'application/json');
+      assert.equal(r.headers['content-type'], 'application/json; charset=utf-8');
       assert.equal(r.text, '[["Error", "Message"], ["Method Not Allowed", "POST JSON Lines to /ingest/."]]');
     }
     const dep = await s.request('/ingest/?deployment=', 'POST', '');

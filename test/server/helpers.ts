@@ -12,6 +12,7 @@ import {Pipeline} from '../../source/ingest/pipeline.js';
 import {createStackyServer} from '../../source/server/app.js';
 import type {IngestItem, IngestResult} from '../../source/ingest/item.js';
 import type {Micros} from '../../source/core/types.js';
+import type {ServerLimits} from '../../source/server/limits.js';
 
 export const INSTANCE_ID_1 = '2222bbbb-6352-4dbc-8271-96cc54bf14cd';
 export const INSTANCE_ID_2 = '3333cccc-41d3-b86d-5467-e584edc61dab';
@@ -154,13 +155,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(options: {now?: Micros} = {}): Promise<TestServer> {
+export async function startServer(options: {now?: Micros; limits?: Partial<ServerLimits>; log?: (line: string) => void} = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'stacky-test-'));
   const dbPath = join(dir, 'stacky.db');
   const store = openStore(dbPath);
   const pipeline = new Pipeline(store.db, {source: 'test', nowMicros: () => clock.now});
   const clock = {now: options.now ?? micros('2014-01-16 17:10:07.500000')};
-  const server = createStackyServer({store, pipeline, now: () => clock.now, log: () => {}});
+  const server = createStackyServer({store, pipeline, now: () => clock.now, log: options.log ?? (() => {}), limits: options.limits});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;

@@ -18,7 +18,7 @@ interface Answer {
 async function post(s: TestServer, lines: string[] | string, query = ''): Promise<Answer> {
   const r = await s.request(`/ingest/${query}`, 'POST', Array.isArray(lines) ? lines.join('\n') : lines);
   assert.equal(r.status, 200, r.text);
-  assert.equal(r.headers['content-type'], 'application/json');
+  assert.equal(r.headers['content-type'], 'application/json; charset=utf-8');
   return r.json() as Answer;
 }
 
@@ -245,9 +245,13 @@ describe('POST /ingest/: duplicates by message_id', () => {
     // Same ids on glance and generic rows are different tables.
     assert.deepEqual(await post(s, [line({...start, exchange: 'glance', payload: {id: 'img'}}),
       line({...start, exchange: 'generic'}), line({...start, exchange: 'generic'})]), {stored: 2, duplicates: 1, rejected: [], warnings: []});
-    // Without a message id nothing is a duplicate.
+    // Without a message id, the same bytes are the same notification (issue #13, body-key.ts);
+    // bodies that differ are stored.
     const anonymous: Note = {event: 'compute.instance.update', at: '2014-01-16 10:00:40', instance: INSTANCE_ID_1};
-    assert.deepEqual(await post(s, [line(anonymous), line(anonymous)]), {stored: 2, duplicates: 0, rejected: [], warnings: []});
+    const other: Note = {...anonymous, at: '2014-01-16 10:00:41'};
+    assert.deepEqual(await post(s, [line(anonymous), line(anonymous), line(other)]),
+      {stored: 2, duplicates: 1, rejected: [], warnings: []});
+    assert.deepEqual(await post(s, [line(other), line(anonymous)]), {stored: 0, duplicates: 2, rejected: [], warnings: []});
 
     // Derived rows were made once: one timing, one usage row.
     assert.deepEqual(await s.json(`/stacky/timings/uuid/?uuid=${INSTANCE_ID_1}`),

@@ -48,7 +48,7 @@ describe('response cache', () => {
 
   it('evicts the least recently used answers beyond its size, and skips huge ones', () => {
     let version = '1';
-    const cache = new ResponseCache(() => version, 1600);
+    const cache = new ResponseCache(() => version, 3200); // entries cost ~160 bytes with their keys
     cache.set('a', 'x'.repeat(60));
     cache.set('b', 'y'.repeat(60));
     assert.equal(cache.get('a'), 'x'.repeat(60));

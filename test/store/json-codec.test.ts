@@ -5,7 +5,7 @@ import {describe, it} from 'node:test';
 import {CODEC_ID, decodeJson, encodeJson, READABLE_CODECS, referenceOf, setReference} from '../../source/store/json-codec.js';
 import {SAMPLE_NOTIFICATIONS} from '../../source/store/json-samples.js';
 import {ZSTD_DICTIONARY} from '../../source/store/json-dictionary.js';
-import {demoStream} from '../../source/ingest/demo-corpus.js';
+import {demoStream} from '../../source/demo/corpus.js';
 
 const KEY = '["compute.instance.create.start", {"event_type": "compute.instance.create.start", "payload": ' +
   '{"instance_id": "aaaaaaaa-0000-0000-0000-000000000001", "state": "building"}, "publisher_id": ' +

@@ -3,19 +3,18 @@ import {parseArgs} from 'node:util';
 import {findSpec, type FlagName} from './specs.js';
 import {epochArgString} from '../../core/time.js';
 
-export class UsageError extends Error {
-  constructor(message: string, readonly command?: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+import {UsageError} from '../args.js';
 
 export interface PrintArgs {
   command: string;
   positionals: string[];
   help: boolean;
   json: boolean;
+  /** watch only: one JSON document per poll. */
+  jsonl: boolean;
   csv: boolean;
+  /** No width limit (--wide). */
+  wide: boolean;
   url?: string;
   service?: string;
   limit?: number;
@@ -30,7 +29,9 @@ export interface PrintArgs {
 const options = {
   help: {type: 'boolean', short: 'h'},
   json: {type: 'boolean'},
+  jsonl: {type: 'boolean'},
   csv: {type: 'boolean'},
+  wide: {type: 'boolean'},
   url: {type: 'string'},
   width: {type: 'string'},
   service: {type: 'string'},
@@ -41,7 +42,7 @@ const options = {
   poll: {type: 'string'},
 } as const;
 
-const commandFlags = new Set<string>(['service', 'limit', 'offset', 'when-min', 'when-max', 'poll']);
+const commandFlags = new Set<string>(['service', 'limit', 'offset', 'when-min', 'when-max', 'poll', 'jsonl']);
 
 function count(name: string, text: string, command: string): number {
   if (!/^\d+$/.test(text.trim())) throw new UsageError(`--${name} must be a whole number ≥ 0 (got '${text}')`, command);
@@ -70,13 +71,17 @@ export function parsePrintArgs(argv: readonly string[]): PrintArgs {
   for (const key of Object.keys(v)) {
     if (commandFlags.has(key) && !spec.flags.includes(key as FlagName)) throw new UsageError(`${command} does not take --${key}`, command);
   }
-  if (v.json && v.csv) throw new UsageError('use either --json or --csv, not both', command);
+  if ([v.json, v.jsonl, v.csv].filter(Boolean).length > 1) throw new UsageError('use only one of --json, --jsonl and --csv', command);
+  if (v.json && command === 'watch') throw new UsageError('watch streams one JSON document per poll: use --jsonl', command);
+  if (v.wide && v.width !== undefined) throw new UsageError('use either --wide or --width N, not both', command);
   const args: PrintArgs = {
     command,
     positionals: parsed.positionals,
     help: v.help ?? false,
     json: v.json ?? false,
+    jsonl: v.jsonl ?? false,
     csv: v.csv ?? false,
+    wide: v.wide ?? false,
   };
   if (v.url !== undefined) args.url = v.url;
   if (v.service !== undefined) {

@@ -2,7 +2,8 @@
 // stacky.py; flags add the API's paging, time ranges and service.
 import type {StackyService} from '../../client/types.js';
 import {isService} from '../settings.js';
-import {UsageError, parseTime} from './args.js';
+import {UsageError} from '../args.js';
+import {parseTime} from './args.js';
 import type {Handler, PrintContext} from './context.js';
 import {renderCsv} from './csv.js';
 import {emitKeyValues, emitTable, flushJson} from './output.js';
@@ -63,6 +64,7 @@ const uuid: Handler = async (ctx) => {
   const [id] = positionals(ctx, 1, 1, '<uuid>') as [string];
   const related = await ctx.client.uuid(id, {service: service(ctx), ...paging(ctx), ...range(ctx)});
   const timings = await ctx.client.timingsForUuid(id);
+  if (ctx.out.mode === 'json') return flushJson(ctx.out, ['events', 'timings']), 0;
   if (ctx.out.mode === 'table') ctx.out.write(`Events related to ${id}\n`);
   emitTable(ctx.out, related);
   if (related.length > 0) csvBreak(ctx);
@@ -120,6 +122,9 @@ const search: Handler = async (ctx) => {
   return 0;
 };
 
+/** `show --json`: the show reply, and the uuid reply of its related events (null when there are none). */
+const showKeys = ['event', 'related'];
+
 const show: Handler = async (ctx) => {
   const p = positionals(ctx, 1, 2, '[service] <event-id>');
   let svc = service(ctx);
@@ -136,13 +141,13 @@ const show: Handler = async (ctx) => {
     return 1;
   }
   if (!Array.isArray(reply)) {
-    flushJson(ctx.out);
-    if (ctx.out.mode !== 'json') ctx.out.write(`${JSON.stringify(reply, null, 2)}\n`);
+    if (ctx.out.mode === 'json') flushJson(ctx.out, showKeys);
+    else ctx.out.write(`${JSON.stringify(reply, null, 2)}\n`);
     return 0;
   }
   const [kv, json, related] = reply;
   const relatedTable = related ? await ctx.client.uuid(related, {service: svc}) : undefined;
-  if (ctx.out.mode === 'json') return flushJson(ctx.out), 0;
+  if (ctx.out.mode === 'json') return flushJson(ctx.out, showKeys), 0;
   if (ctx.out.mode === 'csv') {
     ctx.out.write(renderCsv(kv));
   } else {

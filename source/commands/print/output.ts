@@ -1,8 +1,9 @@
-// Where print output goes, in which of the three modes (table, --json, --csv).
+// Where print output goes, in which of the four modes (table, --json, --jsonl, --csv).
 import {renderCsv} from './csv.js';
 import {renderTable} from './table.js';
+import {terminalSafe} from '../../core/terminal-text.js';
 
-export type Mode = 'table' | 'json' | 'csv';
+export type Mode = 'table' | 'json' | 'jsonl' | 'csv';
 
 export interface Output {
   mode: Mode;
@@ -10,7 +11,7 @@ export interface Output {
   maxWidth: number | undefined;
   write(text: string): void;
   error(text: string): void;
-  /** Raw reply texts collected in --json mode, in the order they arrived. */
+  /** Raw reply texts collected in --json and --jsonl modes, in the order they arrived. */
   raw: string[];
 }
 
@@ -33,18 +34,37 @@ export function createOutput(mode: Mode, width: number | undefined, streams: Str
   return {
     mode,
     maxWidth: tableWidth(width, streams.stdout),
-    write: (text) => void streams.stdout.write(text),
-    error: (text) => void streams.stderr.write(text),
+    // Every byte printed passes the terminal-safe rule: text from the data never drives the terminal.
+    write: (text) => void streams.stdout.write(terminalSafe(text)),
+    error: (text) => void streams.stderr.write(terminalSafe(text)),
     raw: [],
   };
 }
 
-/** --json: print the replies collected so far, verbatim, one per line, and forget them. */
-export function flushJson(out: Output): void {
-  for (const text of out.raw.splice(0)) {
-    if (text === '') continue;
-    out.write(text.endsWith('\n') ? text : `${text}\n`);
+/** A reply's text on one line: as the server sent it, re-serialised only if it spans lines. */
+function oneLine(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed.includes('\n')) return trimmed;
+  try {
+    return JSON.stringify(JSON.parse(trimmed));
+  } catch {
+    return trimmed.replaceAll(/\r?\n/g, ' ');
   }
+}
+
+/**
+ * --json and --jsonl: print the replies collected so far as one JSON document on one line,
+ * and forget them. Without keys that is the one reply, unchanged; with keys (a command that
+ * asks twice) an object holding each reply under its key, null for one not asked.
+ */
+export function flushJson(out: Output, keys?: readonly string[]): void {
+  const texts = out.raw.splice(0).map(oneLine);
+  if (keys) {
+    out.write(`{${keys.map((key, i) => `${JSON.stringify(key)}: ${texts[i] || 'null'}`).join(', ')}}\n`);
+    return;
+  }
+  const text = texts.filter((t) => t !== '').at(-1);
+  if (text !== undefined) out.write(`${text}\n`);
 }
 
 function isTable(value: unknown): value is unknown[][] {

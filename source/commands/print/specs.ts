@@ -1,13 +1,13 @@
 // What each print command takes: its synopsis, the flags it accepts beyond the common ones,
 // and an example. Argument parsing and `stacky --help` both read this table.
 
-export type FlagName = 'service' | 'limit' | 'offset' | 'when-min' | 'when-max' | 'poll';
+export type FlagName = 'service' | 'limit' | 'offset' | 'when-min' | 'when-max' | 'poll' | 'jsonl';
 
 export interface CommandSpec {
   name: string;
   synopsis: string;
   summary: string;
-  /** Flags accepted besides the common ones (--url --json --csv --width --help). */
+  /** Flags accepted besides the common ones (--url --json --csv --width --wide --help). */
   flags: FlagName[];
   /** Extra lines explaining arguments and flags. */
   details: string[];
@@ -32,7 +32,7 @@ export const printCommands: CommandSpec[] = [
   {
     name: 'uuid', synopsis: 'uuid <uuid>', summary: 'Events for an instance (or image, with --service glance), then its timings.',
     flags: ['service', 'limit', 'offset', 'when-min', 'when-max'],
-    details: ['--json prints two replies, one per line: the events, then the timings.'],
+    details: ['--json prints one object holding both replies: {"events": …, "timings": …}.'],
     examples: ['stacky uuid 2222bbbb-6352-4dbc-8271-96cc54bf14cd'], original: 'stacky uuid <uuid>',
   },
   {
@@ -59,15 +59,15 @@ export const printCommands: CommandSpec[] = [
   },
   {
     name: 'show', synopsis: 'show [service] <event-id>', summary: 'One raw event: key/value table, its JSON, then the related events.',
-    flags: ['service'], details: ['--json prints the show reply, then the related uuid reply when there is one.'],
+    flags: ['service'], details: ['--json prints one object: {"event": <show reply>, "related": <uuid reply, or null>}.'],
     examples: ['stacky show 42', 'stacky show glance 7'], original: 'stacky show [service] <event-id>',
   },
   {
     name: 'watch', synopsis: 'watch [deployment|all] [service] [event] [poll-seconds]', summary: 'Stream new events until Ctrl-C.',
-    flags: ['service', 'poll'],
+    flags: ['service', 'poll', 'jsonl'],
     details: [
       'deployment is a numeric id, a name, or all (default: the configured deployment).',
-      'The header repeats every 20 rows; --csv prints one header; --json prints each non-empty reply on one line.',
+      'The header repeats every 20 rows; --csv prints one header; --jsonl prints each reply on one line (no --json: a stream is not one document).',
     ],
     examples: ['stacky watch', 'stacky watch 1 nova compute.instance.update 5'], original: 'stacky watch [dep|all] [service] [event] [poll]',
   },
@@ -96,9 +96,10 @@ export const printCommands: CommandSpec[] = [
 
 export const commonFlags = [
   ['--url URL', 'server to ask (default: STACKTACH_URL, STACKY_URL, `stacky config`, http://127.0.0.1:8000)'],
-  ['--json', "print the server's JSON reply unchanged"],
+  ['--json', "print one JSON document: the server's reply unchanged (uuid, show: an object of replies)"],
   ['--csv', 'print the rows as CSV'],
-  ['--width N', 'table width limit (default: the terminal width; unlimited when piped; 0 = unlimited)'],
+  ['--width N', 'fit tables in N columns (default: the terminal width; unlimited when piped; 0 = unlimited)'],
+  ['--wide', 'no width limit: every column, nothing cut'],
   ['-h, --help', 'show help for the command'],
 ] as const;
 
@@ -109,10 +110,11 @@ export const flagHelp: Record<FlagName, string> = {
   'when-min': '--when-min T     not before T (epoch seconds or "YYYY-MM-DD HH:MM:SS" UTC)',
   'when-max': '--when-max T     not after T',
   poll: '--poll S         seconds between polls (default 2, or the configured poll)',
+  jsonl: '--jsonl          one JSON document (the reply) per poll, one per line',
 };
 
 const flagUsage: Record<FlagName, string> = {
-  service: '[--service S]', limit: '[--limit N]', offset: '[--offset N]', 'when-min': '[--when-min T]', 'when-max': '[--when-max T]', poll: '[--poll S]',
+  service: '[--service S]', limit: '[--limit N]', offset: '[--offset N]', 'when-min': '[--when-min T]', 'when-max': '[--when-max T]', poll: '[--poll S]', jsonl: '[--jsonl]',
 };
 
 /** The synopsis followed by the command's own flags, e.g. "hosts [--service S]". */

@@ -1,7 +1,10 @@
 // PrettyTable-style tables, as the original stacky client printed them: a +---+ frame above
 // and below the header and at the bottom, | between columns, one space of padding, every
-// cell centred the way Python's str.center does it. Columns shrink (widest first) and
-// cells are cut with … when the table would be wider than maxWidth.
+// cell centred the way Python's str.center does it. When the table would be wider than
+// maxWidth, columns are left out or cut by the rules of columns.ts.
+import {columnRule, layoutColumns} from './columns.js';
+
+import {terminalSafe} from '../../core/terminal-text.js';
 
 export interface TableOptions {
   /** Total width limit in characters; undefined or 0 means unlimited. */
@@ -19,9 +22,10 @@ export function cellText(value: unknown): string {
 }
 
 /** Display length in code points (wide characters are not special-cased). */
-export function textWidth(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
+function textWidth(text: string): number {
+  let n = text.length;
+  // A surrogate pair is two UTF-16 units and one code point: count its low half out.
+  for (let i = 0; i < text.length; i++) if ((text.charCodeAt(i) & 0xfc00) === 0xdc00) n--;
   return n;
 }
 
@@ -43,34 +47,9 @@ export function truncate(text: string, width: number): string {
   return width === 1 ? '…' : chars.slice(0, width - 1).join('') + '…';
 }
 
-const minColumn = 3;
-
-/**
- * Column widths after fitting: the widest column loses a character until the table fits.
- * Columns first keep at least their header's width (floors), then at least 3 characters.
- * perColumn/fixed describe the frame: a PrettyTable line is 1 + Σ(w + 3) wide.
- */
-export function fitWidths(natural: readonly number[], maxWidth: number | undefined, perColumn = 3, fixed = 1, floors: readonly number[] = []): number[] {
-  const widths = [...natural];
-  if (!maxWidth || maxWidth <= 0) return widths;
-  const total = () => widths.reduce((sum, w) => sum + w + perColumn, fixed);
-  const shrink = (floor: (i: number) => number) => {
-    while (total() > maxWidth) {
-      let widest = -1;
-      for (let i = 0; i < widths.length; i++) {
-        if (widths[i]! > floor(i) && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
-      }
-      if (widest < 0) return; // every column is at its floor
-      widths[widest]!--;
-    }
-  };
-  shrink((i) => Math.max(minColumn, floors[i] ?? 0));
-  shrink(() => minColumn);
-  return widths;
-}
-
+/** A cell's lines, each terminal-safe: data can hold escape sequences (see core/terminal-text.ts). */
 function cellLines(value: unknown): string[] {
-  return cellText(value).split(/\r?\n/);
+  return cellText(value).split(/\r?\n/).map((line) => terminalSafe(line, true));
 }
 
 /** The table as text, each line ending in \n. */
@@ -85,13 +64,14 @@ export function renderTable(header: readonly unknown[], rows: readonly (readonly
     return w;
   });
   const floors = headLines.map((lines) => Math.max(0, ...lines.map(textWidth)));
-  const widths = fitWidths(natural, options.maxWidth, 3, 1, floors);
-  const rule = '+' + widths.map((w) => '-'.repeat(w + 2)).join('+') + '+\n';
+  const rules = headLines.map((lines, i) => columnRule(lines.join('\n'), i));
+  const shown = layoutColumns(rules, natural, floors, options.maxWidth, 3, 1);
+  const rule = '+' + shown.map((c) => '-'.repeat(c.width + 2)).join('+') + '+\n';
   const render = (cells: string[][]): string => {
-    const height = Math.max(1, ...cells.map((c) => c.length));
+    const height = Math.max(1, ...shown.map((c) => cells[c.index]!.length));
     let out = '';
     for (let line = 0; line < height; line++) {
-      out += '|' + cells.map((c, i) => ' ' + center(truncate(c[line] ?? '', widths[i]!), widths[i]!) + ' ').join('|') + '|\n';
+      out += '|' + shown.map((c) => ' ' + center(c.cut ? truncate(cells[c.index]![line] ?? '', c.width) : cells[c.index]![line] ?? '', c.width) + ' ').join('|') + '|\n';
     }
     return out;
   };

@@ -1,15 +1,19 @@
 // `stacky watch`: poll /stacky/watch/<dep>/ until Ctrl-C, sending back the server's `now` as
 // the next `since`, and print each event as the original client did: one |-separated line,
-// cells centred to the server's widths, the header block repeated every 20 rows.
+// cells centred to the server's widths, the header block repeated every 20 rows. On a narrow
+// terminal the columns are left out or cut by the rules of columns.ts.
 import type {StackyService, WatchReply} from '../../client/types.js';
 import {isService} from '../settings.js';
-import {UsageError, parsePoll} from './args.js';
+import {UsageError} from '../args.js';
+import {parsePoll} from './args.js';
 import type {Handler, PrintContext} from './context.js';
 import {csvLine} from './csv.js';
 import {flushJson} from './output.js';
-import {center, fitWidths, truncate} from './table.js';
+import {columnRule, layoutColumns, type ColumnRule, type Placed} from './columns.js';
+import {center, truncate} from './table.js';
+import {terminalSafe} from '../../core/terminal-text.js';
 
-export const headerEvery = 20;
+const headerEvery = 20;
 
 export interface WatchTarget {
   deployment: string;
@@ -49,25 +53,38 @@ async function deploymentId(ctx: PrintContext, deployment: string): Promise<numb
 
 type WatchRow = WatchReply[1][number];
 
+/** The displayed columns: #, ?, the time (headed by the date), Deployment, Event, UUID. */
+const watchRules: ColumnRule[] = ['#', '?', 'Time', 'Deployment', 'Event', 'UUID'].map(columnRule);
+
+/** The columns that fit in maxWidth (all of them when it is undefined), at the server's widths. */
+export function watchColumns(serverWidths: readonly number[], maxWidth: number | undefined): Placed[] {
+  const floors = [1, 1, 10, 10, 5, 4];
+  return layoutColumns(watchRules, floors.map((floor, i) => serverWidths[i] ?? floor), floors, maxWidth, 1, 1);
+}
+
 /** The separator line drawn from the widths. */
-export function watchRule(widths: readonly number[]): string {
-  return '+' + widths.map((w) => '-'.repeat(w)).join('+') + '+\n';
+function watchRule(columns: readonly Placed[]): string {
+  return '+' + columns.map((c) => '-'.repeat(c.width)).join('+') + '+\n';
 }
 
-function cell(text: unknown, width: number | undefined): string {
-  const s = text === null || text === undefined ? 'None' : String(text);
-  return width === undefined ? s : center(truncate(s, width), width);
+function cell(text: unknown, column: Placed): string {
+  const s = text === null || text === undefined ? 'None' : terminalSafe(String(text), true);
+  return center(column.cut ? truncate(s, column.width) : s, column.width);
 }
 
-/** One |-joined line; the flag cell is printed raw, the others centred (and cut only when fitting). */
-export function watchLine(cells: readonly unknown[], widths: readonly number[]): string {
-  return '|' + cells.map((c, i) => (i === 1 ? String(c ?? '') : cell(c, widths[i]))).join('|') + '|\n';
+/**
+ * One |-joined line; the flag cell is printed raw, the others centred. A value longer than
+ * the server's width stays whole (as in the original) unless its column may be cut. Data can
+ * hold escape sequences: every cell is terminal-safe (see core/terminal-text.ts).
+ */
+export function watchLine(cells: readonly unknown[], columns: readonly Placed[]): string {
+  return '|' + columns.map((c) => (c.index === 1 ? terminalSafe(String(cells[1] ?? ''), true) : cell(cells[c.index], c))).join('|') + '|\n';
 }
 
 /** Separator, header (with the block's date), separator. */
-export function watchHeader(widths: readonly number[], date: string): string {
-  const rule = watchRule(widths);
-  return rule + watchLine(['#', '?', date, 'Deployment', 'Event', 'UUID'], widths) + rule;
+export function watchHeader(columns: readonly Placed[], date: string): string {
+  const rule = watchRule(columns);
+  return rule + watchLine(['#', '?', date, 'Deployment', 'Event', 'UUID'], columns) + rule;
 }
 
 /** A watch event as the six displayed cells: the date lives in the header, the row shows the time. */
@@ -76,7 +93,7 @@ export function watchCells(row: WatchRow): unknown[] {
   return [id, flag, time, deployment, event, uuid];
 }
 
-export const csvHeader = ['#', '?', 'Date', 'Time', 'Deployment', 'Event', 'UUID'];
+const csvHeader = ['#', '?', 'Date', 'Time', 'Deployment', 'Event', 'UUID'];
 
 export const watch: Handler = async (ctx) => {
   const target = watchTarget(ctx);
@@ -107,18 +124,17 @@ export const watch: Handler = async (ctx) => {
       return 1;
     }
     const [serverWidths, rows, now] = reply;
-    if (out.mode === 'json') {
-      if (rows.length > 0) flushJson(out);
-      else out.raw.length = 0;
+    if (out.mode === 'jsonl') {
+      flushJson(out);
     } else {
-      const widths = fitWidths(serverWidths, out.maxWidth, 1, 1);
+      const columns = watchColumns(serverWidths, out.maxWidth);
       for (const row of rows) {
         if (out.mode === 'csv') {
           if (count === 0) out.write(csvLine(csvHeader));
           out.write(csvLine(row));
         } else {
-          if (count % headerEvery === 0) out.write(watchHeader(widths, String(row[2])));
-          out.write(watchLine(watchCells(row), widths));
+          if (count % headerEvery === 0) out.write(watchHeader(columns, String(row[2])));
+          out.write(watchLine(watchCells(row), columns));
         }
         count++;
       }

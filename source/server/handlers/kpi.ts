@@ -1,4 +1,4 @@
-// kpi and kpi/<tenant>: request durations of the last 24 hours (api spec §2.12).
+// kpi and kpi/<tenant>: request durations of the last 24 hours (docs/api.md §2.12).
 import type {Context} from '../context.js';
 import {secToTimeDecimal} from '../../core/duration.js';
 import {notFound} from '../http-error.js';

@@ -1,4 +1,4 @@
-// deployments, events and hosts (api spec §2.1–2.3).
+// deployments, events and hosts (docs/api.md §2.1–2.3).
 import type {Context} from '../context.js';
 import type {Service} from '../../core/types.js';
 import {badRequest} from '../http-error.js';

@@ -1,4 +1,4 @@
-// The per-service result rows shared by uuid, request and search (api spec §1.7).
+// The per-service result rows shared by uuid, request and search (docs/api.md §1.7).
 import type {Service} from '../../core/types.js';
 import type {RawRow} from '../../store/raw-reader.js';
 import {whenString} from '../../core/time.js';

@@ -1,4 +1,4 @@
-// reports, reports/search and report/<id> (api spec §2.13–2.15).
+// reports, reports/search and report/<id> (docs/api.md §2.13–2.15).
 import {RawBody, type Context} from '../context.js';
 import type {Micros} from '../../core/types.js';
 import {PyFloat} from '../../core/pyjson.js';

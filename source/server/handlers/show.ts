@@ -1,8 +1,9 @@
-// show/<id>: one raw event's key/value table, its pretty JSON and its instance (api spec §2.9).
+// show/<id>: one raw event's key/value table, its pretty JSON and its instance (docs/api.md §2.9).
 import {RawBody, type Context} from '../context.js';
 import {whenString} from '../../core/time.js';
 import {pyDumps} from '../../core/pyjson.js';
 import {serviceOf} from '../params.js';
+import {nestedDeeperThan} from '../../core/json-depth.js';
 
 export function show(ctx: Context): unknown {
   const service = serviceOf(ctx.query, 'nova');
@@ -24,5 +25,14 @@ export function show(ctx: Context): unknown {
     ['UUID', row.instance],
     ['Req ID', row.request_id],
   ];
-  return [table, pyDumps(JSON.parse(row.json), 2), row.instance];
+  return [table, pretty(row.json), row.instance];
+}
+
+/**
+ * The stored JSON indented, or as stored when it nests too deep to indent (a row stored before
+ * ingest refused such bodies, see ingest/json-limits.ts): show answers it instead of a 500.
+ */
+function pretty(json: string): string {
+  const value = JSON.parse(json) as unknown;
+  return nestedDeeperThan(value, 1000) ? json : pyDumps(value, 2);
 }

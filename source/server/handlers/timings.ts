@@ -1,4 +1,4 @@
-// timings, timings/uuid and summary (api spec §2.5–2.7).
+// timings, timings/uuid and summary (docs/api.md §2.5–2.7).
 import type {Context} from '../context.js';
 import {isUuidLike} from '../../core/ids.js';
 import {secToTimeDecimal, secToTimeFloat, secToTimeInt} from '../../core/duration.js';

@@ -1,4 +1,4 @@
-// usage/launches, usage/deletes and usage/exists: restored from the pre-2014 server (api spec §2.16),
+// usage/launches, usage/deletes and usage/exists: restored from the pre-2014 server (docs/api.md §2.16),
 // because the original client's `usage` command still calls them.
 import type {Context} from '../context.js';
 import type {Micros} from '../../core/types.js';

@@ -1,11 +1,11 @@
-// uuid and request: an instance's or a request's events, oldest first (api spec §2.4, §2.8).
+// uuid and request: an instance's or a request's events, oldest first (docs/api.md §2.4, §2.8).
 import type {Context} from '../context.js';
 import {isRequestIdLike, isUuidLike} from '../../core/ids.js';
 import {badRequest} from '../http-error.js';
 import {decimalParam, limitOf, offsetOf, serviceOf, type Query} from '../params.js';
 import {HEADERS, resultRow} from './raw-rows.js';
 
-/** when_min/when_max, inclusive; empty values are ignored (api spec §1.12). */
+/** when_min/when_max, inclusive; empty values are ignored (docs/api.md §1.12). */
 export function whenRange(q: Query): {whenMin: number | null; whenMax: number | null} {
   return {whenMin: decimalParam(q, 'when_min', false, 'ceil'), whenMax: decimalParam(q, 'when_max', false, 'floor')};
 }

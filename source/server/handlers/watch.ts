@@ -1,12 +1,23 @@
-// watch/<dep>: the live tail, events in (since, now] (api spec §2.10).
+// watch/<dep>: the live tail, events in (since, now] (docs/api.md §2.10).
 import type {Context} from '../context.js';
-import {secondsString, watchDateTime, decimalString} from '../../core/time.js';
+import {secondsString, watchDateTime, decimalString, parseDecimalSeconds} from '../../core/time.js';
 import {errorFlag} from '../../core/notification.js';
-import {decimalParam, serviceOf} from '../params.js';
+import {serviceOf} from '../params.js';
+import {badRequest} from '../http-error.js';
 
 const SECOND = 1_000_000;
-/** The original had no cap; one reply stops at this many rows and `now` says where it stopped. */
-export const WATCH_MAX_ROWS = 5000;
+
+/**
+ * `since` is epoch seconds, or the cursor a capped reply handed out: `SECONDS:ID`, meaning
+ * after row ID of that instant (rows sharing one `when` are ordered by id).
+ */
+function cursorOf(raw: string | undefined): {when: number; id: number} | null {
+  if (raw === undefined || raw === '') return null;
+  const m = /^([^:]*):(\d{1,15})$/.exec(raw);
+  const when = parseDecimalSeconds(m ? m[1]! : raw, 'floor');
+  if (when === null) throw badRequest(`since must be a number of epoch seconds, got '${raw}'.`);
+  return {when, id: m ? Number(m[2]) : Number.MAX_SAFE_INTEGER};
+}
 
 export function watch(ctx: Context): unknown {
   const service = serviceOf(ctx.query, 'nova');
@@ -14,17 +25,17 @@ export function watch(ctx: Context): unknown {
   const eventName = ctx.query.get('event_name') || null;
   // now is truncated to the whole second so identical polls can be cached.
   const now = Math.floor(ctx.now() / SECOND) * SECOND;
-  const since = decimalParam(ctx.query, 'since', false, 'floor') ?? now - 2 * SECOND;
-  let rows = ctx.store.raw.watch(service, deploymentId, eventName, since, now, WATCH_MAX_ROWS + 1);
+  const since = cursorOf(ctx.query.get('since')) ?? {when: now - 2 * SECOND, id: Number.MAX_SAFE_INTEGER};
+  const cap = ctx.limits.watchRows;
+  let rows = ctx.store.raw.watch(service, deploymentId, eventName, since.when, now, cap + 1, since.id);
   let until = secondsString(now);
-  if (rows.length > WATCH_MAX_ROWS) {
-    // Cut before the first row that does not fit, at a whole `when`, so the next poll
-    // (since = until, exclusive) neither skips nor repeats a row.
-    const boundary = rows[WATCH_MAX_ROWS]!.when;
-    rows = rows.filter((r) => r.when < boundary);
-    // Every row so far shares one instant: send all of that instant's rows, however many.
-    if (rows.length === 0) rows = ctx.store.raw.watch(service, deploymentId, eventName, since, boundary, -1);
-    until = decimalString(rows[rows.length - 1]!.when);
+  if (rows.length > cap) {
+    // The original had no cap. Cut after `cap` rows; when the next row shares the last one's
+    // instant, the cursor names the last id too, so the next poll neither skips nor repeats.
+    const last = rows[cap - 1]!;
+    const tie = rows[cap]!.when === last.when;
+    rows = rows.slice(0, cap);
+    until = tie ? `${decimalString(last.when)}:${last.id}` : decimalString(last.when);
   }
   // Widths come from nova's event names even when watching glance or generic, as the original.
   const names = ctx.store.raw.names('nova', 'event');

@@ -2,8 +2,8 @@
 
 import {createWriteStream, type WriteStream} from 'node:fs';
 import {once} from 'node:events';
-import {DemoGenerator} from './demo-generator.js';
-import type {DemoOptions, Envelope} from './demo-types.js';
+import {DemoGenerator} from './generator.js';
+import type {DemoOptions, Envelope} from './types.js';
 
 /** The first `count` envelopes of a DemoGenerator built from `options`. */
 export function* demoStream(count: number, options?: DemoOptions): Generator<Envelope, void, undefined> {

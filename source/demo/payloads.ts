@@ -1,10 +1,10 @@
 // Notification bodies and payloads, shaped like nova's info_from_instance and glance's image
-// notifications (ingest spec §6.1). Shared noise (roles, service catalogs, image_meta,
+// notifications (docs/ingest.md §6.1). Shared noise (roles, service catalogs, image_meta,
 // fixed_ips) is frozen and referenced, not copied: treat envelopes as read-only.
 
-import type {Envelope} from './demo-types.js';
-import type {Caller, Deployment, Image, Instance, Tenant, World} from './demo-world.js';
-import {isoSeconds, pySeconds, pyTime, strTime} from './demo-time.js';
+import type {Envelope} from './types.js';
+import type {Caller, Deployment, Image, Instance, Tenant, World} from './world.js';
+import {isoSeconds, pySeconds, pyTime, strTime} from './time.js';
 
 const EMPTY_CATALOG: readonly object[] = Object.freeze([]);
 const EMPTY_BANDWIDTH = Object.freeze({});
@@ -26,14 +26,16 @@ export function periodicRequest(w: World, dep: Deployment, t: number): Request {
   return {id: 'req-' + w.rng.uuid(), caller: dep.admin, catalog: EMPTY_CATALOG, contextTimestamp: strTime(t), dep};
 }
 
+/** A nova notification; `topic` names the routing key's first part (StackTach's `monitor`). */
 export function novaEnvelope(
   w: World, req: Request, t: number, eventType: string, publisher: string, error: boolean, payload: unknown,
+  topic = 'monitor',
 ): Envelope {
   const c = req.caller;
   return {
     deployment: req.dep.name,
     exchange: 'nova',
-    routing_key: error ? 'monitor.error' : 'monitor.info',
+    routing_key: error ? topic + '.error' : topic + '.info',
     body: {
       message_id: w.rng.uuid(),
       event_type: eventType,
@@ -66,6 +68,14 @@ export function novaEnvelope(
       _context_resource_uuid: null,
     },
   };
+}
+
+/**
+ * oslo.messaging's message format 2.0, as its `messagingv2` driver sends every notification:
+ * the notification becomes JSON text inside a two-key object.
+ */
+export function osloEnvelope(body: Record<string, unknown>): Record<string, unknown> {
+  return {'oslo.version': '2.0', 'oslo.message': JSON.stringify(body)};
 }
 
 export function glanceEnvelope(

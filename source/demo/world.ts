@@ -4,9 +4,9 @@
 import {
   BASE_IMAGES, ENVIRONMENTS, FLAVORS, ROLE_SETS, SERVER_WORDS, SERVICE_TYPES, USER_NAMES,
   type BaseImageSpec, type Flavor,
-} from './demo-catalog.js';
-import {Rng, cumulate, deepFreeze} from './demo-random.js';
-import {isoTime, pyTime, pySeconds} from './demo-time.js';
+} from './catalog.js';
+import {Rng, cumulate, deepFreeze} from './random.js';
+import {isoTime, pyTime, pySeconds} from './time.js';
 
 export const COMPUTE_HOSTS = 200;
 export const LIVE_SEED_PER_DEPLOYMENT = 300;
@@ -20,6 +20,8 @@ export interface Host {
   /** Hypervisor node name reported as payload.node. */
   node: string;
   publisher: string;
+  /** The publisher of nova's versioned notifications: `nova-compute:<host>`. */
+  versionedPublisher: string;
   /** Live instances placed on this host. */
   instances: Instance[];
   /** Deleted instances still owed their final periodic exists. */
@@ -64,6 +66,12 @@ export interface Deployment {
   api: readonly string[];
   schedulers: readonly string[];
   glance: readonly string[];
+  /** Host names of nova-conductor (versioned publishers only). */
+  conductors: readonly string[];
+  /** cinder-volume services, `host@backend` as cinder names them. */
+  volumeHosts: readonly string[];
+  /** neutron-server hosts. */
+  networkHosts: readonly string[];
   computes: readonly Host[];
   live: Instance[];
   admin: Caller;
@@ -129,6 +137,11 @@ export class World {
   readonly baseImages: Image[];
   readonly snapshots: Image[] = [];
   readonly glanceOwner: Tenant;
+  /**
+   * Set by the generator while it plans or runs a flow whose nova notifications are versioned
+   * (mixed and versioned shapes only): the flow helpers build nova's versioned form then.
+   */
+  versioned = false;
   private readonly flavorWeights: number[];
   private readonly baseWeights: number[];
   private readonly regions: string[] = [];
@@ -442,7 +455,8 @@ export class World {
     const computes: Host[] = [];
     for (let i = 1; i <= COMPUTE_HOSTS; i++) {
       const host = 'c-' + String(i).padStart(4, '0');
-      computes.push({name: host, node: `${host}.${name}.example.net`, publisher: 'compute.' + host, instances: [], deleted: []});
+      computes.push({name: host, node: `${host}.${name}.example.net`, publisher: 'compute.' + host,
+        versionedPublisher: 'nova-compute:' + host, instances: [], deleted: []});
     }
     const nn = (n: number) => String(n).padStart(2, '0');
     return {
@@ -456,6 +470,9 @@ export class World {
       api: [1, 2, 3, 4].map((n) => `api.api-${nn(n)}`),
       schedulers: [1, 2].map((n) => `scheduler.scheduler-${nn(n)}`),
       glance: [1, 2, 3].map((n) => `image.glance-api-${nn(n)}`),
+      conductors: [1, 2].map((n) => `conductor-${nn(n)}`),
+      volumeHosts: [1, 2, 3].map((n) => `block-${nn(n)}@rbd`),
+      networkHosts: [1, 2].map((n) => `neutron-server-${nn(n)}`),
       computes,
       live: [],
       admin: {

@@ -1,27 +1,36 @@
 // Flow planners: each user request (or periodic task) becomes a Flow, a list of steps with
 // delays. Random branches are decided when the flow is planned, so its length is known up
 // front; payloads are built when a step runs, so they show the instance as it is then.
-// Sequences follow ingest spec §6.2–6.8.
+// Sequences follow docs/ingest.md §6.2–6.8.
 
 import {
   BAD_REQUEST_FAULTS, BUILD_FAULTS, CONFLICT_FAULTS, FLAVORS, GLANCE_UPLOAD_FAULTS, glanceUploadTraceback,
   type Flavor,
-} from './demo-catalog.js';
+} from './catalog.js';
 import {
   exceptionPayload, existsPayload, glanceEnvelope, imageExistsEntry, imagePayload, instancePayload,
   novaEnvelope, periodicRequest, requestSpec, updatePayload, userRequest, type Request,
-} from './demo-payloads.js';
-import {HOUR, hourFloor, isoSeconds, pySeconds, pyTime} from './demo-time.js';
-import type {Envelope} from './demo-types.js';
-import type {Deployment, Host, Image, Instance, World} from './demo-world.js';
+} from './payloads.js';
+import {HOUR, hourFloor, isoSeconds, pySeconds, pyTime} from './time.js';
+import type {Envelope} from './types.js';
+import {
+  buildInstancesError, computeException, exceptionName, exceptionPayload as versionedException, flavorPayload,
+  instanceAction, instanceExists, instanceUpdate, selectDestinations, versionedPublisher, type Data,
+} from './versioned.js';
+import type {Deployment, Host, Image, Instance, World} from './world.js';
 
 export type FlowKind =
   | 'create' | 'delete' | 'resize' | 'snapshot' | 'rebuild' | 'reboot'
   | 'pause' | 'suspend' | 'power' | 'rescue'
-  | 'audit' | 'image-delete' | 'image-exists';
+  | 'audit' | 'image-delete' | 'image-exists'
+  | 'volume' | 'port' | 'nova-object';
 
-/** No flow lasts longer than this from its first to its last notification. */
-export const MAX_FLOW_MICROS = 3_600_000_000;
+/**
+ * How a flow's notifications travel: flat (StackTach's monitor.* bodies), enveloped (the same
+ * legacy bodies in oslo.messaging's 2.0 envelope, on notifications.*) or versioned (nova's
+ * versioned notifications, enveloped). The generator applies it (generator.ts).
+ */
+export type FlowProfile = 'flat' | 'enveloped' | 'versioned';
 
 /** Probabilities of the rare branches. */
 export const RATES = {
@@ -34,12 +43,14 @@ export const RATES = {
   revert: 0.3, // of resizes
 } as const;
 
-export type Step = (t: number) => Envelope;
+/** A step returns null when the flow's profile has no such notification (it is skipped). */
+export type Step = (t: number) => Envelope | null;
 
 export class Flow {
   time = 0;
   seq = 0;
   index = 0;
+  profile: FlowProfile = 'flat';
   readonly delays: number[] = [];
   readonly steps: Step[] = [];
 
@@ -67,17 +78,35 @@ function update(w: World, req: Request, t: number, inst: Instance, publisher: st
   const oldTask = inst.task;
   inst.state = state;
   inst.task = task;
+  if (w.versioned) {
+    // The scheduler gives a failed boot back to nova-conductor, which records the error state.
+    const from = publisher.startsWith('scheduler.')
+      ? 'nova-conductor:' + w.rng.pick(inst.dep.conductors) : versionedPublisher(publisher);
+    return instanceUpdate(w, req, t, inst, from, oldState, oldTask);
+  }
   return novaEnvelope(w, req, t, 'compute.instance.update', publisher, false, updatePayload(inst, t, oldState, oldTask));
 }
 
-/** An instance event (compute.instance.<name>) with the plain instance payload. */
-function instanceEvent(w: World, req: Request, t: number, inst: Instance, event: string, publisher: string): Envelope {
+/**
+ * An instance event (compute.instance.<name>) with the plain instance payload; `extra` are the
+ * fields the versioned payload adds for this event (snapshot_image_id, new_flavor).
+ */
+function instanceEvent(
+  w: World, req: Request, t: number, inst: Instance, event: string, publisher: string, extra?: Data,
+): Envelope {
+  if (w.versioned) return instanceAction(w, req, t, inst, event, publisher, extra);
   return novaEnvelope(w, req, t, 'compute.instance.' + event, publisher, false, instancePayload(inst));
 }
 
 function currentExists(w: World, req: Request, t: number, inst: Instance, publisher: string): Envelope {
+  if (w.versioned) return instanceExists(w, req, t, inst, publisher, hourFloor(t), t);
   const payload = existsPayload(inst, pySeconds(hourFloor(t)), pyTime(t));
   return novaEnvelope(w, req, t, 'compute.instance.exists', publisher, false, payload);
+}
+
+/** The ExceptionPayload a versioned instance.*.error carries as its fault. */
+function exceptionFault(message: string, functionName: string): Data {
+  return versionedException(exceptionName(message), message, functionName, 'nova.compute.manager');
 }
 
 function fault(template: string, uuid: string): string {
@@ -125,22 +154,27 @@ export function planCreate(w: World, dep: Deployment, t0: number): Flow {
   const f = new Flow('create');
 
   f.then(0, (t) => update(w, req, t, inst, api, 'building', 'scheduling'));
-  f.then(rng.secs(0.15, 0.35), (t) => novaEnvelope(w, req, t, 'scheduler.run_instance.start', sched, false, {request_spec: spec}));
+  f.then(rng.secs(0.15, 0.35), (t) => w.versioned ? selectDestinations(w, req, t, inst, sched, 'start')
+    : novaEnvelope(w, req, t, 'scheduler.run_instance.start', sched, false, {request_spec: spec}));
   if (outcome === 'nohost') {
     const reason = `No valid host was found. Exceeded max scheduling attempts 3 for instance ${inst.uuid}`;
-    f.then(rng.secs(0.3, 2.5), (t) => novaEnvelope(w, req, t, 'scheduler.run_instance', sched, true, {
-      request_spec: spec, instance_id: inst.uuid, state: 'error', method: 'run_instance', reason,
-    }));
+    f.then(rng.secs(0.3, 2.5), (t) => w.versioned
+      ? buildInstancesError(w, req, t, inst, 'nova-conductor:' + w.rng.pick(dep.conductors), reason)
+      : novaEnvelope(w, req, t, 'scheduler.run_instance', sched, true, {
+        request_spec: spec, instance_id: inst.uuid, state: 'error', method: 'run_instance', reason,
+      }));
     f.then(rng.secs(0.01, 0.1), (t) => update(w, req, t, inst, sched, 'error', null));
     return f;
   }
   f.then(rng.secs(0.1, 0.4), (t) => {
     w.placeOn(inst, host);
+    if (w.versioned) return null; // the versioned scheduler reports only select_destinations.start/.end
     return novaEnvelope(w, req, t, 'scheduler.run_instance.scheduled', sched, false, {
       request_spec: spec, instance_id: inst.uuid, weighted_host: {host: host.name, weight: rng.float() * 10},
     });
   });
-  f.then(rng.secs(0.05, 0.2), (t) => novaEnvelope(w, req, t, 'scheduler.run_instance.end', sched, false, {request_spec: spec}));
+  f.then(rng.secs(0.05, 0.2), (t) => w.versioned ? selectDestinations(w, req, t, inst, sched, 'end')
+    : novaEnvelope(w, req, t, 'scheduler.run_instance.end', sched, false, {request_spec: spec}));
   f.then(rng.secs(0.2, 1.5), (t) => update(w, req, t, inst, host.publisher, 'building', 'networking'));
   f.then(rng.secs(0.05, 0.3), (t) => instanceEvent(w, req, t, inst, 'create.start', host.publisher));
   f.then(rng.secs(1, 6), (t) => {
@@ -159,12 +193,17 @@ export function planCreate(w: World, dep: Deployment, t0: number): Flow {
     const message = fault(rng.pick(BUILD_FAULTS), inst.uuid);
     f.then(rest, (t) => update(w, req, t, inst, host.publisher, 'error', null));
     f.then(rng.secs(0.05, 0.3), (t) => {
+      if (w.versioned) {
+        return instanceAction(w, req, t, inst, 'create.error', host.publisher, undefined,
+          exceptionFault(message, '_build_and_run_instance'));
+      }
       const p = instancePayload(inst);
       p.message = message;
       p.code = 500;
       return novaEnvelope(w, req, t, 'compute.instance.create.error', host.publisher, true, p);
     });
-    f.then(rng.secs(0.01, 0.1), (t) => novaEnvelope(w, req, t, 'run_instance', host.publisher, true,
+    f.then(rng.secs(0.01, 0.1), (t) => w.versioned ? computeException(w, req, t, host.publisher, message, 'build_and_run_instance')
+      : novaEnvelope(w, req, t, 'run_instance', host.publisher, true,
       exceptionPayload(inst, 500, message, {
         request_spec: null, filter_properties: {retry: {num_attempts: 1, hosts: [[host.name, host.node]]}},
         requested_networks: null, injected_files: [], admin_password: null, is_first_time: true,
@@ -177,10 +216,11 @@ export function planCreate(w: World, dep: Deployment, t0: number): Flow {
     return update(w, req, t, inst, host.publisher, 'active', null);
   });
   f.then(rng.secs(0.01, 0.2), (t) => {
-    const p = instancePayload(inst);
-    p.message = 'Success';
     w.addLive(inst);
     release(inst);
+    if (w.versioned) return instanceAction(w, req, t, inst, 'create.end', host.publisher);
+    const p = instancePayload(inst);
+    p.message = 'Success';
     return novaEnvelope(w, req, t, 'compute.instance.create.end', host.publisher, false, p);
   });
   return f;
@@ -233,8 +273,10 @@ export function planResize(w: World, dep: Deployment, t0: number): Flow | null {
 
   f.then(0, (t) => update(w, r3, t, inst, api, 'active', 'resize_prep'));
   f.then(rng.secs(0.3, 1.5), (t) => currentExists(w, r3, t, inst, src.publisher));
-  f.then(rng.secs(0.05, 0.3), (t) => instanceEvent(w, r3, t, inst, 'resize.prep.start', dst.publisher));
+  f.then(rng.secs(0.05, 0.3), (t) => instanceEvent(w, r3, t, inst, 'resize.prep.start', dst.publisher,
+    {new_flavor: flavorPayload(newFlavor)}));
   f.then(rng.secs(0.5, 2), (t) => {
+    if (w.versioned) return instanceAction(w, r3, t, inst, 'resize.prep.end', dst.publisher, {new_flavor: flavorPayload(newFlavor)});
     const p = instancePayload(inst);
     p.new_instance_type = newFlavor.name;
     p.new_instance_type_id = newFlavor.id;
@@ -311,7 +353,7 @@ export function planSnapshot(w: World, dep: Deployment, t0: number): Flow | null
     image.createdMicros = t;
     return glanceEnvelope(w, dep, t, 'image.create', glance, false, imagePayload(image, 'queued', t));
   });
-  f.then(rng.secs(0.2, 1.5), (t) => instanceEvent(w, req, t, inst, 'snapshot.start', host.publisher));
+  f.then(rng.secs(0.2, 1.5), (t) => instanceEvent(w, req, t, inst, 'snapshot.start', host.publisher, {snapshot_image_id: image.id}));
   f.then(rng.secs(0.5, 3), (t) => update(w, req, t, inst, host.publisher, 'active', 'image_pending_upload'));
   f.then(rng.secs(2, 20), (t) => update(w, req, t, inst, host.publisher, 'active', 'image_uploading'));
   f.then(rng.secs(0.1, 0.6), (t) => glanceEnvelope(w, dep, t, 'image.prepare', glance, false, imagePayload(image, 'queued', t)));
@@ -323,9 +365,10 @@ export function planSnapshot(w: World, dep: Deployment, t0: number): Flow | null
     f.then(rng.secs(0.5, 3), (t) => update(w, req, t, inst, host.publisher, 'active', null));
     f.then(rng.secs(0.01, 0.2), (t) => {
       release(inst);
+      const text = `Unexpected error while uploading image ${image.id}: ${message}`;
+      if (w.versioned) return computeException(w, req, t, host.publisher, text, 'snapshot_instance');
       return novaEnvelope(w, req, t, 'snapshot_instance', host.publisher, true,
-        exceptionPayload(inst, 500, `Unexpected error while uploading image ${image.id}: ${message}`,
-          {image_id: image.id, image_type: 'snapshot'}));
+        exceptionPayload(inst, 500, text, {image_id: image.id, image_type: 'snapshot'}));
     });
     return f;
   }
@@ -337,7 +380,7 @@ export function planSnapshot(w: World, dep: Deployment, t0: number): Flow | null
   f.then(rng.secs(0.5, 3), (t) => update(w, req, t, inst, host.publisher, 'active', null));
   f.then(rng.secs(0.05, 0.5), (t) => {
     release(inst);
-    return instanceEvent(w, req, t, inst, 'snapshot.end', host.publisher);
+    return instanceEvent(w, req, t, inst, 'snapshot.end', host.publisher, {snapshot_image_id: image.id});
   });
   return f;
 }
@@ -389,8 +432,9 @@ export function planReboot(w: World, dep: Deployment, t0: number): Flow | null {
     const conflict = rng.chance(0.7);
     const code = conflict ? 409 : 400;
     const message = fault(rng.pick(conflict ? CONFLICT_FAULTS : BAD_REQUEST_FAULTS), inst.uuid);
-    f.then(rng.secs(0.2, 1.2), (t) => novaEnvelope(w, req, t, 'reboot_instance', host.publisher, true,
-      exceptionPayload(inst, code, message, {reboot_type: hard ? 'HARD' : 'SOFT', block_device_info: null})));
+    f.then(rng.secs(0.2, 1.2), (t) => w.versioned ? computeException(w, req, t, host.publisher, message, 'reboot_instance')
+      : novaEnvelope(w, req, t, 'reboot_instance', host.publisher, true,
+        exceptionPayload(inst, code, message, {reboot_type: hard ? 'HARD' : 'SOFT', block_device_info: null})));
     f.then(rng.secs(0.05, 0.5), (t) => {
       release(inst);
       return update(w, req, t, inst, host.publisher, 'active', null);
@@ -484,12 +528,14 @@ export function planAudit(w: World, dep: Deployment, t0: number): Flow | null {
     const begin = pySeconds(periodStart);
     const end = pySeconds(periodEnd);
     for (const inst of live) {
-      f.then(f.size === 0 ? 0 : rng.secs(0.005, 0.15), (t) =>
-        novaEnvelope(w, req, t, 'compute.instance.exists', host.publisher, false, existsPayload(inst, begin, end)));
+      f.then(f.size === 0 ? 0 : rng.secs(0.005, 0.15), (t) => w.versioned
+        ? instanceExists(w, req, t, inst, host.publisher, periodStart, periodEnd)
+        : novaEnvelope(w, req, t, 'compute.instance.exists', host.publisher, false, existsPayload(inst, begin, end)));
     }
     for (const inst of gone) {
       const dStart = hourFloor(inst.deletedMicros);
       f.then(f.size === 0 ? 0 : rng.secs(0.005, 0.15), (t) => {
+        if (w.versioned) return instanceExists(w, req, t, inst, host.publisher, dStart, dStart + HOUR);
         const p = existsPayload(inst, pySeconds(dStart), pySeconds(dStart + HOUR));
         p.deleted_at = w.dateString(dep, inst.deletedMicros);
         return novaEnvelope(w, req, t, 'compute.instance.exists', host.publisher, false, p);

@@ -1,21 +1,25 @@
 // The demo generator: a deterministic, simulated StackTach feed. Flows (user requests and
 // periodic tasks) start at random times so that the target rate holds; their pending steps
 // wait in a priority queue and come out in timestamp order, interleaved across requests,
-// hosts and deployments.
+// hosts and deployments. The shape (types.ts) decides how each notification travels.
 
 import {
   Flow, planAudit, planCreate, planDelete, planImageDelete, planImageExists, planRebuild, planReboot,
-  planResize, planSnapshot, planToggle,
-} from './demo-flows.js';
-import {Rng, cumulate} from './demo-random.js';
-import {DEFAULT_DEPLOYMENTS, DEFAULT_START_MICROS, type DemoOptions, type Envelope} from './demo-types.js';
-import {World, type Deployment} from './demo-world.js';
+  planResize, planSnapshot, planToggle, type FlowProfile,
+} from './flows.js';
+import {osloEnvelope} from './payloads.js';
+import {Rng, cumulate} from './random.js';
+import {planNovaObject, planPort, planVolume} from './services.js';
+import {
+  DEFAULT_DEPLOYMENTS, DEFAULT_START_MICROS, DEMO_SHAPES, type DemoOptions, type DemoShape, type Envelope,
+} from './types.js';
+import {World, type Deployment} from './world.js';
 
-export type {DemoOptions, Envelope} from './demo-types.js';
+export type {DemoOptions, DemoShape, Envelope} from './types.js';
 
 type Planner = (w: World, dep: Deployment, t: number) => Flow | null;
 
-/** What a new flow is, weighted per flow started (not per notification). */
+/** What a new flow is, weighted per flow started (not per notification): StackTach's traffic. */
 const MIX: readonly [Planner, number][] = [
   [planCreate, 34], // ≈35% of user requests (resize and the toggles count twice)
   [planDelete, 19],
@@ -31,7 +35,30 @@ const MIX: readonly [Planner, number][] = [
   [planImageDelete, 2.5],
   [planImageExists, 2.5],
 ];
-const MIX_CUMULATIVE = cumulate(MIX.map(([, weight]) => weight));
+
+/** Nova's versioned stream has no glance-only flows, and nova's non-instance objects instead. */
+const VERSIONED_MIX: readonly [Planner, number][] = [
+  ...MIX.filter(([planner]) => planner !== planImageDelete && planner !== planImageExists),
+  [planNovaObject, 3],
+];
+
+/** Flows whose profile is fixed whatever the draw: the other services and nova's objects. */
+const FIXED_PROFILE = new Map<Planner, FlowProfile>([
+  [planVolume, 'enveloped'], [planPort, 'enveloped'], [planNovaObject, 'versioned'],
+]);
+
+/** A current cloud: StackTach's flows, nova's objects, and a few cinder and neutron flows. */
+const MIXED_MIX: readonly [Planner, number][] = [...MIX, [planNovaObject, 3], [planVolume, 4], [planPort, 4]];
+
+/** In the mixed shape, how a nova or glance flow travels (per flow, so its requests stay whole). */
+const PROFILES: readonly FlowProfile[] = ['flat', 'enveloped', 'versioned'];
+const PROFILES_CUMULATIVE = cumulate([1, 1, 1]);
+
+/** Legacy routing keys of a messagingv2 cloud: the stock topic `notifications`, not StackTach's `monitor`. */
+function stockRoutingKey(key: string): string {
+  if (!key.startsWith('monitor')) return key;
+  return key.endsWith('.error') ? 'notifications.error' : 'notifications.info';
+}
 
 /** A first guess of notifications per flow, refined by the flows actually planned. */
 const PRIOR_FLOW_SIZE = 9;
@@ -96,14 +123,18 @@ class FlowHeap {
 }
 
 /**
- * An endless, deterministic feed of realistic nova and glance notifications (ingest spec §6).
- * Same seed and options, same output. Envelopes share frozen sub-objects (service catalogs,
- * image_meta, fixed_ips, roles) for speed: treat them as read-only.
+ * An endless, deterministic feed of realistic nova and glance notifications (docs/ingest.md §6),
+ * and in the mixed shape cinder and neutron ones too, sent in the chosen shape (types.ts).
+ * Same seed and options, same output. Flat envelopes share frozen sub-objects (service
+ * catalogs, image_meta, fixed_ips, roles, flavors) for speed: treat them as read-only.
  */
 export class DemoGenerator {
   private readonly world: World;
   private readonly rng: Rng;
   private readonly heap = new FlowHeap();
+  private readonly shape: DemoShape;
+  private readonly mix: readonly [Planner, number][];
+  private readonly mixCumulative: number[];
   private readonly rate: number;
   private readonly start: number;
   private clock: number;
@@ -122,6 +153,11 @@ export class DemoGenerator {
     if (!Number.isFinite(start) || start < 0) throw new RangeError(`demo: startMicros must be a non-negative number, got ${start}`);
     if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError(`demo: rate must be a positive number, got ${rate}`);
     if (names.length === 0) throw new RangeError('demo: at least one deployment is needed');
+    const shape = options.shape ?? 'flat';
+    if (!DEMO_SHAPES.includes(shape)) throw new RangeError(`demo: shape must be one of ${DEMO_SHAPES.join(', ')}, got ${shape}`);
+    this.shape = shape;
+    this.mix = shape === 'mixed' ? MIXED_MIX : shape === 'versioned' ? VERSIONED_MIX : MIX;
+    this.mixCumulative = cumulate(this.mix.map(([, weight]) => weight));
     this.rng = new Rng(seed);
     this.rate = rate;
     this.world = new World(this.rng, names, start);
@@ -133,23 +169,52 @@ export class DemoGenerator {
   /** The next notification, in non-decreasing timestamp order. */
   next(): Envelope {
     const heap = this.heap;
+    const world = this.world;
     for (;;) {
-      const top = heap.peek();
-      if (top !== undefined && top.time < this.nextArrival) break;
-      this.startFlow(this.nextArrival);
-      this.nextArrival += Math.max(1, Math.round(this.rng.exp(this.meanGapMicros())));
+      for (;;) {
+        const top = heap.peek();
+        if (top !== undefined && top.time < this.nextArrival) break;
+        this.startFlow(this.nextArrival);
+        this.nextArrival += Math.max(1, Math.round(this.rng.exp(this.meanGapMicros())));
+      }
+      const flow = heap.pop()!;
+      const t = flow.time;
+      world.versioned = flow.profile === 'versioned';
+      const raw = flow.steps[flow.index++]!(t);
+      if (flow.index < flow.steps.length) {
+        flow.time = t + flow.delays[flow.index]!;
+        flow.seq = this.seq++;
+        heap.push(flow);
+      }
+      const envelope = raw === null ? null : this.travel(raw, flow.profile);
+      if (envelope === null) {
+        this.plannedSteps--; // a skipped step does not count towards the rate
+        continue;
+      }
+      this.clock = t;
+      this.emitted++;
+      return envelope;
     }
-    const flow = heap.pop()!;
-    const t = flow.time;
-    const envelope = flow.steps[flow.index++]!(t);
-    this.clock = t;
-    this.emitted++;
-    if (flow.index < flow.steps.length) {
-      flow.time = t + flow.delays[flow.index]!;
-      flow.seq = this.seq++;
-      heap.push(flow);
+  }
+
+  /** The notification as the shape sends it; null when the shape leaves it out. */
+  private travel(e: Envelope, profile: FlowProfile): Envelope | null {
+    switch (this.shape) {
+      case 'flat':
+        return e;
+      case 'enveloped':
+        e.body = osloEnvelope(e.body);
+        return e;
+      case 'versioned':
+        if (e.exchange !== 'nova') return null; // glance has no versioned format
+        e.body = osloEnvelope(e.body);
+        return e;
+      case 'mixed':
+        if (profile === 'flat') return e;
+        e.routing_key = stockRoutingKey(e.routing_key);
+        e.body = osloEnvelope(e.body);
+        return e;
     }
-    return envelope;
   }
 
   /**
@@ -165,6 +230,13 @@ export class DemoGenerator {
     return base * Math.min(MAX_CORRECTION, Math.max(1 / MAX_CORRECTION, correction));
   }
 
+  /** The flat and enveloped shapes draw nothing here, so they give the flat stream of a seed. */
+  private profileOf(planner: Planner): FlowProfile {
+    if (this.shape === 'flat' || this.shape === 'enveloped') return 'flat';
+    if (this.shape === 'versioned') return 'versioned';
+    return FIXED_PROFILE.get(planner) ?? PROFILES[this.rng.weighted(PROFILES_CUMULATIVE)]!;
+  }
+
   /** The simulated clock: the timestamp (µs since epoch) of the last emitted notification. */
   nowMicros(): number {
     return this.clock;
@@ -173,8 +245,12 @@ export class DemoGenerator {
   private startFlow(t: number): void {
     const w = this.world;
     const dep = w.deployments[this.rng.int(w.deployments.length)]!;
-    const planner = MIX[this.rng.weighted(MIX_CUMULATIVE)]![0];
+    const planner = this.mix[this.rng.weighted(this.mixCumulative)]![0];
+    const profile = this.profileOf(planner);
+    w.versioned = profile === 'versioned';
+    // A flow that finds nothing to act on (no instance to resize, say) creates one instead.
     const flow = planner(w, dep, t) ?? planCreate(w, dep, t);
+    flow.profile = profile;
     this.plannedSteps += flow.size;
     this.plannedFlows++;
     flow.time = t + flow.delays[0]!;

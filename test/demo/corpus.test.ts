@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {demoStream, writeCorpus} from '../../source/ingest/demo-corpus.js';
-import {DemoGenerator} from '../../source/ingest/demo-generator.js';
-import {isoTime, pyTime, strTime} from '../../source/ingest/demo-time.js';
+import {demoStream, writeCorpus} from '../../source/demo/corpus.js';
+import {DemoGenerator} from '../../source/demo/generator.js';
+import {isoTime, pyTime, strTime} from '../../source/demo/time.js';
 
 test('demoStream yields the generator output, count items', () => {
   const generator = new DemoGenerator({seed: 5, rate: 50});

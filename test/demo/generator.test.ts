@@ -1,8 +1,10 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {createHash} from 'node:crypto';
-import {DemoGenerator, type DemoOptions, type Envelope} from '../../source/ingest/demo-generator.js';
-import {MAX_FLOW_MICROS} from '../../source/ingest/demo-flows.js';
+import {DemoGenerator, type DemoOptions, type Envelope} from '../../source/demo/generator.js';
+
+/** No flow of the generator lasts longer than an hour from its first to its last notification. */
+const MAX_FLOW_MICROS = 3_600_000_000;
 
 // ---------------------------------------------------------------------------------------
 // Helpers
@@ -34,7 +36,7 @@ const req = (e: Envelope) => e.body._context_request_id as string | undefined;
 const payload = (e: Envelope) => e.body.payload as Payload;
 const when = (e: Envelope) => parseTimestamp(e.body.timestamp);
 
-/** The instance a nova notification is about, the way StackTach finds it (spec §2.1). */
+/** The instance a nova notification is about, the way StackTach finds it (docs/ingest.md §2.1). */
 function instanceOf(e: Envelope): string | null {
   const p = e.body.payload;
   if (p === null || typeof p !== 'object') return null;

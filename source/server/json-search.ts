@@ -1,0 +1,82 @@
+// Searches inside the raw JSON (search?field=json__contains&value=…) inflate every row they
+// look at: seconds on a large table. They run on a worker thread with a connection of their
+// own, so every other request is answered meanwhile, and are abandoned past a time limit
+// (503, and the worker is stopped). How many run at once is bounded too (see limits.ts); the
+// others wait their turn, within the same time limit.
+import {Worker} from 'node:worker_threads';
+import type {Store} from '../store/store.js';
+import type {RawQuery, RawRow} from '../store/raw-reader.js';
+import type {ServerLimits} from './limits.js';
+import {HttpError} from './http-error.js';
+
+export interface JsonSearchRequest {
+  dbPath: string;
+  query: RawQuery;
+}
+
+export type JsonSearchReply = {rows: RawRow[]} | {error: string};
+
+/** The compiled .js in production; under tsx (tests) the .ts through tsx, as parallel.ts does. */
+function startWorker(data: JsonSearchRequest): Worker {
+  const url = new URL(import.meta.url.endsWith('.ts') ? './json-search-worker.ts' : './json-search-worker.js', import.meta.url);
+  if (url.pathname.endsWith('.js')) return new Worker(url, {workerData: data});
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(boot, {eval: true, workerData: data});
+}
+
+/** Searches waiting for a turn beyond those running; past this many more answer 503 at once. */
+const QUEUE = 16;
+
+export class JsonSearches {
+  private readonly running = new Set<Worker>();
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly store: Store, private readonly limits: Pick<ServerLimits, 'jsonSearchMs' | 'jsonSearches'>) {}
+
+  /** Runs a query with a json filter; an in-memory database (tests only) is searched inline. */
+  async run(query: RawQuery): Promise<RawRow[]> {
+    const db = this.store.db;
+    if (db.memory || db.name === '' || db.name === ':memory:') return this.store.raw.rows(query);
+    const deadline = Date.now() + this.limits.jsonSearchMs;
+    if (this.running.size >= this.limits.jsonSearches) {
+      if (this.waiting.length >= QUEUE) {
+        throw new HttpError(503, 'Service Unavailable',
+          `${this.running.size + this.waiting.length} searches of the raw JSON are running or waiting; try again later.`,
+          {}, {'Retry-After': '5'});
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    return this.start(db.name, query, Math.max(0, deadline - Date.now()));
+  }
+
+  private start(dbPath: string, query: RawQuery, ms: number): Promise<RawRow[]> {
+    return new Promise<RawRow[]>((resolve, reject) => {
+      const worker = startWorker({dbPath, query});
+      this.running.add(worker);
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.running.delete(worker);
+        void worker.terminate();
+        this.waiting.shift()?.();
+        fn();
+      };
+      const timer = setTimeout(() => settle(() => reject(new HttpError(503, 'Service Unavailable',
+        `The search of the raw JSON took longer than ${this.limits.jsonSearchMs} ms and was stopped; ` +
+        'narrow it with when_min and when_max.'))), ms);
+      worker.on('message', (reply: JsonSearchReply) => settle(() =>
+        ('rows' in reply ? resolve(reply.rows) : reject(new Error(reply.error)))));
+      worker.on('error', (error) => settle(() => reject(error)));
+      worker.on('exit', (code) => settle(() => reject(new Error(`json search worker exited with ${code}`))));
+    });
+  }
+
+  /** Stops searches still running (the server is closing). */
+  close(): void {
+    for (const w of this.running) void w.terminate();
+    this.running.clear();
+  }
+}
