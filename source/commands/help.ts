@@ -79,6 +79,19 @@ const otherCommands: OtherCommand[] = [
     examples: ['stacky quarantine --db stacky.db --limit 20'],
   },
   {
+    name: 'prune', synopsis: 'prune [--db PATH] --before T [--json]',
+    summary: 'Delete notifications older than T with the rows derived from them, and old quarantine entries.',
+    details: ['--before T       epoch seconds or "YYYY-MM-DD HH:MM:SS" (UTC); stored reports stay',
+      'serve and worker take --retain 30d to do this in the background'],
+    examples: ['stacky prune --db stacky.db --before "2026-01-01 00:00:00"'],
+  },
+  {
+    name: 'token', synopsis: 'token add NAME --role read|ingest|admin | list | remove NAME  --auth-file FILE',
+    summary: 'Manage the bearer tokens of `serve --auth-file`: add prints the new token once; only its hash is kept.',
+    details: ['--auth-file FILE the token file (created with mode 0600)', '--role R         read, ingest or admin'],
+    examples: ['stacky token add ops-console --role read --auth-file /etc/stacky/tokens.json'],
+  },
+  {
     name: 'console', synopsis: 'console [--url URL]',
     summary: 'The interactive terminal console (also what plain `stacky` opens).',
     details: ['--url URL        server to watch (default as for the print commands)'],

@@ -5,6 +5,7 @@ import {Pipeline} from '../ingest/pipeline.js';
 import {createStackyServer} from '../server/app.js';
 import {defaultDbPath} from './paths.js';
 import {guarded, intFlag, parse, UsageError} from './args.js';
+import {DEFAULT_RETAIN_EVERY_S, retainFlag, startRetention} from './retention-embed.js';
 
 const HELP = `Usage: stacky serve [--db PATH] [--host 127.0.0.1] [--port 8000] [--worker FILE] [--reports hourly]
 
@@ -14,6 +15,8 @@ Serves every stacky/ URL of StackTach, plus POST /ingest/ for JSON Lines.
   --port N          port (default 8000; 0 picks a free one)
   --worker FILE     also consume RabbitMQ with StackTach's worker config FILE
   --reports hourly  generate the hourly summary report a few minutes after each hour
+  --retain SPAN     delete notifications older than SPAN (30d, 12h, 2w) in the background
+  --retain-every N  seconds between retention passes (default 600)
 
 Example: stacky serve --db /var/lib/stacky/stacky.db --port 8000
 `;
@@ -68,6 +71,7 @@ export async function run(argv: string[]): Promise<number> {
     const {values} = parse(argv, {
       db: {type: 'string'}, host: {type: 'string'}, port: {type: 'string'}, worker: {type: 'string'},
       reports: {type: 'string'}, help: {type: 'boolean', short: 'h'},
+      retain: {type: 'string'}, 'retain-every': {type: 'string'},
     });
     if (values.help) {
       process.stdout.write(HELP);
@@ -77,11 +81,19 @@ export async function run(argv: string[]): Promise<number> {
       throw new UsageError(`--reports takes 'hourly', got '${values.reports}'`);
     }
     const port = intFlag('port', values.port, 8000);
+    const retain = retainFlag(values.retain);
     const running = await startServer({db: values.db ?? defaultDbPath(), host: values.host ?? '127.0.0.1', port});
     const stops: (() => Promise<void> | void)[] = [];
     if (values.worker) {
       const {startWorkerFromFile} = await import('./worker-embed.js');
       stops.push(await startWorkerFromFile(values.worker, running.store.db));
+    }
+    if (retain !== undefined) {
+      const handle = startRetention(running.store.db, retain, {
+        everySeconds: intFlag('retain-every', values['retain-every'], DEFAULT_RETAIN_EVERY_S, 1),
+        log: (event, fields) => process.stderr.write(`stacky serve: ${event} ${JSON.stringify(fields)}\n`),
+      });
+      stops.push(() => handle.stop());
     }
     if (values.reports === 'hourly') {
       const {startHourly} = await import('./reports-embed.js');

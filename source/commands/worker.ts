@@ -6,13 +6,14 @@ import {openDatabase} from '../store/database.js';
 import {defaultDbPath} from './paths.js';
 import {consumerPlan, defaultWorkerConfigPath, loadWorkerConfig, WorkerConfigError} from '../ingest/amqp-config.js';
 import {startWorker} from '../ingest/amqp-worker.js';
+import {retainFlag, startRetention} from './retention-embed.js';
 
 export interface WorkerRunOptions {
   env?: NodeJS.ProcessEnv;
   stderr?: {write(text: string): unknown};
 }
 
-const USAGE = 'usage: stacky worker --config FILE [--db PATH] [--prefetch N] [--batch N]';
+const USAGE = 'usage: stacky worker --config FILE [--db PATH] [--prefetch N] [--batch N] [--retain SPAN]';
 
 function positiveInt(name: string, value: string | undefined): number | undefined | Error {
   if (value === undefined) return undefined;
@@ -35,6 +36,8 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
         db: {type: 'string'},
         prefetch: {type: 'string'},
         batch: {type: 'string'},
+        retain: {type: 'string'},
+        'retain-every': {type: 'string'},
         help: {type: 'boolean', short: 'h'},
       },
       strict: true,
@@ -47,12 +50,22 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
   if (values.help) {
     process.stdout.write(`${USAGE}\n\nConsume OpenStack notifications from RabbitMQ, configured as StackTach's worker\n` +
       `(etc/stacktach_worker_config.json format; default: $STACKTACH_DEPLOYMENTS_FILE or\n` +
-      `./stacktach_worker_config.json), into the SQLite database (default: $STACKY_DB or the per-user data dir's stacky.db).\n`);
+      `./stacktach_worker_config.json), into the SQLite database (default: $STACKY_DB or the per-user data dir's stacky.db).\n` +
+      `  --retain SPAN        delete notifications older than SPAN (30d, 12h, 2w) in the background\n` +
+      `  --retain-every N     seconds between retention passes (default 600)\n`);
     return 0;
   }
   const prefetch = positiveInt('prefetch', values.prefetch);
   const batch = positiveInt('batch', values.batch);
-  for (const v of [prefetch, batch]) {
+  const retainEvery = positiveInt('retain-every', values['retain-every']);
+  let retain: number | undefined;
+  try {
+    retain = retainFlag(values.retain);
+  } catch (error) {
+    stderr.write(`stacky worker: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  for (const v of [prefetch, batch, retainEvery]) {
     if (v instanceof Error) {
       stderr.write(`stacky worker: ${v.message}\n${USAGE}\n`);
       return 2;
@@ -91,6 +104,11 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
     batchSize: batch as number | undefined,
   });
 
+  const retention = retain === undefined ? undefined : startRetention(db, retain, {
+    everySeconds: retainEvery as number | undefined,
+    log: (event, fields) => log(`stacky worker: ${event} ${JSON.stringify(fields)}`),
+  });
+
   // Keeps the process up even while every consumer waits to reconnect.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -105,6 +123,7 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
   };
   process.once('SIGINT', force);
   process.once('SIGTERM', force);
+  await retention?.stop();
   await handle.stop();
   clearInterval(keepAlive);
   db.close();

@@ -55,11 +55,14 @@ class KeyframeIds {
   }
 }
 
+const ID_MARK_EVERY_US = 60_000_000;
+
 export class Pipeline {
   private readonly raw: RawWriter;
   private readonly derived: DerivedWriter;
   private readonly usage: UsageWriter;
-  private readonly preparer = new Preparer();
+  private readonly preparer: Preparer;
+  private lastMark = -Infinity;
   private readonly keyframeIds = new KeyframeIds();
   private readonly batch: (rows: Prepared[], result: IngestResult, onRow?: RowOutcome) => void;
 
@@ -67,7 +70,15 @@ export class Pipeline {
     this.raw = new RawWriter(db);
     this.derived = new DerivedWriter(db);
     this.usage = new UsageWriter(db);
+    const nowUs = options.nowMicros ?? (() => Date.now() * 1000);
+    this.preparer = new Preparer(() => nowUs() / 1000);
     this.batch = db.transaction((rows: Prepared[], result: IngestResult, onRow?: RowOutcome) => {
+      // Which ids existed when, for retention (source/store/retention.ts), once a minute at most.
+      const now = nowUs();
+      if (Math.abs(now - this.lastMark) >= ID_MARK_EVERY_US) {
+        this.raw.markIds(now);
+        this.lastMark = now;
+      }
       for (let i = 0; i < rows.length; i++) {
         const status = this.one(rows[i]!, result);
         if (!onRow) continue;

@@ -30,6 +30,7 @@ export class RawWriter {
   private readonly glance;
   private readonly generic;
   private readonly quarantineStmt;
+  private readonly markStmt;
 
   constructor(private readonly db: Db) {
     this.findDeployment = db.prepare<[string], {id: number}>('SELECT id FROM stacktach_deployment WHERE name = ?');
@@ -48,6 +49,14 @@ export class RawWriter {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.quarantineStmt = db.prepare(`INSERT INTO stacky_quarantine (received, source, deployment, exchange,
       routing_key, line, error, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.markStmt = db.prepare(`INSERT OR REPLACE INTO stacky_id_marks (ts, nova, glance, generic) VALUES (?,
+      coalesce((SELECT max(id) FROM stacktach_rawdata), 0), coalesce((SELECT max(id) FROM stacktach_glancerawdata), 0),
+      coalesce((SELECT max(id) FROM stacktach_genericrawdata), 0))`);
+  }
+
+  /** Notes the highest raw ids at time `nowMicros`, before this transaction's inserts. */
+  markIds(nowMicros: number): void {
+    this.markStmt.run(nowMicros);
   }
 
   /** Get-or-create by name, as StackTach's worker does at start-up. */
