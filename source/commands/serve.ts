@@ -6,8 +6,10 @@ import {createStackyServer} from '../server/app.js';
 import {defaultDbPath} from './paths.js';
 import {guarded, intFlag, parse, UsageError} from './args.js';
 import {DEFAULT_RETAIN_EVERY_S, retainFlag, startRetention} from './retention-embed.js';
+import {isLoopback, RefusalError, SETUP_FLAGS, SETUP_HELP, setupFrom, systemdUnit, type Setup} from './serve-setup.js';
+import type {ConsumerView} from '../server/metrics.js';
 
-const HELP = `Usage: stacky serve [--db PATH] [--host 127.0.0.1] [--port 8000] [--worker FILE] [--reports hourly]
+const HELP = `Usage: stacky serve [--db PATH] [--host 127.0.0.1] [--port 8000] [--worker FILE] [--reports hourly] [flags]
 
 Serves every stacky/ URL of StackTach, plus POST /ingest/ for JSON Lines.
   --db PATH         SQLite file (default: $STACKY_DB or the per-user data dir's stacky.db)
@@ -17,7 +19,7 @@ Serves every stacky/ URL of StackTach, plus POST /ingest/ for JSON Lines.
   --reports hourly  generate the hourly summary report a few minutes after each hour
   --retain SPAN     delete notifications older than SPAN (30d, 12h, 2w) in the background
   --retain-every N  seconds between retention passes (default 600)
-
+${SETUP_HELP}
 Example: stacky serve --db /var/lib/stacky/stacky.db --port 8000
 `;
 
@@ -29,10 +31,16 @@ export interface Running {
 }
 
 /** Starts the server; resolves once it accepts connections. Used by serve and demo. */
-export async function startServer(opts: {db: string; host: string; port: number; source?: string}): Promise<Running> {
+export async function startServer(opts: {db: string; host: string; port: number; source?: string; setup?: Setup;
+  consumers?: () => ConsumerView | undefined}): Promise<Running> {
   const store = openStore(opts.db);
-  const pipeline = new Pipeline(store.db, {source: opts.source ?? 'http'});
-  const server = createStackyServer({store, pipeline});
+  const built = opts.setup?.guard(store, opts.db, opts.consumers);
+  const metrics = built?.metrics;
+  const pipeline = new Pipeline(store.db, {source: opts.source ?? 'http',
+    ...(metrics ? {observe: (row, status) => metrics.count(row.deployment, row.exchange,
+      status === 'rejected' ? 'quarantined' : status)} : {})});
+  const server = createStackyServer({store, pipeline, guard: built?.guard, tls: opts.setup?.tls});
+  opts.setup?.timeouts(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
@@ -44,7 +52,7 @@ export async function startServer(opts: {db: string; host: string; port: number;
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
-    server, store, url: `http://${host}:${port}`,
+    server, store, url: `${opts.setup?.tls ? 'https' : 'http'}://${host}:${port}`,
     close: () => new Promise<void>((resolve) => {
       server.close(() => {
         store.close();
@@ -55,11 +63,18 @@ export async function startServer(opts: {db: string; host: string; port: number;
   };
 }
 
-export function onSignals(stop: () => Promise<void>): void {
+export function onSignals(stop: () => Promise<void>, boundMs?: number, onLate?: () => void): void {
   let stopping = false;
   const handler = () => {
     if (stopping) process.exit(1);
     stopping = true;
+    // In-flight work gets boundMs to finish; then the process goes anyway (systemd's stop).
+    if (boundMs !== undefined) {
+      setTimeout(() => {
+        onLate?.();
+        process.exit(1);
+      }, boundMs).unref();
+    }
     stop().then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGINT', handler);
@@ -71,7 +86,7 @@ export async function run(argv: string[]): Promise<number> {
     const {values} = parse(argv, {
       db: {type: 'string'}, host: {type: 'string'}, port: {type: 'string'}, worker: {type: 'string'},
       reports: {type: 'string'}, help: {type: 'boolean', short: 'h'},
-      retain: {type: 'string'}, 'retain-every': {type: 'string'},
+      retain: {type: 'string'}, 'retain-every': {type: 'string'}, ...SETUP_FLAGS,
     });
     if (values.help) {
       process.stdout.write(HELP);
@@ -82,16 +97,48 @@ export async function run(argv: string[]): Promise<number> {
     }
     const port = intFlag('port', values.port, 8000);
     const retain = retainFlag(values.retain);
-    const running = await startServer({db: values.db ?? defaultDbPath(), host: values.host ?? '127.0.0.1', port});
+    const host = values.host ?? '127.0.0.1';
+    const db = values.db ?? defaultDbPath();
+    if (values['print-systemd']) {
+      process.stdout.write(systemdUnit('serve', argv, intFlag('stop-timeout', values['stop-timeout'], 30, 1), db));
+      return 0;
+    }
+    let setup: Setup;
+    try {
+      setup = setupFrom(values, host);
+    } catch (error) {
+      if (!(error instanceof RefusalError)) throw error;
+      process.stderr.write(`stacky serve: ${error.message}\n`);
+      return 2;
+    }
+    const log = setup.log;
+    if (!setup.tokens && !isLoopback(host)) {
+      log.warn('listening beyond loopback without tokens (--insecure): anyone who can reach the port can read and ingest', {host});
+    }
+    let consumers: ConsumerView | undefined;
+    const running = await startServer({db, host, port, setup, consumers: () => consumers});
     const stops: (() => Promise<void> | void)[] = [];
     if (values.worker) {
       const {startWorkerFromFile} = await import('./worker-embed.js');
-      stops.push(await startWorkerFromFile(values.worker, running.store.db));
+      const worker = await startWorkerFromFile(values.worker, running.store.db, log);
+      consumers = worker.view;
+      stops.push(worker.stop);
+    }
+    if (setup.tokens) {
+      const tokens = setup.tokens;
+      process.on('SIGHUP', () => {
+        try {
+          tokens.reload();
+          log.info('auth file reloaded', {file: tokens.path, tokens: tokens.size});
+        } catch (error) {
+          log.error('auth file not reloaded; the previous tokens stay', {file: tokens.path, error: (error as Error).message});
+        }
+      });
     }
     if (retain !== undefined) {
       const handle = startRetention(running.store.db, retain, {
         everySeconds: intFlag('retain-every', values['retain-every'], DEFAULT_RETAIN_EVERY_S, 1),
-        log: (event, fields) => process.stderr.write(`stacky serve: ${event} ${JSON.stringify(fields)}\n`),
+        log: (event, fields) => log.info(event, fields),
       });
       stops.push(() => handle.stop());
     }
@@ -100,10 +147,14 @@ export async function run(argv: string[]): Promise<number> {
       stops.push(startHourly(running.store.db));
     }
     process.stdout.write(`listening on ${running.url}\n`);
+    log.info('start', {url: running.url, db, auth: setup.tokens ? `${setup.tokens.size} tokens` : 'none',
+      tls: setup.tls !== undefined, retain: values.retain, worker: values.worker});
     onSignals(async () => {
+      log.info('stopping', {bound_s: setup.stopTimeoutMs / 1000});
       for (const stop of stops) await stop();
       await running.close();
-    });
+      log.info('stop');
+    }, setup.stopTimeoutMs, () => log.error('stop took longer than --stop-timeout; exiting anyway'));
     await new Promise(() => {});
     return 0;
   });

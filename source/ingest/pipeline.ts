@@ -21,6 +21,8 @@ export interface PipelineOptions {
   source: string;
   /** Clock for quarantine timestamps, µs; injectable for tests. */
   nowMicros?: () => number;
+  /** Hears each row's outcome after its batch committed (the server's metrics). */
+  observe?: (row: {deployment: string; exchange: string}, status: RowStatus) => void;
 }
 
 /**
@@ -101,14 +103,21 @@ export class Pipeline {
    */
   store(rows: Prepared[], onRow?: RowOutcome): IngestResult {
     const result = emptyResult();
+    const observe = this.options.observe;
+    const statuses: RowStatus[] = [];
+    const heard: RowOutcome | undefined = observe ? (i, status, warning) => {
+      statuses[i] = status;
+      onRow?.(i, status, warning);
+    } : onRow;
     try {
-      this.batch(rows, result, onRow);
+      this.batch(rows, result, heard);
     } catch (error) {
       this.raw.forgetCaches();
       this.keyframeIds.clear();
       this.preparer.reset();
       throw error;
     }
+    if (observe) for (let i = 0; i < rows.length; i++) if (statuses[i]) observe(rows[i]!, statuses[i]!);
     return result;
   }
 

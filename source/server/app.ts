@@ -12,6 +12,8 @@ import {ResponseCache} from './response-cache.js';
 import {dataVersion} from '../store/version.js';
 import {pyDumps} from '../core/pyjson.js';
 import {handleIngest} from './ingest-handler.js';
+import {createServer as createHttpsServer} from 'node:https';
+import type {Guard} from './guard.js';
 
 export interface AppOptions {
   store: Store;
@@ -20,14 +22,22 @@ export interface AppOptions {
   log?: (line: string) => void;
   /** Keep answers of read-only URLs until the database changes (default on; STACKY_HTTP_CACHE=0 turns it off). */
   cache?: boolean;
+  /** Health, metrics, limits and tokens, before the API (source/server/guard.ts). */
+  guard?: Guard;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  tls?: {cert: Buffer; key: Buffer};
 }
 
 export function createStackyServer(options: AppOptions): Server {
   const enabled = options.cache ?? process.env.STACKY_HTTP_CACHE !== '0';
   const cache = enabled ? new ResponseCache(dataVersion(options.store.db)) : undefined;
-  const server = createServer((req, res) => {
-    handle(req, res, options, cache).catch((error: unknown) => fail(res, error, options));
-  });
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    const run = () => handle(req, res, options, cache).catch((error: unknown) => fail(res, error, options));
+    if (options.guard) options.guard.handle(req, res, run);
+    else void run();
+  };
+  // An https.Server answers the same calls (listen, close, address, closeAllConnections).
+  const server = options.tls ? createHttpsServer(options.tls, listener) as unknown as Server : createServer(listener);
   server.keepAliveTimeout = 65_000;
   return server;
 }
