@@ -17,6 +17,8 @@ export interface PrintArgs {
   json: boolean;
   csv: boolean;
   url?: string;
+  /** CA file for an https:// server. */
+  ca?: string;
   service?: string;
   limit?: number;
   offset?: number;
@@ -32,6 +34,7 @@ const options = {
   json: {type: 'boolean'},
   csv: {type: 'boolean'},
   url: {type: 'string'},
+  ca: {type: 'string'},
   width: {type: 'string'},
   service: {type: 'string'},
   limit: {type: 'string'},
@@ -79,6 +82,7 @@ export function parsePrintArgs(argv: readonly string[]): PrintArgs {
     csv: v.csv ?? false,
   };
   if (v.url !== undefined) args.url = v.url;
+  if (v.ca !== undefined) args.ca = v.ca;
   if (v.service !== undefined) {
     const allowed = command === 'events' ? ['nova', 'glance', 'generic', 'all'] : ['nova', 'glance', 'generic'];
     if (!allowed.includes(v.service)) throw new UsageError(`--service must be ${allowed.join(', ')} (got '${v.service}')`, command);
