@@ -37,7 +37,10 @@ export function createStackyServer(options: AppOptions): Server {
     else void run();
   };
   // An https.Server answers the same calls (listen, close, address, closeAllConnections).
-  const server = options.tls ? createHttpsServer(options.tls, listener) as unknown as Server : createServer(listener);
+  // Header and request timeouts are checked every second (node's default is every 30 s).
+  const checking = {connectionsCheckingInterval: 1000};
+  const server = options.tls ? createHttpsServer({...options.tls, ...checking}, listener) as unknown as Server
+    : createServer(checking, listener);
   server.keepAliveTimeout = 65_000;
   return server;
 }
