@@ -47,3 +47,12 @@ export function createLogger(options: {format?: LogFormat; level?: LogLevel; nam
     warn: (e, f) => emit('warn', e, f), error: (e, f) => emit('error', e, f),
   };
 }
+
+/** Checked --log-format and --log-level values; throws with a usage message. */
+export function loggerOptions(format: string | undefined, level: string | undefined): {format: LogFormat; level: LogLevel} {
+  const f = format ?? 'text';
+  if (f !== 'json' && f !== 'text') throw new Error(`--log-format takes json or text, got '${f}'`);
+  const l = level ?? 'info';
+  if (!isLogLevel(l)) throw new Error(`--log-level takes debug, info, warn or error, got '${l}'`);
+  return {format: f, level: l};
+}

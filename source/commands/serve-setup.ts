@@ -9,7 +9,7 @@ import {StackyMetrics, type ConsumerView} from '../server/metrics.js';
 import {checkHealth} from '../server/health.js';
 import {oldestRetained, pageStats} from '../store/retention.js';
 import type {Store} from '../store/store.js';
-import {createLogger, isLogLevel, type Logger} from './log.js';
+import {createLogger, loggerOptions, type Logger} from './log.js';
 import {intFlag, UsageError} from './args.js';
 
 export const SETUP_FLAGS = {
@@ -58,11 +58,11 @@ export function isLoopback(host: string): boolean {
 }
 
 export function loggerFrom(values: Values, name: string): Logger {
-  const format = values['log-format'] ?? 'text';
-  if (format !== 'json' && format !== 'text') throw new UsageError(`--log-format takes json or text, got '${format}'`);
-  const level = values['log-level'] ?? 'info';
-  if (!isLogLevel(level)) throw new UsageError(`--log-level takes debug, info, warn or error, got '${level}'`);
-  return createLogger({format, level, name});
+  try {
+    return createLogger({...loggerOptions(values['log-format'], values['log-level']), name});
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 export function setupFrom(values: Values, host: string): Setup {

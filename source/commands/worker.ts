@@ -7,6 +7,7 @@ import {defaultDbPath} from './paths.js';
 import {consumerPlan, defaultWorkerConfigPath, loadWorkerConfig, WorkerConfigError} from '../ingest/amqp-config.js';
 import {startWorker} from '../ingest/amqp-worker.js';
 import {retainFlag, startRetention} from './retention-embed.js';
+import {createLogger, loggerOptions, type Logger} from './log.js';
 
 export interface WorkerRunOptions {
   env?: NodeJS.ProcessEnv;
@@ -25,7 +26,7 @@ function positiveInt(name: string, value: string | undefined): number | undefine
 export async function run(argv: string[], options: WorkerRunOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
   const stderr = options.stderr ?? process.stderr;
-  const log = (line: string) => void stderr.write(`${line}\n`);
+  let log: (line: string) => void = (line) => void stderr.write(`${line}\n`);
 
   let values;
   try {
@@ -38,6 +39,10 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
         batch: {type: 'string'},
         retain: {type: 'string'},
         'retain-every': {type: 'string'},
+        'log-format': {type: 'string'},
+        'log-level': {type: 'string'},
+        'stop-timeout': {type: 'string'},
+        'print-systemd': {type: 'boolean'},
         help: {type: 'boolean', short: 'h'},
       },
       strict: true,
@@ -52,7 +57,10 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
       `(etc/stacktach_worker_config.json format; default: $STACKTACH_DEPLOYMENTS_FILE or\n` +
       `./stacktach_worker_config.json), into the SQLite database (default: $STACKY_DB or the per-user data dir's stacky.db).\n` +
       `  --retain SPAN        delete notifications older than SPAN (30d, 12h, 2w) in the background\n` +
-      `  --retain-every N     seconds between retention passes (default 600)\n`);
+      `  --retain-every N     seconds between retention passes (default 600)\n` +
+      `  --stop-timeout S     on SIGTERM, seconds to store and ack what arrived before exiting anyway (default 30)\n` +
+      `  --log-format json|text  --log-level debug|info|warn|error  (default text, info)\n` +
+      `  --print-systemd      print a systemd unit running this command line, and exit\n`);
     return 0;
   }
   const prefetch = positiveInt('prefetch', values.prefetch);
@@ -65,11 +73,29 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
     stderr.write(`stacky worker: ${(error as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  for (const v of [prefetch, batch, retainEvery]) {
+  const stopTimeout = positiveInt('stop-timeout', values['stop-timeout']);
+  for (const v of [prefetch, batch, retainEvery, stopTimeout]) {
     if (v instanceof Error) {
       stderr.write(`stacky worker: ${v.message}\n${USAGE}\n`);
       return 2;
     }
+  }
+
+  let logger: Logger;
+  try {
+    logger = createLogger({...loggerOptions(values['log-format'], values['log-level']), name: 'stacky worker',
+      write: (line) => void stderr.write(line)});
+  } catch (error) {
+    stderr.write(`stacky worker: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  // One line per event, in the chosen format; the worker's own lines become the event text.
+  log = (line: string) => logger.info(line.replace(/^stacky worker: /, ''));
+  const stopBoundS = (stopTimeout as number | undefined) ?? 30;
+  if (values['print-systemd']) {
+    const {systemdUnit} = await import('./serve-setup.js');
+    process.stdout.write(systemdUnit('worker', argv, stopBoundS, values.db ?? defaultDbPath(env)));
+    return 0;
   }
 
   const configPath = values.config ?? defaultWorkerConfigPath(env);
@@ -106,7 +132,7 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
 
   const retention = retain === undefined ? undefined : startRetention(db, retain, {
     everySeconds: retainEvery as number | undefined,
-    log: (event, fields) => log(`stacky worker: ${event} ${JSON.stringify(fields)}`),
+    log: (event, fields) => logger.info(event, fields),
   });
 
   // Keeps the process up even while every consumer waits to reconnect.
@@ -123,10 +149,18 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
   };
   process.once('SIGINT', force);
   process.once('SIGTERM', force);
+  // In-flight batches get --stop-timeout to be stored and acked; then the process goes anyway.
+  const late = setTimeout(() => {
+    logger.error('stop took longer than --stop-timeout; unacked messages stay on the broker', {bound_s: stopBoundS});
+    process.exit(1);
+  }, stopBoundS * 1000);
+  late.unref();
   await retention?.stop();
   await handle.stop();
   clearInterval(keepAlive);
   db.close();
+  clearTimeout(late);
+  logger.info('stop');
   process.removeListener('SIGINT', force);
   process.removeListener('SIGTERM', force);
   return 0;
