@@ -113,7 +113,8 @@ export async function benchRetention(benchDb: string): Promise<void> {
   line('prune 10% under load', `${fmt(deleted)} raw rows`, `${fmt(seconds, 1)} s, ${fmt(deleted / seconds)}/s, ` +
     `${fmt(counts.batches)} transactions`);
   line('  (longest in)', counts.longestIn, '');
-  line('  longest prune transaction', `${fmt(counts.longestMs, 1)} ms`, 'target < 50 ms', verdict(counts.longestMs < 50));
+  line('  longest prune transaction', `${fmt(counts.longestMs, 1)} ms`, `target < 50 ms; ${counts.over50} took longer`,
+    verdict(counts.longestMs < 50));
   line('  longest writer stall', `${fmt(w[w.length - 1] ?? NaN, 1)} ms`,
     `200-row batch; before the prune ${fmt(before(written).at(-1) ?? NaN, 1)} ms`, verdict((w.at(-1) ?? 0) < 50 + (before(written).at(-1) ?? 0)));
   line('  writer batch p50 / p99', `${fmt(percentile(w, 50), 1)} / ${fmt(percentile(w, 99), 1)} ms`, `${fmt(w.length)} batches`);

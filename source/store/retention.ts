@@ -46,10 +46,12 @@ export interface PruneCounts {
   longestMs: number;
   /** The table of the longest transaction. */
   longestIn: string;
+  /** Transactions that took longer than 50 ms (the bound a reader or writer may wait). */
+  over50: number;
 }
 
 export function emptyCounts(): PruneCounts {
-  return {raw: 0, glance: 0, generic: 0, derived: 0, quarantine: 0, batches: 0, longestMs: 0, longestIn: ''};
+  return {raw: 0, glance: 0, generic: 0, derived: 0, quarantine: 0, batches: 0, longestMs: 0, longestIn: '', over50: 0};
 }
 
 const RAW_TABLES = [
@@ -146,6 +148,7 @@ export function* pruneSteps(db: Db, cutoff: Micros, counts: PruneCounts = emptyC
     }
     const ms = performance.now() - start;
     counts.batches++;
+    if (ms > 50) counts.over50++;
     if (ms > counts.longestMs) {
       counts.longestMs = ms;
       counts.longestIn = table;
