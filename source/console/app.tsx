@@ -215,12 +215,16 @@ export function App(props: AppProps) {
   const cursor = (() => {
     if (top.kind !== 'watch') {
       // -1 = not moved yet: start on the first data row rather than on a title.
+      // Rows that are events come first (an instance's timings sit above its events, #17).
       if (top.cursor < 0) {
-        for (let i = 0; i < body.rows.length && i < 100; i++) {
-          const k = body.rows.line(i)?.kind;
-          if (k === 'data' || k === 'meta') return i;
+        let first = -1;
+        for (let i = 0; i < body.rows.length && i < 500; i++) {
+          const l = body.rows.line(i);
+          if (l?.kind !== 'data' && l?.kind !== 'meta') continue;
+          if (l.target?.eventId !== undefined) return i;
+          if (first < 0) first = i;
         }
-        return 0;
+        return Math.max(0, first);
       }
       return Math.min(top.cursor, Math.max(0, body.rows.length - 1));
     }
@@ -336,7 +340,7 @@ export function App(props: AppProps) {
       case 'events':
         return watchCommand({kind: 'event', eventName: t.eventName ?? ''});
       case 'hosts':
-        return push({kind: 'search', search: {...emptySearch, field: 'host', value: t.host ?? ''}, service: service()});
+        return push({kind: 'search', search: {...emptySearch, field: 'host', value: t.host ?? ''}, query: {...emptySearch, field: 'host', value: t.host ?? ''}, service: service()});
       case 'show':
         return t.uuid ? openInstance(t) : setStatus('no instance for this event');
       default:
@@ -374,7 +378,7 @@ export function App(props: AppProps) {
       case 'report':
         return push({kind: 'report', reportId: c.id});
       case 'search':
-        return push({kind: 'search', search: {...emptySearch, field: c.field, value: c.value}, service: service()});
+        return push({kind: 'search', search: {...emptySearch, field: c.field, value: c.value}, query: {...emptySearch, field: c.field, value: c.value}, service: service()});
       case 'watch':
       case 'service':
       case 'event':
@@ -398,7 +402,8 @@ export function App(props: AppProps) {
     if (whenMin === undefined || whenMax === undefined) return setStatus('when_min/when_max: use epoch seconds or YYYY-MM-DD HH:MM:SS (UTC)', 'error');
     dispatch({type: 'mode', mode: {kind: 'normal'}});
     // Dates typed in the form stay readable there; fetchView sends them as epochs.
-    dispatch({type: 'patchTop', patch: {search: {...s, field: s.field.trim(), value: s.value.trim(), offset: 0}, service: top.service ?? service(), load: {state: 'idle'}, cursor: -1, top: 0}});
+    const query = {...s, field: s.field.trim(), value: s.value.trim(), offset: 0};
+    dispatch({type: 'patchTop', patch: {search: query, query, service: top.service ?? service(), load: {state: 'idle'}, cursor: -1, top: 0}});
   };
 
   const saveShown = () => {
@@ -500,19 +505,29 @@ export function App(props: AppProps) {
         return dispatch({type: 'mode', mode: {kind: 'form'}});
       case 'nextPage':
       case 'prevPage': {
-        const s = top.search;
+        const s = top.query;
         if (!s || !needsLoad(top)) return setStatus('run a search first (s edits the form)');
         const offset = Math.max(0, s.offset + (id === 'nextPage' ? pageSize : -pageSize));
         if (id === 'nextPage' && len < pageSize) return setStatus('this is the last page');
         if (offset === s.offset) return setStatus('this is the first page');
-        return dispatch({type: 'patchTop', patch: {search: {...s, offset}, load: {state: 'idle'}, cursor: -1, top: 0}});
+        return dispatch({type: 'patchTop', patch: {query: {...s, offset}, load: {state: 'idle'}, cursor: -1, top: 0}});
       }
       case 'sort':
       case 'sortReverse': {
         const n = top.load.state === 'ok' ? reportColumnCount(top.load.data) : 0;
         if (n === 0) return setStatus('this report has no table to sort');
         if (id === 'sortReverse') return dispatch({type: 'patchTop', patch: {sortDesc: !top.sortDesc}});
-        return dispatch({type: 'patchTop', patch: {sortCol: ((top.sortCol ?? 0) + 1) % n, cursor: -1, top: 0}});
+        // Only columns on screen at this width: sorting by a hidden one shows nothing (#2).
+        const widths = body.tables[0] ? layoutColumns(body.tables[0], width) : [];
+        let next = top.sortCol ?? 0;
+        for (let step = 1; step <= n; step++) {
+          const c = ((top.sortCol ?? 0) + step) % n;
+          if ((widths[c] ?? 0) > 0) {
+            next = c;
+            break;
+          }
+        }
+        return dispatch({type: 'patchTop', patch: {sortCol: next, cursor: -1, top: 0}});
       }
       case 'cycleView': {
         const i = summaryCycle.indexOf(top.kind);
@@ -717,7 +732,7 @@ function buildStatus(state: AppState, top: View, tail: WatchTail, body: Body, no
     if (top.load.problem.kind === 'unreachable') parts.push({text: ' · retrying (R now)'});
   } else if (top.load.state === 'ok') {
     parts.push({text: plural(countData(body), top.kind === 'show' ? 'line' : 'row')});
-    if (top.kind === 'search' && top.search) parts.push({text: ` · page ${Math.floor(top.search.offset / pageSize) + 1}`});
+    if (top.kind === 'search' && top.query) parts.push({text: ` · page ${Math.floor(top.query.offset / pageSize) + 1}`});
     if (top.kind === 'report' && reportHeader(top.load.data).length > 0) {
       parts.push({text: ` · sorted by ${reportHeader(top.load.data)[top.sortCol ?? 0]}${top.sortDesc ? ' ▼' : ' ▲'} (s next column, S reverse)`});
     }
@@ -829,9 +844,9 @@ function searchForm(view: View, width: number, theme: Theme, active: boolean, se
   };
   const w = Math.max(10, Math.floor((width - 20) / 2));
   const info = needsLoad(view)
-    ? `results ${s.offset + 1}–${s.offset + pageSize} · ${service}${active ? '' : ' · s edits · ] next page · [ prev page'}`
+    ? `results ${(view.query?.offset ?? 0) + 1}–${(view.query?.offset ?? 0) + pageSize} · ${service}${active ? '' : ' · s edits · ] next page · [ prev page'}`
     : active
-      ? 'type a field and a value, Enter searches (dates: epoch or YYYY-MM-DD HH:MM:SS UTC)'
+      ? 'a field and a value, then Enter · dates: epoch or YYYY-MM-DD HH:MM:SS (UTC)'
       : 's opens the search form';
   return [
     <Text key="f1" wrap="truncate">

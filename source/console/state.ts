@@ -36,7 +36,7 @@ export interface AppState {
   status: Status | undefined;
   watch: WatchUi;
   /** The last instance/request/search opened, so switching back to that pane shows it again. */
-  last: {instance?: Partial<View>; request?: Partial<View>; search?: SearchParams};
+  last: {instance?: Partial<View>; request?: Partial<View>; search?: SearchParams; query?: SearchParams};
 }
 
 export type ViewSpec = Partial<View> & {kind: ViewKind};
@@ -82,7 +82,7 @@ export function topView(state: AppState): View {
 function remember(state: AppState, v: View): AppState['last'] {
   if (v.kind === 'instance' && v.uuid) return {...state.last, instance: {uuid: v.uuid, service: v.service}};
   if (v.kind === 'request' && v.requestId) return {...state.last, request: {requestId: v.requestId}};
-  if (v.kind === 'search' && v.search) return {...state.last, search: v.search};
+  if (v.kind === 'search' && v.search) return {...state.last, search: v.search, query: v.query};
   return state.last;
 }
 
@@ -117,7 +117,7 @@ function switchPane(state: AppState, pane: Pane): AppState {
     case 'request':
       return push(state, {kind: 'request', ...state.last.request});
     case 'search':
-      return push(state, {kind: 'search', search: state.last.search ?? emptySearch});
+      return push(state, {kind: 'search', search: state.last.search ?? emptySearch, query: state.last.query});
     default:
       return push(state, {kind: pane});
   }

@@ -45,7 +45,10 @@ export interface View {
   service?: StackyService;
   tenant?: string;
   reportId?: number;
+  /** The search form as typed (a draft until Enter). */
   search?: SearchParams;
+  /** The search that was run: what is fetched and shown (#3: typing never fetches). */
+  query?: SearchParams;
   sortCol?: number;
   sortDesc?: boolean;
   /** Consecutive failed loads, for the retry backoff. */
@@ -134,7 +137,7 @@ export function viewLabel(v: View): string {
     case 'report':
       return `report #${v.reportId}`;
     case 'search':
-      return v.search && v.search.field && v.search.value ? `search ${v.search.field}=${v.search.value}` : 'search';
+      return v.query ? `search ${v.query.field}=${v.query.value}` : 'search';
     case 'kpi':
       return v.tenant ? `kpi ${v.tenant}` : 'kpi';
     default:
@@ -152,7 +155,7 @@ export function needsLoad(v: View): boolean {
     case 'request':
       return !!v.requestId;
     case 'search':
-      return !!v.search && v.search.field !== '' && v.search.value !== '';
+      return !!v.query && v.query.field !== '' && v.query.value !== '';
     default:
       return true;
   }
@@ -168,7 +171,7 @@ export function fetchView(v: View, source: ConsoleSource): Promise<unknown> {
     case 'show':
       return source.show(v.eventId!, service);
     case 'search': {
-      const s = v.search!;
+      const s = v.query!;
       return source.search(s.field, s.value, {
         service,
         limit: pageSize,
@@ -223,7 +226,10 @@ function eventTable(table: Table, service: StackyService, tableIndex: number, uu
     if (c.title === '#') return {...c, ...want, min: c.max}; // ids are never cut
     if (!want) return c;
     const merged = {...c, ...want};
-    return {...merged, max: Math.max(merged.min, Math.min(want.max ?? c.max, Math.max(c.max, merged.min)))};
+    // Only the time is cut on purpose; every other column may grow to its longest cell, so a
+    // wide terminal shows it whole (#5: Task' was cut at 16 with 90 columns unused).
+    if (merged.cut) return merged;
+    return {...merged, max: Math.max(merged.min, c.max)};
   });
   const instanceCol = header.findIndex((h) => h === 'Instance');
   const requestCol = header.findIndex((h) => h === 'Request id');
@@ -273,9 +279,6 @@ function instanceListing(v: View, data: {events: unknown; timings: unknown}): Li
   const events = eventTable(asTable(data.events), service, 0, v.uuid);
   const timings = asTable(data.timings);
   const [th, ...trows] = timings;
-  const lines: Line[] = [title(`Events of ${v.uuid} (${Math.max(0, events.lines.length - 1)})`)];
-  if (events.lines.length === 0) lines.push({kind: 'meta', text: '  no events for this instance', tone: 'dim', search: ''});
-  lines.push(...events.lines, blank);
   const max = Math.max(0, ...trows.map((r) => durationSeconds(r[2])).filter(Number.isFinite));
   const timingColumns: Column[] = [
     {title: '?', min: 1, max: 1, priority: 1},
@@ -283,7 +286,8 @@ function instanceListing(v: View, data: {events: unknown; timings: unknown}): Li
     {title: 'Time (secs)', min: 14, max: 16, priority: 1},
     {title: '', min: 10, max: Number.POSITIVE_INFINITY, priority: 2},
   ];
-  lines.push(title(`Timings (${trows.length})   S = start without end · E = end without start`));
+  // Timings first: an instance with hundreds of events still shows them on the first screen (#17).
+  const lines: Line[] = [title(`Timings (${trows.length})   S = start without end · E = end without start`)];
   if (th) lines.push({kind: 'header', cells: [th[0], th[1], th[2], 'duration'], table: 1, search: ''});
   for (const r of trows) {
     const state = clean(r[0]);
@@ -301,6 +305,9 @@ function instanceListing(v: View, data: {events: unknown; timings: unknown}): Li
     });
   }
   if (trows.length === 0) lines.push({kind: 'meta', text: '  no timings', tone: 'dim', search: ''});
+  lines.push(blank, title(`Events of ${v.uuid} (${Math.max(0, events.lines.length - 1)})`));
+  if (events.lines.length === 0) lines.push({kind: 'meta', text: '  no events for this instance', tone: 'dim', search: ''});
+  lines.push(...events.lines);
   return {tables: [events.columns, timingColumns], lines};
 }
 
@@ -336,11 +343,25 @@ function isRateColumn(title: unknown): boolean {
   return /^%|percent|rate/i.test(String(title ?? ''));
 }
 
-function num(value: unknown): number {
+/**
+ * A report cell as a number: plain numbers and percentages, and the durations of
+ * core/duration.ts secToStr (`16s`, `1:28s`, `01:02:03`) or stacky's `0d 00:00:55.50`,
+ * so a duration column sorts by time, not as text (#1).
+ */
+export function cellNumber(value: unknown): number {
   if (typeof value === 'number') return value;
-  if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*%?\s*$/.test(value)) return Number.parseFloat(value);
-  return Number.NaN;
+  if (typeof value !== 'string') return Number.NaN;
+  const t = value.trim();
+  if (/^-?\d+(\.\d+)?\s*%?$/.test(t)) return Number.parseFloat(t);
+  let m = /^(\d+(?:\.\d+)?)s$/.exec(t);
+  if (m) return Number(m[1]);
+  m = /^(\d+):(\d\d(?:\.\d+)?)s$/.exec(t);
+  if (m) return Number(m[1]) * 60 + Number(m[2]);
+  m = /^(\d+):(\d\d):(\d\d(?:\.\d+)?)$/.exec(t);
+  if (m) return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+  return durationSeconds(t);
 }
+const num = cellNumber;
 
 /** Sort comparator for report cells: numbers numerically, the rest as text. */
 function compareCells(a: unknown, b: unknown): number {
@@ -357,9 +378,7 @@ function metaLines(meta: Record<string, unknown>): Line[] {
     const shown =
       (k === 'start' || k === 'end') && typeof value === 'number'
         ? epochText(value)
-        : typeof value === 'number' && !Number.isInteger(value)
-          ? String(Math.round(value * 100) / 100)
-          : typeof value === 'object'
+        : typeof value === 'object'
             ? JSON.stringify(value)
             : clean(value);
     const rate = /(percentage|rate)$/.test(k) && num(value) > 0;
@@ -423,7 +442,8 @@ function reportListing(v: View, data: unknown): Listing {
   const columns = columnsFor(titled, shownRows).map((c, i) => ({
     ...c,
     min: i < 3 ? Math.max(c.min, Math.min(c.max, 14)) : Math.max(c.min, Math.min(c.max, 8)),
-    priority: reportPriority(clean(header[i]), i),
+    // The sorted column is never the one dropped, so its ▲/▼ is always on screen (#2).
+    priority: i === sortCol ? 1 : reportPriority(clean(header[i]), i),
   }));
   lines.push({kind: 'header', cells: columns.map((c) => c.title), table: 0, search: ''});
   sorted.forEach((r, idx) => {

@@ -1,0 +1,122 @@
+// One test per defect listed in issue 14, each driving the real app with a fake source and
+// asserting on exact frame lines where a key state is shown.
+import {afterEach, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {keys, start as startApp, type Harness} from './helpers.js';
+import type {AppProps} from '../../source/console/app.js';
+
+// A failed assertion must not leave the app polling (the runner would wait for ever).
+const open: Harness[] = [];
+afterEach(() => {
+  for (const h of open.splice(0)) h.unmount();
+});
+async function start(props: Partial<AppProps> = {}, source = new FakeSource()): Promise<Harness> {
+  const h = await startApp(props, source);
+  open.push(h);
+  return h;
+}
+import {FakeSource, U1, watchRow} from './fake-source.js';
+import type {Table} from '../../source/client/types.js';
+import {cellNumber} from '../../source/console/views.js';
+
+/** Frame lines without trailing spaces. */
+const lines = (h: Harness) => h.frame().split('\n').map((l) => l.trimEnd());
+/** The body rows (between the crumb line and the status line). */
+const bodyLines = (h: Harness) => lines(h).slice(2, -2);
+const statusLine = (h: Harness) => lines(h).at(-2) ?? '';
+const footerLine = (h: Harness) => lines(h).at(-1) ?? '';
+
+async function command(h: Harness, text: string) {
+  await h.press(':');
+  await h.type(text);
+  await h.press(keys.enter);
+}
+
+test('#1 report sort: durations sort by time, not as text', async () => {
+  assert.deepEqual(['16s', '1:28s', '6s', '2:08s', '56s', '01:00:01', '0d 00:00:55.50'].map(cellNumber), [16, 88, 6, 128, 56, 3601, 55.5]);
+  const source = new FakeSource();
+  const header = ['Operation', 'Image', 'OS Type', 'Min', 'Max', 'Med', '97%', 'Requests', '4xx', '% 4xx', '5xx', '% 5xx', '> 30', '% > 30', 'state', '% state'];
+  const row = (op: string, min: string) => [op, 'base', 'linux', min, min, min, min, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+  source.reportData[8] = [{percentile: 97, hours: 1}, header, row('a-op', '1:28s'), row('b-op', '16s'), row('c-op', '6s'), row('d-op', '2:08s'), row('e-op', '56s')];
+  const h = await start({size: {columns: 200, rows: 30}}, source);
+  await command(h, 'report 8');
+  await h.until(/Operation▲/);
+  await h.press('s', 's', 's');
+  await h.until(/Min▲/);
+  const order = bodyLines(h).filter((l) => /^[a-e]-op/.test(l)).map((l) => l.slice(0, 4));
+  assert.deepEqual(order, ['c-op', 'b-op', 'e-op', 'a-op', 'd-op']);
+});
+
+test('#2 report sort at 80 columns: s only picks columns on screen, and ▲ is always shown', async () => {
+  const h = await start();
+  await command(h, 'report 7');
+  await h.until(/Operation▲/);
+  for (let i = 0; i < 16; i++) {
+    await h.press('s');
+    await h.until((f) => /sorted by/.test(f));
+    const header = bodyLines(h).find((l) => /^Operation|Operation /.test(l)) ?? '';
+    assert.match(header, /[▲▼]/, `press ${i + 1}: no ▲ in the header line ${JSON.stringify(header)}`);
+  }
+});
+
+test('#3 search form: typing a field and value does not say loading… and does not fetch', async () => {
+  const h = await start();
+  await h.press('2');
+  await h.until(/when_min/);
+  await h.type('host');
+  await h.press(keys.tab);
+  await h.type('compute-1');
+  await h.until(/compute-1/);
+  assert.doesNotMatch(h.frame(), /loading…/);
+  assert.equal(h.source.callsTo('search').length, 0);
+  assert.equal(bodyLines(h)[2], ' a field and a value, then Enter · dates: epoch or YYYY-MM-DD HH:MM:SS (UTC)');
+  await h.press(keys.enter);
+  await h.until(/1000 E/);
+  assert.equal(h.source.callsTo('search').length, 1);
+});
+
+test('#5 at 200 columns a search result column is never cut when it fits', async () => {
+  const source = new FakeSource();
+  const wide = 'block_device_mapping_and_more';
+  source.search = async (field: string, value: string) => {
+    source.calls.push({method: 'search', args: [field, value]});
+    return [
+      ['#', '?', 'When', 'Deployment', 'Event', 'Host', 'State', "State'", "Task'"],
+      [1, ' ', '2026-05-01 10:00:00', 'dep1', 'compute.instance.update', 'compute-1', 'building', 'building', wide],
+    ] as Table;
+  };
+  const h = await start({size: {columns: 200, rows: 30}}, source);
+  await command(h, 'search host compute-1');
+  const f = await h.until(/compute\.instance\.update/);
+  assert.match(f, new RegExp(`${wide}\\b`));
+  assert.doesNotMatch(f, /block_device_ma…/);
+});
+
+test('#13 report metadata shows a value as stored (0.015, not 0.02)', async () => {
+  const source = new FakeSource();
+  source.reportData[9] = [{pct: 0.015, hours: 1}, ['Operation', 'Requests'], ['x', 1]];
+  const h = await start({}, source);
+  await command(h, 'report 9');
+  await h.until(/Operation/);
+  assert.ok(bodyLines(h).some((l) => /^pct\s+0\.015\b/.test(l)), lines(h).join('\n'));
+});
+
+test('#17 an instance with many events shows its timings on the first screen', async () => {
+  const source = new FakeSource();
+  const base = source.uuid.bind(source);
+  source.uuid = async (uuid: string, opts = {}) => {
+    const t = await base(uuid, opts);
+    const rows = Array.from({length: 60}, (_, i) => [100 + i, ' ', '2026-05-01 10:00:01', 'dep1', 'compute.instance.update', 'compute-1', 'active', '', '']);
+    return [t[0]!, ...rows] as Table;
+  };
+  const h = await start({}, source);
+  await command(h, `uuid ${U1}`);
+  await h.until(/Timings \(4\)/);
+  assert.equal(bodyLines(h)[0], 'Timings (4)   S = start without end · E = end without start');
+  assert.match(h.frame(), /compute\.instance\.create\s+0d 00:00:08\.00/);
+  assert.match(h.frame(), /Events of 2222bbbb-6352-4dbc-8271-96cc54bf14cd \(60\)/);
+});
+
+void watchRow;
+void statusLine;
+void footerLine;
