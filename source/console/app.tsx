@@ -7,7 +7,7 @@ import type {StackyService} from '../client/types.js';
 import {complete, parseCommand, type Command, type CompletionContext} from './commands.js';
 import {layoutColumns} from './columns.js';
 import {backoffMs, describeError, type ConsoleSource} from './data-source.js';
-import {footerHints, helpLines, keyName, lookup, type ActionId, type Scope} from './keymap.js';
+import {charKeyName, footerHints, helpLines, keyFor, keyName, lookup, type ActionId, type Scope} from './keymap.js';
 import {emptySearch, initialState, reducer, topView, type AppState, type Mode, type Status, type ViewSpec} from './state.js';
 import {WatchTail} from './tail.js';
 import {clean, matches, toEpoch, truncate} from './text.js';
@@ -22,6 +22,7 @@ import {useTailVersion} from './hooks/useTailVersion.js';
 import {Crumbs, Footer, InputLine, StatusLine, TabBar, TooSmall, type StatusPart} from './components/Chrome.js';
 import {LineRow} from './components/LineRow.js';
 import {saveJson} from './save.js';
+import {move, type Move} from './selection.js';
 
 export const minColumns = 80;
 export const minRows = 24;
@@ -95,8 +96,12 @@ const printable = /^[^\u0000-\u001f\u007f]+$/;
 
 /** One character of a multi-character read, as a key. */
 function charKey(ch: string): {name: string; input: string} {
-  const names: Record<string, string> = {'\r': 'enter', '\n': 'enter', '\t': 'tab', '\u007F': 'backspace', '\b': 'backspace', ' ': 'space'};
-  return {name: names[ch] ?? (printable.test(ch) ? ch : ''), input: ch};
+  return {name: charKeyName(ch), input: ch};
+}
+
+/** A key that types its character (letters, digits, punctuation, space) in a text field. */
+function typed(name: string, input: string): boolean {
+  return input.length === 1 && printable.test(input) && (name === input || name === charKeyName(input));
 }
 
 function arrayRows(lines: Line[]): RowsLike {
@@ -256,35 +261,22 @@ export function App(props: AppProps) {
   };
   const service = (): StackyService => tail.service;
 
-  /** The nearest selectable row (data or metadata) from `index`, looking in `dir` first. */
-  const selectable = (index: number, dir: 1 | -1): number => {
+  /** Cursor and window moves come from selection.ts, given the row count and the page height. */
+  const apply = (m: Move) => {
     const len = body.rows.length;
-    const ok = (i: number) => {
+    if (len === 0) return;
+    const ok = top.kind === 'watch' ? undefined : (i: number) => {
       const k = body.rows.line(i)?.kind;
       return k === 'data' || k === 'meta';
     };
-    for (let i = index; i >= 0 && i < len; i += dir) if (ok(i)) return i;
-    for (let i = index; i >= 0 && i < len; i -= dir) if (ok(i)) return i;
-    return index;
-  };
-
-  const moveTo = (index: number, dir: 1 | -1 = index >= cursor ? 1 : -1) => {
-    const len = body.rows.length;
-    if (len === 0) return;
-    const next = top.kind === 'watch' ? Math.max(0, Math.min(len - 1, index)) : selectable(Math.max(0, Math.min(len - 1, index)), dir);
+    const next = move({cursor, top: windowTop}, m, len, listHeight, ok);
     if (top.kind === 'watch') {
       const pausedAt = state.watch.pausedAt ?? tail.buffer.lastSeq;
       const frozen = state.watch.frozen ?? new Snapshot(tail.buffer);
-      let t = windowTop;
-      if (next < t) t = next;
-      if (next >= t + listHeight) t = next - listHeight + 1;
-      dispatch({type: 'watch', patch: {pausedAt, frozen, cursorSeq: watchRows!.seqAt(next), topSeq: watchRows!.seqAt(t)}});
+      dispatch({type: 'watch', patch: {pausedAt, frozen, cursorSeq: watchRows!.seqAt(next.cursor), topSeq: watchRows!.seqAt(next.top)}});
       return;
     }
-    let t = windowTop;
-    if (next < t) t = next;
-    if (next >= t + listHeight) t = next - listHeight + 1;
-    dispatch({type: 'patchTop', patch: {cursor: next, top: t}});
+    dispatch({type: 'patchTop', patch: {cursor: next.cursor, top: next.top}});
   };
 
   const findFrom = (dir: 1 | -1, test: (l: Line) => boolean): number | undefined => {
@@ -429,8 +421,11 @@ export function App(props: AppProps) {
       case 'back':
         if (top.filter) return dispatch({type: 'patchTop', patch: {filter: '', cursor: -1, top: 0}});
         if (state.stack.length > 1) return dispatch({type: 'pop'});
-        if (name === 'q') return quit();
         return;
+      case 'backOrQuit':
+        if (top.filter) return dispatch({type: 'patchTop', patch: {filter: '', cursor: -1, top: 0}});
+        if (state.stack.length > 1) return dispatch({type: 'pop'});
+        return quit();
       case 'help':
         return dispatch({type: 'mode', mode: {kind: 'help', top: 0}});
       case 'command':
@@ -460,30 +455,26 @@ export function App(props: AppProps) {
         }
         return needsLoad(top) ? dispatch({type: 'reload', key: top.key}) : undefined;
       case 'up':
-        return moveTo(cursor - 1, -1);
       case 'down':
-        return moveTo(cursor + 1, 1);
       case 'pageUp':
-        return moveTo(cursor - listHeight, -1);
       case 'pageDown':
-        return moveTo(cursor + listHeight, 1);
       case 'top':
-        return moveTo(0, 1);
+        return apply({type: id});
       case 'bottom':
         if (top.kind === 'watch') return resumeWatch();
-        return moveTo(len - 1, -1);
+        return apply({type: 'bottom'});
       case 'open':
         return drill();
       case 'nextMatch':
       case 'prevMatch': {
         if (!top.filter) return setStatus('no filter: press / and type first');
         const i = findFrom(id === 'nextMatch' ? 1 : -1, (l) => l.kind === 'data' && matches(l.search, top.filter));
-        return i === undefined ? setStatus(`no rows match "${top.filter}"`) : moveTo(i);
+        return i === undefined ? setStatus(`no rows match "${top.filter}"`) : apply({type: 'to', index: i});
       }
       case 'nextError':
       case 'prevError': {
         const i = findFrom(id === 'nextError' ? 1 : -1, (l) => !!l.error);
-        return i === undefined ? setStatus('no error rows') : moveTo(i);
+        return i === undefined ? setStatus('no error rows') : apply({type: 'to', index: i});
       }
       case 'pause':
         if (state.watch.pausedAt === undefined) {
@@ -542,32 +533,30 @@ export function App(props: AppProps) {
   // ---- text entry ---------------------------------------------------------------------------
   const editText = (mode: Mode, name: string, input: string): string | undefined => {
     const text = mode.kind === 'filter' || mode.kind === 'command' ? mode.text : '';
-    if (name === 'backspace') return text.slice(0, -1);
-    if (name === 'space') return `${text} `;
-    if (input && printable.test(input) && name === input) return text + input;
+    if (lookup(name, ['input'])?.id === 'erase') return text.slice(0, -1);
+    if (typed(name, input)) return text + input;
     return undefined;
   };
 
   const onFormKey = (name: string, input: string) => {
     const s = top.search ?? emptySearch;
-    const b = lookup(name, ['input']);
-    if (b?.id === 'submit') return runSearch();
-    if (b?.id === 'cancel') return dispatch({type: 'mode', mode: {kind: 'normal'}});
-    if (b?.id === 'complete' || b?.id === 'nextField') return dispatch({type: 'patchTop', patch: {search: {...s, focus: (s.focus + 1) % 4}}});
+    const b = lookup(name, ['form', 'input']);
+    if (b?.id === 'runSearch') return runSearch();
+    if (b?.id === 'closeForm') return dispatch({type: 'mode', mode: {kind: 'normal'}});
+    if (b?.id === 'nextField') return dispatch({type: 'patchTop', patch: {search: {...s, focus: (s.focus + 1) % 4}}});
     if (b?.id === 'prevField') return dispatch({type: 'patchTop', patch: {search: {...s, focus: (s.focus + 3) % 4}}});
     const keys = ['field', 'value', 'whenMin', 'whenMax'] as const;
     const k = keys[s.focus]!;
     let value = s[k];
-    if (name === 'backspace') value = value.slice(0, -1);
-    else if (name === 'space') value += ' ';
-    else if (input && printable.test(input) && name === input) value += input;
+    if (b?.id === 'erase') value = value.slice(0, -1);
+    else if (typed(name, input)) value += input;
     else return;
     dispatch({type: 'patchTop', patch: {search: {...s, [k]: value}}});
   };
 
   const onKey = (name: string, input: string) => {
     if (name === '') return;
-    if (name === 'ctrl+c') return quit();
+    if (lookup(name, ['global'])?.id === 'quit') return quit();
     const mode = state.mode;
     if (mode.kind === 'help') {
       const b = lookup(name, ['list', 'global']);
@@ -667,9 +656,9 @@ export function App(props: AppProps) {
   let footer: React.ReactNode;
   if (state.mode.kind === 'filter') footer = <InputLine prefix="/" text={state.mode.text} width={width} note={`${body.hidden} hidden · Enter keep · Esc cancel`} />;
   else if (state.mode.kind === 'command') footer = <InputLine prefix=":" text={state.mode.text} width={width} note={state.mode.options ? state.mode.options.slice(0, 12).join(' ') : 'Tab completes · Enter runs · Esc closes'} />;
-  else if (state.mode.kind === 'form') footer = <Footer text={footerHints(['input'], width - 1)} width={width} theme={theme} />;
-  else if (state.mode.kind === 'help') footer = <Footer text="j/k scroll  PgUp/PgDn page  Esc/q/? close" width={width} theme={theme} />;
-  else footer = <Footer text={footerHints(scopesFor(top.kind), width - 1)} width={width} theme={theme} />;
+  else if (state.mode.kind === 'form') footer = <Footer text={footerHints(['form', 'input'], width - 1)} width={width} theme={theme} />;
+  else if (state.mode.kind === 'help') footer = <Footer text={`${keyFor('down')}/${keyFor('up')} scroll  ${keyFor('pageDown')}/${keyFor('pageUp')} page  ${keyFor('back')}/${keyFor('help')} close`} width={width} theme={theme} />;
+  else footer = <Footer text={footerHints(scopesFor(top.kind), width - 1, new Set(state.watch.pausedAt !== undefined && top.kind === 'watch' ? ['paused'] : []))} width={width} theme={theme} />;
 
   return (
     <Box flexDirection="column" width={width} height={frameHeight} overflow="hidden">
@@ -729,12 +718,12 @@ function buildStatus(state: AppState, top: View, tail: WatchTail, body: Body, no
   } else if (top.load.state === 'loading') parts.push({text: '… loading', tone: 'warn'});
   else if (top.load.state === 'error') {
     parts.push({text: `✖ ${top.load.problem.message}`, tone: 'error'});
-    if (top.load.problem.kind === 'unreachable') parts.push({text: ' · retrying (R now)'});
+    if (top.load.problem.kind === 'unreachable') parts.push({text: ` · retrying (${keyFor('refresh')} now)`});
   } else if (top.load.state === 'ok') {
     parts.push({text: plural(countData(body), top.kind === 'show' ? 'line' : 'row')});
     if (top.kind === 'search' && top.query) parts.push({text: ` · page ${Math.floor(top.query.offset / pageSize) + 1}`});
     if (top.kind === 'report' && reportHeader(top.load.data).length > 0) {
-      parts.push({text: ` · sorted by ${reportHeader(top.load.data)[top.sortCol ?? 0]}${top.sortDesc ? ' ▼' : ' ▲'} (s next column, S reverse)`});
+      parts.push({text: ` · sorted by ${reportHeader(top.load.data)[top.sortCol ?? 0]}${top.sortDesc ? ' ▼' : ' ▲'} (${keyFor('sort')} next column, ${keyFor('sortReverse')} reverse)`});
     }
   }
   if (top.filter) parts.push({text: ` · filter "${top.filter}" ${body.hidden} hidden`, tone: 'accent'});
@@ -844,10 +833,10 @@ function searchForm(view: View, width: number, theme: Theme, active: boolean, se
   };
   const w = Math.max(10, Math.floor((width - 20) / 2));
   const info = needsLoad(view)
-    ? `results ${(view.query?.offset ?? 0) + 1}–${(view.query?.offset ?? 0) + pageSize} · ${service}${active ? '' : ' · s edits · ] next page · [ prev page'}`
+    ? `results ${(view.query?.offset ?? 0) + 1}–${(view.query?.offset ?? 0) + pageSize} · ${service}${active ? '' : ` · ${keyFor('editSearch')} edits · ${keyFor('nextPage')} next page · ${keyFor('prevPage')} prev page`}`
     : active
       ? 'a field and a value, then Enter · dates: epoch or YYYY-MM-DD HH:MM:SS (UTC)'
-      : 's opens the search form';
+      : `${keyFor('editSearch')} opens the search form`;
   return [
     <Text key="f1" wrap="truncate">
       {field('field   ', s.field, 0, w)}

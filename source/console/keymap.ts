@@ -13,11 +13,13 @@ export type Scope =
   | 'search'
   | 'report'
   | 'summary'
+  | 'form'
   | 'input';
 
 export type ActionId =
   | 'quit'
   | 'back'
+  | 'backOrQuit'
   | 'help'
   | 'command'
   | 'filter'
@@ -57,6 +59,8 @@ export type ActionId =
   | 'complete'
   | 'nextField'
   | 'prevField'
+  | 'runSearch'
+  | 'closeForm'
   | 'erase';
 
 export interface Binding {
@@ -70,18 +74,26 @@ export interface Binding {
   help: string;
   /** Footer order; lower shows first and is dropped last. Absent = help only. */
   rank?: number;
+  /** The footer words while a state holds (e.g. `resume` while paused, #12). */
+  alt?: {when: Flag; hint: string};
 }
+
+/** States the footer words depend on. */
+export type Flag = 'paused';
 
 export const keymap: readonly Binding[] = [
   // Text entry (the `/` filter, the `:` command line, the search form) sees keys first.
   {id: 'submit', keys: ['enter'], scope: 'input', hint: 'apply', help: 'Apply the filter, run the command, or run the search', rank: 1},
   {id: 'cancel', keys: ['esc'], scope: 'input', hint: 'close', help: 'Close the line (the filter goes back to what it was)', rank: 2},
-  {id: 'complete', keys: ['tab'], scope: 'input', hint: 'complete', help: 'Complete (repeat to cycle); in the search form: next field', rank: 3},
-  {id: 'nextField', keys: ['down'], scope: 'input', hint: 'next field', help: 'Search form: next field', rank: 4},
-  {id: 'prevField', keys: ['up', 'shift+tab'], scope: 'input', hint: 'prev field', help: 'Search form: previous field'},
+  {id: 'complete', keys: ['tab'], scope: 'input', hint: 'complete', help: 'Complete the word; when nothing can be added, list the choices (Tab again cycles)', rank: 3},
   {id: 'erase', keys: ['backspace'], scope: 'input', hint: 'erase', help: 'Erase the last character'},
+  // The search form: Tab moves between fields (it completes nothing, so it does not say so, #11).
+  {id: 'runSearch', keys: ['enter'], scope: 'form', hint: 'search', help: 'Run the search', rank: 1},
+  {id: 'closeForm', keys: ['esc'], scope: 'form', hint: 'close', help: 'Close the form (the results stay)', rank: 2},
+  {id: 'nextField', keys: ['tab', 'down'], scope: 'form', hint: 'next field', help: 'Next field', rank: 3},
+  {id: 'prevField', keys: ['shift+tab', 'up'], scope: 'form', hint: 'prev field', help: 'Previous field', rank: 4},
 
-  {id: 'pause', keys: ['space', 'p'], scope: 'watch', hint: 'pause', help: 'Pause/resume the live tail; new rows are counted while paused', rank: 10},
+  {id: 'pause', keys: ['space', 'p'], scope: 'watch', hint: 'pause', alt: {when: 'paused', hint: 'resume'}, help: 'Pause/resume the live tail; new rows are counted while paused', rank: 10},
   {id: 'showEvent', keys: ['d'], scope: 'event', hint: 'raw', help: 'Show the raw event: key/value table and JSON', rank: 12},
   {id: 'openRequest', keys: ['r'], scope: 'event', hint: 'request', help: "Open the event's request", rank: 13},
   {id: 'openInstance', keys: ['i'], scope: 'event', hint: 'instance', help: "Open the event's instance", rank: 14},
@@ -108,7 +120,8 @@ export const keymap: readonly Binding[] = [
 
   {id: 'command', keys: [':'], scope: 'global', hint: 'command', help: 'Command line (:uuid, :req, :report, :search, :watch, …)', rank: 7},
   {id: 'help', keys: ['?'], scope: 'global', hint: 'help', help: 'This help', rank: 8},
-  {id: 'back', keys: ['esc', 'q'], scope: 'global', hint: 'back/quit', help: 'Back (an active filter is cleared first); q at the top quits', rank: 9},
+  {id: 'back', keys: ['esc'], scope: 'global', hint: 'back', help: 'Back (an active filter is cleared first); never quits'},
+  {id: 'backOrQuit', keys: ['q'], scope: 'global', hint: 'back/quit', help: 'Back (an active filter is cleared first); at the top, quit', rank: 9},
   {id: 'nextPane', keys: ['tab'], scope: 'global', hint: 'pane', help: 'Next pane'},
   {id: 'prevPane', keys: ['shift+tab'], scope: 'global', hint: 'prev pane', help: 'Previous pane'},
   {id: 'pane1', keys: ['1'], scope: 'global', hint: 'watch', help: 'Watch pane (live tail)'},
@@ -120,6 +133,12 @@ export const keymap: readonly Binding[] = [
   {id: 'refresh', keys: ['R'], scope: 'global', hint: 'reload', help: 'Reload the pane now; retry at once when the server is down'},
   {id: 'quit', keys: ['ctrl+c'], scope: 'global', hint: 'quit', help: 'Quit from anywhere'},
 ];
+
+/** Key name of one character of a multi-character read (a paste, keys sent together over SSH). */
+export function charKeyName(ch: string): string {
+  const names: Record<string, string> = {'\r': 'enter', '\n': 'enter', '\t': 'tab', '\u007F': 'backspace', '\b': 'backspace', ' ': 'space'};
+  return names[ch] ?? (/^[^\u0000-\u001f\u007f]$/.test(ch) ? ch : '');
+}
 
 /** Key name for an Ink input event; '' for keys the console ignores. */
 export function keyName(input: string, key: Key): string {
@@ -159,8 +178,15 @@ export function keyLabel(name: string): string {
   return names[name] ?? name;
 }
 
+/** How the first key of action `id` is shown (hints written in prose name keys only this way). */
+export function keyFor(id: ActionId): string {
+  const b = keymap.find((x) => x.id === id);
+  if (!b) throw new Error(`no binding for ${id}`);
+  return keyLabel(b.keys[0]!);
+}
+
 /** Footer hints for the active scopes, most important first, cut to `width` by dropping whole hints. */
-export function footerHints(scopes: readonly Scope[], width: number): string {
+export function footerHints(scopes: readonly Scope[], width: number, flags: ReadonlySet<Flag> = new Set()): string {
   const seen = new Set<string>();
   const items: {rank: number; text: string}[] = [];
   for (const scope of scopes) {
@@ -169,7 +195,8 @@ export function footerHints(scopes: readonly Scope[], width: number): string {
       const key = b.keys[0]!;
       if (seen.has(key)) continue; // a more specific scope already owns this key
       seen.add(key);
-      items.push({rank: b.rank, text: `${keyLabel(key)} ${b.hint}`});
+      const hint = b.alt && flags.has(b.alt.when) ? b.alt.hint : b.hint;
+      items.push({rank: b.rank, text: `${keyLabel(key)} ${hint}`});
     }
   }
   items.sort((a, b) => a.rank - b.rank);
@@ -183,7 +210,8 @@ export function footerHints(scopes: readonly Scope[], width: number): string {
 }
 
 const scopeTitles: Record<Scope, string> = {
-  input: 'While typing (/ filter, : command, search form)',
+  input: 'While typing (/ filter, : command)',
+  form: 'Search form',
   watch: 'Watch pane',
   event: 'Rows that are events (watch, instance, request, search)',
   show: 'Raw event',
@@ -196,7 +224,7 @@ const scopeTitles: Record<Scope, string> = {
 
 /** The help screen's lines, generated from the keymap. */
 export function helpLines(): string[] {
-  const order: Scope[] = ['global', 'list', 'watch', 'event', 'show', 'search', 'report', 'summary', 'input'];
+  const order: Scope[] = ['global', 'list', 'watch', 'event', 'show', 'search', 'form', 'report', 'summary', 'input'];
   const out: string[] = [];
   for (const scope of order) {
     out.push(scopeTitles[scope]);

@@ -15,7 +15,7 @@ async function start(props: Partial<AppProps> = {}, source = new FakeSource()): 
   open.push(h);
   return h;
 }
-import {FakeSource, U1, watchRow} from './fake-source.js';
+import {FakeSource, U1, U2, watchRow} from './fake-source.js';
 import type {Table} from '../../source/client/types.js';
 import {cellNumber} from '../../source/console/views.js';
 
@@ -117,6 +117,53 @@ test('#17 an instance with many events shows its timings on the first screen', a
   assert.match(h.frame(), /Events of 2222bbbb-6352-4dbc-8271-96cc54bf14cd \(60\)/);
 });
 
-void watchRow;
-void statusLine;
-void footerLine;
+
+test('#4 :u Tab Tab keeps the typed text on the line and lists the uuids; nothing unseen is opened', async () => {
+  const h = await start();
+  h.source.watchBatches.push([watchRow(1, 'a.start', {uuid: U1}), watchRow(2, 'b.start', {uuid: U2})]);
+  await h.until(/b\.start/);
+  await h.press(':');
+  await h.type('u');
+  await h.press(keys.tab);
+  await h.until(/^:uuid /m);
+  await h.press(keys.tab);
+  await h.until(/3333cccc/);
+  assert.equal(footerLine(h), `:uuid    ${U2} ${U1.slice(0, 33)}…`);
+  await h.press(keys.tab);
+  await h.until(() => footerLine(h).startsWith(`:uuid ${U2}`));
+});
+
+test('#11 one Tab goes from :event to :events; the search form footer offers no completion', async () => {
+  const h = await start();
+  await h.press(':');
+  await h.type('event');
+  await h.press(keys.tab);
+  await h.until(/^:events /m);
+  await h.press(keys.esc, '2');
+  await h.until(/when_min/);
+  assert.match(footerLine(h), /^ Enter search  Esc close  Tab next field/);
+  assert.doesNotMatch(footerLine(h), /complete/);
+});
+
+test('#12 while paused the footer offers resume, not pause', async () => {
+  const h = await start();
+  h.source.watchBatches.push([watchRow(1, 'a.start'), watchRow(2, 'b.start')]);
+  await h.until(/b\.start/);
+  assert.match(footerLine(h), /Space pause/);
+  await h.press(' ');
+  await h.until(/PAUSED/);
+  assert.match(footerLine(h), /Space resume/);
+  assert.doesNotMatch(footerLine(h), /Space pause/);
+});
+
+test('#10 the first PgDn moves the window a whole page, the cursor with it', async () => {
+  const h = await start();
+  await command(h, 'search tenant abc');
+  await h.until(/1000 E/);
+  const before = bodyLines(h);
+  assert.equal(before[4]!.slice(0, 4), '1000');
+  const page = before.length - 4;
+  await h.press(keys.pageDown);
+  await h.until(() => bodyLines(h)[4]!.startsWith(String(1000 + page)));
+  assert.ok(h.selected()?.startsWith(String(1000 + page)), `cursor on ${h.selected()}`);
+});

@@ -84,8 +84,21 @@ const scenarios: Record<ActionId, Scenario> = {
     await h.until((f) => !/filter "zzz"/.test(f));
     assert.equal(h.exited(), undefined, 'clearing a filter does not quit');
     await h.press(seq(key));
-    if (key === 'q') assert.equal(h.exited(), 0, 'q at the top quits');
-    else assert.equal(h.exited(), undefined, 'Esc at the top never quits');
+    assert.equal(h.exited(), undefined, 'Esc at the top never quits');
+  },
+  backOrQuit: async (h, key) => {
+    await openShow(h);
+    await h.press(seq(key));
+    await h.until((f) => /^ watch\s*$/.test(f.split('\n')[1] ?? ''));
+    await h.press('/');
+    await h.type('zzz');
+    await h.press(keys.enter);
+    await h.until(/filter "zzz"/);
+    await h.press(seq(key));
+    await h.until((f) => !/filter "zzz"/.test(f));
+    assert.equal(h.exited(), undefined, 'clearing a filter does not quit');
+    await h.press(seq(key));
+    assert.equal(h.exited(), 0, 'q at the top quits');
   },
   help: async (h, key) => {
     await h.press(seq(key));
@@ -261,7 +274,7 @@ const scenarios: Record<ActionId, Scenario> = {
   editSearch: async (h, key) => {
     await searchResults(h);
     await h.press(seq(key));
-    await h.until(/next field/);
+    await h.until(/Tab next field/);
     await h.press(keys.backspace, keys.backspace, keys.backspace);
     await h.type('xyz');
     await h.press(keys.enter);
@@ -353,6 +366,23 @@ const scenarios: Record<ActionId, Scenario> = {
     await h.type('tenant');
     await h.press(keys.enter);
     await h.until(/search tenant=abc/);
+  },
+  runSearch: async (h, key) => {
+    await h.press('2');
+    await h.until(/when_min/);
+    await h.type('host');
+    await h.press(keys.tab);
+    await h.type('compute-1');
+    await h.press(seq(key));
+    await h.until(/search host=compute-1/);
+    await h.until(/1000 E/);
+  },
+  closeForm: async (h, key) => {
+    await searchResults(h);
+    await h.press('s');
+    await h.until(/Tab next field/);
+    await h.press(seq(key));
+    await h.until((f) => !/Tab next field/.test(f) && /1000 E/.test(f));
   },
   erase: async (h, key) => {
     await h.press(':');

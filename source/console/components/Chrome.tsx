@@ -73,15 +73,17 @@ export function Footer({text, width, theme}: {text: string; width: number; theme
   );
 }
 
+/** The `/` or `:` line: the typed text always shows whole (cut from the left only when longer than the line); the note gets what is left (#4). */
 export function InputLine({prefix, text, width, note}: {prefix: string; text: string; width: number; note?: string}) {
-  const room = Math.max(1, width - prefix.length - 2 - (note ? note.length + 2 : 0));
+  const room = Math.max(1, width - prefix.length - 1);
   const visible = text.length > room ? `…${text.slice(text.length - room + 1)}` : text;
+  const left = Math.max(0, width - prefix.length - visible.length - 1);
   return (
     <Text wrap="truncate">
       <Text bold>{prefix}</Text>
       {visible}
       <Text inverse> </Text>
-      {note ? fit(`  ${note}`, Math.max(0, width - prefix.length - visible.length - 1)) : ''}
+      {note && left > 0 ? fit(truncate(`  ${note}`, left), left) : ' '.repeat(left)}
     </Text>
   );
 }
