@@ -10,7 +10,7 @@ import {backoffMs, describeError, type ConsoleSource} from './data-source.js';
 import {charKeyName, footerHints, helpLines, keyFor, keyName, lookup, type ActionId, type Scope} from './keymap.js';
 import {emptySearch, initialState, reducer, topView, type AppState, type Mode, type Status, type ViewSpec} from './state.js';
 import {WatchTail} from './tail.js';
-import {clean, matches, toEpoch, truncate} from './text.js';
+import {clean, matches, toEpoch, truncate, wrapText} from './text.js';
 import {makeTheme, type Theme} from './theme.js';
 import {
   applyFilter, buildListing, currentPane, fetchView, needsLoad, pageSize, panes, reportColumnCount, reportHeader,
@@ -177,9 +177,8 @@ export function App(props: AppProps) {
       },
       (error: unknown) => {
         if (loadSeq.current.get(v.key) !== n) return;
-        const problem = describeError(error);
-        dispatch({type: 'failed', key: v.key, problem});
-        setStatus(problem.message, 'error');
+        // The view's own status part shows the problem; a message too would say it twice (#7).
+        dispatch({type: 'failed', key: v.key, problem: describeError(error)});
       },
     );
   }, [top.key, top.load]);
@@ -246,6 +245,17 @@ export function App(props: AppProps) {
     t = Math.min(t, cursor);
     return Math.max(0, Math.min(t, maxTop));
   })();
+
+  const statusParts = buildStatus(state, top, tail, body, now, theme, following, clock);
+  // `?` opens with the whole status line (never cut there, #6), then the keys of this view first.
+  const helpContent = useMemo(() => {
+    if (state.mode.kind !== 'help') return [];
+    const status = statusParts.map((p) => p.text).join('').trim();
+    const keys = helpLines(scopesFor(top.kind));
+    const filter = state.mode.filter ?? '';
+    if (filter) return keys.filter((l) => l.startsWith(' ') && matches(l, filter));
+    return [...wrapText(`Status: ${status}`, width), '', ...keys];
+  }, [state.mode, top.kind, width, state.mode.kind === 'help' ? statusParts.map((p) => p.text).join('') : '']);
 
   // ---- actions ------------------------------------------------------------------------------
   const quit = () => {
@@ -559,10 +569,19 @@ export function App(props: AppProps) {
     if (lookup(name, ['global'])?.id === 'quit') return quit();
     const mode = state.mode;
     if (mode.kind === 'help') {
+      if (mode.typing) {
+        const b = lookup(name, ['input']);
+        if (b?.id === 'submit' || b?.id === 'cancel') return dispatch({type: 'mode', mode: {...mode, typing: false, filter: b.id === 'cancel' ? '' : mode.filter}});
+        const f = mode.filter ?? '';
+        const next = b?.id === 'erase' ? f.slice(0, -1) : typed(name, input) ? f + input : undefined;
+        return next === undefined ? undefined : dispatch({type: 'mode', mode: {...mode, filter: next, top: 0}});
+      }
       const b = lookup(name, ['list', 'global']);
-      const lines = helpLines().length;
+      if (b?.id === 'filter') return dispatch({type: 'mode', mode: {...mode, typing: true, filter: mode.filter ?? ''}});
+      if (b?.id === 'back' && mode.filter) return dispatch({type: 'mode', mode: {...mode, filter: '', top: 0}});
+      const lines = helpContent.length;
       const page = bodyHeight;
-      const move = (t: number) => dispatch({type: 'mode', mode: {kind: 'help', top: Math.max(0, Math.min(t, Math.max(0, lines - page)))}});
+      const move = (t: number) => dispatch({type: 'mode', mode: {...mode, top: Math.max(0, Math.min(t, Math.max(0, lines - page)))}});
       switch (b?.id) {
         case 'up':
           return move(mode.top - 1);
@@ -577,6 +596,7 @@ export function App(props: AppProps) {
         case 'bottom':
           return move(lines);
         case 'back':
+        case 'backOrQuit':
         case 'help':
           return dispatch({type: 'mode', mode: {kind: 'normal'}});
         default:
@@ -651,22 +671,22 @@ export function App(props: AppProps) {
   if (tooSmall) return <TooSmall columns={width} rows={termRows} theme={theme} />;
 
   const pane = currentPane(state.stack);
-  const statusParts = buildStatus(state, top, tail, body, now, theme, following, clock);
 
   let footer: React.ReactNode;
   if (state.mode.kind === 'filter') footer = <InputLine prefix="/" text={state.mode.text} width={width} note={`${body.hidden} hidden · Enter keep · Esc cancel`} />;
   else if (state.mode.kind === 'command') footer = <InputLine prefix=":" text={state.mode.text} width={width} note={state.mode.options ? state.mode.options.slice(0, 12).join(' ') : 'Tab completes · Enter runs · Esc closes'} />;
   else if (state.mode.kind === 'form') footer = <Footer text={footerHints(['form', 'input'], width - 1)} width={width} theme={theme} />;
-  else if (state.mode.kind === 'help') footer = <Footer text={`${keyFor('down')}/${keyFor('up')} scroll  ${keyFor('pageDown')}/${keyFor('pageUp')} page  ${keyFor('back')}/${keyFor('help')} close`} width={width} theme={theme} />;
+  else if (state.mode.kind === 'help' && state.mode.typing) footer = <InputLine prefix="/" text={state.mode.filter ?? ''} width={width} note={`${helpContent.length} lines match`} />;
+  else if (state.mode.kind === 'help') footer = <Footer text={`${keyFor('down')}/${keyFor('up')} scroll  ${keyFor('pageDown')}/${keyFor('pageUp')} page  ${keyFor('filter')} filter  ${keyFor('back')}/${keyFor('help')} close`} width={width} theme={theme} />;
   else footer = <Footer text={footerHints(scopesFor(top.kind), width - 1, new Set(state.watch.pausedAt !== undefined && top.kind === 'watch' ? ['paused'] : []))} width={width} theme={theme} />;
 
   return (
     <Box flexDirection="column" width={width} height={frameHeight} overflow="hidden">
-      <TabBar current={pane} width={width} right={props.banner ?? source.baseUrl} theme={theme} />
-      <Crumbs labels={state.stack.map(viewLabel)} width={width} theme={theme} />
+      <TabBar current={pane} width={width} right={props.banner ?? ''} theme={theme} />
+      <Crumbs labels={state.stack.map(viewLabel)} width={width} theme={theme} right={source.baseUrl} />
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {state.mode.kind === 'help' ? (
-          <HelpBody top={state.mode.top} height={bodyHeight} width={width} />
+          <HelpBody lines={helpContent} top={state.mode.top} height={bodyHeight} width={width} />
         ) : (
           <PaneBody view={top} body={body} cursor={cursor} windowTop={windowTop} listHeight={listHeight} bodyHeight={bodyHeight} width={width} theme={theme} formActive={state.mode.kind === 'form'} service={top.service ?? tail.service} />
         )}
@@ -701,11 +721,16 @@ function buildStatus(state: AppState, top: View, tail: WatchTail, body: Body, no
   const msg = state.status && now - state.status.at < statusTtlMs ? state.status : undefined;
   if (top.kind === 'watch') {
     const s = tail.status;
+    let stalled = '';
     if (s.kind === 'live') parts.push({text: '● live', tone: 'ok'});
     else if (s.kind === 'connecting') parts.push({text: '… connecting', tone: 'warn'});
     else {
       const secs = Math.max(0, Math.ceil((s.retryAt - now) / 1000));
-      parts.push({text: `✖ ${s.message} · retry in ${secs}s (#${s.attempt})`, tone: 'error'});
+      // No answers, no rate: a decaying figure would pretend events still arrive (#9). The
+      // stall comes first so it survives a cut; `?` shows the whole line.
+      const last = tail.lastAnswerAt;
+      stalled = last === undefined ? 'no answer yet' : `stalled ${Math.max(0, Math.round((now - last) / 1000))}s`;
+      parts.push({text: `✖ ${stalled} · ${s.message} · retry in ${secs}s (#${s.attempt})`, tone: 'error'});
     }
     if (!following && state.watch.pausedAt !== undefined) {
       parts.push({text: ` · ❚❚ PAUSED ${Math.max(0, tail.buffer.lastSeq - state.watch.pausedAt)} new`, tone: 'warn'});
@@ -713,8 +738,8 @@ function buildStatus(state: AppState, top: View, tail: WatchTail, body: Body, no
     if (top.filter) parts.push({text: ` · filter "${top.filter}" ${body.hidden} hidden`, tone: 'accent'});
     if (msg) parts.push({text: ` · ${msg.text}`, tone: msg.tone === 'error' ? 'error' : msg.tone === 'ok' ? 'ok' : 'accent'});
     const dep = tail.deployment.toLowerCase() === 'all' ? 'all' : tail.deployment;
-    parts.push({text: ` · ${formatRate(tail.rate())} ev/s · ${dep} · ${tail.service}${tail.eventName ? ` · ${tail.eventName}` : ''} · ${plural(body.rows.length, 'row')}`});
-    return parts;
+    parts.push({text: ` · ${stalled ? '' : `${formatRate(tail.rate())} ev/s · `}${dep} · ${tail.service}${tail.eventName ? ` · ${tail.eventName}` : ''} · ${plural(body.rows.length, 'row')}`});
+    return dedupe(parts);
   } else if (top.load.state === 'loading') parts.push({text: '… loading', tone: 'warn'});
   else if (top.load.state === 'error') {
     parts.push({text: `✖ ${top.load.problem.message}`, tone: 'error'});
@@ -727,10 +752,24 @@ function buildStatus(state: AppState, top: View, tail: WatchTail, body: Body, no
     }
   }
   if (top.filter) parts.push({text: ` · filter "${top.filter}" ${body.hidden} hidden`, tone: 'accent'});
-  // The tail keeps polling behind every pane, so a lost server shows here too.
-  if (tail.status.kind === 'unreachable') parts.push({text: ` · ✖ server unreachable, retrying`, tone: 'error'});
+  // The tail keeps polling behind every pane, so a lost server shows here too (once, #7).
+  if (tail.status.kind === 'unreachable' && !(top.load.state === 'error' && top.load.problem.kind === 'unreachable')) {
+    parts.push({text: ` · ✖ ${tail.status.message}`, tone: 'error'});
+  }
   if (msg) parts.push({text: ` · ${msg.text}`, tone: msg.tone === 'error' ? 'error' : msg.tone === 'ok' ? 'ok' : 'accent'});
-  return parts;
+  return dedupe(parts);
+}
+
+/** Drops a part whose words an earlier part already says (the same error from two places, #7). */
+function dedupe(parts: StatusPart[]): StatusPart[] {
+  const said: string[] = [];
+  const core = (t: string) => t.replace(/^[\s·✖]+/, '').trim();
+  return parts.filter((p) => {
+    const c = core(p.text);
+    if (c.length > 3 && said.some((s) => s.includes(c))) return false;
+    said.push(c);
+    return true;
+  });
 }
 
 function plural(n: number, word: string): string {
@@ -748,8 +787,7 @@ function formatRate(r: number): string {
   return r.toFixed(1);
 }
 
-function HelpBody({top, height, width}: {top: number; height: number; width: number}) {
-  const lines = helpLines();
+function HelpBody({lines, top, height, width}: {lines: string[]; top: number; height: number; width: number}) {
   const shown = lines.slice(top, top + height);
   return (
     <>

@@ -222,9 +222,11 @@ const scopeTitles: Record<Scope, string> = {
   global: 'Anywhere',
 };
 
-/** The help screen's lines, generated from the keymap. */
-export function helpLines(): string[] {
-  const order: Scope[] = ['global', 'list', 'watch', 'event', 'show', 'search', 'form', 'report', 'summary', 'input'];
+/** The help screen's lines, generated from the keymap: the scopes of the current view first. */
+export function helpLines(first: readonly Scope[] = []): string[] {
+  const all: Scope[] = ['global', 'list', 'watch', 'event', 'show', 'search', 'form', 'report', 'summary', 'input'];
+  const specific: Scope[] = first.filter((s) => s !== 'global' && s !== 'list');
+  const order = [...specific, ...all.filter((s) => !specific.includes(s))];
   const out: string[] = [];
   for (const scope of order) {
     out.push(scopeTitles[scope]);

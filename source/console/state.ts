@@ -9,7 +9,7 @@ export type Mode =
   | {kind: 'normal'}
   | {kind: 'filter'; text: string; previous: string}
   | {kind: 'command'; text: string; completion?: CompletionState; options?: string[]}
-  | {kind: 'help'; top: number}
+  | {kind: 'help'; top: number; filter?: string; typing?: boolean}
   | {kind: 'form'};
 
 export interface Status {

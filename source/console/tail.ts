@@ -53,6 +53,10 @@ export class WatchTail {
   private attempt = 0;
   private lastIds = new Set<number>();
   private lastSuccessAt: number | undefined;
+  /** When the last poll answered (ms), undefined before the first. */
+  get lastAnswerAt(): number | undefined {
+    return this.lastSuccessAt;
+  }
   private samples: {at: number; n: number; dt: number}[] = [];
   private readonly listeners = new Set<() => void>();
 

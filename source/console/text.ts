@@ -24,6 +24,31 @@ export function truncate(text: string, width: number): string {
   return width === 1 ? text.slice(0, 1) : `${text.slice(0, width - 1)}…`;
 }
 
+/** Lines of at most `width` characters, broken at spaces where possible (long words are split). */
+export function wrapText(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const out: string[] = [];
+  for (const para of clean(text).split('\n')) {
+    let line = '';
+    for (const word of para.split(/(?<= )/)) {
+      let rest = word;
+      while ((line + rest).length > w) {
+        if (line.trim() !== '') {
+          out.push(line.trimEnd());
+          line = '';
+          rest = rest.trimStart();
+          continue;
+        }
+        out.push(rest.slice(0, w));
+        rest = rest.slice(w);
+      }
+      line += rest;
+    }
+    out.push(line.trimEnd());
+  }
+  return out;
+}
+
 /** Case-insensitive substring test; an empty needle matches everything. */
 export function matches(haystack: string, needle: string): boolean {
   if (needle === '') return true;

@@ -167,3 +167,45 @@ test('#10 the first PgDn moves the window a whole page, the cursor with it', asy
   await h.until(() => bodyLines(h)[4]!.startsWith(String(1000 + page)));
   assert.ok(h.selected()?.startsWith(String(1000 + page)), `cursor on ${h.selected()}`);
 });
+
+test('#7 a failed view says its error once; #8 the URL is on screen and named when unreachable', async () => {
+  const h = await start();
+  assert.match(lines(h)[1]!, / http:\/\/fake:8000$/);
+  await h.press('5');
+  await h.until(/summary for region/);
+  await h.press(keys.enter);
+  await h.until(/Operation/);
+  h.source.down = true;
+  await h.press('R');
+  await h.until(/server unreachable at http:\/\/fake:8000 \(ECONNREFUSED\)/);
+  const status = statusLine(h);
+  assert.equal(status.split('server unreachable').length, 2, `said twice: ${status}`);
+  h.source.down = false;
+  h.source.reportData[7] = undefined;
+});
+
+test('#7 an http error is said once', async () => {
+  const h = await start();
+  await h.press('5');
+  await h.until(/summary for region/);
+  h.source.report = async () => {
+    throw new (await import('../../source/client/errors.js')).StackyHttpError(404, 'HTTP 404 from /stacky/report/7/', null);
+  };
+  await h.press(keys.enter);
+  await h.until(/✖ 404/);
+  assert.equal(statusLine(h), ' ✖ 404 HTTP 404 from /stacky/report/7/');
+});
+
+test('#9 a dead server stalls the tail: no events/s figure, the time since the last answer instead', async () => {
+  const h = await start();
+  h.source.watchBatches.push([watchRow(1, 'a.start')]);
+  await h.until(/a\.start/);
+  await h.until(/ev\/s/);
+  h.source.down = true;
+  await h.until(/stalled \d+s/);
+  assert.doesNotMatch(statusLine(h), /ev\/s/);
+  assert.match(statusLine(h), /^ ✖ stalled \d+s · server unreachable at http:\/\/fake:8000 \(ECONNREFUSED\) · retry i…$/);
+  await h.press('?');
+  await h.until(/Status: /);
+  assert.match(h.frame().replace(/\n/g, ' '), /Status: ✖ stalled \d+s · server unreachable at http:\/\/fake:8000 \(ECONNREFUSED\) · retry in \d+s \(#\d+\) · all · nova · 1 row/);
+});

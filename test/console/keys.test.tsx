@@ -27,7 +27,7 @@ const raw: Record<string, string> = {
 const seq = (name: string) => raw[name] ?? name;
 
 /** The crumb line (second line of the frame). */
-const crumb = (h: Harness) => h.frame().split('\n')[1] ?? '';
+const crumb = (h: Harness) => (h.frame().split('\n')[1] ?? '').replace(/\s+http:\/\/fake:8000\s*$/, '');
 
 async function withWatchRows(h: Harness, n = 3) {
   h.source.watchBatches.push(Array.from({length: n}, (_, i) => watchRow(i + 1, `compute.instance.e${i + 1}`, {error: i % 5 === 1})));
@@ -75,7 +75,7 @@ const scenarios: Record<ActionId, Scenario> = {
   back: async (h, key) => {
     await openShow(h);
     await h.press(seq(key));
-    await h.until((f) => /^ watch\s*$/.test(f.split('\n')[1] ?? ''));
+    await h.until(() => /^ watch\s*$/.test(crumb(h)));
     await h.press('/');
     await h.type('zzz');
     await h.press(keys.enter);
@@ -89,7 +89,7 @@ const scenarios: Record<ActionId, Scenario> = {
   backOrQuit: async (h, key) => {
     await openShow(h);
     await h.press(seq(key));
-    await h.until((f) => /^ watch\s*$/.test(f.split('\n')[1] ?? ''));
+    await h.until(() => /^ watch\s*$/.test(crumb(h)));
     await h.press('/');
     await h.type('zzz');
     await h.press(keys.enter);

@@ -24,17 +24,21 @@ export function TabBar({current, width, right, theme}: {current: Pane; width: nu
   );
 }
 
-export function Crumbs({labels, width, theme}: {labels: string[]; width: number; theme: Theme}) {
+/** The breadcrumb, and the server's URL at the right: always on screen, whatever the banner (#8). */
+export function Crumbs({labels, width, theme, right = ''}: {labels: string[]; width: number; theme: Theme; right?: string}) {
+  const url = right ? ` ${truncate(right, Math.max(0, Math.floor(width / 2)))} ` : '';
+  const room = width - url.length;
   let text = ` ${labels.join(' › ')}`;
   // Drop from the left (keeping the root) until it fits.
   let from = 1;
-  while (text.length > width && from < labels.length - 1) {
+  while (text.length > room && from < labels.length - 1) {
     from++;
     text = ` ${labels[0]} › … › ${labels.slice(from).join(' › ')}`;
   }
   return (
     <Text wrap="truncate" color={theme.color('dim')}>
-      {fit(text, width)}
+      {fit(text, room)}
+      {url}
     </Text>
   );
 }
