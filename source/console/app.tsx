@@ -372,13 +372,13 @@ export function App(props: AppProps) {
     if ('error' in c) return setStatus(c.error, 'error');
     switch (c.kind) {
       case 'uuid':
-        return push({kind: 'instance', uuid: c.uuid, service: service()});
+        return openChecked({kind: 'instance', uuid: c.uuid, service: service()});
       case 'req':
-        return push({kind: 'request', requestId: c.requestId});
+        return openChecked({kind: 'request', requestId: c.requestId});
       case 'show':
-        return push({kind: 'show', eventId: c.id, service: service()});
+        return openChecked({kind: 'show', eventId: c.id, service: service()});
       case 'report':
-        return push({kind: 'report', reportId: c.id});
+        return openChecked({kind: 'report', reportId: c.id});
       case 'search':
         return push({kind: 'search', search: {...emptySearch, field: c.field, value: c.value}, query: {...emptySearch, field: c.field, value: c.value}, service: service()});
       case 'watch':
@@ -394,6 +394,22 @@ export function App(props: AppProps) {
       case 'quit':
         return quit();
     }
+  };
+
+  /**
+   * A typed id is fetched before its view is pushed: a bad one (`:uuid deadbeef`) is a status
+   * message, never an error view left on the back stack (#14).
+   */
+  const openChecked = (spec: ViewSpec) => {
+    const probe: View = {key: -1, cursor: -1, top: 0, filter: '', load: {state: 'idle'}, ...spec};
+    setStatus(`opening ${viewLabel(probe)}…`);
+    fetchView(probe, source).then(
+      (data) => {
+        dispatch({type: 'status', status: undefined});
+        push({...spec, load: {state: 'ok', data}});
+      },
+      (error: unknown) => setStatus(describeError(error).message, 'error'),
+    );
   };
 
   const runSearch = () => {

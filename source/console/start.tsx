@@ -6,6 +6,7 @@ import type {Settings} from '../commands/settings.js';
 import {App} from './app.js';
 import {clientSource} from './data-source.js';
 import {WatchTail} from './tail.js';
+import {enterAlternateScreen} from './terminal.js';
 
 import type {LaunchOptions} from './launch.js';
 
@@ -40,6 +41,7 @@ export async function startConsole(settings: Settings, options: LaunchOptions = 
   if (statsFile) process.on('SIGUSR2', () => void import('node:v8').then((v8) => v8.writeHeapSnapshot(`${statsFile}.${Date.now()}.heapsnapshot`)));
   // Node pauses stdin when its last listener goes; make sure Ink gets keys from the start.
   process.stdin.resume();
+  const restoreScreen = enterAlternateScreen(process.stdout);
   const instance = render(<App source={source} settings={settings} tail={tail} banner={options.banner} onExit={(c) => (code = c)} />, {
     exitOnCtrlC: false,
     patchConsole: false,
@@ -60,7 +62,9 @@ export async function startConsole(settings: Settings, options: LaunchOptions = 
     tail.stop();
     process.off('SIGTERM', stop);
     process.off('SIGHUP', stop);
+    // Ink lets go of the terminal first (raw mode, cursor), then the normal screen comes back.
     instance.cleanup();
+    restoreScreen();
     process.stdin.pause();
   }
   return code;

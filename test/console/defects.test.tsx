@@ -209,3 +209,20 @@ test('#9 a dead server stalls the tail: no events/s figure, the time since the l
   await h.until(/Status: /);
   assert.match(h.frame().replace(/\n/g, ' '), /Status: ✖ stalled \d+s · server unreachable at http:\/\/fake:8000 \(ECONNREFUSED\) · retry in \d+s \(#\d+\) · all · nova · 1 row/);
 });
+
+test('#14 an invalid :uuid or :req is a status message, not a view on the back stack', async () => {
+  const h = await start();
+  h.source.request = async (id: string) => {
+    h.source.calls.push({method: 'request', args: [id]});
+    throw new (await import('../../source/client/errors.js')).StackyHttpError(400, `Bad Request: ${id} is not request-id-like`, null);
+  };
+  await command(h, 'uuid deadbeef');
+  await h.until(/400 Bad Request: deadbeef is not uuid-like/);
+  assert.equal(lines(h)[1], ' watch                                                         http://fake:8000');
+  await command(h, 'req nope');
+  await h.until(/400 Bad Request: nope is not request-id-like/);
+  assert.equal(lines(h)[1], ' watch                                                         http://fake:8000');
+  await command(h, `uuid ${U1}`);
+  await h.until(/Timings \(4\)/);
+  assert.match(lines(h)[1]!, /^ watch › instance 2222bbbb…/);
+});
