@@ -13,7 +13,7 @@ import {WatchTail} from './tail.js';
 import {clean, matches, toEpoch, truncate, wrapText} from './text.js';
 import {makeTheme, type Theme} from './theme.js';
 import {
-  applyFilter, buildListing, currentPane, fetchView, needsLoad, pageSize, panes, reportColumnCount, reportHeader,
+  applyFilter, buildListing, shownEventIds, currentPane, fetchView, needsLoad, pageSize, panes, reportColumnCount, reportHeader,
   summaryCycle, viewLabel, type Line, type Listing, type Pane, type Target, type View,
 } from './views.js';
 import {Snapshot, WatchRows, watchColumns} from './watch-rows.js';
@@ -188,6 +188,28 @@ export function App(props: AppProps) {
     const t = setTimeout(() => dispatch({type: 'reload', key: top.key}), backoffMs(top.load.attempt, props.retryBaseMs ?? 1000));
     return () => clearTimeout(t);
   }, [top.key, top.load]);
+
+  // Live drill-downs (#16): an open instance refetches when the tail brings rows for its uuid; a
+  // request (its rows carry no uuid the tail could match) refetches on the tail's own rhythm.
+  const checkedSeq = useRef(-1);
+  const lastRefresh = useRef(0);
+  useEffect(() => {
+    const v = top;
+    const from = Math.max(checkedSeq.current + 1, tail.buffer.firstSeq);
+    checkedSeq.current = tail.buffer.lastSeq;
+    if ((v.kind !== 'instance' && v.kind !== 'request') || v.load.state !== 'ok') return;
+    let due = false;
+    if (v.kind === 'instance') {
+      for (let s = from; s <= tail.buffer.lastSeq && !due; s++) due = tail.buffer.bySeq(s)?.uuid === v.uuid;
+    } else due = Date.now() - lastRefresh.current >= Math.max(2000, settings.pollSeconds * 2000);
+    if (!due) return;
+    lastRefresh.current = Date.now();
+    const known = v.known ?? shownEventIds(v);
+    fetchView(v, source).then(
+      (data) => dispatch({type: 'patchView', key: v.key, patch: {load: {state: 'ok', data}, known}}),
+      () => undefined, // the next rows try again; the view keeps what it shows
+    );
+  }, [tailVersion, top.key]);
 
   // ---- layout -------------------------------------------------------------------------------
   const {columns: width, rows: termRows} = size;

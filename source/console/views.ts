@@ -53,6 +53,8 @@ export interface View {
   sortDesc?: boolean;
   /** Consecutive failed loads, for the retry backoff. */
   failures?: number;
+  /** Event ids shown before the last live refresh; rows not among them are marked new (#16). */
+  known?: readonly number[];
 }
 
 /** What Enter, d, r and i act on. */
@@ -204,7 +206,7 @@ function asTable(data: unknown): Table {
 }
 
 /** An event table (uuid, request, search): header row + rows whose cell 0 is the event id and 1 the flag. */
-function eventTable(table: Table, service: StackyService, tableIndex: number, uuidHint?: string): {columns: Column[]; lines: Line[]} {
+function eventTable(table: Table, service: StackyService, tableIndex: number, uuidHint?: string, known?: ReadonlySet<number>): {columns: Column[]; lines: Line[]} {
   const [header, ...rows] = table;
   if (!header) return {columns: [], lines: []};
   const shape: Record<string, Partial<Column>> = {
@@ -236,12 +238,14 @@ function eventTable(table: Table, service: StackyService, tableIndex: number, uu
   const lines: Line[] = [{kind: 'header', cells: header, table: tableIndex, search: ''}];
   for (const row of rows) {
     const error = row[1] === 'E';
+    // A row that arrived with a live refresh: `+` in the flag column and green (#16).
+    const fresh = known !== undefined && !known.has(Number(row[0]));
     lines.push({
       kind: 'data',
-      cells: row,
+      cells: fresh && !error ? [row[0], '+', ...row.slice(2)] : row,
       table: tableIndex,
       error,
-      tone: error ? 'error' : undefined,
+      tone: error ? 'error' : fresh ? 'ok' : undefined,
       search: row.map(clean).join(' '),
       target: {
         eventId: Number(row[0]),
@@ -276,7 +280,7 @@ function jsonLines(value: unknown, target?: Target): Line[] {
 
 function instanceListing(v: View, data: {events: unknown; timings: unknown}): Listing {
   const service = v.service ?? 'nova';
-  const events = eventTable(asTable(data.events), service, 0, v.uuid);
+  const events = eventTable(asTable(data.events), service, 0, v.uuid, v.known ? new Set(v.known) : undefined);
   const timings = asTable(data.timings);
   const [th, ...trows] = timings;
   const max = Math.max(0, ...trows.map((r) => durationSeconds(r[2])).filter(Number.isFinite));
@@ -491,7 +495,7 @@ export function buildListing(v: View): Listing {
     case 'instance':
       return instanceListing(v, data as {events: unknown; timings: unknown});
     case 'request': {
-      const t = eventTable(asTable(data), 'nova', 0);
+      const t = eventTable(asTable(data), 'nova', 0, undefined, v.known ? new Set(v.known) : undefined);
       return {tables: [t.columns], lines: t.lines, empty: t.lines.length <= 1 ? `no events for request ${v.requestId}` : undefined};
     }
     case 'search': {
@@ -527,6 +531,14 @@ export function buildListing(v: View): Listing {
     case 'watch':
       return {tables: [], lines: []};
   }
+}
+
+/** Event ids an instance or request view shows now (for marking what a live refresh adds). */
+export function shownEventIds(v: View): number[] {
+  if (v.load.state !== 'ok') return [];
+  const data = v.load.data as {events?: unknown} | unknown;
+  const table = asTable(v.kind === 'instance' ? (data as {events: unknown}).events : data);
+  return table.slice(1).map((r) => Number(r[0]));
 }
 
 /** Lines after the `/` filter: headers and titles stay; data lines must match. */

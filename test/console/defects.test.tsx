@@ -226,3 +226,31 @@ test('#14 an invalid :uuid or :req is a status message, not a view on the back s
   await h.until(/Timings \(4\)/);
   assert.match(lines(h)[1]!, /^ watch › instance 2222bbbb…/);
 });
+
+test('#16 an open instance refreshes when the tail brings its rows, new rows marked +', async () => {
+  const source = new FakeSource();
+  const base = source.uuid.bind(source);
+  let extra: (string | number)[][] = [];
+  source.uuid = async (uuid: string, opts = {}) => [...(await base(uuid, opts)), ...extra] as Table;
+  const h = await start({}, source);
+  await command(h, `uuid ${U1}`);
+  await h.until(/Events of 2222bbbb-6352-4dbc-8271-96cc54bf14cd \(3\)/);
+  extra = [[14, ' ', '2026-05-01 10:00:20', 'dep1', 'compute.instance.reboot.start', 'compute-1', 'active', '', '']];
+  source.watchBatches.push([watchRow(14, 'compute.instance.reboot.start', {uuid: U1})]);
+  await h.until(/Events of 2222bbbb-6352-4dbc-8271-96cc54bf14cd \(4\)/);
+  assert.ok(bodyLines(h).some((l) => /^14 \+ 2026-05-01 10:00:20 dep1\s+compute\.instance\.reboot\.start/.test(l)), h.frame());
+  assert.ok(bodyLines(h).some((l) => /^13\s{3}2026-05-01 10:00:09/.test(l)), 'older rows unmarked');
+});
+
+test('#16 an open request refreshes while open', async () => {
+  const source = new FakeSource();
+  const base = source.request.bind(source);
+  let extra: (string | number)[][] = [];
+  source.request = async (id: string) => [...(await base(id)), ...extra] as Table;
+  const h = await start({}, source);
+  await command(h, 'req req-8888bbbb-9e47-4b27-a95e-27996cc40c06');
+  await h.until(/resize\.start/);
+  extra = [[22, ' ', '2026-05-01 10:01:09', 'dep1', 'compute.instance.resize.end', 'compute-2', 'active', '', '']];
+  await h.until(/resize\.end/, 15_000);
+  assert.ok(bodyLines(h).some((l) => /^22 \+ /.test(l)), h.frame());
+});
