@@ -10,7 +10,7 @@ import {backoffMs, describeError, type ConsoleSource} from './data-source.js';
 import {charKeyName, footerHints, helpLines, keyFor, keyName, lookup, type ActionId, type Scope} from './keymap.js';
 import {emptySearch, initialState, reducer, topView, type AppState, type Mode, type Status, type ViewSpec} from './state.js';
 import {WatchTail} from './tail.js';
-import {clean, matches, toEpoch, truncate, wrapText} from './text.js';
+import {clean, fit, matches, toEpoch, truncate, wrapText} from './text.js';
 import {makeTheme, type Theme} from './theme.js';
 import {
   applyFilter, buildListing, shownEventIds, currentPane, fetchView, needsLoad, pageSize, panes, reportColumnCount, reportHeader,
@@ -20,7 +20,7 @@ import {Snapshot, WatchRows, watchColumns} from './watch-rows.js';
 import {useTerminalSize, type Size} from './hooks/useTerminalSize.js';
 import {useTailVersion} from './hooks/useTailVersion.js';
 import {Crumbs, Footer, InputLine, StatusLine, TabBar, TooSmall, type StatusPart} from './components/Chrome.js';
-import {LineRow} from './components/LineRow.js';
+import {LineRow, lineText} from './components/LineRow.js';
 import {saveJson} from './save.js';
 import {move, type Move} from './selection.js';
 
@@ -279,6 +279,27 @@ export function App(props: AppProps) {
     return [...wrapText(`Status: ${status}`, width), '', ...keys];
   }, [state.mode, top.kind, width, state.mode.kind === 'help' ? statusParts.map((p) => p.text).join('') : '']);
 
+  // Widest a row of this view gets with nothing cut: how far ←/→ can scroll (#6).
+  const natural = useMemo(() => {
+    // Open-ended columns (a raw event's values) are as wide as their longest cell on screen.
+    const open = body.tables.map((t) => t.map((c) => (Number.isFinite(c.max) ? c.max : c.min)));
+    let w = 0;
+    for (let i = windowTop; i < Math.min(body.rows.length, windowTop + listHeight); i++) {
+      const l = body.rows.line(i);
+      if (!l) continue;
+      w = Math.max(w, clean(l.text ?? '').length);
+      const cols = body.tables[l.table ?? 0];
+      l.cells?.forEach((c, k) => {
+        if (cols?.[k] && !Number.isFinite(cols[k]!.max)) open[l.table ?? 0]![k] = Math.max(open[l.table ?? 0]![k]!, clean(c).length);
+      });
+    }
+    for (const t of open) w = Math.max(w, t.reduce((n, c) => n + c + 1, -1));
+    return w;
+  }, [body, windowTop, listHeight]);
+  // The watch view's wrap/scroll live on the view like every other's.
+  const shown = top;
+  const patchShown = (patch: Partial<View>) => dispatch({type: 'patchTop', patch});
+
   // ---- actions ------------------------------------------------------------------------------
   const quit = () => {
     tail.stop();
@@ -513,6 +534,15 @@ export function App(props: AppProps) {
         return apply({type: 'bottom'});
       case 'open':
         return drill();
+      case 'wrap':
+        return patchShown({wrap: !shown.wrap});
+      case 'scrollLeft':
+      case 'scrollRight': {
+        const max = Math.max(0, natural - width);
+        if (max === 0) return setStatus('nothing is cut at this width');
+        const x = Math.max(0, Math.min(max, (shown.x ?? 0) + (id === 'scrollRight' ? 1 : -1) * Math.max(8, Math.floor(width / 4))));
+        return patchShown({x});
+      }
       case 'nextMatch':
       case 'prevMatch': {
         if (!top.filter) return setStatus('no filter: press / and type first');
@@ -726,7 +756,7 @@ export function App(props: AppProps) {
         {state.mode.kind === 'help' ? (
           <HelpBody lines={helpContent} top={state.mode.top} height={bodyHeight} width={width} />
         ) : (
-          <PaneBody view={top} body={body} cursor={cursor} windowTop={windowTop} listHeight={listHeight} bodyHeight={bodyHeight} width={width} theme={theme} formActive={state.mode.kind === 'form'} service={top.service ?? tail.service} />
+          <PaneBody view={top} body={body} cursor={cursor} windowTop={windowTop} listHeight={listHeight} bodyHeight={bodyHeight} width={width} natural={natural} theme={theme} formActive={state.mode.kind === 'form'} service={top.service ?? tail.service} />
         )}
       </Box>
       <StatusLine parts={statusParts} width={width} theme={theme} />
@@ -778,12 +808,16 @@ function buildStatus(state: AppState, top: View, tail: WatchTail, body: Body, no
     const dep = tail.deployment.toLowerCase() === 'all' ? 'all' : tail.deployment;
     parts.push({text: ` · ${stalled ? '' : `${formatRate(tail.rate())} ev/s · `}${dep} · ${tail.service}${tail.eventName ? ` · ${tail.eventName}` : ''} · ${plural(body.rows.length, 'row')}`});
     return dedupe(parts);
-  } else if (top.load.state === 'loading') parts.push({text: '… loading', tone: 'warn'});
+  }
+  // A fresh error from an action comes first in the other views: it is what the user just did.
+  const msgPart = msg ? {text: ` · ${msg.text}`, tone: msg.tone === 'error' ? ('error' as const) : msg.tone === 'ok' ? ('ok' as const) : ('accent' as const)} : undefined;
+  if (msgPart && msg?.tone === 'error') parts.push({text: `✖ ${msg.text}`, tone: 'error'});
+  if (top.load.state === 'loading') parts.push({text: ' · … loading', tone: 'warn'});
   else if (top.load.state === 'error') {
-    parts.push({text: `✖ ${top.load.problem.message}`, tone: 'error'});
+    parts.push({text: ` · ✖ ${top.load.problem.message}`, tone: 'error'});
     if (top.load.problem.kind === 'unreachable') parts.push({text: ` · retrying (${keyFor('refresh')} now)`});
   } else if (top.load.state === 'ok') {
-    parts.push({text: plural(countData(body), top.kind === 'show' ? 'line' : 'row')});
+    parts.push({text: ` · ${plural(countData(body), top.kind === 'show' ? 'line' : 'row')}`});
     if (top.kind === 'search' && top.query) parts.push({text: ` · page ${Math.floor(top.query.offset / pageSize) + 1}`});
     if (top.kind === 'report' && reportHeader(top.load.data).length > 0) {
       parts.push({text: ` · sorted by ${reportHeader(top.load.data)[top.sortCol ?? 0]}${top.sortDesc ? ' ▼' : ' ▲'} (${keyFor('sort')} next column, ${keyFor('sortReverse')} reverse)`});
@@ -794,8 +828,15 @@ function buildStatus(state: AppState, top: View, tail: WatchTail, body: Body, no
   if (tail.status.kind === 'unreachable' && !(top.load.state === 'error' && top.load.problem.kind === 'unreachable')) {
     parts.push({text: ` · ✖ ${tail.status.message}`, tone: 'error'});
   }
-  if (msg) parts.push({text: ` · ${msg.text}`, tone: msg.tone === 'error' ? 'error' : msg.tone === 'ok' ? 'ok' : 'accent'});
-  return dedupe(parts);
+  if (msgPart && msg?.tone !== 'error') parts.push(msgPart);
+  return tidy(dedupe(parts));
+}
+
+/** The first part of a non-watch status line starts without its ` · ` joiner. */
+function tidy(parts: StatusPart[]): StatusPart[] {
+  const i = parts.findIndex((p) => p.text.trim() !== '');
+  if (i >= 0) parts[i] = {...parts[i]!, text: parts[i]!.text.replace(/^ · /, '')};
+  return parts;
 }
 
 /** Drops a part whose words an earlier part already says (the same error from two places, #7). */
@@ -846,13 +887,18 @@ interface PaneBodyProps {
   listHeight: number;
   bodyHeight: number;
   width: number;
+  natural: number;
   theme: Theme;
   formActive: boolean;
   service: StackyService;
 }
 
-function PaneBody({view, body, cursor, windowTop, listHeight, width, theme, formActive, service}: PaneBodyProps) {
+function PaneBody({view, body, cursor, windowTop, listHeight, width, natural, theme, formActive, service}: PaneBodyProps) {
+  const x = view.x ?? 0;
+  const virtual = Math.max(width, natural);
   const widths = useMemo(() => body.tables.map((t) => layoutColumns(t, width)), [body.tables, width]);
+  const wide = useMemo(() => body.tables.map((t) => layoutColumns(t, virtual)), [body.tables, virtual]);
+  const laid = x > 0 ? wide : widths;
   const out: React.ReactNode[] = [];
   if (view.kind === 'search') out.push(...searchForm(view, width, theme, formActive, service));
   const placeholder = (text: string, tone?: 'error' | 'dim') => (
@@ -877,18 +923,34 @@ function PaneBody({view, body, cursor, windowTop, listHeight, width, theme, form
   }
   if (body.pinned) {
     const t = body.pinned.table ?? 0;
-    out.push(<LineRow key="pinned" line={body.pinned} columns={body.tables[t]} widths={widths[t]} width={width} theme={theme} />);
+    out.push(<LineRow key="pinned" line={body.pinned} columns={body.tables[t]} widths={laid[t]} width={width} theme={theme} offset={x} virtual={virtual} />);
   }
   if (body.rows.length === 0) {
     const empty = view.kind === 'watch' ? (view.filter ? 'no rows match the filter' : 'waiting for events…') : body.empty ?? (view.filter ? 'no rows match the filter' : 'nothing here');
     out.push(placeholder(empty, 'dim'));
     return <>{out}</>;
   }
-  const end = Math.min(body.rows.length, windowTop + listHeight);
-  for (let i = windowTop; i < end; i++) {
+  // Wrapped rows take several lines; rows stop when the list's lines are used up.
+  const wrapAll = view.wrap === true && view.kind === 'show';
+  let used = 0;
+  for (let i = windowTop; i < body.rows.length && used < listHeight; i++) {
     const line = body.rows.line(i)!;
     const t = line.table ?? 0;
-    out.push(<LineRow key={i - windowTop} line={line} columns={body.tables[t]} widths={widths[t]} width={width} selected={i === cursor && !formActive} theme={theme} />);
+    const selected = i === cursor && !formActive;
+    if (view.wrap && (selected || wrapAll)) {
+      const parts = wrapText(lineText(line, body.tables[t], wide[t], virtual), width).slice(0, listHeight - used);
+      parts.forEach((p, k) => {
+        out.push(
+          <Text key={`${i - windowTop}.${k}`} inverse={selected} color={line.tone ? theme.color(line.tone) : undefined}>
+            {fit(p, width)}
+          </Text>,
+        );
+      });
+      used += parts.length;
+      continue;
+    }
+    out.push(<LineRow key={i - windowTop} line={line} columns={body.tables[t]} widths={laid[t]} width={width} selected={selected} theme={theme} offset={x} virtual={virtual} />);
+    used++;
   }
   return <>{out}</>;
 }

@@ -54,6 +54,9 @@ export type ActionId =
   | 'sort'
   | 'sortReverse'
   | 'cycleView'
+  | 'wrap'
+  | 'scrollLeft'
+  | 'scrollRight'
   | 'submit'
   | 'cancel'
   | 'complete'
@@ -112,6 +115,9 @@ export const keymap: readonly Binding[] = [
   {id: 'top', keys: ['g', 'home'], scope: 'list', hint: 'top', help: 'First row'},
   {id: 'bottom', keys: ['G', 'end'], scope: 'list', hint: 'end/follow', help: 'Last row; in the watch pane, resume following'},
   {id: 'open', keys: ['enter'], scope: 'list', hint: 'open', help: 'Drill down: event → instance or raw event, report → table, …', rank: 5},
+  {id: 'wrap', keys: ['w'], scope: 'list', hint: 'wrap', help: 'Wrap the selected row (a raw event: every line) instead of cutting it', rank: 15},
+  {id: 'scrollLeft', keys: ['left'], scope: 'list', hint: 'scroll left', help: 'Scroll wide rows left'},
+  {id: 'scrollRight', keys: ['right'], scope: 'list', hint: 'scroll right', help: 'Scroll wide rows right (see what a column cuts)'},
   {id: 'filter', keys: ['/'], scope: 'list', hint: 'filter', help: 'Filter as you type; the status line counts hidden rows', rank: 6},
   {id: 'nextMatch', keys: ['n'], scope: 'list', hint: 'next match', help: 'Next row matching the filter'},
   {id: 'prevMatch', keys: ['N'], scope: 'list', hint: 'prev match', help: 'Previous row matching the filter'},

@@ -53,6 +53,10 @@ export interface View {
   sortDesc?: boolean;
   /** Consecutive failed loads, for the retry backoff. */
   failures?: number;
+  /** `w`: the selected row (every row of a raw event) wraps instead of being cut (#6). */
+  wrap?: boolean;
+  /** ←/→: columns scrolled off to the left (#6). */
+  x?: number;
   /** Event ids shown before the last live refresh; rows not among them are marked new (#16). */
   known?: readonly number[];
 }

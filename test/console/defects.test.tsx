@@ -254,3 +254,30 @@ test('#16 an open request refreshes while open', async () => {
   await h.until(/resize\.end/, 15_000);
   assert.ok(bodyLines(h).some((l) => /^22 \+ /.test(l)), h.frame());
 });
+
+test('#6 a long value cut at 80 columns: w wraps it whole, → scrolls to its end, ← back', async () => {
+  const source = new FakeSource();
+  const reason = `${'NoValidHost: No valid host was found. '.repeat(3)}There are not enough hosts available.`;
+  source.showData[78] = [[['Key', 'Value'], ['#', 78], ['Reason', reason]], '{}', null];
+  const h = await start({}, source);
+  await command(h, 'show 78');
+  await h.until(/Reason/);
+  await h.press('j');
+  await h.until(() => /^Reason/.test(h.selected() ?? ''));
+  assert.equal(h.selected()!.trimEnd(), `Reason     ${reason.slice(0, 68)}…`);
+  await h.press('w');
+  await h.until(/^available\.\s*$/m);
+  const wrapped = bodyLines(h);
+  const at = wrapped.findIndex((l) => l.startsWith('Reason'));
+  assert.deepEqual(wrapped.slice(at, at + 2), [
+    'Reason     NoValidHost: No valid host was found. NoValidHost: No valid host was',
+    'found. NoValidHost: No valid host was found. There are not enough hosts',
+  ]);
+  assert.equal(wrapped[at + 2], 'available.');
+  await h.press('w', keys.right);
+  await h.until((f) => !/^Reason/m.test(f));
+  await h.press(keys.right, keys.right, keys.right, keys.right, keys.right);
+  await h.until(/enough hosts available\./);
+  await h.press(keys.left, keys.left, keys.left, keys.left, keys.left, keys.left);
+  await h.until(() => /^Reason     NoValidHost/.test(h.selected() ?? ''));
+});

@@ -16,6 +16,8 @@ const raw: Record<string, string> = {
   'shift+tab': keys.shiftTab,
   up: keys.up,
   down: keys.down,
+  left: keys.left,
+  right: keys.right,
   pageup: keys.pageUp,
   pagedown: keys.pageDown,
   home: keys.home,
@@ -62,6 +64,22 @@ async function openReport(h: Harness) {
   await h.until(/summary for region/);
   await h.press(keys.enter);
   await h.until(/Operation/);
+}
+
+/** A raw event whose Reason is far wider than 80 columns, with the cursor on it. */
+async function openLongEvent(h: Harness) {
+  h.source.showData[77] = [
+    [['Key', 'Value'], ['#', 77], ['Reason', `${'NoValidHost: No valid host was found. '.repeat(4)}the end of the reason`]],
+    '{}',
+    null,
+  ];
+  await h.press(':');
+  await h.type('show 77');
+  await h.press(keys.enter);
+  await h.until(/Reason/);
+  await h.press('j');
+  await h.until(() => /Reason/.test(h.selected() ?? ''));
+  assert.doesNotMatch(h.frame(), /the end of the reason/);
 }
 
 type Scenario = (h: Harness, key: string) => Promise<void>;
@@ -383,6 +401,23 @@ const scenarios: Record<ActionId, Scenario> = {
     await h.until(/Tab next field/);
     await h.press(seq(key));
     await h.until((f) => !/Tab next field/.test(f) && /1000 E/.test(f));
+  },
+  wrap: async (h, key) => {
+    await openLongEvent(h);
+    await h.press(seq(key));
+    await h.until(/the end of the reason/);
+  },
+  scrollRight: async (h, key) => {
+    await openLongEvent(h);
+    await h.press(seq(key), seq(key), seq(key), seq(key), seq(key), seq(key));
+    await h.until(/the end of the reason/);
+  },
+  scrollLeft: async (h, key) => {
+    await openLongEvent(h);
+    await h.press(keys.right);
+    await h.until((f) => !/Reason/.test(f));
+    await h.press(seq(key));
+    await h.until(/Reason/);
   },
   erase: async (h, key) => {
     await h.press(':');

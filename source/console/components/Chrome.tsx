@@ -48,15 +48,19 @@ export interface StatusPart {
   tone?: Tone;
 }
 
+/** One line of parts; when they do not fit, the last cell is `…` (never a silent cut, #6; `?` shows it whole). */
 export function StatusLine({parts, width, theme}: {parts: StatusPart[]; width: number; theme: Theme}) {
-  let left = width;
+  const total = parts.reduce((n, p) => n + p.text.length, 0);
+  const cut = total > width;
+  let left = cut ? width - 1 : width;
   const shown: StatusPart[] = [];
   for (const p of parts) {
     if (left <= 0) break;
-    const text = truncate(p.text, left);
+    const text = p.text.slice(0, left);
     shown.push({...p, text});
     left -= text.length;
   }
+  if (cut) shown.push({text: '…', tone: shown.at(-1)?.tone});
   return (
     <Text wrap="truncate">
       {shown.map((p, i) => (

@@ -56,6 +56,36 @@ export interface LineRowProps {
   width: number;
   selected?: boolean;
   theme: Theme;
+  /** Horizontal scroll: the line is laid out `virtual` wide and shown from column `offset`. */
+  offset?: number;
+  virtual?: number;
+}
+
+/** The segments of `segs` from column `offset`, `width` long. */
+function sliceSegments(segs: Segment[], offset: number, width: number): Segment[] {
+  const out: Segment[] = [];
+  let skip = offset;
+  let left = width;
+  for (const s of segs) {
+    if (left <= 0) break;
+    let text = s.text;
+    if (skip > 0) {
+      const cut = Math.min(skip, text.length);
+      text = text.slice(cut);
+      skip -= cut;
+    }
+    if (!text) continue;
+    text = text.slice(0, left);
+    out.push({...s, text});
+    left -= text.length;
+  }
+  if (left > 0) out.push({text: ' '.repeat(left)});
+  return out;
+}
+
+/** The whole text of a line laid out `virtual` wide, trailing spaces trimmed (for wrapping). */
+export function lineText(line: Line, columns: readonly Column[] | undefined, widths: readonly number[] | undefined, virtual: number): string {
+  return lineSegments(line, columns, widths, virtual).map((s) => s.text).join('').trimEnd();
 }
 
 // SGR codes for the 16 basic colours (the names theme.ts hands out).
@@ -74,8 +104,8 @@ const paint = (text: string, color: string | undefined, bold: boolean): string =
  * a blank of the right width through layout and swap in the real line with <Transform>
  * at output time. The cache then holds one entry per width instead of one per event.
  */
-export function LineRow({line, columns, widths, width, selected, theme}: LineRowProps) {
-  const segs = lineSegments(line, columns, widths, width);
+export function LineRow({line, columns, widths, width, selected, theme, offset = 0, virtual}: LineRowProps) {
+  const segs = offset > 0 && virtual ? sliceSegments(lineSegments(line, columns, widths, virtual), offset, width) : lineSegments(line, columns, widths, width);
   const tone: Tone | undefined = line.kind === 'header' ? 'accent' : line.tone;
   const bold = line.kind === 'header' || line.kind === 'title';
   const lineColor = tone ? theme.color(tone) : undefined;
