@@ -22,6 +22,7 @@ import {useTailVersion} from './hooks/useTailVersion.js';
 import {Crumbs, Footer, InputLine, StatusLine, TabBar, TooSmall, type StatusPart} from './components/Chrome.js';
 import {LineRow, lineText} from './components/LineRow.js';
 import {saveJson} from './save.js';
+import {inflightListing} from './views/inflight.js';
 import {move, type Move} from './selection.js';
 
 export const minColumns = 80;
@@ -43,6 +44,8 @@ export interface AppProps {
   /** Backoff base for retries (tests use a few ms). */
   retryBaseMs?: number;
   onExit?: (code: number) => void;
+  /** Age past which an in-flight operation is highlighted (default 60 s). */
+  stuckSeconds?: number;
   /** A tail made by the caller (launch.tsx, for its stats); the app makes one otherwise. */
   tail?: WatchTail;
 }
@@ -76,6 +79,7 @@ function scopesFor(kind: View['kind']): Scope[] {
       return ['show', 'event', 'list', 'global'];
     case 'search':
       return ['search', 'event', 'list', 'global'];
+    case 'inflight':
     case 'instance':
     case 'request':
       return ['event', 'list', 'global'];
@@ -217,7 +221,11 @@ export function App(props: AppProps) {
   const bodyHeight = Math.max(1, frameHeight - 4);
   const tooSmall = width < minColumns || termRows < minRows;
 
-  const listing = useMemo(() => (top.kind === 'watch' ? undefined : buildListing(top)), [top.kind, top.load, top.sortCol, top.sortDesc]);
+  const stuckMs = (props.stuckSeconds ?? 60) * 1000;
+  const listing = useMemo(
+    () => (top.kind === 'watch' ? undefined : top.kind === 'inflight' ? inflightListing(new Snapshot(tail.buffer), Date.now(), stuckMs, tail.service) : buildListing(top)),
+    [top.kind, top.load, top.sortCol, top.sortDesc, top.kind === 'inflight' ? tailVersion : 0, top.kind === 'inflight' ? clock : 0],
+  );
   const watchRows = useMemo(
     // Over a snapshot, never the live ring: a batch arriving before this render would push the
     // first rows out under it (seen: a crash on a row index that was valid a moment earlier).
@@ -268,7 +276,7 @@ export function App(props: AppProps) {
     return Math.max(0, Math.min(t, maxTop));
   })();
 
-  const statusParts = buildStatus(state, top, tail, body, now, theme, following, clock);
+  const statusParts = buildStatus(state, top, tail, body, now, theme, following, stuckMs);
   // `?` opens with the whole status line (never cut there, #6), then the keys of this view first.
   const helpContent = useMemo(() => {
     if (state.mode.kind !== 'help') return [];
@@ -379,6 +387,7 @@ export function App(props: AppProps) {
       case 'reports':
         return t.reportId !== undefined ? push({kind: 'report', reportId: t.reportId}) : undefined;
       case 'kpi':
+      case 'inflight':
         return openInstance(t);
       case 'deployments':
         return watchCommand({kind: 'watch', deployment: t.deployment ?? 'all'});
@@ -516,6 +525,7 @@ export function App(props: AppProps) {
       case 'pane4':
       case 'pane5':
       case 'pane6':
+      case 'pane7':
         return dispatch({type: 'switchPane', pane: panes[Number(id.slice(4)) - 1]!});
       case 'refresh':
         if (top.kind === 'watch') {
@@ -783,7 +793,7 @@ function recentEvents(tail: WatchTail): string[] {
   return [...out].sort();
 }
 
-function buildStatus(state: AppState, top: View, tail: WatchTail, body: Body, now: number, theme: Theme, following: boolean, _clock: number): StatusPart[] {
+function buildStatus(state: AppState, top: View, tail: WatchTail, body: Body, now: number, theme: Theme, following: boolean, stuckMs: number): StatusPart[] {
   void theme;
   const parts: StatusPart[] = [{text: ' '}];
   const msg = state.status && now - state.status.at < statusTtlMs ? state.status : undefined;
@@ -812,6 +822,7 @@ function buildStatus(state: AppState, top: View, tail: WatchTail, body: Body, no
   // A fresh error from an action comes first in the other views: it is what the user just did.
   const msgPart = msg ? {text: ` · ${msg.text}`, tone: msg.tone === 'error' ? ('error' as const) : msg.tone === 'ok' ? ('ok' as const) : ('accent' as const)} : undefined;
   if (msgPart && msg?.tone === 'error') parts.push({text: `✖ ${msg.text}`, tone: 'error'});
+  if (top.kind === 'inflight') parts.push({text: ` · ${countData(body)} in flight · yellow after ${Math.round(stuckMs / 1000)}s · from the last ${plural(tail.buffer.size, 'tail row')}`});
   if (top.load.state === 'loading') parts.push({text: ' · … loading', tone: 'warn'});
   else if (top.load.state === 'error') {
     parts.push({text: ` · ✖ ${top.load.problem.message}`, tone: 'error'});
@@ -906,12 +917,12 @@ function PaneBody({view, body, cursor, windowTop, listHeight, width, natural, th
       {` ${clean(text)}`.slice(0, width)}
     </Text>
   );
-  if (view.kind !== 'watch' && view.kind !== 'search' && !needsLoad(view)) {
+  if ((view.kind === 'instance' || view.kind === 'request') && !needsLoad(view)) {
     const hint = view.kind === 'instance' ? 'No instance yet: Enter on a watch row that has a UUID, or :uuid ID' : 'No request yet: r on an event row, or :req ID';
     out.push(placeholder(hint, 'dim'));
     return <>{out}</>;
   }
-  if (view.kind !== 'watch') {
+  if (view.kind !== 'watch' && view.kind !== 'inflight') {
     if (view.load.state === 'loading' || view.load.state === 'idle') {
       if (needsLoad(view)) out.push(placeholder('loading…', 'dim'));
       return <>{out}</>;

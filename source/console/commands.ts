@@ -10,13 +10,13 @@ export type Command =
   | {kind: 'service'; service: 'nova' | 'glance' | 'generic'}
   | {kind: 'event'; eventName: string}
   | {kind: 'kpi'; tenant?: string}
-  | {kind: 'list'; view: 'summary' | 'reports' | 'deployments' | 'events' | 'hosts'}
+  | {kind: 'list'; view: 'summary' | 'reports' | 'deployments' | 'events' | 'hosts' | 'inflight'}
   | {kind: 'help'}
   | {kind: 'quit'};
 
 export const commandNames = [
   'uuid', 'req', 'show', 'report', 'search', 'watch', 'service', 'event', 'kpi', 'summary', 'reports',
-  'deployments', 'events', 'hosts', 'help', 'quit',
+  'deployments', 'events', 'hosts', 'inflight', 'help', 'quit',
 ] as const;
 
 const aliases: Record<string, string> = {request: 'req', instance: 'uuid', q: 'quit', dep: 'watch'};
@@ -66,6 +66,7 @@ export function parseCommand(line: string): Command | {error: string} {
     case 'deployments':
     case 'events':
     case 'hosts':
+    case 'inflight':
       return {kind: 'list', view: name};
     case 'help':
       return {kind: 'help'};

@@ -31,6 +31,7 @@ export type ActionId =
   | 'pane4'
   | 'pane5'
   | 'pane6'
+  | 'pane7'
   | 'refresh'
   | 'up'
   | 'down'
@@ -136,6 +137,7 @@ export const keymap: readonly Binding[] = [
   {id: 'pane4', keys: ['4'], scope: 'global', hint: 'request', help: 'Request pane'},
   {id: 'pane5', keys: ['5'], scope: 'global', hint: 'reports', help: 'Reports pane'},
   {id: 'pane6', keys: ['6'], scope: 'global', hint: 'summary', help: 'Summary pane (v cycles kpi and the lists)'},
+  {id: 'pane7', keys: ['7'], scope: 'global', hint: 'in flight', help: 'In flight: operations started and not ended (from the tail), oldest first; stuck ones yellow'},
   {id: 'refresh', keys: ['R'], scope: 'global', hint: 'reload', help: 'Reload the pane now; retry at once when the server is down'},
   {id: 'quit', keys: ['ctrl+c'], scope: 'global', hint: 'quit', help: 'Quit from anywhere'},
 ];
@@ -255,6 +257,6 @@ export const commandHelp: readonly string[] = [
   ':watch DEP|all        tail one deployment (name or id) or all',
   ':service nova|glance|generic',
   ':event NAME|all       server-side event-name filter for the tail',
-  ':kpi [TENANT]  :summary  :reports  :deployments  :events  :hosts',
+  ':kpi [TENANT]  :summary  :reports  :deployments  :events  :hosts  :inflight',
   ':quit',
 ];

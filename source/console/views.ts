@@ -8,10 +8,10 @@ import type {Tone} from './theme.js';
 
 export type ViewKind =
   | 'watch' | 'search' | 'instance' | 'request' | 'reports' | 'report' | 'show'
-  | 'summary' | 'kpi' | 'deployments' | 'events' | 'hosts';
+  | 'summary' | 'kpi' | 'deployments' | 'events' | 'hosts' | 'inflight';
 
-export type Pane = 'watch' | 'search' | 'instance' | 'request' | 'reports' | 'summary';
-export const panes: readonly Pane[] = ['watch', 'search', 'instance', 'request', 'reports', 'summary'];
+export type Pane = 'watch' | 'search' | 'instance' | 'request' | 'reports' | 'summary' | 'inflight';
+export const panes: readonly Pane[] = ['watch', 'search', 'instance', 'request', 'reports', 'summary', 'inflight'];
 
 export type Load =
   | {state: 'idle'}
@@ -107,6 +107,7 @@ export function paneOfKind(kind: ViewKind): Pane | undefined {
     case 'request':
     case 'reports':
     case 'summary':
+    case 'inflight':
       return kind;
     case 'report':
       return 'reports';
@@ -155,6 +156,7 @@ export function viewLabel(v: View): string {
 export function needsLoad(v: View): boolean {
   switch (v.kind) {
     case 'watch':
+    case 'inflight':
       return false;
     case 'instance':
       return !!v.uuid;
@@ -201,6 +203,7 @@ export function fetchView(v: View, source: ConsoleSource): Promise<unknown> {
     case 'hosts':
       return source.hosts(service);
     case 'watch':
+    case 'inflight':
       return Promise.resolve(null);
   }
 }
@@ -533,6 +536,7 @@ export function buildListing(v: View): Listing {
       return {tables: [t.columns], lines: t.lines, empty: t.lines.length <= 1 ? 'no complete timings yet' : undefined};
     }
     case 'watch':
+    case 'inflight':
       return {tables: [], lines: []};
   }
 }

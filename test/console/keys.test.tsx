@@ -149,7 +149,7 @@ const scenarios: Record<ActionId, Scenario> = {
   },
   prevPane: async (h, key) => {
     await h.press(seq(key));
-    await h.until(() => /summary/.test(crumb(h)));
+    await h.until(() => /inflight/.test(crumb(h)));
   },
   pane1: async (h, key) => {
     await h.press('5');
@@ -176,6 +176,13 @@ const scenarios: Record<ActionId, Scenario> = {
   pane6: async (h, key) => {
     await h.press(seq(key));
     await h.until(/52\.88/);
+  },
+  pane7: async (h, key) => {
+    h.source.watchBatches.push([watchRow(1, 'compute.instance.resize.start', {uuid: U1}), watchRow(2, 'compute.instance.reboot.start', {uuid: U1}), watchRow(3, 'compute.instance.reboot.end', {uuid: U1})]);
+    await h.until(/reboot\.end/);
+    await h.press(seq(key));
+    await h.until(/1 in flight/);
+    assert.match(h.frame(), /compute\.instance\.resize\s+compute\.instance\.reboot\.end/);
   },
   refresh: async (h, key) => {
     await h.press('6');

@@ -6,7 +6,9 @@ import type {Theme, Tone} from '../theme.js';
 import {panes, type Pane} from '../views.js';
 
 export function TabBar({current, width, right, theme}: {current: Pane; width: number; right: string; theme: Theme}) {
-  const parts = panes.map((p, i) => ({p, text: ` ${i + 1} ${p} `}));
+  const full = panes.map((p, i) => ({p, text: ` ${i + 1} ${p} `}));
+  // When every name does not fit, the other panes show their number only.
+  const parts = 8 + full.reduce((n, x) => n + x.text.length, 0) <= width ? full : panes.map((p, i) => ({p, text: p === current ? ` ${i + 1} ${p} ` : ` ${i + 1} `}));
   const used = 8 + parts.reduce((n, x) => n + x.text.length, 0);
   const tail = truncate(right, Math.max(0, width - used - 1));
   const pad = Math.max(0, width - used - tail.length);
