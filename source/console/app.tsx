@@ -34,8 +34,10 @@ export interface AppProps {
   /** Fixed terminal size (tests); otherwise stdout's, following resizes. */
   size?: Size;
   env?: NodeJS.ProcessEnv;
-  /** Where `y` writes JSON files (default: the working directory). */
+  /** Where `y` also saves a raw event's JSON (start.tsx: the data directory); no file when absent. */
   saveDir?: string;
+  /** Puts text on the terminal's clipboard (start.tsx: OSC 52). */
+  clipboard?: (text: string) => void;
   /** Ring-buffer size of the watch pane. */
   capacity?: number;
   /** Minimum gap between tail-driven renders (default 66 ms ≈ 15 fps). */
@@ -476,8 +478,20 @@ export function App(props: AppProps) {
     dispatch({type: 'patchTop', patch: {search: query, query, service: top.service ?? service(), load: {state: 'idle'}, cursor: -1, top: 0}});
   };
 
-  const saveShown = () => {
-    if (top.kind !== 'show' || top.load.state !== 'ok' || !Array.isArray(top.load.data)) return setStatus('nothing to save yet', 'error');
+  /**
+   * `y`: a raw event's JSON, or the selected row's id, goes to the clipboard with OSC 52 (works
+   * through tmux and SSH); the JSON is also saved as a file in the data directory, for terminals
+   * that ignore OSC 52 — never in the working tree.
+   */
+  const copyShown = () => {
+    if (top.kind !== 'show') {
+      const t = selected()?.target;
+      const id = t?.uuid ?? t?.requestId ?? (t?.eventId !== undefined ? String(t.eventId) : undefined) ?? (t?.reportId !== undefined ? String(t.reportId) : undefined);
+      if (!id) return setStatus('this row has no id to copy', 'error');
+      props.clipboard?.(id);
+      return setStatus(`copied ${id}`, 'ok');
+    }
+    if (top.load.state !== 'ok' || !Array.isArray(top.load.data)) return setStatus('nothing to copy yet', 'error');
     const json = (top.load.data as unknown[])[1];
     let value: unknown = json;
     try {
@@ -485,9 +499,11 @@ export function App(props: AppProps) {
     } catch {
       // save the text as it came
     }
-    saveJson(props.saveDir ?? process.cwd(), `stacky-event-${top.eventId}`, value).then(
-      (path) => setStatus(`saved event #${top.eventId} to ${path}`, 'ok'),
-      (error: unknown) => setStatus(`could not save: ${(error as Error).message}`, 'error'),
+    props.clipboard?.(JSON.stringify(value, null, 2));
+    if (!props.saveDir) return setStatus(`copied event #${top.eventId}`, 'ok');
+    saveJson(props.saveDir, `stacky-event-${top.eventId}`, value).then(
+      (path) => setStatus(`copied event #${top.eventId}; saved to ${path}`, 'ok'),
+      (error: unknown) => setStatus(`copied event #${top.eventId}; could not save: ${(error as Error).message}`, 'error'),
     );
   };
 
@@ -577,7 +593,7 @@ export function App(props: AppProps) {
       case 'openInstance':
         return openInstance(selected()?.target);
       case 'save':
-        return saveShown();
+        return copyShown();
       case 'editSearch':
         // Most edits change the value, so the form opens there.
         if (top.search) dispatch({type: 'patchTop', patch: {search: {...top.search, focus: top.search.field ? 1 : 0}}});

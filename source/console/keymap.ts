@@ -101,7 +101,7 @@ export const keymap: readonly Binding[] = [
   {id: 'showEvent', keys: ['d'], scope: 'event', hint: 'raw', help: 'Show the raw event: key/value table and JSON', rank: 12},
   {id: 'openRequest', keys: ['r'], scope: 'event', hint: 'request', help: "Open the event's request", rank: 13},
   {id: 'openInstance', keys: ['i'], scope: 'event', hint: 'instance', help: "Open the event's instance", rank: 14},
-  {id: 'save', keys: ['y'], scope: 'show', hint: 'save json', help: 'Save the JSON to a file (the status line names it)', rank: 10},
+  {id: 'save', keys: ['y'], scope: 'list', hint: 'copy', help: 'Copy the selected id, or a raw event\'s JSON, to the clipboard (OSC 52: tmux, SSH); the JSON is also saved in the data directory', rank: 16},
   {id: 'editSearch', keys: ['s'], scope: 'search', hint: 'edit search', help: 'Edit the search form (field, value, when_min, when_max)', rank: 10},
   {id: 'nextPage', keys: [']'], scope: 'search', hint: 'next page', help: 'Next page of results', rank: 11},
   {id: 'prevPage', keys: ['['], scope: 'search', hint: 'prev page', help: 'Previous page of results', rank: 12},

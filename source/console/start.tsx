@@ -6,7 +6,9 @@ import type {Settings} from '../commands/settings.js';
 import {App} from './app.js';
 import {clientSource} from './data-source.js';
 import {WatchTail} from './tail.js';
-import {enterAlternateScreen} from './terminal.js';
+import {enterAlternateScreen, osc52} from './terminal.js';
+import {dataDir} from '../commands/paths.js';
+import {join} from 'node:path';
 
 import type {LaunchOptions} from './launch.js';
 
@@ -42,7 +44,9 @@ export async function startConsole(settings: Settings, options: LaunchOptions = 
   // Node pauses stdin when its last listener goes; make sure Ink gets keys from the start.
   process.stdin.resume();
   const restoreScreen = enterAlternateScreen(process.stdout);
-  const instance = render(<App source={source} settings={settings} tail={tail} banner={options.banner} onExit={(c) => (code = c)} />, {
+  const clipboard = (text: string) => process.stdout.write(osc52(text));
+  const saveDir = join(dataDir(), 'saved');
+  const instance = render(<App source={source} settings={settings} tail={tail} banner={options.banner} saveDir={saveDir} clipboard={clipboard} onExit={(c) => (code = c)} />, {
     exitOnCtrlC: false,
     patchConsole: false,
     // Data-driven renders are batched to ≤ 15/s by useTailVersion; this cap only bounds how

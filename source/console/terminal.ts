@@ -31,3 +31,8 @@ export function enterAlternateScreen(out: Screen, proc: Pick<NodeJS.Process, 'on
   proc.once('uncaughtExceptionMonitor', restore);
   return restore;
 }
+
+/** The OSC 52 sequence that puts `text` on the clipboard of the terminal at the far end (tmux and SSH pass it on). */
+export function osc52(text: string): string {
+  return `\u001B]52;c;${Buffer.from(text, 'utf8').toString('base64')}\u0007`;
+}
