@@ -225,25 +225,29 @@ export function App(props: AppProps) {
 
   const stuckMs = (props.stuckSeconds ?? 60) * 1000;
   const listing = useMemo(
-    () => (top.kind === 'watch' ? undefined : top.kind === 'inflight' ? inflightListing(new Snapshot(tail.buffer), Date.now(), stuckMs, tail.service) : buildListing(top)),
-    [top.kind, top.load, top.sortCol, top.sortDesc, top.kind === 'inflight' ? tailVersion : 0, top.kind === 'inflight' ? clock : 0],
+    () => (top.kind === 'watch' ? undefined : top.kind === 'inflight' ? inflightListing(new Snapshot(tail.buffer), Date.now(), stuckMs, tail.service, state.relative) : buildListing(top)),
+    [state.relative, top.kind, top.load, top.sortCol, top.sortDesc, top.kind === 'inflight' ? tailVersion : 0, top.kind === 'inflight' ? clock : 0],
   );
   const watchRows = useMemo(
     // Over a snapshot, never the live ring: a batch arriving before this render would push the
     // first rows out under it (seen: a crash on a row index that was valid a moment earlier).
-    () => (top.kind === 'watch' ? new WatchRows(state.watch.frozen ?? new Snapshot(tail.buffer), state.watch.pausedAt, top.filter, tail.service) : undefined),
-    [top.kind, tailVersion, state.watch.pausedAt, state.watch.frozen, top.filter],
+    () => (top.kind === 'watch' ? new WatchRows(state.watch.frozen ?? new Snapshot(tail.buffer), state.watch.pausedAt, top.filter, tail.service, state.relative ? Date.now() : undefined) : undefined),
+    [top.kind, tailVersion, state.watch.pausedAt, state.watch.frozen, top.filter, state.relative, state.relative ? clock : 0],
   );
 
   const body: Body = useMemo(() => {
-    if (watchRows) return {rows: watchRows, hidden: watchRows.hidden, tables: [watchColumns], pinned: {kind: 'header', cells: watchColumns.map((c) => c.title), table: 0, search: ''}, above: 0};
+    if (watchRows) {
+      // The header says which clock the times are on.
+      const titles = watchColumns.map((c) => (c.title === 'Time' ? (state.relative ? 'Ago' : 'Time UTC') : c.title));
+      return {rows: watchRows, hidden: watchRows.hidden, tables: [watchColumns], pinned: {kind: 'header', cells: titles, table: 0, search: ''}, above: 0};
+    }
     const l = listing!;
     const lines = [...l.lines];
     let pinned: Line | undefined;
     if (l.tables.length === 1 && lines[0]?.kind === 'header') pinned = lines.shift();
     const filtered = applyFilter(lines, top.filter);
     return {rows: arrayRows(filtered.lines), hidden: filtered.hidden, tables: l.tables, pinned, above: top.kind === 'search' ? 3 : 0, empty: l.empty, target: l.target};
-  }, [watchRows, listing, top.filter, top.kind]);
+  }, [watchRows, listing, top.filter, top.kind, state.relative]);
 
   const listHeight = Math.max(1, bodyHeight - body.above - (body.pinned ? 1 : 0));
   const following = top.kind === 'watch' && state.watch.pausedAt === undefined;
@@ -560,6 +564,9 @@ export function App(props: AppProps) {
         return apply({type: 'bottom'});
       case 'open':
         return drill();
+      case 'relativeTime':
+        dispatch({type: 'relative'});
+        return setStatus(state.relative ? 'times in UTC' : 'times as ages', 'ok');
       case 'wrap':
         return patchShown({wrap: !shown.wrap});
       case 'scrollLeft':

@@ -55,6 +55,7 @@ export type ActionId =
   | 'sort'
   | 'sortReverse'
   | 'cycleView'
+  | 'relativeTime'
   | 'wrap'
   | 'scrollLeft'
   | 'scrollRight'
@@ -116,6 +117,7 @@ export const keymap: readonly Binding[] = [
   {id: 'top', keys: ['g', 'home'], scope: 'list', hint: 'top', help: 'First row'},
   {id: 'bottom', keys: ['G', 'end'], scope: 'list', hint: 'end/follow', help: 'Last row; in the watch pane, resume following'},
   {id: 'open', keys: ['enter'], scope: 'list', hint: 'open', help: 'Drill down: event → instance or raw event, report → table, …', rank: 5},
+  {id: 'relativeTime', keys: ['t'], scope: 'list', hint: 'times', help: 'Times as ages (12s ago) or UTC clock times', rank: 17},
   {id: 'wrap', keys: ['w'], scope: 'list', hint: 'wrap', help: 'Wrap the selected row (a raw event: every line) instead of cutting it', rank: 15},
   {id: 'scrollLeft', keys: ['left'], scope: 'list', hint: 'scroll left', help: 'Scroll wide rows left'},
   {id: 'scrollRight', keys: ['right'], scope: 'list', hint: 'scroll right', help: 'Scroll wide rows right (see what a column cuts)'},

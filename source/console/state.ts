@@ -35,6 +35,8 @@ export interface AppState {
   mode: Mode;
   status: Status | undefined;
   watch: WatchUi;
+  /** `t`: times shown as `12s ago` instead of UTC clock times. */
+  relative: boolean;
   /** The last instance/request/search opened, so switching back to that pane shows it again. */
   last: {instance?: Partial<View>; request?: Partial<View>; search?: SearchParams; query?: SearchParams};
 }
@@ -54,7 +56,8 @@ export type Action =
   | {type: 'reload'; key: number}
   | {type: 'mode'; mode: Mode}
   | {type: 'status'; status: Status | undefined}
-  | {type: 'watch'; patch: Partial<WatchUi>};
+  | {type: 'watch'; patch: Partial<WatchUi>}
+  | {type: 'relative'};
 
 export const maxDepth = 30;
 
@@ -71,6 +74,7 @@ export function initialState(): AppState {
     mode: {kind: 'normal'},
     status: undefined,
     watch: {pausedAt: undefined, cursorSeq: undefined, topSeq: undefined, frozen: undefined},
+    relative: false,
     last: {},
   };
 }
@@ -169,6 +173,8 @@ export function reducer(state: AppState, action: Action): AppState {
       return {...state, status: action.status};
     case 'watch':
       return {...state, watch: {...state.watch, ...action.patch}};
+    case 'relative':
+      return {...state, relative: !state.relative};
   }
 }
 

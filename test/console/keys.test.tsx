@@ -407,6 +407,15 @@ const scenarios: Record<ActionId, Scenario> = {
     await h.press(seq(key));
     await h.until((f) => !/Tab next field/.test(f) && /1000 E/.test(f));
   },
+  relativeTime: async (h, key) => {
+    await withWatchRows(h, 3);
+    await h.until(/Time UTC/);
+    await h.press(seq(key));
+    await h.until(/Ago/);
+    assert.match(h.frame(), /\d+[hms]\S* ago/);
+    await h.press(seq(key));
+    await h.until(/Time UTC/);
+  },
   wrap: async (h, key) => {
     await openLongEvent(h);
     await h.press(seq(key));

@@ -57,13 +57,13 @@ export const inflightColumns: Column[] = [
 ];
 
 /** The in-flight rows as a listing; those older than `stuckMs` are highlighted. */
-export function inflightListing(rows: RowStore, now: number, stuckMs: number, service: StackyService): Listing {
+export function inflightListing(rows: RowStore, now: number, stuckMs: number, service: StackyService, relative = false): Listing {
   const list = inFlight(rows);
-  const lines: Line[] = [{kind: 'header', cells: inflightColumns.map((c) => c.title), table: 0, search: ''}];
+  const lines: Line[] = [{kind: 'header', cells: inflightColumns.map((c) => (c.title === 'Last at' && !relative ? 'Last at UTC' : c.title)), table: 0, search: ''}];
   for (const f of list) {
     const age = now - f.startedAt;
     const stuck = age >= stuckMs;
-    const cells = [ageText(age), f.operation, f.last.event, f.last.time, f.deployment, f.uuid];
+    const cells = [ageText(age), f.operation, f.last.event, relative ? `${ageText(now - rowTime(f.last))} ago` : f.last.time, f.deployment, f.uuid];
     lines.push({
       kind: 'data',
       cells,
