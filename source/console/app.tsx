@@ -564,6 +564,17 @@ export function App(props: AppProps) {
         return apply({type: 'bottom'});
       case 'open':
         return drill();
+      case 'mark': {
+        const id = selected()?.target?.eventId;
+        if (id === undefined || !Number.isFinite(id)) return setStatus('only event rows can be marked', 'error');
+        dispatch({type: 'mark', eventId: id});
+        return setStatus(state.marks.includes(id) ? `unmarked #${id}` : `marked #${id} (${keyFor('nextMark')} jumps between marks)`, 'ok');
+      }
+      case 'nextMark': {
+        if (state.marks.length === 0) return setStatus(`no marks: ${keyFor('mark')} marks a row`);
+        const i = findFrom(1, (l) => l.kind === 'data' && l.target?.eventId !== undefined && state.marks.includes(l.target.eventId));
+        return i === undefined ? setStatus('no marked rows in this list') : apply({type: 'to', index: i});
+      }
       case 'relativeTime':
         dispatch({type: 'relative'});
         return setStatus(state.relative ? 'times in UTC' : 'times as ages', 'ok');
@@ -789,7 +800,7 @@ export function App(props: AppProps) {
         {state.mode.kind === 'help' ? (
           <HelpBody lines={helpContent} top={state.mode.top} height={bodyHeight} width={width} />
         ) : (
-          <PaneBody view={top} body={body} cursor={cursor} windowTop={windowTop} listHeight={listHeight} bodyHeight={bodyHeight} width={width} natural={natural} theme={theme} formActive={state.mode.kind === 'form'} service={top.service ?? tail.service} />
+          <PaneBody marks={state.marks} view={top} body={body} cursor={cursor} windowTop={windowTop} listHeight={listHeight} bodyHeight={bodyHeight} width={width} natural={natural} theme={theme} formActive={state.mode.kind === 'form'} service={top.service ?? tail.service} />
         )}
       </Box>
       <StatusLine parts={statusParts} width={width} theme={theme} />
@@ -922,12 +933,13 @@ interface PaneBodyProps {
   bodyHeight: number;
   width: number;
   natural: number;
+  marks: readonly number[];
   theme: Theme;
   formActive: boolean;
   service: StackyService;
 }
 
-function PaneBody({view, body, cursor, windowTop, listHeight, width, natural, theme, formActive, service}: PaneBodyProps) {
+function PaneBody({view, body, cursor, windowTop, listHeight, width, natural, marks, theme, formActive, service}: PaneBodyProps) {
   const x = view.x ?? 0;
   const virtual = Math.max(width, natural);
   const widths = useMemo(() => body.tables.map((t) => layoutColumns(t, width)), [body.tables, width]);
@@ -983,7 +995,8 @@ function PaneBody({view, body, cursor, windowTop, listHeight, width, natural, th
       used += parts.length;
       continue;
     }
-    out.push(<LineRow key={i - windowTop} line={line} columns={body.tables[t]} widths={laid[t]} width={width} selected={selected} theme={theme} offset={x} virtual={virtual} />);
+    const marked = line.target?.eventId !== undefined && marks.includes(line.target.eventId);
+    out.push(<LineRow key={i - windowTop} line={line} columns={body.tables[t]} widths={laid[t]} width={width} selected={selected} marked={marked} theme={theme} offset={x} virtual={virtual} />);
     used++;
   }
   return <>{out}</>;

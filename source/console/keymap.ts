@@ -56,6 +56,8 @@ export type ActionId =
   | 'sortReverse'
   | 'cycleView'
   | 'relativeTime'
+  | 'mark'
+  | 'nextMark'
   | 'wrap'
   | 'scrollLeft'
   | 'scrollRight'
@@ -117,6 +119,8 @@ export const keymap: readonly Binding[] = [
   {id: 'top', keys: ['g', 'home'], scope: 'list', hint: 'top', help: 'First row'},
   {id: 'bottom', keys: ['G', 'end'], scope: 'list', hint: 'end/follow', help: 'Last row; in the watch pane, resume following'},
   {id: 'open', keys: ['enter'], scope: 'list', hint: 'open', help: 'Drill down: event → instance or raw event, report → table, …', rank: 5},
+  {id: 'mark', keys: ['m'], scope: 'list', hint: 'mark', help: 'Mark or unmark the selected event (marks survive a pause)', rank: 18},
+  {id: 'nextMark', keys: ["'"], scope: 'list', hint: 'next mark', help: 'Jump to the next marked row'},
   {id: 'relativeTime', keys: ['t'], scope: 'list', hint: 'times', help: 'Times as ages (12s ago) or UTC clock times', rank: 17},
   {id: 'wrap', keys: ['w'], scope: 'list', hint: 'wrap', help: 'Wrap the selected row (a raw event: every line) instead of cutting it', rank: 15},
   {id: 'scrollLeft', keys: ['left'], scope: 'list', hint: 'scroll left', help: 'Scroll wide rows left'},

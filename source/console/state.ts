@@ -37,6 +37,8 @@ export interface AppState {
   watch: WatchUi;
   /** `t`: times shown as `12s ago` instead of UTC clock times. */
   relative: boolean;
+  /** `m`: marked event ids; kept across pauses and panes. */
+  marks: readonly number[];
   /** The last instance/request/search opened, so switching back to that pane shows it again. */
   last: {instance?: Partial<View>; request?: Partial<View>; search?: SearchParams; query?: SearchParams};
 }
@@ -57,7 +59,8 @@ export type Action =
   | {type: 'mode'; mode: Mode}
   | {type: 'status'; status: Status | undefined}
   | {type: 'watch'; patch: Partial<WatchUi>}
-  | {type: 'relative'};
+  | {type: 'relative'}
+  | {type: 'mark'; eventId: number};
 
 export const maxDepth = 30;
 
@@ -75,6 +78,7 @@ export function initialState(): AppState {
     status: undefined,
     watch: {pausedAt: undefined, cursorSeq: undefined, topSeq: undefined, frozen: undefined},
     relative: false,
+    marks: [],
     last: {},
   };
 }
@@ -175,6 +179,8 @@ export function reducer(state: AppState, action: Action): AppState {
       return {...state, watch: {...state.watch, ...action.patch}};
     case 'relative':
       return {...state, relative: !state.relative};
+    case 'mark':
+      return {...state, marks: state.marks.includes(action.eventId) ? state.marks.filter((m) => m !== action.eventId) : [...state.marks, action.eventId]};
   }
 }
 

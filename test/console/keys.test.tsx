@@ -407,6 +407,32 @@ const scenarios: Record<ActionId, Scenario> = {
     await h.press(seq(key));
     await h.until((f) => !/Tab next field/.test(f) && /1000 E/.test(f));
   },
+  mark: async (h, key) => {
+    await withWatchRows(h, 5);
+    await h.press('k');
+    await h.until(() => /e4/.test(h.selected() ?? ''));
+    await h.press(seq(key));
+    await h.until(/marked #4/);
+    await h.press(' ');
+    await h.until((f) => !/PAUSED/.test(f));
+    assert.match(h.frame(), /^▸.*compute\.instance\.e4/m, 'the mark survives the pause');
+    await h.press('k', 'k', seq(key));
+    await h.until(/marked #3/);
+    await h.press(seq(key));
+    await h.until(/unmarked #3/);
+    assert.doesNotMatch(h.frame(), /^▸.*compute\.instance\.e3/m);
+  },
+  nextMark: async (h, key) => {
+    await withWatchRows(h, 5);
+    await h.press('g', 'm');
+    await h.until(/marked #1/);
+    await h.press('j', 'j', 'j', 'm');
+    await h.until(/marked #4/);
+    await h.press(seq(key));
+    await h.until(() => /e1\b/.test(h.selected() ?? ''));
+    await h.press(seq(key));
+    await h.until(() => /e4\b/.test(h.selected() ?? ''));
+  },
   relativeTime: async (h, key) => {
     await withWatchRows(h, 3);
     await h.until(/Time UTC/);

@@ -55,6 +55,8 @@ export interface LineRowProps {
   widths?: readonly number[];
   width: number;
   selected?: boolean;
+  /** A marked row (`m`): `▸` in its first cell when blank, and underlined. */
+  marked?: boolean;
   theme: Theme;
   /** Horizontal scroll: the line is laid out `virtual` wide and shown from column `offset`. */
   offset?: number;
@@ -104,13 +106,15 @@ const paint = (text: string, color: string | undefined, bold: boolean): string =
  * a blank of the right width through layout and swap in the real line with <Transform>
  * at output time. The cache then holds one entry per width instead of one per event.
  */
-export function LineRow({line, columns, widths, width, selected, theme, offset = 0, virtual}: LineRowProps) {
-  const segs = offset > 0 && virtual ? sliceSegments(lineSegments(line, columns, widths, virtual), offset, width) : lineSegments(line, columns, widths, width);
+export function LineRow({line, columns, widths, width, selected, marked, theme, offset = 0, virtual}: LineRowProps) {
+  let segs = offset > 0 && virtual ? sliceSegments(lineSegments(line, columns, widths, virtual), offset, width) : lineSegments(line, columns, widths, width);
   const tone: Tone | undefined = line.kind === 'header' ? 'accent' : line.tone;
   const bold = line.kind === 'header' || line.kind === 'title';
   const lineColor = tone ? theme.color(tone) : undefined;
+  if (marked && segs[0]) segs = [{...segs[0], text: segs[0].text.replace(/^ /, '▸')}, ...segs.slice(1)];
   let text = segs.map((s) => (s.tone ? paint(s.text, theme.color(s.tone), true) : s.text)).join('');
   text = paint(text, lineColor, bold);
+  if (marked) text = `\u001B[4m${text}\u001B[24m`;
   if (selected) text = `\u001B[7m${text}\u001B[27m`;
   const out = text;
   return (
