@@ -10,7 +10,7 @@ import {backoffMs, describeError, type ConsoleSource} from './data-source.js';
 import {charKeyName, footerHints, helpLines, keyFor, keyName, lookup, type ActionId, type Scope} from './keymap.js';
 import {emptySearch, initialState, reducer, topView, type AppState, type Mode, type Status, type ViewSpec} from './state.js';
 import {WatchTail} from './tail.js';
-import {clean, fit, matches, toEpoch, truncate, wrapText} from './text.js';
+import {clean, fit, matches, sparkline, toEpoch, truncate, wrapText} from './text.js';
 import {makeTheme, type Theme} from './theme.js';
 import {
   applyFilter, buildListing, shownEventIds, currentPane, fetchView, needsLoad, pageSize, panes, reportColumnCount, reportHeader,
@@ -795,7 +795,7 @@ export function App(props: AppProps) {
   return (
     <Box flexDirection="column" width={width} height={frameHeight} overflow="hidden">
       <TabBar current={pane} width={width} right={props.banner ?? ''} theme={theme} />
-      <Crumbs labels={state.stack.map(viewLabel)} width={width} theme={theme} right={source.baseUrl} />
+      <Crumbs labels={state.stack.map(viewLabel)} width={width} theme={theme} right={source.baseUrl} middle={top.kind === 'watch' ? rateLines(tail, width - source.baseUrl.length - 10) : ''} />
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {state.mode.kind === 'help' ? (
           <HelpBody lines={helpContent} top={state.mode.top} height={bodyHeight} width={width} />
@@ -894,6 +894,19 @@ function dedupe(parts: StatusPart[]): StatusPart[] {
     said.push(c);
     return true;
   });
+}
+
+/**
+ * The watch header's rates: events/s and errors/s as sparklines over the last five minutes
+ * (10 s a bar), in `room` characters; the peak of each is written after it.
+ */
+function rateLines(tail: WatchTail, room: number): string {
+  const bars = Math.max(4, Math.min(30, Math.floor((room - 24) / 2)));
+  const per = Math.max(1, Math.ceil(300 / bars));
+  const ev = tail.rates(bars, per);
+  const err = tail.rates(bars, per, true);
+  const peak = (v: number[]) => formatRate(Math.max(0, ...v));
+  return `ev/s ${sparkline(ev)} ${peak(ev)}  err/s ${sparkline(err)} ${peak(err)}`;
 }
 
 function plural(n: number, word: string): string {

@@ -49,6 +49,14 @@ export function wrapText(text: string, width: number): string[] {
   return out;
 }
 
+const bars = '▁▂▃▄▅▆▇█';
+
+/** A sparkline of `values` scaled to their maximum; all-zero values draw the lowest bar. */
+export function sparkline(values: readonly number[]): string {
+  const max = Math.max(0, ...values);
+  return values.map((v) => (max <= 0 ? bars[0] : bars[Math.min(7, Math.round((v / max) * 7))])).join('');
+}
+
 /** Case-insensitive substring test; an empty needle matches everything. */
 export function matches(haystack: string, needle: string): boolean {
   if (needle === '') return true;

@@ -218,10 +218,10 @@ test('#14 an invalid :uuid or :req is a status message, not a view on the back s
   };
   await command(h, 'uuid deadbeef');
   await h.until(/400 Bad Request: deadbeef is not uuid-like/);
-  assert.equal(lines(h)[1], ' watch                                                         http://fake:8000');
+  assert.match(lines(h)[1]!, /^ watch\s+ev\/s \S+ [\d.]+  err\/s \S+ [\d.]+  http:\/\/fake:8000$/);
   await command(h, 'req nope');
   await h.until(/400 Bad Request: nope is not request-id-like/);
-  assert.equal(lines(h)[1], ' watch                                                         http://fake:8000');
+  assert.match(lines(h)[1]!, /^ watch\s+ev\/s \S+ [\d.]+  err\/s \S+ [\d.]+  http:\/\/fake:8000$/);
   await command(h, `uuid ${U1}`);
   await h.until(/Timings \(4\)/);
   assert.match(lines(h)[1]!, /^ watch › instance 2222bbbb…/);

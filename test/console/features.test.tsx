@@ -8,6 +8,8 @@ import {keys, start as startApp, type Harness} from './helpers.js';
 import {FakeSource, U1, watchRow} from './fake-source.js';
 import type {AppProps} from '../../source/console/app.js';
 import {osc52} from '../../source/console/terminal.js';
+import {sparkline} from '../../source/console/text.js';
+import {WatchTail} from '../../source/console/tail.js';
 
 const open: Harness[] = [];
 afterEach(() => {
@@ -42,4 +44,28 @@ test('y: the selected id, or the raw event JSON, goes to the clipboard; the JSON
   } finally {
     rmSync(dir, {recursive: true, force: true});
   }
+});
+
+test('rates: events/s and errors/s per bucket, drawn as sparklines in the watch header', async () => {
+  assert.equal(sparkline([0, 1, 2, 4, 8]), '▁▂▃▅█');
+  assert.equal(sparkline([0, 0]), '▁▁');
+  const src = new FakeSource();
+  let now = 1_000_000;
+  src.watchBatches.push([watchRow(1, 'a'), watchRow(2, 'b', {error: true})], [], [watchRow(3, 'c')]);
+  const tail = new WatchTail(src, {deployment: 'all', service: 'nova', pollMs: 5, now: () => now});
+  tail.start();
+  const until = async (f: () => boolean) => {
+    while (!f()) await new Promise((r) => setTimeout(r, 2));
+  };
+  await until(() => tail.polls >= 1);
+  now += 10_000;
+  await until(() => tail.polls >= 3);
+  tail.stop();
+  assert.deepEqual(tail.rates(2, 10), [0.2, 0.1]);
+  assert.deepEqual(tail.rates(2, 10, true), [0.1, 0]);
+
+  const h = await start();
+  h.source.watchBatches.push([watchRow(1, 'compute.instance.create.start'), watchRow(2, 'compute.instance.create.error', {error: true})]);
+  await h.until(/create\.error/);
+  await h.until((f) => /^ watch\s+ev\/s ▁*█ 0\.1  err\/s ▁*█ 0\.1  http:\/\/fake:8000$/.test(f.split('\n')[1]!));
 });

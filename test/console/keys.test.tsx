@@ -29,7 +29,7 @@ const raw: Record<string, string> = {
 const seq = (name: string) => raw[name] ?? name;
 
 /** The crumb line (second line of the frame). */
-const crumb = (h: Harness) => (h.frame().split('\n')[1] ?? '').replace(/\s+http:\/\/fake:8000\s*$/, '');
+const crumb = (h: Harness) => (h.frame().split('\n')[1] ?? '').replace(/\s+http:\/\/fake:8000\s*$/, '').replace(/\s+ev\/s .*$/, '');
 
 async function withWatchRows(h: Harness, n = 3) {
   h.source.watchBatches.push(Array.from({length: n}, (_, i) => watchRow(i + 1, `compute.instance.e${i + 1}`, {error: i % 5 === 1})));

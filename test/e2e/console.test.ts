@@ -190,7 +190,7 @@ test('console end to end in tmux against stacky serve', {skip: !hasTmux && 'tmux
   assert.match(s, /Req ID\s+req-e2e0cccc/);
   assert.match(s, /"event_type": "compute\.instance\.create\.start"/);
   await keys('Escape', 'Escape');
-  await waitFor(/^ watch\s+http:\/\/127\.0\.0\.1:\d+\s*$/m);
+  await waitFor(/^ watch\s+ev\/s .* http:\/\/127\.0\.0\.1:\d+\s*$/m);
 
   // The reports list, and a report opened from it.
   await keys('5');
@@ -201,7 +201,7 @@ test('console end to end in tmux against stacky serve', {skip: !hasTmux && 'tmux
   await keys('s');
   await waitFor(/Image▲/);
   await keys('1');
-  await waitFor(/^ watch\s+http:\/\/127\.0\.0\.1:\d+\s*$/m);
+  await waitFor(/^ watch\s+ev\/s .* http:\/\/127\.0\.0\.1:\d+\s*$/m);
 
   // The console survives a server restart and the tail resumes.
   await stopServer();

@@ -27,9 +27,10 @@ export function TabBar({current, width, right, theme}: {current: Pane; width: nu
 }
 
 /** The breadcrumb, and the server's URL at the right: always on screen, whatever the banner (#8). */
-export function Crumbs({labels, width, theme, right = ''}: {labels: string[]; width: number; theme: Theme; right?: string}) {
+export function Crumbs({labels, width, theme, right = '', middle = ''}: {labels: string[]; width: number; theme: Theme; right?: string; middle?: string}) {
   const url = right ? ` ${truncate(right, Math.max(0, Math.floor(width / 2)))} ` : '';
-  const room = width - url.length;
+  const mid = middle ? `${middle} ` : '';
+  const room = width - url.length - mid.length;
   let text = ` ${labels.join(' › ')}`;
   // Drop from the left (keeping the root) until it fits.
   let from = 1;
@@ -40,6 +41,7 @@ export function Crumbs({labels, width, theme, right = ''}: {labels: string[]; wi
   return (
     <Text wrap="truncate" color={theme.color('dim')}>
       {fit(text, room)}
+      {mid}
       {url}
     </Text>
   );
