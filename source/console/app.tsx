@@ -587,11 +587,15 @@ export function App(props: AppProps) {
         const x = Math.max(0, Math.min(max, (shown.x ?? 0) + (id === 'scrollRight' ? 1 : -1) * Math.max(8, Math.floor(width / 4))));
         return patchShown({x});
       }
+      case 'highlight':
+        return dispatch({type: 'mode', mode: {kind: 'highlight', text: top.highlight ?? '', previous: top.highlight ?? ''}});
       case 'nextMatch':
       case 'prevMatch': {
-        if (!top.filter) return setStatus('no filter: press / and type first');
-        const i = findFrom(id === 'nextMatch' ? 1 : -1, (l) => l.kind === 'data' && matches(l.search, top.filter));
-        return i === undefined ? setStatus(`no rows match "${top.filter}"`) : apply({type: 'to', index: i});
+        // The mode may have just set the highlight (Enter): read it from there first.
+        const needle = (state.mode.kind === 'highlight' ? state.mode.text : top.highlight) || top.filter;
+        if (!needle) return setStatus(`nothing to match: ${keyFor('highlight')} highlights, ${keyFor('filter')} filters`);
+        const i = findFrom(id === 'nextMatch' ? 1 : -1, (l) => l.kind === 'data' && matches(l.search, needle));
+        return i === undefined ? setStatus(`no rows match "${needle}"`) : apply({type: 'to', index: i});
       }
       case 'nextError':
       case 'prevError': {
@@ -654,7 +658,7 @@ export function App(props: AppProps) {
 
   // ---- text entry ---------------------------------------------------------------------------
   const editText = (mode: Mode, name: string, input: string): string | undefined => {
-    const text = mode.kind === 'filter' || mode.kind === 'command' ? mode.text : '';
+    const text = mode.kind === 'filter' || mode.kind === 'command' || mode.kind === 'highlight' ? mode.text : '';
     if (lookup(name, ['input'])?.id === 'erase') return text.slice(0, -1);
     if (typed(name, input)) return text + input;
     return undefined;
@@ -727,6 +731,21 @@ export function App(props: AppProps) {
       dispatch({type: 'mode', mode: {...mode, text}});
       return dispatch({type: 'patchTop', patch: {filter: text, cursor: -1, top: 0}});
     }
+    if (mode.kind === 'highlight') {
+      const b = lookup(name, ['input']);
+      if (b?.id === 'submit') {
+        dispatch({type: 'mode', mode: {kind: 'normal'}});
+        return perform('nextMatch', name);
+      }
+      if (b?.id === 'cancel') {
+        dispatch({type: 'patchTop', patch: {highlight: mode.previous}});
+        return dispatch({type: 'mode', mode: {kind: 'normal'}});
+      }
+      const text = editText(mode, name, input);
+      if (text === undefined) return;
+      dispatch({type: 'mode', mode: {...mode, text}});
+      return dispatch({type: 'patchTop', patch: {highlight: text}});
+    }
     if (mode.kind === 'command') {
       const b = lookup(name, ['input']);
       if (b?.id === 'submit') return runCommand(mode.text);
@@ -785,7 +804,8 @@ export function App(props: AppProps) {
   const pane = currentPane(state.stack);
 
   let footer: React.ReactNode;
-  if (state.mode.kind === 'filter') footer = <InputLine prefix="/" text={state.mode.text} width={width} note={`${body.hidden} hidden · Enter keep · Esc cancel`} />;
+  if (state.mode.kind === 'highlight') footer = <InputLine prefix="h/" text={state.mode.text} width={width} note="Enter next match · Esc cancel" />;
+  else if (state.mode.kind === 'filter') footer = <InputLine prefix="/" text={state.mode.text} width={width} note={`${body.hidden} hidden · Enter keep · Esc cancel`} />;
   else if (state.mode.kind === 'command') footer = <InputLine prefix=":" text={state.mode.text} width={width} note={state.mode.options ? state.mode.options.slice(0, 12).join(' ') : 'Tab completes · Enter runs · Esc closes'} />;
   else if (state.mode.kind === 'form') footer = <Footer text={footerHints(['form', 'input'], width - 1)} width={width} theme={theme} />;
   else if (state.mode.kind === 'help' && state.mode.typing) footer = <InputLine prefix="/" text={state.mode.filter ?? ''} width={width} note={`${helpContent.length} lines match`} />;
@@ -848,6 +868,7 @@ function buildStatus(state: AppState, top: View, tail: WatchTail, body: Body, no
       parts.push({text: ` · ❚❚ PAUSED ${Math.max(0, tail.buffer.lastSeq - state.watch.pausedAt)} new`, tone: 'warn'});
     }
     if (top.filter) parts.push({text: ` · filter "${top.filter}" ${body.hidden} hidden`, tone: 'accent'});
+    if (top.highlight) parts.push({text: ` · highlight "${top.highlight}"`, tone: 'accent'});
     if (msg) parts.push({text: ` · ${msg.text}`, tone: msg.tone === 'error' ? 'error' : msg.tone === 'ok' ? 'ok' : 'accent'});
     const dep = tail.deployment.toLowerCase() === 'all' ? 'all' : tail.deployment;
     parts.push({text: ` · ${stalled ? '' : `${formatRate(tail.rate())} ev/s · `}${dep} · ${tail.service}${tail.eventName ? ` · ${tail.eventName}` : ''} · ${plural(body.rows.length, 'row')}`});
@@ -869,6 +890,7 @@ function buildStatus(state: AppState, top: View, tail: WatchTail, body: Body, no
     }
   }
   if (top.filter) parts.push({text: ` · filter "${top.filter}" ${body.hidden} hidden`, tone: 'accent'});
+  if (top.highlight) parts.push({text: ` · highlight "${top.highlight}"`, tone: 'accent'});
   // The tail keeps polling behind every pane, so a lost server shows here too (once, #7).
   if (tail.status.kind === 'unreachable' && !(top.load.state === 'error' && top.load.problem.kind === 'unreachable')) {
     parts.push({text: ` · ✖ ${tail.status.message}`, tone: 'error'});
@@ -1009,7 +1031,7 @@ function PaneBody({view, body, cursor, windowTop, listHeight, width, natural, ma
       continue;
     }
     const marked = line.target?.eventId !== undefined && marks.includes(line.target.eventId);
-    out.push(<LineRow key={i - windowTop} line={line} columns={body.tables[t]} widths={laid[t]} width={width} selected={selected} marked={marked} theme={theme} offset={x} virtual={virtual} />);
+    out.push(<LineRow key={i - windowTop} line={line} columns={body.tables[t]} widths={laid[t]} width={width} selected={selected} marked={marked} highlight={view.highlight} theme={theme} offset={x} virtual={virtual} />);
     used++;
   }
   return <>{out}</>;

@@ -56,6 +56,7 @@ export type ActionId =
   | 'sortReverse'
   | 'cycleView'
   | 'relativeTime'
+  | 'highlight'
   | 'mark'
   | 'nextMark'
   | 'wrap'
@@ -126,8 +127,9 @@ export const keymap: readonly Binding[] = [
   {id: 'scrollLeft', keys: ['left'], scope: 'list', hint: 'scroll left', help: 'Scroll wide rows left'},
   {id: 'scrollRight', keys: ['right'], scope: 'list', hint: 'scroll right', help: 'Scroll wide rows right (see what a column cuts)'},
   {id: 'filter', keys: ['/'], scope: 'list', hint: 'filter', help: 'Filter as you type; the status line counts hidden rows', rank: 6},
-  {id: 'nextMatch', keys: ['n'], scope: 'list', hint: 'next match', help: 'Next row matching the filter'},
-  {id: 'prevMatch', keys: ['N'], scope: 'list', hint: 'prev match', help: 'Previous row matching the filter'},
+  {id: 'highlight', keys: ['h'], scope: 'list', hint: 'highlight', help: 'Search without hiding: matches are highlighted in place, n/N jump', rank: 14},
+  {id: 'nextMatch', keys: ['n'], scope: 'list', hint: 'next match', help: 'Next row matching the highlight (or the filter)'},
+  {id: 'prevMatch', keys: ['N'], scope: 'list', hint: 'prev match', help: 'Previous row matching the highlight (or the filter)'},
   {id: 'nextError', keys: ['e'], scope: 'list', hint: 'next error', help: 'Next error row', rank: 20},
   {id: 'prevError', keys: ['E'], scope: 'list', hint: 'prev error', help: 'Previous error row'},
 

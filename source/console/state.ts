@@ -8,6 +8,7 @@ import {currentPane, needsLoad, panes, paneOfKind, type Pane, type SearchParams,
 export type Mode =
   | {kind: 'normal'}
   | {kind: 'filter'; text: string; previous: string}
+  | {kind: 'highlight'; text: string; previous: string}
   | {kind: 'command'; text: string; completion?: CompletionState; options?: string[]}
   | {kind: 'help'; top: number; filter?: string; typing?: boolean}
   | {kind: 'form'};

@@ -53,6 +53,8 @@ export interface View {
   sortDesc?: boolean;
   /** Consecutive failed loads, for the retry backoff. */
   failures?: number;
+  /** `h`: rows stay, matches are highlighted in place and n/N jump between them (lnav's search). */
+  highlight?: string;
   /** `w`: the selected row (every row of a raw event) wraps instead of being cut (#6). */
   wrap?: boolean;
   /** ←/→: columns scrolled off to the left (#6). */

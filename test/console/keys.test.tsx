@@ -407,6 +407,19 @@ const scenarios: Record<ActionId, Scenario> = {
     await h.press(seq(key));
     await h.until((f) => !/Tab next field/.test(f) && /1000 E/.test(f));
   },
+  highlight: async (h, key) => {
+    await searchResults(h);
+    await h.press(seq(key));
+    await h.type('1003');
+    await h.press(keys.enter);
+    await h.until(() => /^1003/.test(h.selected() ?? ''));
+    assert.match(h.frame(), /^1000 E/m, 'nothing hidden');
+    assert.match(h.frame(), /highlight "1003"/);
+    const hit = h.raw().split('\n').find((l) => l.includes('1003'))!;
+    assert.match(hit, /\u001B\[1m\u001B\[4m1003\u001B\[24m\u001B\[22m/);
+    await h.press('n');
+    await h.until(/no rows match|^1003/m);
+  },
   mark: async (h, key) => {
     await withWatchRows(h, 5);
     await h.press('k');

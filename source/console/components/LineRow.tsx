@@ -57,6 +57,8 @@ export interface LineRowProps {
   selected?: boolean;
   /** A marked row (`m`): `▸` in its first cell when blank, and underlined. */
   marked?: boolean;
+  /** Text shown bold and underlined wherever it occurs in the row (`h`). */
+  highlight?: string;
   theme: Theme;
   /** Horizontal scroll: the line is laid out `virtual` wide and shown from column `offset`. */
   offset?: number;
@@ -106,13 +108,28 @@ const paint = (text: string, color: string | undefined, bold: boolean): string =
  * a blank of the right width through layout and swap in the real line with <Transform>
  * at output time. The cache then holds one entry per width instead of one per event.
  */
-export function LineRow({line, columns, widths, width, selected, marked, theme, offset = 0, virtual}: LineRowProps) {
+/** `text` with every case-insensitive occurrence of `needle` bold and underlined. */
+function emphasise(text: string, needle: string | undefined): string {
+  if (!needle) return text;
+  const lower = text.toLowerCase();
+  const n = needle.toLowerCase();
+  let out = '';
+  let from = 0;
+  for (let at = lower.indexOf(n); at >= 0; at = lower.indexOf(n, from)) {
+    out += `${text.slice(from, at)}\u001B[1;4m${text.slice(at, at + n.length)}\u001B[22;24m`;
+    from = at + n.length;
+  }
+  return out + text.slice(from);
+}
+
+export function LineRow({line, columns, widths, width, selected, marked, highlight, theme, offset = 0, virtual}: LineRowProps) {
   let segs = offset > 0 && virtual ? sliceSegments(lineSegments(line, columns, widths, virtual), offset, width) : lineSegments(line, columns, widths, width);
   const tone: Tone | undefined = line.kind === 'header' ? 'accent' : line.tone;
   const bold = line.kind === 'header' || line.kind === 'title';
   const lineColor = tone ? theme.color(tone) : undefined;
   if (marked && segs[0]) segs = [{...segs[0], text: segs[0].text.replace(/^ /, '▸')}, ...segs.slice(1)];
-  let text = segs.map((s) => (s.tone ? paint(s.text, theme.color(s.tone), true) : s.text)).join('');
+  const needle = line.kind === 'data' ? highlight : undefined;
+  let text = segs.map((s) => (s.tone ? paint(emphasise(s.text, needle), theme.color(s.tone), true) : emphasise(s.text, needle))).join('');
   text = paint(text, lineColor, bold);
   if (marked) text = `\u001B[4m${text}\u001B[24m`;
   if (selected) text = `\u001B[7m${text}\u001B[27m`;
