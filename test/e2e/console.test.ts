@@ -203,6 +203,17 @@ test('console end to end in tmux against stacky serve', {skip: !hasTmux && 'tmux
   await keys('1');
   await waitFor(/^ watch\s+ev\/s .* http:\/\/127\.0\.0\.1:\d+\s*$/m);
 
+  // The in-flight view: the resize started by UB has no end yet; Enter opens its instance.
+  await post([body('compute.instance.resize.start', UB, Date.now())]);
+  await waitFor(/compute\.instance\.resize\.start/);
+  await keys('7');
+  s = await waitFor(/\d+ in flight/);
+  assert.match(s, /compute\.instance\.resize\s+compute\.instance\.resize\.start\s+.*e2e0bbbb/);
+  await keys('t');
+  await waitFor(/\d+s ago/);
+  await keys('t', '1');
+  await waitFor(/^ watch\s+ev\/s .* http:\/\/127\.0\.0\.1:\d+\s*$/m);
+
   // The console survives a server restart and the tail resumes.
   await stopServer();
   await waitFor(/server unreachable/);

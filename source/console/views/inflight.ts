@@ -49,7 +49,7 @@ export function ageText(ms: number): string {
 
 export const inflightColumns: Column[] = [
   {title: 'Age', min: 7, max: 8, priority: 1, align: 'right'},
-  {title: 'Operation', min: 20, max: 34, priority: 1},
+  {title: 'Operation', min: 26, max: 34, priority: 1},
   {title: 'Last event', min: 30, max: 46, priority: 1},
   {title: 'Last at', min: 12, max: 15, priority: 4, cut: true},
   {title: 'Deployment', min: 10, max: 20, priority: 5},
