@@ -23,6 +23,7 @@ import {Crumbs, Footer, InputLine, StatusLine, TabBar, TooSmall, type StatusPart
 import {LineRow, lineText} from './components/LineRow.js';
 import {saveJson} from './save.js';
 import {inflightListing} from './views/inflight.js';
+import {viewDefs} from './views/registry.js';
 import {move, type Move} from './selection.js';
 
 export const minColumns = 80;
@@ -74,28 +75,7 @@ interface Body {
 const statusTtlMs = 6000;
 
 function scopesFor(kind: View['kind']): Scope[] {
-  switch (kind) {
-    case 'watch':
-      return ['watch', 'event', 'list', 'global'];
-    case 'show':
-      return ['show', 'event', 'list', 'global'];
-    case 'search':
-      return ['search', 'event', 'list', 'global'];
-    case 'inflight':
-    case 'instance':
-    case 'request':
-      return ['event', 'list', 'global'];
-    case 'report':
-      return ['report', 'list', 'global'];
-    case 'summary':
-    case 'kpi':
-    case 'deployments':
-    case 'events':
-    case 'hosts':
-      return ['summary', 'list', 'global'];
-    default:
-      return ['list', 'global'];
-  }
+  return viewDefs[kind].scopes;
 }
 
 const printable = /^[^\u0000-\u001f\u007f]+$/;
@@ -387,25 +367,19 @@ export function App(props: AppProps) {
     const line = selected();
     const t = line?.target;
     if (!line || !t) return setStatus('nothing to open on this row');
-    switch (top.kind) {
-      case 'watch':
-        return t.uuid ? openInstance(t) : openShow(t);
-      case 'reports':
-        return t.reportId !== undefined ? push({kind: 'report', reportId: t.reportId}) : undefined;
-      case 'kpi':
-      case 'inflight':
+    // What Enter does is the view's own business (views/registry.ts); the app carries it out.
+    const intent = viewDefs[top.kind].open(t);
+    switch (intent.kind) {
+      case 'push':
+        return push({service: t.service ?? top.service ?? service(), ...intent.view});
+      case 'instance':
         return openInstance(t);
-      case 'deployments':
-        return watchCommand({kind: 'watch', deployment: t.deployment ?? 'all'});
-      case 'events':
-        return watchCommand({kind: 'event', eventName: t.eventName ?? ''});
-      case 'hosts':
-        return push({kind: 'search', search: {...emptySearch, field: 'host', value: t.host ?? ''}, query: {...emptySearch, field: 'host', value: t.host ?? ''}, service: service()});
       case 'show':
-        return t.uuid ? openInstance(t) : setStatus('no instance for this event');
-      default:
-        if (t.eventId !== undefined) return openShow(t);
-        return setStatus('timing rows have no drill-down; Enter on an event row shows it');
+        return openShow(t);
+      case 'watch':
+        return watchCommand(intent.command);
+      case 'status':
+        return setStatus(intent.text);
     }
   };
 

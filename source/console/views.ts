@@ -5,6 +5,7 @@ import type {ConsoleSource, Problem} from './data-source.js';
 import {columnsFor, type Column} from './columns.js';
 import {clean, durationSeconds, epochText, fit, matches, toEpoch} from './text.js';
 import type {Tone} from './theme.js';
+import {viewDefs} from './views/registry.js';
 
 export type ViewKind =
   | 'watch' | 'search' | 'instance' | 'request' | 'reports' | 'report' | 'show'
@@ -102,25 +103,7 @@ export interface Listing {
 }
 
 export function paneOfKind(kind: ViewKind): Pane | undefined {
-  switch (kind) {
-    case 'watch':
-    case 'search':
-    case 'instance':
-    case 'request':
-    case 'reports':
-    case 'summary':
-    case 'inflight':
-      return kind;
-    case 'report':
-      return 'reports';
-    case 'kpi':
-    case 'deployments':
-    case 'events':
-    case 'hosts':
-      return 'summary';
-    case 'show':
-      return undefined;
-  }
+  return viewDefs[kind].pane;
 }
 
 /** The pane a stack is in: the nearest view from the top that belongs to one. */
@@ -136,86 +119,24 @@ export const summaryCycle: readonly ViewKind[] = ['summary', 'kpi', 'deployments
 
 /** Breadcrumb label of a view. */
 export function viewLabel(v: View): string {
-  switch (v.kind) {
-    case 'instance':
-      return v.uuid ? `instance ${v.uuid.slice(0, 8)}…` : 'instance';
-    case 'request':
-      return v.requestId ? `request ${v.requestId.slice(0, 12)}…` : 'request';
-    case 'show':
-      return `event #${v.eventId}`;
-    case 'report':
-      return `report #${v.reportId}`;
-    case 'search':
-      return v.query ? `search ${v.query.field}=${v.query.value}` : 'search';
-    case 'kpi':
-      return v.tenant ? `kpi ${v.tenant}` : 'kpi';
-    default:
-      return v.kind;
-  }
+  return viewDefs[v.kind].label(v);
 }
 
 /** Whether the view has something to fetch (an instance pane without a uuid has not). */
 export function needsLoad(v: View): boolean {
-  switch (v.kind) {
-    case 'watch':
-    case 'inflight':
-      return false;
-    case 'instance':
-      return !!v.uuid;
-    case 'request':
-      return !!v.requestId;
-    case 'search':
-      return !!v.query && v.query.field !== '' && v.query.value !== '';
-    default:
-      return true;
-  }
+  return viewDefs[v.kind].needsLoad(v);
 }
 
 export function fetchView(v: View, source: ConsoleSource): Promise<unknown> {
-  const service = v.service ?? 'nova';
-  switch (v.kind) {
-    case 'instance':
-      return Promise.all([source.uuid(v.uuid!, {service}), source.timingsForUuid(v.uuid!)]).then(([events, timings]) => ({events, timings}));
-    case 'request':
-      return source.request(v.requestId!);
-    case 'show':
-      return source.show(v.eventId!, service);
-    case 'search': {
-      const s = v.query!;
-      return source.search(s.field, s.value, {
-        service,
-        limit: pageSize,
-        offset: s.offset,
-        whenMin: toEpoch(s.whenMin),
-        whenMax: toEpoch(s.whenMax),
-      });
-    }
-    case 'reports':
-      return source.reports();
-    case 'report':
-      return source.report(v.reportId!);
-    case 'summary':
-      return source.summary();
-    case 'kpi':
-      return source.kpi(v.tenant);
-    case 'deployments':
-      return source.deployments();
-    case 'events':
-      return source.events('all');
-    case 'hosts':
-      return source.hosts(service);
-    case 'watch':
-    case 'inflight':
-      return Promise.resolve(null);
-  }
+  return viewDefs[v.kind].fetch(v, source);
 }
 
-function asTable(data: unknown): Table {
+export function asTable(data: unknown): Table {
   return Array.isArray(data) ? (data as Table).filter((r) => Array.isArray(r)) : [];
 }
 
 /** An event table (uuid, request, search): header row + rows whose cell 0 is the event id and 1 the flag. */
-function eventTable(table: Table, service: StackyService, tableIndex: number, uuidHint?: string, known?: ReadonlySet<number>): {columns: Column[]; lines: Line[]} {
+export function eventTable(table: Table, service: StackyService, tableIndex: number, uuidHint?: string, known?: ReadonlySet<number>): {columns: Column[]; lines: Line[]} {
   const [header, ...rows] = table;
   if (!header) return {columns: [], lines: []};
   const shape: Record<string, Partial<Column>> = {
@@ -267,7 +188,7 @@ function eventTable(table: Table, service: StackyService, tableIndex: number, uu
   return {columns, lines};
 }
 
-function genericTable(table: Table, target?: (row: readonly unknown[]) => Target | undefined, tableIndex = 0): {columns: Column[]; lines: Line[]} {
+export function genericTable(table: Table, target?: (row: readonly unknown[]) => Target | undefined, tableIndex = 0): {columns: Column[]; lines: Line[]} {
   const [header, ...rows] = table;
   if (!header) return {columns: [], lines: []};
   const columns = columnsFor(header, rows);
@@ -287,7 +208,7 @@ function jsonLines(value: unknown, target?: Target): Line[] {
   return text.split('\n').map((t) => ({kind: 'data' as const, text: t, search: t, target}));
 }
 
-function instanceListing(v: View, data: {events: unknown; timings: unknown}): Listing {
+export function instanceListing(v: View, data: {events: unknown; timings: unknown}): Listing {
   const service = v.service ?? 'nova';
   const events = eventTable(asTable(data.events), service, 0, v.uuid, v.known ? new Set(v.known) : undefined);
   const timings = asTable(data.timings);
@@ -324,7 +245,7 @@ function instanceListing(v: View, data: {events: unknown; timings: unknown}): Li
   return {tables: [events.columns, timingColumns], lines};
 }
 
-function showListing(v: View, data: unknown): Listing {
+export function showListing(v: View, data: unknown): Listing {
   if (!Array.isArray(data)) return {tables: [], lines: [], empty: `event #${v.eventId} does not exist (${v.service ?? 'nova'})`};
   const [kv, json, related] = data as [Table, string, string | null];
   const rows = asTable(kv).slice(1);
@@ -437,7 +358,7 @@ export function reportColumnCount(data: unknown): number {
   return (data[1] as unknown[]).length;
 }
 
-function reportListing(v: View, data: unknown): Listing {
+export function reportListing(v: View, data: unknown): Listing {
   if (!Array.isArray(data)) return {tables: [], lines: [title(`Report #${v.reportId}`), ...jsonLines(data)]};
   const [first, ...rest] = data as unknown[];
   const meta = first && typeof first === 'object' && !Array.isArray(first) ? (first as Record<string, unknown>) : undefined;
@@ -467,7 +388,7 @@ function reportListing(v: View, data: unknown): Listing {
   return {tables: [columns], lines};
 }
 
-function reportsListing(data: unknown): Listing {
+export function reportsListing(data: unknown): Listing {
   const table = asTable(data);
   const [header, ...rows] = table;
   if (!header) return {tables: [], lines: [], empty: 'no reports in the last 24 hours'};
@@ -498,49 +419,7 @@ function reportPriority(title: string, index: number): number {
 
 export function buildListing(v: View): Listing {
   if (v.load.state !== 'ok') return {tables: [], lines: []};
-  const data = v.load.data;
-  const service = v.service ?? 'nova';
-  switch (v.kind) {
-    case 'instance':
-      return instanceListing(v, data as {events: unknown; timings: unknown});
-    case 'request': {
-      const t = eventTable(asTable(data), 'nova', 0, undefined, v.known ? new Set(v.known) : undefined);
-      return {tables: [t.columns], lines: t.lines, empty: t.lines.length <= 1 ? `no events for request ${v.requestId}` : undefined};
-    }
-    case 'search': {
-      const t = eventTable(asTable(data), service, 0);
-      return {tables: [t.columns], lines: t.lines, empty: t.lines.length <= 1 ? 'no events found' : undefined};
-    }
-    case 'show':
-      return showListing(v, data);
-    case 'reports':
-      return reportsListing(data);
-    case 'report':
-      return reportListing(v, data);
-    case 'kpi': {
-      const t = genericTable(asTable(data), (row) => ({uuid: row[2] ? String(row[2]) : undefined}));
-      return {tables: [t.columns], lines: t.lines, empty: t.lines.length <= 1 ? 'no requests tracked in the last 24 hours' : undefined};
-    }
-    case 'deployments': {
-      const t = genericTable(asTable(data), (row) => ({deployment: clean(row[1])}));
-      return {tables: [t.columns], lines: t.lines, empty: t.lines.length <= 1 ? 'no deployments yet' : undefined};
-    }
-    case 'events': {
-      const t = genericTable(asTable(data), (row) => ({eventName: clean(row[0])}));
-      return {tables: [t.columns], lines: t.lines};
-    }
-    case 'hosts': {
-      const t = genericTable(asTable(data), (row) => ({host: clean(row[0])}));
-      return {tables: [t.columns], lines: t.lines};
-    }
-    case 'summary': {
-      const t = genericTable(asTable(data));
-      return {tables: [t.columns], lines: t.lines, empty: t.lines.length <= 1 ? 'no complete timings yet' : undefined};
-    }
-    case 'watch':
-    case 'inflight':
-      return {tables: [], lines: []};
-  }
+  return viewDefs[v.kind].listing(v, v.load.data);
 }
 
 /** Event ids an instance or request view shows now (for marking what a live refresh adds). */
