@@ -3,7 +3,7 @@
 import type {StackyService, Table} from '../client/types.js';
 import type {ConsoleSource, Problem} from './data-source.js';
 import {columnsFor, type Column} from './columns.js';
-import {clean, durationSeconds, epochText, fit, matches, toEpoch} from './text.js';
+import {clean, durationSeconds, epochText, fit, matches} from './text.js';
 import type {Tone} from './theme.js';
 import {viewDefs} from './views/registry.js';
 
