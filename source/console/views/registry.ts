@@ -6,10 +6,12 @@ import type {ConsoleSource} from '../data-source.js';
 import type {Scope} from '../keymap.js';
 import type {Command} from '../commands.js';
 import {clean, toEpoch} from '../text.js';
-import {
-  asTable, eventTable, genericTable, instanceListing, pageSize, reportListing, reportsListing, showListing,
-  type Listing, type Pane, type SearchParams, type Target, type View, type ViewKind,
-} from '../views.js';
+import {pageSize, type Listing, type Pane, type SearchParams, type Target, type View, type ViewKind} from '../views.js';
+import {asTable, eventTable, genericTable} from './tables.js';
+import {instanceListing} from './instance-listing.js';
+import {showListing} from './show-listing.js';
+import {reportListing} from './report-listing.js';
+import {reportsListing} from './reports-listing.js';
 
 /** What Enter on a row asks the app to do. */
 export type Intent =
