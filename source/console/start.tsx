@@ -4,7 +4,7 @@ import {renameSync, writeFileSync} from 'node:fs';
 import {render} from 'ink';
 import type {Settings} from '../commands/settings.js';
 import {App} from './app.js';
-import {clientSource} from './data-source.js';
+import {clientSource, type ConsoleSource} from './data-source.js';
 import {WatchTail} from './tail.js';
 import {enterAlternateScreen, osc52} from './terminal.js';
 import {dataDir} from '../commands/paths.js';
@@ -12,14 +12,16 @@ import {join} from 'node:path';
 
 import type {LaunchOptions} from './launch.js';
 
-export async function startConsole(settings: Settings, options: LaunchOptions = {}): Promise<number> {
-  const source = clientSource(settings.url);
-  const tail = new WatchTail(source, {
-    deployment: settings.deployment,
-    service: settings.service,
-    pollMs: Math.max(200, settings.pollSeconds * 1000),
-    capacity: 5000,
-  });
+export async function startConsole(settings: Settings, options: LaunchOptions = {}, started?: {source: ConsoleSource; tail: WatchTail}): Promise<number> {
+  const source = started?.source ?? clientSource(settings.url);
+  const tail =
+    started?.tail ??
+    new WatchTail(source, {
+      deployment: settings.deployment,
+      service: settings.service,
+      pollMs: Math.max(200, settings.pollSeconds * 1000),
+      capacity: 5000,
+    });
   let code = 0;
   // For bench/console.ts: frame count, render time and tail lag, written once a second.
   const statsFile = process.env.STACKY_CONSOLE_STATS;
