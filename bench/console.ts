@@ -31,6 +31,11 @@ export interface ConsoleBenchResult {
   keyMaxMs: number;
   /** One tmux capture-pane round trip (part of every latency sample). */
   captureMs: number;
+  /** From starting `stacky console` to its first event rows on screen. */
+  firstRowsMs: number;
+  /** Keystroke → screen with the in-flight view open (derived from the whole ring each frame). */
+  inflightKeyP50Ms: number;
+  inflightKeyP99Ms: number;
 }
 
 interface Stats {
@@ -80,8 +85,6 @@ export async function benchConsole(opts: {seconds?: number; rate?: number} = {})
   try {
     const script = join(dir, 'run.sh');
     writeFileSync(script, `#!/bin/sh\ncd ${JSON.stringify(root)}\nexec env -u CI STACKY_CONSOLE_STATS=${JSON.stringify(statsFile)} node bin/stacky.js console --url ${url} --poll 1\n`);
-    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', `sh ${script}`);
-    const pid = Number(tmux('display-message', '-p', '-t', session, '#{pane_pid}').trim());
     const waitScreen = async (test: (s: string) => boolean, ms = 5000) => {
       const end = Date.now() + ms;
       for (;;) {
@@ -90,6 +93,13 @@ export async function benchConsole(opts: {seconds?: number; rate?: number} = {})
         await delay(2);
       }
     };
+    // Time to first rows: from starting the console to event rows on screen (node start-up,
+    // Ink, the first watch poll, the first frame).
+    const started = performance.now();
+    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', `sh ${script}`);
+    const pid = Number(tmux('display-message', '-p', '-t', session, '#{pane_pid}').trim());
+    await waitScreen((s) => /compute\.instance\.\S+/.test(s), 20_000);
+    const firstRowsMs = performance.now() - started;
     await waitScreen((s) => /● live/.test(s), 20_000);
     await delay(5000); // warm up: the buffer fills, the JIT settles
 
@@ -123,8 +133,25 @@ export async function benchConsole(opts: {seconds?: number; rate?: number} = {})
     const cpu = ((cpuTicks(pid) - cpu0) / clockTicks / elapsed) * 100;
     const s1 = await readStats();
     const rss = rssMiB(pid);
-    tmux('send-keys', '-t', session, 'q');
     latencies.sort((a, b) => a - b);
+
+    // The same keystrokes with the in-flight view open: it is derived from the whole ring on
+    // every tail frame, so it is the costliest view to keep open at 2,000 events/s.
+    tmux('send-keys', '-t', session, '7');
+    await waitScreen((s) => /in flight ·/.test(s));
+    const inflight: number[] = [];
+    const t1 = Date.now();
+    while (Date.now() - t1 < Math.min(60, seconds / 4) * 1000) {
+      for (const open of [true, false]) {
+        const start = performance.now();
+        tmux('send-keys', '-t', session, '?');
+        await waitScreen((s) => /Anywhere/.test(s) === open);
+        inflight.push(performance.now() - start);
+      }
+      await delay(1000);
+    }
+    inflight.sort((a, b) => a - b);
+    tmux('send-keys', '-t', session, 'q');
     return {
       seconds: elapsed,
       rate,
@@ -141,6 +168,9 @@ export async function benchConsole(opts: {seconds?: number; rate?: number} = {})
       keyP99Ms: percentile(latencies, 99),
       keyMaxMs: latencies.at(-1) ?? Number.NaN,
       captureMs: percentile(captures, 50),
+      firstRowsMs,
+      inflightKeyP50Ms: percentile(inflight, 50),
+      inflightKeyP99Ms: percentile(inflight, 99),
     };
   } finally {
     spawnSync('tmux', ['kill-session', '-t', session]);
@@ -159,6 +189,8 @@ export function printConsoleBench(r: ConsoleBenchResult): void {
   line('events/s shown by the console', fmt(r.shownRate), `demo feeds ${fmt(r.rate)}/s`, '');
   line('tail lag start → end (max)', `${fmt(r.lagStartS, 1)} → ${fmt(r.lagEndS, 1)} s (${fmt(r.lagMaxS, 1)})`, 'no growing backlog', verdict(r.lagEndS <= r.lagStartS + 2 && r.lagMaxS < 10));
   line('keystroke → screen p50 / p99', `${fmt(r.keyP50Ms, 0)} / ${fmt(r.keyP99Ms, 0)} ms`, `< 100 ms (capture alone ${fmt(r.captureMs, 0)} ms)`, verdict(r.keyP99Ms < 100));
+  line('same, in-flight view open p50 / p99', `${fmt(r.inflightKeyP50Ms, 0)} / ${fmt(r.inflightKeyP99Ms, 0)} ms`, '< 100 ms', verdict(r.inflightKeyP99Ms < 100));
+  line('stacky console → first rows', `${fmt(r.firstRowsMs, 0)} ms`, '< 500 ms (local server)', verdict(r.firstRowsMs < 500));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -10,6 +10,7 @@ import {handlers} from './print/handlers.js';
 import {createOutput, type Streams} from './print/output.js';
 import {findSpec} from './print/specs.js';
 import {isService, loadSettings, type Settings} from './settings.js';
+import {credentialsOf} from './credentials.js';
 
 export interface RunOptions {
   streams?: Streams;
@@ -41,17 +42,25 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   try {
     settings = loadSettings({
       ...(args.url !== undefined ? {url: args.url} : {}),
+      ...(args.ca !== undefined ? {ca: args.ca} : {}),
       ...(args.service !== undefined && isService(args.service) ? {service: args.service} : {}),
     }, options.env ?? process.env);
   } catch (error) {
     return usageError(streams, error as Error, args.command);
   }
 
+  let credentials;
+  try {
+    credentials = credentialsOf(settings);
+  } catch (error) {
+    return usageError(streams, error as Error, args.command);
+  }
   const out = createOutput(args.json ? 'json' : args.jsonl ? 'jsonl' : args.csv ? 'csv' : 'table', args.wide ? 0 : args.width, streams);
   const abort = new AbortController();
   const client = new StackyClient({
     url: settings.url,
     signal: abort.signal,
+    credentials,
     ...(args.json || args.jsonl ? {onReply: (reply) => void out.raw.push(reply.text)} : {}),
   });
   let stop: () => void = () => undefined;

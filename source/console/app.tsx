@@ -7,21 +7,24 @@ import type {StackyService} from '../client/types.js';
 import {complete, parseCommand, type Command, type CompletionContext} from './commands.js';
 import {layoutColumns} from './columns.js';
 import {backoffMs, describeError, type ConsoleSource} from './data-source.js';
-import {footerHints, helpLines, keyName, lookup, type ActionId, type Scope} from './keymap.js';
+import {charKeyName, footerHints, helpLines, keyFor, keyName, lookup, type ActionId, type Scope} from './keymap.js';
 import {emptySearch, initialState, reducer, topView, type AppState, type Mode, type Status, type ViewSpec} from './state.js';
 import {WatchTail} from './tail.js';
-import {clean, matches, toEpoch, truncate} from './text.js';
+import {clean, fit, matches, sparkline, toEpoch, truncate, wrapText} from './text.js';
 import {makeTheme, type Theme} from './theme.js';
 import {
-  applyFilter, buildListing, currentPane, fetchView, needsLoad, pageSize, panes, reportColumnCount, reportHeader,
-  summaryCycle, viewLabel, type Line, type Listing, type Target, type View,
+  applyFilter, buildListing, shownEventIds, currentPane, fetchView, needsLoad, pageSize, panes, reportColumnCount, reportHeader,
+  summaryCycle, viewLabel, type Line, type Listing, type Pane, type Target, type View,
 } from './views.js';
 import {Snapshot, WatchRows, watchColumns} from './watch-rows.js';
 import {useTerminalSize, type Size} from './hooks/useTerminalSize.js';
 import {useTailVersion} from './hooks/useTailVersion.js';
 import {Crumbs, Footer, InputLine, StatusLine, TabBar, TooSmall, type StatusPart} from './components/Chrome.js';
-import {LineRow} from './components/LineRow.js';
+import {LineRow, lineText} from './components/LineRow.js';
 import {saveJson} from './save.js';
+import {inflightListing} from './views/inflight.js';
+import {viewDefs} from './views/registry.js';
+import {move, type Move} from './selection.js';
 
 export const minColumns = 80;
 export const minRows = 24;
@@ -32,8 +35,10 @@ export interface AppProps {
   /** Fixed terminal size (tests); otherwise stdout's, following resizes. */
   size?: Size;
   env?: NodeJS.ProcessEnv;
-  /** Where `y` writes JSON files (default: the working directory). */
+  /** Where `y` also saves a raw event's JSON (start.tsx: the data directory); no file when absent. */
   saveDir?: string;
+  /** Puts text on the terminal's clipboard (start.tsx: OSC 52). */
+  clipboard?: (text: string) => void;
   /** Ring-buffer size of the watch pane. */
   capacity?: number;
   /** Minimum gap between tail-driven renders (default 66 ms ≈ 15 fps). */
@@ -42,6 +47,8 @@ export interface AppProps {
   /** Backoff base for retries (tests use a few ms). */
   retryBaseMs?: number;
   onExit?: (code: number) => void;
+  /** Age past which an in-flight operation is highlighted (default 60 s). */
+  stuckSeconds?: number;
   /** A tail made by the caller (launch.tsx, for its stats); the app makes one otherwise. */
   tail?: WatchTail;
 }
@@ -68,35 +75,19 @@ interface Body {
 const statusTtlMs = 6000;
 
 function scopesFor(kind: View['kind']): Scope[] {
-  switch (kind) {
-    case 'watch':
-      return ['watch', 'event', 'list', 'global'];
-    case 'show':
-      return ['show', 'event', 'list', 'global'];
-    case 'search':
-      return ['search', 'event', 'list', 'global'];
-    case 'instance':
-    case 'request':
-      return ['event', 'list', 'global'];
-    case 'report':
-      return ['report', 'list', 'global'];
-    case 'summary':
-    case 'kpi':
-    case 'deployments':
-    case 'events':
-    case 'hosts':
-      return ['summary', 'list', 'global'];
-    default:
-      return ['list', 'global'];
-  }
+  return viewDefs[kind].scopes;
 }
 
 const printable = /^[^\u0000-\u001f\u007f]+$/;
 
 /** One character of a multi-character read, as a key. */
 function charKey(ch: string): {name: string; input: string} {
-  const names: Record<string, string> = {'\r': 'enter', '\n': 'enter', '\t': 'tab', '\u007F': 'backspace', '\b': 'backspace', ' ': 'space'};
-  return {name: names[ch] ?? (printable.test(ch) ? ch : ''), input: ch};
+  return {name: charKeyName(ch), input: ch};
+}
+
+/** A key that types its character (letters, digits, punctuation, space) in a text field. */
+function typed(name: string, input: string): boolean {
+  return input.length === 1 && printable.test(input) && (name === input || name === charKeyName(input));
 }
 
 function arrayRows(lines: Line[]): RowsLike {
@@ -123,7 +114,7 @@ export function App(props: AppProps) {
   );
   const tailVersion = useTailVersion(tail, props.renderIntervalMs ?? 66);
   const [state, dispatch] = useReducer(reducer, undefined, initialState);
-  const [, setClock] = useState(0);
+  const [clock, setClock] = useState(0);
   const loadSeq = useRef(new Map<number, number>());
   const completion = useRef<CompletionContext>({deployments: [], uuids: [], requestIds: [], reportIds: [], eventNames: []});
 
@@ -173,9 +164,8 @@ export function App(props: AppProps) {
       },
       (error: unknown) => {
         if (loadSeq.current.get(v.key) !== n) return;
-        const problem = describeError(error);
-        dispatch({type: 'failed', key: v.key, problem});
-        setStatus(problem.message, 'error');
+        // The view's own status part shows the problem; a message too would say it twice (#7).
+        dispatch({type: 'failed', key: v.key, problem: describeError(error)});
       },
     );
   }, [top.key, top.load]);
@@ -186,29 +176,59 @@ export function App(props: AppProps) {
     return () => clearTimeout(t);
   }, [top.key, top.load]);
 
+  // Live drill-downs (#16): an open instance refetches when the tail brings rows for its uuid; a
+  // request (its rows carry no uuid the tail could match) refetches on the tail's own rhythm.
+  const checkedSeq = useRef(-1);
+  const lastRefresh = useRef(0);
+  useEffect(() => {
+    const v = top;
+    const from = Math.max(checkedSeq.current + 1, tail.buffer.firstSeq);
+    checkedSeq.current = tail.buffer.lastSeq;
+    if ((v.kind !== 'instance' && v.kind !== 'request') || v.load.state !== 'ok') return;
+    let due = false;
+    if (v.kind === 'instance') {
+      for (let s = from; s <= tail.buffer.lastSeq && !due; s++) due = tail.buffer.bySeq(s)?.uuid === v.uuid;
+    } else due = Date.now() - lastRefresh.current >= Math.max(2000, settings.pollSeconds * 2000);
+    if (!due) return;
+    lastRefresh.current = Date.now();
+    const known = v.known ?? shownEventIds(v);
+    fetchView(v, source).then(
+      (data) => dispatch({type: 'patchView', key: v.key, patch: {load: {state: 'ok', data}, known}}),
+      () => undefined, // the next rows try again; the view keeps what it shows
+    );
+  }, [tailVersion, top.key]);
+
   // ---- layout -------------------------------------------------------------------------------
   const {columns: width, rows: termRows} = size;
   const frameHeight = Math.max(1, termRows - 1);
   const bodyHeight = Math.max(1, frameHeight - 4);
   const tooSmall = width < minColumns || termRows < minRows;
 
-  const listing = useMemo(() => (top.kind === 'watch' ? undefined : buildListing(top)), [top.kind, top.load, top.sortCol, top.sortDesc]);
+  const stuckMs = (props.stuckSeconds ?? 60) * 1000;
+  const listing = useMemo(
+    () => (top.kind === 'watch' ? undefined : top.kind === 'inflight' ? inflightListing(new Snapshot(tail.buffer), Date.now(), stuckMs, tail.service, state.relative) : buildListing(top)),
+    [state.relative, top.kind, top.load, top.sortCol, top.sortDesc, top.kind === 'inflight' ? tailVersion : 0, top.kind === 'inflight' ? clock : 0],
+  );
   const watchRows = useMemo(
     // Over a snapshot, never the live ring: a batch arriving before this render would push the
     // first rows out under it (seen: a crash on a row index that was valid a moment earlier).
-    () => (top.kind === 'watch' ? new WatchRows(state.watch.frozen ?? new Snapshot(tail.buffer), state.watch.pausedAt, top.filter, tail.service) : undefined),
-    [top.kind, tailVersion, state.watch.pausedAt, state.watch.frozen, top.filter],
+    () => (top.kind === 'watch' ? new WatchRows(state.watch.frozen ?? new Snapshot(tail.buffer), state.watch.pausedAt, top.filter, tail.service, state.relative ? Date.now() : undefined) : undefined),
+    [top.kind, tailVersion, state.watch.pausedAt, state.watch.frozen, top.filter, state.relative, state.relative ? clock : 0],
   );
 
   const body: Body = useMemo(() => {
-    if (watchRows) return {rows: watchRows, hidden: watchRows.hidden, tables: [watchColumns], pinned: {kind: 'header', cells: watchColumns.map((c) => c.title), table: 0, search: ''}, above: 0};
+    if (watchRows) {
+      // The header says which clock the times are on.
+      const titles = watchColumns.map((c) => (c.title === 'Time' ? (state.relative ? 'Ago' : 'Time UTC') : c.title));
+      return {rows: watchRows, hidden: watchRows.hidden, tables: [watchColumns], pinned: {kind: 'header', cells: titles, table: 0, search: ''}, above: 0};
+    }
     const l = listing!;
     const lines = [...l.lines];
     let pinned: Line | undefined;
     if (l.tables.length === 1 && lines[0]?.kind === 'header') pinned = lines.shift();
     const filtered = applyFilter(lines, top.filter);
     return {rows: arrayRows(filtered.lines), hidden: filtered.hidden, tables: l.tables, pinned, above: top.kind === 'search' ? 3 : 0, empty: l.empty, target: l.target};
-  }, [watchRows, listing, top.filter, top.kind]);
+  }, [watchRows, listing, top.filter, top.kind, state.relative]);
 
   const listHeight = Math.max(1, bodyHeight - body.above - (body.pinned ? 1 : 0));
   const following = top.kind === 'watch' && state.watch.pausedAt === undefined;
@@ -216,12 +236,16 @@ export function App(props: AppProps) {
   const cursor = (() => {
     if (top.kind !== 'watch') {
       // -1 = not moved yet: start on the first data row rather than on a title.
+      // Rows that are events come first (an instance's timings sit above its events, #17).
       if (top.cursor < 0) {
-        for (let i = 0; i < body.rows.length && i < 100; i++) {
-          const k = body.rows.line(i)?.kind;
-          if (k === 'data' || k === 'meta') return i;
+        let first = -1;
+        for (let i = 0; i < body.rows.length && i < 500; i++) {
+          const l = body.rows.line(i);
+          if (l?.kind !== 'data' && l?.kind !== 'meta') continue;
+          if (l.target?.eventId !== undefined) return i;
+          if (first < 0) first = i;
         }
-        return 0;
+        return Math.max(0, first);
       }
       return Math.min(top.cursor, Math.max(0, body.rows.length - 1));
     }
@@ -239,6 +263,38 @@ export function App(props: AppProps) {
     return Math.max(0, Math.min(t, maxTop));
   })();
 
+  const statusParts = buildStatus(state, top, tail, body, now, following, stuckMs);
+  // `?` opens with the whole status line (never cut there, #6), then the keys of this view first.
+  const helpContent = useMemo(() => {
+    if (state.mode.kind !== 'help') return [];
+    const status = statusParts.map((p) => p.text).join('').trim();
+    const keys = helpLines(scopesFor(top.kind));
+    const filter = state.mode.filter ?? '';
+    if (filter) return keys.filter((l) => l.startsWith(' ') && matches(l, filter));
+    return [...wrapText(`Status: ${status}`, width), '', ...keys];
+  }, [state.mode, top.kind, width, state.mode.kind === 'help' ? statusParts.map((p) => p.text).join('') : '']);
+
+  // Widest a row of this view gets with nothing cut: how far ←/→ can scroll (#6).
+  const natural = useMemo(() => {
+    // Open-ended columns (a raw event's values) are as wide as their longest cell on screen.
+    const open = body.tables.map((t) => t.map((c) => (Number.isFinite(c.max) ? c.max : c.min)));
+    let w = 0;
+    for (let i = windowTop; i < Math.min(body.rows.length, windowTop + listHeight); i++) {
+      const l = body.rows.line(i);
+      if (!l) continue;
+      w = Math.max(w, clean(l.text ?? '').length);
+      const cols = body.tables[l.table ?? 0];
+      l.cells?.forEach((c, k) => {
+        if (cols?.[k] && !Number.isFinite(cols[k]!.max)) open[l.table ?? 0]![k] = Math.max(open[l.table ?? 0]![k]!, clean(c).length);
+      });
+    }
+    for (const t of open) w = Math.max(w, t.reduce((n, c) => n + c + 1, -1));
+    return w;
+  }, [body, windowTop, listHeight]);
+  // The watch view's wrap/scroll live on the view like every other's.
+  const shown = top;
+  const patchShown = (patch: Partial<View>) => dispatch({type: 'patchTop', patch});
+
   // ---- actions ------------------------------------------------------------------------------
   const quit = () => {
     tail.stop();
@@ -253,35 +309,22 @@ export function App(props: AppProps) {
   };
   const service = (): StackyService => tail.service;
 
-  /** The nearest selectable row (data or metadata) from `index`, looking in `dir` first. */
-  const selectable = (index: number, dir: 1 | -1): number => {
+  /** Cursor and window moves come from selection.ts, given the row count and the page height. */
+  const apply = (m: Move) => {
     const len = body.rows.length;
-    const ok = (i: number) => {
+    if (len === 0) return;
+    const ok = top.kind === 'watch' ? undefined : (i: number) => {
       const k = body.rows.line(i)?.kind;
       return k === 'data' || k === 'meta';
     };
-    for (let i = index; i >= 0 && i < len; i += dir) if (ok(i)) return i;
-    for (let i = index; i >= 0 && i < len; i -= dir) if (ok(i)) return i;
-    return index;
-  };
-
-  const moveTo = (index: number, dir: 1 | -1 = index >= cursor ? 1 : -1) => {
-    const len = body.rows.length;
-    if (len === 0) return;
-    const next = top.kind === 'watch' ? Math.max(0, Math.min(len - 1, index)) : selectable(Math.max(0, Math.min(len - 1, index)), dir);
+    const next = move({cursor, top: windowTop}, m, len, listHeight, ok);
     if (top.kind === 'watch') {
       const pausedAt = state.watch.pausedAt ?? tail.buffer.lastSeq;
       const frozen = state.watch.frozen ?? new Snapshot(tail.buffer);
-      let t = windowTop;
-      if (next < t) t = next;
-      if (next >= t + listHeight) t = next - listHeight + 1;
-      dispatch({type: 'watch', patch: {pausedAt, frozen, cursorSeq: watchRows!.seqAt(next), topSeq: watchRows!.seqAt(t)}});
+      dispatch({type: 'watch', patch: {pausedAt, frozen, cursorSeq: watchRows!.seqAt(next.cursor), topSeq: watchRows!.seqAt(next.top)}});
       return;
     }
-    let t = windowTop;
-    if (next < t) t = next;
-    if (next >= t + listHeight) t = next - listHeight + 1;
-    dispatch({type: 'patchTop', patch: {cursor: next, top: t}});
+    dispatch({type: 'patchTop', patch: {cursor: next.cursor, top: next.top}});
   };
 
   const findFrom = (dir: 1 | -1, test: (l: Line) => boolean): number | undefined => {
@@ -325,24 +368,19 @@ export function App(props: AppProps) {
     const line = selected();
     const t = line?.target;
     if (!line || !t) return setStatus('nothing to open on this row');
-    switch (top.kind) {
-      case 'watch':
-        return t.uuid ? openInstance(t) : openShow(t);
-      case 'reports':
-        return t.reportId !== undefined ? push({kind: 'report', reportId: t.reportId}) : undefined;
-      case 'kpi':
+    // What Enter does is the view's own business (views/registry.ts); the app carries it out.
+    const intent = viewDefs[top.kind].open(t);
+    switch (intent.kind) {
+      case 'push':
+        return push({service: t.service ?? top.service ?? service(), ...intent.view});
+      case 'instance':
         return openInstance(t);
-      case 'deployments':
-        return watchCommand({kind: 'watch', deployment: t.deployment ?? 'all'});
-      case 'events':
-        return watchCommand({kind: 'event', eventName: t.eventName ?? ''});
-      case 'hosts':
-        return push({kind: 'search', search: {...emptySearch, field: 'host', value: t.host ?? ''}, service: service()});
       case 'show':
-        return t.uuid ? openInstance(t) : setStatus('no instance for this event');
-      default:
-        if (t.eventId !== undefined) return openShow(t);
-        return setStatus('timing rows have no drill-down; Enter on an event row shows it');
+        return openShow(t);
+      case 'watch':
+        return watchCommand(intent.command);
+      case 'status':
+        return setStatus(intent.text);
     }
   };
 
@@ -367,15 +405,15 @@ export function App(props: AppProps) {
     if ('error' in c) return setStatus(c.error, 'error');
     switch (c.kind) {
       case 'uuid':
-        return push({kind: 'instance', uuid: c.uuid, service: service()});
+        return openChecked({kind: 'instance', uuid: c.uuid, service: service()});
       case 'req':
-        return push({kind: 'request', requestId: c.requestId});
+        return openChecked({kind: 'request', requestId: c.requestId});
       case 'show':
-        return push({kind: 'show', eventId: c.id, service: service()});
+        return openChecked({kind: 'show', eventId: c.id, service: service()});
       case 'report':
-        return push({kind: 'report', reportId: c.id});
+        return openChecked({kind: 'report', reportId: c.id});
       case 'search':
-        return push({kind: 'search', search: {...emptySearch, field: c.field, value: c.value}, service: service()});
+        return push({kind: 'search', search: {...emptySearch, field: c.field, value: c.value}, query: {...emptySearch, field: c.field, value: c.value}, service: service()});
       case 'watch':
       case 'service':
       case 'event':
@@ -391,6 +429,22 @@ export function App(props: AppProps) {
     }
   };
 
+  /**
+   * A typed id is fetched before its view is pushed: a bad one (`:uuid deadbeef`) is a status
+   * message, never an error view left on the back stack (#14).
+   */
+  const openChecked = (spec: ViewSpec) => {
+    const probe: View = {key: -1, cursor: -1, top: 0, filter: '', load: {state: 'idle'}, ...spec};
+    setStatus(`opening ${viewLabel(probe)}…`);
+    fetchView(probe, source).then(
+      (data) => {
+        dispatch({type: 'status', status: undefined});
+        push({...spec, load: {state: 'ok', data}});
+      },
+      (error: unknown) => setStatus(describeError(error).message, 'error'),
+    );
+  };
+
   const runSearch = () => {
     const s = top.search ?? emptySearch;
     if (!s.field.trim() || !s.value.trim()) return setStatus('search needs a field and a value', 'error');
@@ -399,11 +453,24 @@ export function App(props: AppProps) {
     if (whenMin === undefined || whenMax === undefined) return setStatus('when_min/when_max: use epoch seconds or YYYY-MM-DD HH:MM:SS (UTC)', 'error');
     dispatch({type: 'mode', mode: {kind: 'normal'}});
     // Dates typed in the form stay readable there; fetchView sends them as epochs.
-    dispatch({type: 'patchTop', patch: {search: {...s, field: s.field.trim(), value: s.value.trim(), offset: 0}, service: top.service ?? service(), load: {state: 'idle'}, cursor: -1, top: 0}});
+    const query = {...s, field: s.field.trim(), value: s.value.trim(), offset: 0};
+    dispatch({type: 'patchTop', patch: {search: query, query, service: top.service ?? service(), load: {state: 'idle'}, cursor: -1, top: 0}});
   };
 
-  const saveShown = () => {
-    if (top.kind !== 'show' || top.load.state !== 'ok' || !Array.isArray(top.load.data)) return setStatus('nothing to save yet', 'error');
+  /**
+   * `y`: a raw event's JSON, or the selected row's id, goes to the clipboard with OSC 52 (works
+   * through tmux and SSH); the JSON is also saved as a file in the data directory, for terminals
+   * that ignore OSC 52 — never in the working tree.
+   */
+  const copyShown = () => {
+    if (top.kind !== 'show') {
+      const t = selected()?.target;
+      const id = t?.uuid ?? t?.requestId ?? (t?.eventId !== undefined ? String(t.eventId) : undefined) ?? (t?.reportId !== undefined ? String(t.reportId) : undefined);
+      if (!id) return setStatus('this row has no id to copy', 'error');
+      props.clipboard?.(id);
+      return setStatus(`copied ${id}`, 'ok');
+    }
+    if (top.load.state !== 'ok' || !Array.isArray(top.load.data)) return setStatus('nothing to copy yet', 'error');
     const json = (top.load.data as unknown[])[1];
     let value: unknown = json;
     try {
@@ -411,9 +478,11 @@ export function App(props: AppProps) {
     } catch {
       // save the text as it came
     }
-    saveJson(props.saveDir ?? process.cwd(), `stacky-event-${top.eventId}`, value).then(
-      (path) => setStatus(`saved event #${top.eventId} to ${path}`, 'ok'),
-      (error: unknown) => setStatus(`could not save: ${(error as Error).message}`, 'error'),
+    props.clipboard?.(JSON.stringify(value, null, 2));
+    if (!props.saveDir) return setStatus(`copied event #${top.eventId}`, 'ok');
+    saveJson(props.saveDir, `stacky-event-${top.eventId}`, value).then(
+      (path) => setStatus(`copied event #${top.eventId}; saved to ${path}`, 'ok'),
+      (error: unknown) => setStatus(`copied event #${top.eventId}; could not save: ${(error as Error).message}`, 'error'),
     );
   };
 
@@ -425,8 +494,11 @@ export function App(props: AppProps) {
       case 'back':
         if (top.filter) return dispatch({type: 'patchTop', patch: {filter: '', cursor: -1, top: 0}});
         if (state.stack.length > 1) return dispatch({type: 'pop'});
-        if (name === 'q') return quit();
         return;
+      case 'backOrQuit':
+        if (top.filter) return dispatch({type: 'patchTop', patch: {filter: '', cursor: -1, top: 0}});
+        if (state.stack.length > 1) return dispatch({type: 'pop'});
+        return quit();
       case 'help':
         return dispatch({type: 'mode', mode: {kind: 'help', top: 0}});
       case 'command':
@@ -448,6 +520,7 @@ export function App(props: AppProps) {
       case 'pane4':
       case 'pane5':
       case 'pane6':
+      case 'pane7':
         return dispatch({type: 'switchPane', pane: panes[Number(id.slice(4)) - 1]!});
       case 'refresh':
         if (top.kind === 'watch') {
@@ -456,30 +529,53 @@ export function App(props: AppProps) {
         }
         return needsLoad(top) ? dispatch({type: 'reload', key: top.key}) : undefined;
       case 'up':
-        return moveTo(cursor - 1, -1);
       case 'down':
-        return moveTo(cursor + 1, 1);
       case 'pageUp':
-        return moveTo(cursor - listHeight, -1);
       case 'pageDown':
-        return moveTo(cursor + listHeight, 1);
       case 'top':
-        return moveTo(0, 1);
+        return apply({type: id});
       case 'bottom':
         if (top.kind === 'watch') return resumeWatch();
-        return moveTo(len - 1, -1);
+        return apply({type: 'bottom'});
       case 'open':
         return drill();
+      case 'mark': {
+        const id = selected()?.target?.eventId;
+        if (id === undefined || !Number.isFinite(id)) return setStatus('only event rows can be marked', 'error');
+        dispatch({type: 'mark', eventId: id});
+        return setStatus(state.marks.includes(id) ? `unmarked #${id}` : `marked #${id} (${keyFor('nextMark')} jumps between marks)`, 'ok');
+      }
+      case 'nextMark': {
+        if (state.marks.length === 0) return setStatus(`no marks: ${keyFor('mark')} marks a row`);
+        const i = findFrom(1, (l) => l.kind === 'data' && l.target?.eventId !== undefined && state.marks.includes(l.target.eventId));
+        return i === undefined ? setStatus('no marked rows in this list') : apply({type: 'to', index: i});
+      }
+      case 'relativeTime':
+        dispatch({type: 'relative'});
+        return setStatus(state.relative ? 'times in UTC' : 'times as ages', 'ok');
+      case 'wrap':
+        return patchShown({wrap: !shown.wrap});
+      case 'scrollLeft':
+      case 'scrollRight': {
+        const max = Math.max(0, natural - width);
+        if (max === 0) return setStatus('nothing is cut at this width');
+        const x = Math.max(0, Math.min(max, (shown.x ?? 0) + (id === 'scrollRight' ? 1 : -1) * Math.max(8, Math.floor(width / 4))));
+        return patchShown({x});
+      }
+      case 'highlight':
+        return dispatch({type: 'mode', mode: {kind: 'highlight', text: top.highlight ?? '', previous: top.highlight ?? ''}});
       case 'nextMatch':
       case 'prevMatch': {
-        if (!top.filter) return setStatus('no filter: press / and type first');
-        const i = findFrom(id === 'nextMatch' ? 1 : -1, (l) => l.kind === 'data' && matches(l.search, top.filter));
-        return i === undefined ? setStatus(`no rows match "${top.filter}"`) : moveTo(i);
+        // The mode may have just set the highlight (Enter): read it from there first.
+        const needle = (state.mode.kind === 'highlight' ? state.mode.text : top.highlight) || top.filter;
+        if (!needle) return setStatus(`nothing to match: ${keyFor('highlight')} highlights, ${keyFor('filter')} filters`);
+        const i = findFrom(id === 'nextMatch' ? 1 : -1, (l) => l.kind === 'data' && matches(l.search, needle));
+        return i === undefined ? setStatus(`no rows match "${needle}"`) : apply({type: 'to', index: i});
       }
       case 'nextError':
       case 'prevError': {
         const i = findFrom(id === 'nextError' ? 1 : -1, (l) => !!l.error);
-        return i === undefined ? setStatus('no error rows') : moveTo(i);
+        return i === undefined ? setStatus('no error rows') : apply({type: 'to', index: i});
       }
       case 'pause':
         if (state.watch.pausedAt === undefined) {
@@ -494,26 +590,36 @@ export function App(props: AppProps) {
       case 'openInstance':
         return openInstance(selected()?.target);
       case 'save':
-        return saveShown();
+        return copyShown();
       case 'editSearch':
         // Most edits change the value, so the form opens there.
         if (top.search) dispatch({type: 'patchTop', patch: {search: {...top.search, focus: top.search.field ? 1 : 0}}});
         return dispatch({type: 'mode', mode: {kind: 'form'}});
       case 'nextPage':
       case 'prevPage': {
-        const s = top.search;
+        const s = top.query;
         if (!s || !needsLoad(top)) return setStatus('run a search first (s edits the form)');
         const offset = Math.max(0, s.offset + (id === 'nextPage' ? pageSize : -pageSize));
         if (id === 'nextPage' && len < pageSize) return setStatus('this is the last page');
         if (offset === s.offset) return setStatus('this is the first page');
-        return dispatch({type: 'patchTop', patch: {search: {...s, offset}, load: {state: 'idle'}, cursor: -1, top: 0}});
+        return dispatch({type: 'patchTop', patch: {query: {...s, offset}, load: {state: 'idle'}, cursor: -1, top: 0}});
       }
       case 'sort':
       case 'sortReverse': {
         const n = top.load.state === 'ok' ? reportColumnCount(top.load.data) : 0;
         if (n === 0) return setStatus('this report has no table to sort');
         if (id === 'sortReverse') return dispatch({type: 'patchTop', patch: {sortDesc: !top.sortDesc}});
-        return dispatch({type: 'patchTop', patch: {sortCol: ((top.sortCol ?? 0) + 1) % n, cursor: -1, top: 0}});
+        // Only columns on screen at this width: sorting by a hidden one shows nothing (#2).
+        const widths = body.tables[0] ? layoutColumns(body.tables[0], width) : [];
+        let next = top.sortCol ?? 0;
+        for (let step = 1; step <= n; step++) {
+          const c = ((top.sortCol ?? 0) + step) % n;
+          if ((widths[c] ?? 0) > 0) {
+            next = c;
+            break;
+          }
+        }
+        return dispatch({type: 'patchTop', patch: {sortCol: next, cursor: -1, top: 0}});
       }
       case 'cycleView': {
         const i = summaryCycle.indexOf(top.kind);
@@ -527,39 +633,46 @@ export function App(props: AppProps) {
 
   // ---- text entry ---------------------------------------------------------------------------
   const editText = (mode: Mode, name: string, input: string): string | undefined => {
-    const text = mode.kind === 'filter' || mode.kind === 'command' ? mode.text : '';
-    if (name === 'backspace') return text.slice(0, -1);
-    if (name === 'space') return `${text} `;
-    if (input && printable.test(input) && name === input) return text + input;
+    const text = mode.kind === 'filter' || mode.kind === 'command' || mode.kind === 'highlight' ? mode.text : '';
+    if (lookup(name, ['input'])?.id === 'erase') return text.slice(0, -1);
+    if (typed(name, input)) return text + input;
     return undefined;
   };
 
   const onFormKey = (name: string, input: string) => {
     const s = top.search ?? emptySearch;
-    const b = lookup(name, ['input']);
-    if (b?.id === 'submit') return runSearch();
-    if (b?.id === 'cancel') return dispatch({type: 'mode', mode: {kind: 'normal'}});
-    if (b?.id === 'complete' || b?.id === 'nextField') return dispatch({type: 'patchTop', patch: {search: {...s, focus: (s.focus + 1) % 4}}});
+    const b = lookup(name, ['form', 'input']);
+    if (b?.id === 'runSearch') return runSearch();
+    if (b?.id === 'closeForm') return dispatch({type: 'mode', mode: {kind: 'normal'}});
+    if (b?.id === 'nextField') return dispatch({type: 'patchTop', patch: {search: {...s, focus: (s.focus + 1) % 4}}});
     if (b?.id === 'prevField') return dispatch({type: 'patchTop', patch: {search: {...s, focus: (s.focus + 3) % 4}}});
     const keys = ['field', 'value', 'whenMin', 'whenMax'] as const;
     const k = keys[s.focus]!;
     let value = s[k];
-    if (name === 'backspace') value = value.slice(0, -1);
-    else if (name === 'space') value += ' ';
-    else if (input && printable.test(input) && name === input) value += input;
+    if (b?.id === 'erase') value = value.slice(0, -1);
+    else if (typed(name, input)) value += input;
     else return;
     dispatch({type: 'patchTop', patch: {search: {...s, [k]: value}}});
   };
 
   const onKey = (name: string, input: string) => {
     if (name === '') return;
-    if (name === 'ctrl+c') return quit();
+    if (lookup(name, ['global'])?.id === 'quit') return quit();
     const mode = state.mode;
     if (mode.kind === 'help') {
+      if (mode.typing) {
+        const b = lookup(name, ['input']);
+        if (b?.id === 'submit' || b?.id === 'cancel') return dispatch({type: 'mode', mode: {...mode, typing: false, filter: b.id === 'cancel' ? '' : mode.filter}});
+        const f = mode.filter ?? '';
+        const next = b?.id === 'erase' ? f.slice(0, -1) : typed(name, input) ? f + input : undefined;
+        return next === undefined ? undefined : dispatch({type: 'mode', mode: {...mode, filter: next, top: 0}});
+      }
       const b = lookup(name, ['list', 'global']);
-      const lines = helpLines().length;
+      if (b?.id === 'filter') return dispatch({type: 'mode', mode: {...mode, typing: true, filter: mode.filter ?? ''}});
+      if (b?.id === 'back' && mode.filter) return dispatch({type: 'mode', mode: {...mode, filter: '', top: 0}});
+      const lines = helpContent.length;
       const page = bodyHeight;
-      const move = (t: number) => dispatch({type: 'mode', mode: {kind: 'help', top: Math.max(0, Math.min(t, Math.max(0, lines - page)))}});
+      const move = (t: number) => dispatch({type: 'mode', mode: {...mode, top: Math.max(0, Math.min(t, Math.max(0, lines - page)))}});
       switch (b?.id) {
         case 'up':
           return move(mode.top - 1);
@@ -574,6 +687,7 @@ export function App(props: AppProps) {
         case 'bottom':
           return move(lines);
         case 'back':
+        case 'backOrQuit':
         case 'help':
           return dispatch({type: 'mode', mode: {kind: 'normal'}});
         default:
@@ -591,6 +705,21 @@ export function App(props: AppProps) {
       if (text === undefined) return;
       dispatch({type: 'mode', mode: {...mode, text}});
       return dispatch({type: 'patchTop', patch: {filter: text, cursor: -1, top: 0}});
+    }
+    if (mode.kind === 'highlight') {
+      const b = lookup(name, ['input']);
+      if (b?.id === 'submit') {
+        dispatch({type: 'mode', mode: {kind: 'normal'}});
+        return perform('nextMatch', name);
+      }
+      if (b?.id === 'cancel') {
+        dispatch({type: 'patchTop', patch: {highlight: mode.previous}});
+        return dispatch({type: 'mode', mode: {kind: 'normal'}});
+      }
+      const text = editText(mode, name, input);
+      if (text === undefined) return;
+      dispatch({type: 'mode', mode: {...mode, text}});
+      return dispatch({type: 'patchTop', patch: {highlight: text}});
     }
     if (mode.kind === 'command') {
       const b = lookup(name, ['input']);
@@ -648,24 +777,25 @@ export function App(props: AppProps) {
   if (tooSmall) return <TooSmall columns={width} rows={termRows} theme={theme} />;
 
   const pane = currentPane(state.stack);
-  const statusParts = buildStatus(state, top, tail, body, now, following);
 
   let footer: React.ReactNode;
-  if (state.mode.kind === 'filter') footer = <InputLine prefix="/" text={state.mode.text} width={width} note={`${body.hidden} hidden · Enter keep · Esc cancel`} />;
+  if (state.mode.kind === 'highlight') footer = <InputLine prefix="h/" text={state.mode.text} width={width} note="Enter next match · Esc cancel" />;
+  else if (state.mode.kind === 'filter') footer = <InputLine prefix="/" text={state.mode.text} width={width} note={`${body.hidden} hidden · Enter keep · Esc cancel`} />;
   else if (state.mode.kind === 'command') footer = <InputLine prefix=":" text={state.mode.text} width={width} note={state.mode.options ? state.mode.options.slice(0, 12).join(' ') : 'Tab completes · Enter runs · Esc closes'} />;
-  else if (state.mode.kind === 'form') footer = <Footer text={footerHints(['input'], width - 1)} width={width} theme={theme} />;
-  else if (state.mode.kind === 'help') footer = <Footer text="j/k scroll  PgUp/PgDn page  Esc/q/? close" width={width} theme={theme} />;
-  else footer = <Footer text={footerHints(scopesFor(top.kind), width - 1)} width={width} theme={theme} />;
+  else if (state.mode.kind === 'form') footer = <Footer text={footerHints(['form', 'input'], width - 1)} width={width} theme={theme} />;
+  else if (state.mode.kind === 'help' && state.mode.typing) footer = <InputLine prefix="/" text={state.mode.filter ?? ''} width={width} note={`${helpContent.length} lines match`} />;
+  else if (state.mode.kind === 'help') footer = <Footer text={`${keyFor('down')}/${keyFor('up')} scroll  ${keyFor('pageDown')}/${keyFor('pageUp')} page  ${keyFor('filter')} filter  ${keyFor('back')}/${keyFor('help')} close`} width={width} theme={theme} />;
+  else footer = <Footer text={footerHints(scopesFor(top.kind), width - 1, new Set(state.watch.pausedAt !== undefined && top.kind === 'watch' ? ['paused'] : []))} width={width} theme={theme} />;
 
   return (
     <Box flexDirection="column" width={width} height={frameHeight} overflow="hidden">
-      <TabBar current={pane} width={width} right={props.banner ?? source.baseUrl} theme={theme} />
-      <Crumbs labels={state.stack.map(viewLabel)} width={width} theme={theme} />
+      <TabBar current={pane} width={width} right={props.banner ?? ''} theme={theme} />
+      <Crumbs labels={state.stack.map(viewLabel)} width={width} theme={theme} right={source.baseUrl} middle={top.kind === 'watch' ? rateLines(tail, width - source.baseUrl.length - 10) : ''} />
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {state.mode.kind === 'help' ? (
-          <HelpBody top={state.mode.top} height={bodyHeight} width={width} />
+          <HelpBody lines={helpContent} top={state.mode.top} height={bodyHeight} width={width} />
         ) : (
-          <PaneBody view={top} body={body} cursor={cursor} windowTop={windowTop} listHeight={listHeight} bodyHeight={bodyHeight} width={width} theme={theme} formActive={state.mode.kind === 'form'} service={top.service ?? tail.service} />
+          <PaneBody marks={state.marks} view={top} body={body} cursor={cursor} windowTop={windowTop} listHeight={listHeight} bodyHeight={bodyHeight} width={width} natural={natural} theme={theme} formActive={state.mode.kind === 'form'} service={top.service ?? tail.service} />
         )}
       </Box>
       <StatusLine parts={statusParts} width={width} theme={theme} />
@@ -692,41 +822,87 @@ function recentEvents(tail: WatchTail): string[] {
   return [...out].sort();
 }
 
-function buildStatus(state: AppState, top: View, tail: WatchTail, body: Body, now: number, following: boolean): StatusPart[] {
+function buildStatus(state: AppState, top: View, tail: WatchTail, body: Body, now: number, following: boolean, stuckMs: number): StatusPart[] {
   const parts: StatusPart[] = [{text: ' '}];
   const msg = state.status && now - state.status.at < statusTtlMs ? state.status : undefined;
   if (top.kind === 'watch') {
     const s = tail.status;
+    let stalled = '';
     if (s.kind === 'live') parts.push({text: '● live', tone: 'ok'});
     else if (s.kind === 'connecting') parts.push({text: '… connecting', tone: 'warn'});
     else {
       const secs = Math.max(0, Math.ceil((s.retryAt - now) / 1000));
-      parts.push({text: `✖ ${s.message} · retry in ${secs}s (#${s.attempt})`, tone: 'error'});
+      // No answers, no rate: a decaying figure would pretend events still arrive (#9). The
+      // stall comes first so it survives a cut; `?` shows the whole line.
+      const last = tail.lastAnswerAt;
+      stalled = last === undefined ? 'no answer yet' : `stalled ${Math.max(0, Math.round((now - last) / 1000))}s`;
+      parts.push({text: `✖ ${stalled} · ${s.message} · retry in ${secs}s (#${s.attempt})`, tone: 'error'});
     }
     if (!following && state.watch.pausedAt !== undefined) {
       parts.push({text: ` · ❚❚ PAUSED ${Math.max(0, tail.buffer.lastSeq - state.watch.pausedAt)} new`, tone: 'warn'});
     }
     if (top.filter) parts.push({text: ` · filter "${top.filter}" ${body.hidden} hidden`, tone: 'accent'});
+    if (top.highlight) parts.push({text: ` · highlight "${top.highlight}"`, tone: 'accent'});
     if (msg) parts.push({text: ` · ${msg.text}`, tone: msg.tone === 'error' ? 'error' : msg.tone === 'ok' ? 'ok' : 'accent'});
     const dep = tail.deployment.toLowerCase() === 'all' ? 'all' : tail.deployment;
-    parts.push({text: ` · ${formatRate(tail.rate())} ev/s · ${dep} · ${tail.service}${tail.eventName ? ` · ${tail.eventName}` : ''} · ${plural(body.rows.length, 'row')}`});
-    return parts;
-  } else if (top.load.state === 'loading') parts.push({text: '… loading', tone: 'warn'});
+    parts.push({text: ` · ${stalled ? '' : `${formatRate(tail.rate())} ev/s · `}${dep} · ${tail.service}${tail.eventName ? ` · ${tail.eventName}` : ''} · ${plural(body.rows.length, 'row')}`});
+    return dedupe(parts);
+  }
+  // A fresh error from an action comes first in the other views: it is what the user just did.
+  const msgPart = msg ? {text: ` · ${msg.text}`, tone: msg.tone === 'error' ? ('error' as const) : msg.tone === 'ok' ? ('ok' as const) : ('accent' as const)} : undefined;
+  if (msgPart && msg?.tone === 'error') parts.push({text: `✖ ${msg.text}`, tone: 'error'});
+  if (top.kind === 'inflight') parts.push({text: ` · ${countData(body)} in flight · yellow after ${Math.round(stuckMs / 1000)}s · from the last ${plural(tail.buffer.size, 'tail row')}`});
+  if (top.load.state === 'loading') parts.push({text: ' · … loading', tone: 'warn'});
   else if (top.load.state === 'error') {
-    parts.push({text: `✖ ${top.load.problem.message}`, tone: 'error'});
-    if (top.load.problem.kind === 'unreachable') parts.push({text: ' · retrying (R now)'});
+    parts.push({text: ` · ✖ ${top.load.problem.message}`, tone: 'error'});
+    if (top.load.problem.kind === 'unreachable') parts.push({text: ` · retrying (${keyFor('refresh')} now)`});
   } else if (top.load.state === 'ok') {
-    parts.push({text: plural(countData(body), top.kind === 'show' ? 'line' : 'row')});
-    if (top.kind === 'search' && top.search) parts.push({text: ` · page ${Math.floor(top.search.offset / pageSize) + 1}`});
+    parts.push({text: ` · ${plural(countData(body), top.kind === 'show' ? 'line' : 'row')}`});
+    if (top.kind === 'search' && top.query) parts.push({text: ` · page ${Math.floor(top.query.offset / pageSize) + 1}`});
     if (top.kind === 'report' && reportHeader(top.load.data).length > 0) {
-      parts.push({text: ` · sorted by ${reportHeader(top.load.data)[top.sortCol ?? 0]}${top.sortDesc ? ' ▼' : ' ▲'} (s next column, S reverse)`});
+      parts.push({text: ` · sorted by ${reportHeader(top.load.data)[top.sortCol ?? 0]}${top.sortDesc ? ' ▼' : ' ▲'} (${keyFor('sort')} next column, ${keyFor('sortReverse')} reverse)`});
     }
   }
   if (top.filter) parts.push({text: ` · filter "${top.filter}" ${body.hidden} hidden`, tone: 'accent'});
-  // The tail keeps polling behind every pane, so a lost server shows here too.
-  if (tail.status.kind === 'unreachable') parts.push({text: ` · ✖ server unreachable, retrying`, tone: 'error'});
-  if (msg) parts.push({text: ` · ${msg.text}`, tone: msg.tone === 'error' ? 'error' : msg.tone === 'ok' ? 'ok' : 'accent'});
+  if (top.highlight) parts.push({text: ` · highlight "${top.highlight}"`, tone: 'accent'});
+  // The tail keeps polling behind every pane, so a lost server shows here too (once, #7).
+  if (tail.status.kind === 'unreachable' && !(top.load.state === 'error' && top.load.problem.kind === 'unreachable')) {
+    parts.push({text: ` · ✖ ${tail.status.message}`, tone: 'error'});
+  }
+  if (msgPart && msg?.tone !== 'error') parts.push(msgPart);
+  return tidy(dedupe(parts));
+}
+
+/** The first part of a non-watch status line starts without its ` · ` joiner. */
+function tidy(parts: StatusPart[]): StatusPart[] {
+  const i = parts.findIndex((p) => p.text.trim() !== '');
+  if (i >= 0) parts[i] = {...parts[i]!, text: parts[i]!.text.replace(/^ · /, '')};
   return parts;
+}
+
+/** Drops a part whose words an earlier part already says (the same error from two places, #7). */
+function dedupe(parts: StatusPart[]): StatusPart[] {
+  const said: string[] = [];
+  const core = (t: string) => t.replace(/^[\s·✖]+/, '').trim();
+  return parts.filter((p) => {
+    const c = core(p.text);
+    if (c.length > 3 && said.some((s) => s.includes(c))) return false;
+    said.push(c);
+    return true;
+  });
+}
+
+/**
+ * The watch header's rates: events/s and errors/s as sparklines over the last five minutes
+ * (10 s a bar), in `room` characters; the peak of each is written after it.
+ */
+function rateLines(tail: WatchTail, room: number): string {
+  const bars = Math.max(4, Math.min(30, Math.floor((room - 24) / 2)));
+  const per = Math.max(1, Math.ceil(300 / bars));
+  const ev = tail.rates(bars, per);
+  const err = tail.rates(bars, per, true);
+  const peak = (v: number[]) => formatRate(Math.max(0, ...v));
+  return `ev/s ${sparkline(ev)} ${peak(ev)}  err/s ${sparkline(err)} ${peak(err)}`;
 }
 
 function plural(n: number, word: string): string {
@@ -744,8 +920,7 @@ function formatRate(r: number): string {
   return r.toFixed(1);
 }
 
-function HelpBody({top, height, width}: {top: number; height: number; width: number}) {
-  const lines = helpLines();
+function HelpBody({lines, top, height, width}: {lines: string[]; top: number; height: number; width: number}) {
   const shown = lines.slice(top, top + height);
   return (
     <>
@@ -766,13 +941,19 @@ interface PaneBodyProps {
   listHeight: number;
   bodyHeight: number;
   width: number;
+  natural: number;
+  marks: readonly number[];
   theme: Theme;
   formActive: boolean;
   service: StackyService;
 }
 
-function PaneBody({view, body, cursor, windowTop, listHeight, width, theme, formActive, service}: PaneBodyProps) {
+function PaneBody({view, body, cursor, windowTop, listHeight, width, natural, marks, theme, formActive, service}: PaneBodyProps) {
+  const x = view.x ?? 0;
+  const virtual = Math.max(width, natural);
   const widths = useMemo(() => body.tables.map((t) => layoutColumns(t, width)), [body.tables, width]);
+  const wide = useMemo(() => body.tables.map((t) => layoutColumns(t, virtual)), [body.tables, virtual]);
+  const laid = x > 0 ? wide : widths;
   const out: React.ReactNode[] = [];
   if (view.kind === 'search') out.push(...searchForm(view, width, theme, formActive, service));
   const placeholder = (text: string, tone?: 'error' | 'dim') => (
@@ -780,12 +961,12 @@ function PaneBody({view, body, cursor, windowTop, listHeight, width, theme, form
       {` ${clean(text)}`.slice(0, width)}
     </Text>
   );
-  if (view.kind !== 'watch' && view.kind !== 'search' && !needsLoad(view)) {
+  if ((view.kind === 'instance' || view.kind === 'request') && !needsLoad(view)) {
     const hint = view.kind === 'instance' ? 'No instance yet: Enter on a watch row that has a UUID, or :uuid ID' : 'No request yet: r on an event row, or :req ID';
     out.push(placeholder(hint, 'dim'));
     return <>{out}</>;
   }
-  if (view.kind !== 'watch') {
+  if (view.kind !== 'watch' && view.kind !== 'inflight') {
     if (view.load.state === 'loading' || view.load.state === 'idle') {
       if (needsLoad(view)) out.push(placeholder('loading…', 'dim'));
       return <>{out}</>;
@@ -797,18 +978,35 @@ function PaneBody({view, body, cursor, windowTop, listHeight, width, theme, form
   }
   if (body.pinned) {
     const t = body.pinned.table ?? 0;
-    out.push(<LineRow key="pinned" line={body.pinned} columns={body.tables[t]} widths={widths[t]} width={width} theme={theme} />);
+    out.push(<LineRow key="pinned" line={body.pinned} columns={body.tables[t]} widths={laid[t]} width={width} theme={theme} offset={x} virtual={virtual} />);
   }
   if (body.rows.length === 0) {
     const empty = view.kind === 'watch' ? (view.filter ? 'no rows match the filter' : 'waiting for events…') : body.empty ?? (view.filter ? 'no rows match the filter' : 'nothing here');
     out.push(placeholder(empty, 'dim'));
     return <>{out}</>;
   }
-  const end = Math.min(body.rows.length, windowTop + listHeight);
-  for (let i = windowTop; i < end; i++) {
+  // Wrapped rows take several lines; rows stop when the list's lines are used up.
+  const wrapAll = view.wrap === true && view.kind === 'show';
+  let used = 0;
+  for (let i = windowTop; i < body.rows.length && used < listHeight; i++) {
     const line = body.rows.line(i)!;
     const t = line.table ?? 0;
-    out.push(<LineRow key={i - windowTop} line={line} columns={body.tables[t]} widths={widths[t]} width={width} selected={i === cursor && !formActive} theme={theme} />);
+    const selected = i === cursor && !formActive;
+    if (view.wrap && (selected || wrapAll)) {
+      const parts = wrapText(lineText(line, body.tables[t], wide[t], virtual), width).slice(0, listHeight - used);
+      parts.forEach((p, k) => {
+        out.push(
+          <Text key={`${i - windowTop}.${k}`} inverse={selected} color={line.tone ? theme.color(line.tone) : undefined}>
+            {fit(p, width)}
+          </Text>,
+        );
+      });
+      used += parts.length;
+      continue;
+    }
+    const marked = line.target?.eventId !== undefined && marks.includes(line.target.eventId);
+    out.push(<LineRow key={i - windowTop} line={line} columns={body.tables[t]} widths={laid[t]} width={width} selected={selected} marked={marked} highlight={view.highlight} theme={theme} offset={x} virtual={virtual} />);
+    used++;
   }
   return <>{out}</>;
 }
@@ -829,10 +1027,10 @@ function searchForm(view: View, width: number, theme: Theme, active: boolean, se
   };
   const w = Math.max(10, Math.floor((width - 20) / 2));
   const info = needsLoad(view)
-    ? `results ${s.offset + 1}–${s.offset + pageSize} · ${service}${active ? '' : ' · s edits · ] next page · [ prev page'}`
+    ? `results ${(view.query?.offset ?? 0) + 1}–${(view.query?.offset ?? 0) + pageSize} · ${service}${active ? '' : ` · ${keyFor('editSearch')} edits · ${keyFor('nextPage')} next page · ${keyFor('prevPage')} prev page`}`
     : active
-      ? 'type a field and a value, Enter searches (dates: epoch or YYYY-MM-DD HH:MM:SS UTC)'
-      : 's opens the search form';
+      ? 'a field and a value, then Enter · dates: epoch or YYYY-MM-DD HH:MM:SS (UTC)'
+      : `${keyFor('editSearch')} opens the search form`;
   return [
     <Text key="f1" wrap="truncate">
       {field('field   ', s.field, 0, w)}

@@ -10,13 +10,13 @@ export type Command =
   | {kind: 'service'; service: 'nova' | 'glance' | 'generic'}
   | {kind: 'event'; eventName: string}
   | {kind: 'kpi'; tenant?: string}
-  | {kind: 'list'; view: 'summary' | 'reports' | 'deployments' | 'events' | 'hosts'}
+  | {kind: 'list'; view: 'summary' | 'reports' | 'deployments' | 'events' | 'hosts' | 'inflight'}
   | {kind: 'help'}
   | {kind: 'quit'};
 
 export const commandNames = [
   'uuid', 'req', 'show', 'report', 'search', 'watch', 'service', 'event', 'kpi', 'summary', 'reports',
-  'deployments', 'events', 'hosts', 'help', 'quit',
+  'deployments', 'events', 'hosts', 'inflight', 'help', 'quit',
 ] as const;
 
 const aliases: Record<string, string> = {request: 'req', instance: 'uuid', q: 'quit', dep: 'watch'};
@@ -66,6 +66,7 @@ export function parseCommand(line: string): Command | {error: string} {
     case 'deployments':
     case 'events':
     case 'hosts':
+    case 'inflight':
       return {kind: 'list', view: name};
     case 'help':
       return {kind: 'help'};
@@ -118,15 +119,18 @@ function commonPrefix(values: readonly string[]): string {
 }
 
 export interface CompletionState {
-  /** The options from the last Tab, cycled by repeated Tabs. */
+  /** The options of the last Tab, cycled by repeated Tabs. */
   options: string[];
+  /** The option on the line now; -1 while the options are only listed. */
   index: number;
   prefix: string;
 }
 
 /**
- * Tab: one option completes it (plus a space); several complete their common prefix, and a
- * further Tab cycles through them. Returns the new line and the options to show.
+ * Tab: one option completes it (plus a space); several complete their common prefix. When
+ * nothing can be added, a Tab on a word that is itself an option moves to the next one
+ * (`event` → `events` in one press, #11); otherwise the options are listed and the line is left
+ * as typed (#4: a uuid the user never saw is never put on the line), and further Tabs cycle.
  */
 export function complete(line: string, ctx: CompletionContext, previous?: CompletionState): {line: string; state?: CompletionState} {
   if (previous && previous.options.length > 1) {
@@ -137,6 +141,13 @@ export function complete(line: string, ctx: CompletionContext, previous?: Comple
   if (options.length === 0) return {line};
   if (options.length === 1) return {line: `${prefix}${options[0]} `};
   const common = commonPrefix(options);
-  if (common.length > word.length) return {line: `${prefix}${common}`, state: {options, index: -1, prefix}};
-  return {line: `${prefix}${options[0]}`, state: {options, index: 0, prefix}};
+  if (common.length > word.length) {
+    return {line: `${prefix}${common}`, state: {options, index: options.findIndex((o) => o === common), prefix}};
+  }
+  const at = options.findIndex((o) => o.toLowerCase() === word.toLowerCase());
+  if (at >= 0) {
+    const index = (at + 1) % options.length;
+    return {line: `${prefix}${options[index]}`, state: {options, index, prefix}};
+  }
+  return {line, state: {options, index: -1, prefix}};
 }

@@ -32,11 +32,15 @@ export interface Problem {
 
 /** One status-line message for anything a source call threw. */
 export function describeError(error: unknown): Problem {
-  if (error instanceof StackyUnreachableError) return {kind: 'unreachable', message: `server unreachable (${error.cause})`};
+  // The URL is named: with several consoles open, which server is down matters (#8).
+  if (error instanceof StackyUnreachableError) return {kind: 'unreachable', message: `server unreachable at ${error.url} (${error.cause})`};
   if (error instanceof StackyHttpError) return {kind: 'http', status: error.status, message: `${error.status} ${error.message}`};
   const e = error as {name?: string; message?: string; status?: number; cause?: unknown} | undefined;
   // Tolerate look-alikes (a fake source in another module graph).
-  if (e?.name === 'StackyUnreachableError') return {kind: 'unreachable', message: `server unreachable (${String(e.cause ?? e.message)})`};
+  if (e?.name === 'StackyUnreachableError') {
+    const url = (e as {url?: string}).url;
+    return {kind: 'unreachable', message: `server unreachable${url ? ` at ${url}` : ''} (${String(e.cause ?? e.message)})`};
+  }
   if (e?.name === 'StackyHttpError') return {kind: 'http', status: e.status, message: `${e.status ?? ''} ${e.message ?? ''}`.trim()};
   return {kind: 'other', message: e?.message ?? String(error)};
 }

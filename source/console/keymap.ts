@@ -13,11 +13,13 @@ export type Scope =
   | 'search'
   | 'report'
   | 'summary'
+  | 'form'
   | 'input';
 
 export type ActionId =
   | 'quit'
   | 'back'
+  | 'backOrQuit'
   | 'help'
   | 'command'
   | 'filter'
@@ -29,6 +31,7 @@ export type ActionId =
   | 'pane4'
   | 'pane5'
   | 'pane6'
+  | 'pane7'
   | 'refresh'
   | 'up'
   | 'down'
@@ -52,11 +55,20 @@ export type ActionId =
   | 'sort'
   | 'sortReverse'
   | 'cycleView'
+  | 'relativeTime'
+  | 'highlight'
+  | 'mark'
+  | 'nextMark'
+  | 'wrap'
+  | 'scrollLeft'
+  | 'scrollRight'
   | 'submit'
   | 'cancel'
   | 'complete'
   | 'nextField'
   | 'prevField'
+  | 'runSearch'
+  | 'closeForm'
   | 'erase';
 
 export interface Binding {
@@ -70,22 +82,30 @@ export interface Binding {
   help: string;
   /** Footer order; lower shows first and is dropped last. Absent = help only. */
   rank?: number;
+  /** The footer words while a state holds (e.g. `resume` while paused, #12). */
+  alt?: {when: Flag; hint: string};
 }
+
+/** States the footer words depend on. */
+export type Flag = 'paused';
 
 export const keymap: readonly Binding[] = [
   // Text entry (the `/` filter, the `:` command line, the search form) sees keys first.
   {id: 'submit', keys: ['enter'], scope: 'input', hint: 'apply', help: 'Apply the filter, run the command, or run the search', rank: 1},
   {id: 'cancel', keys: ['esc'], scope: 'input', hint: 'close', help: 'Close the line (the filter goes back to what it was)', rank: 2},
-  {id: 'complete', keys: ['tab'], scope: 'input', hint: 'complete', help: 'Complete (repeat to cycle); in the search form: next field', rank: 3},
-  {id: 'nextField', keys: ['down'], scope: 'input', hint: 'next field', help: 'Search form: next field', rank: 4},
-  {id: 'prevField', keys: ['up', 'shift+tab'], scope: 'input', hint: 'prev field', help: 'Search form: previous field'},
+  {id: 'complete', keys: ['tab'], scope: 'input', hint: 'complete', help: 'Complete the word; when nothing can be added, list the choices (Tab again cycles)', rank: 3},
   {id: 'erase', keys: ['backspace'], scope: 'input', hint: 'erase', help: 'Erase the last character'},
+  // The search form: Tab moves between fields (it completes nothing, so it does not say so, #11).
+  {id: 'runSearch', keys: ['enter'], scope: 'form', hint: 'search', help: 'Run the search', rank: 1},
+  {id: 'closeForm', keys: ['esc'], scope: 'form', hint: 'close', help: 'Close the form (the results stay)', rank: 2},
+  {id: 'nextField', keys: ['tab', 'down'], scope: 'form', hint: 'next field', help: 'Next field', rank: 3},
+  {id: 'prevField', keys: ['shift+tab', 'up'], scope: 'form', hint: 'prev field', help: 'Previous field', rank: 4},
 
-  {id: 'pause', keys: ['space', 'p'], scope: 'watch', hint: 'pause', help: 'Pause/resume the live tail; new rows are counted while paused', rank: 10},
+  {id: 'pause', keys: ['space', 'p'], scope: 'watch', hint: 'pause', alt: {when: 'paused', hint: 'resume'}, help: 'Pause/resume the live tail; new rows are counted while paused', rank: 10},
   {id: 'showEvent', keys: ['d'], scope: 'event', hint: 'raw', help: 'Show the raw event: key/value table and JSON', rank: 12},
   {id: 'openRequest', keys: ['r'], scope: 'event', hint: 'request', help: "Open the event's request", rank: 13},
   {id: 'openInstance', keys: ['i'], scope: 'event', hint: 'instance', help: "Open the event's instance", rank: 14},
-  {id: 'save', keys: ['y'], scope: 'show', hint: 'save json', help: 'Save the JSON to a file (the status line names it)', rank: 10},
+  {id: 'save', keys: ['y'], scope: 'list', hint: 'copy', help: 'Copy the selected id, or a raw event\'s JSON, to the clipboard (OSC 52: tmux, SSH); the JSON is also saved in the data directory', rank: 16},
   {id: 'editSearch', keys: ['s'], scope: 'search', hint: 'edit search', help: 'Edit the search form (field, value, when_min, when_max)', rank: 10},
   {id: 'nextPage', keys: [']'], scope: 'search', hint: 'next page', help: 'Next page of results', rank: 11},
   {id: 'prevPage', keys: ['['], scope: 'search', hint: 'prev page', help: 'Previous page of results', rank: 12},
@@ -100,15 +120,23 @@ export const keymap: readonly Binding[] = [
   {id: 'top', keys: ['g', 'home'], scope: 'list', hint: 'top', help: 'First row'},
   {id: 'bottom', keys: ['G', 'end'], scope: 'list', hint: 'end/follow', help: 'Last row; in the watch pane, resume following'},
   {id: 'open', keys: ['enter'], scope: 'list', hint: 'open', help: 'Drill down: event → instance or raw event, report → table, …', rank: 5},
+  {id: 'mark', keys: ['m'], scope: 'list', hint: 'mark', help: 'Mark or unmark the selected event (marks survive a pause)', rank: 18},
+  {id: 'nextMark', keys: ["'"], scope: 'list', hint: 'next mark', help: 'Jump to the next marked row'},
+  {id: 'relativeTime', keys: ['t'], scope: 'list', hint: 'times', help: 'Times as ages (12s ago) or UTC clock times', rank: 17},
+  {id: 'wrap', keys: ['w'], scope: 'list', hint: 'wrap', help: 'Wrap the selected row (a raw event: every line) instead of cutting it', rank: 15},
+  {id: 'scrollLeft', keys: ['left'], scope: 'list', hint: 'scroll left', help: 'Scroll wide rows left'},
+  {id: 'scrollRight', keys: ['right'], scope: 'list', hint: 'scroll right', help: 'Scroll wide rows right (see what a column cuts)'},
   {id: 'filter', keys: ['/'], scope: 'list', hint: 'filter', help: 'Filter as you type; the status line counts hidden rows', rank: 6},
-  {id: 'nextMatch', keys: ['n'], scope: 'list', hint: 'next match', help: 'Next row matching the filter'},
-  {id: 'prevMatch', keys: ['N'], scope: 'list', hint: 'prev match', help: 'Previous row matching the filter'},
+  {id: 'highlight', keys: ['h'], scope: 'list', hint: 'highlight', help: 'Search without hiding: matches are highlighted in place, n/N jump', rank: 14},
+  {id: 'nextMatch', keys: ['n'], scope: 'list', hint: 'next match', help: 'Next row matching the highlight (or the filter)'},
+  {id: 'prevMatch', keys: ['N'], scope: 'list', hint: 'prev match', help: 'Previous row matching the highlight (or the filter)'},
   {id: 'nextError', keys: ['e'], scope: 'list', hint: 'next error', help: 'Next error row', rank: 20},
   {id: 'prevError', keys: ['E'], scope: 'list', hint: 'prev error', help: 'Previous error row'},
 
   {id: 'command', keys: [':'], scope: 'global', hint: 'command', help: 'Command line (:uuid, :req, :report, :search, :watch, …)', rank: 7},
   {id: 'help', keys: ['?'], scope: 'global', hint: 'help', help: 'This help', rank: 8},
-  {id: 'back', keys: ['esc', 'q'], scope: 'global', hint: 'back/quit', help: 'Back (an active filter is cleared first); q at the top quits', rank: 9},
+  {id: 'back', keys: ['esc'], scope: 'global', hint: 'back', help: 'Back (an active filter is cleared first); never quits'},
+  {id: 'backOrQuit', keys: ['q'], scope: 'global', hint: 'back/quit', help: 'Back (an active filter is cleared first); at the top, quit', rank: 9},
   {id: 'nextPane', keys: ['tab'], scope: 'global', hint: 'pane', help: 'Next pane'},
   {id: 'prevPane', keys: ['shift+tab'], scope: 'global', hint: 'prev pane', help: 'Previous pane'},
   {id: 'pane1', keys: ['1'], scope: 'global', hint: 'watch', help: 'Watch pane (live tail)'},
@@ -117,9 +145,16 @@ export const keymap: readonly Binding[] = [
   {id: 'pane4', keys: ['4'], scope: 'global', hint: 'request', help: 'Request pane'},
   {id: 'pane5', keys: ['5'], scope: 'global', hint: 'reports', help: 'Reports pane'},
   {id: 'pane6', keys: ['6'], scope: 'global', hint: 'summary', help: 'Summary pane (v cycles kpi and the lists)'},
+  {id: 'pane7', keys: ['7'], scope: 'global', hint: 'in flight', help: 'In flight: operations started and not ended (from the tail), oldest first; stuck ones yellow'},
   {id: 'refresh', keys: ['R'], scope: 'global', hint: 'reload', help: 'Reload the pane now; retry at once when the server is down'},
   {id: 'quit', keys: ['ctrl+c'], scope: 'global', hint: 'quit', help: 'Quit from anywhere'},
 ];
+
+/** Key name of one character of a multi-character read (a paste, keys sent together over SSH). */
+export function charKeyName(ch: string): string {
+  const names: Record<string, string> = {'\r': 'enter', '\n': 'enter', '\t': 'tab', '\u007F': 'backspace', '\b': 'backspace', ' ': 'space'};
+  return names[ch] ?? (/^[^\u0000-\u001f\u007f]$/.test(ch) ? ch : '');
+}
 
 /** Key name for an Ink input event; '' for keys the console ignores. */
 export function keyName(input: string, key: Key): string {
@@ -159,8 +194,15 @@ export function keyLabel(name: string): string {
   return names[name] ?? name;
 }
 
+/** How the first key of action `id` is shown (hints written in prose name keys only this way). */
+export function keyFor(id: ActionId): string {
+  const b = keymap.find((x) => x.id === id);
+  if (!b) throw new Error(`no binding for ${id}`);
+  return keyLabel(b.keys[0]!);
+}
+
 /** Footer hints for the active scopes, most important first, cut to `width` by dropping whole hints. */
-export function footerHints(scopes: readonly Scope[], width: number): string {
+export function footerHints(scopes: readonly Scope[], width: number, flags: ReadonlySet<Flag> = new Set()): string {
   const seen = new Set<string>();
   const items: {rank: number; text: string}[] = [];
   for (const scope of scopes) {
@@ -169,7 +211,8 @@ export function footerHints(scopes: readonly Scope[], width: number): string {
       const key = b.keys[0]!;
       if (seen.has(key)) continue; // a more specific scope already owns this key
       seen.add(key);
-      items.push({rank: b.rank, text: `${keyLabel(key)} ${b.hint}`});
+      const hint = b.alt && flags.has(b.alt.when) ? b.alt.hint : b.hint;
+      items.push({rank: b.rank, text: `${keyLabel(key)} ${hint}`});
     }
   }
   items.sort((a, b) => a.rank - b.rank);
@@ -183,7 +226,8 @@ export function footerHints(scopes: readonly Scope[], width: number): string {
 }
 
 const scopeTitles: Record<Scope, string> = {
-  input: 'While typing (/ filter, : command, search form)',
+  input: 'While typing (/ filter, : command)',
+  form: 'Search form',
   watch: 'Watch pane',
   event: 'Rows that are events (watch, instance, request, search)',
   show: 'Raw event',
@@ -194,9 +238,11 @@ const scopeTitles: Record<Scope, string> = {
   global: 'Anywhere',
 };
 
-/** The help screen's lines, generated from the keymap. */
-export function helpLines(): string[] {
-  const order: Scope[] = ['global', 'list', 'watch', 'event', 'show', 'search', 'report', 'summary', 'input'];
+/** The help screen's lines, generated from the keymap: the scopes of the current view first. */
+export function helpLines(first: readonly Scope[] = []): string[] {
+  const all: Scope[] = ['global', 'list', 'watch', 'event', 'show', 'search', 'form', 'report', 'summary', 'input'];
+  const specific: Scope[] = first.filter((s) => s !== 'global' && s !== 'list');
+  const order = [...specific, ...all.filter((s) => !specific.includes(s))];
   const out: string[] = [];
   for (const scope of order) {
     out.push(scopeTitles[scope]);
@@ -219,6 +265,6 @@ export const commandHelp: readonly string[] = [
   ':watch DEP|all        tail one deployment (name or id) or all',
   ':service nova|glance|generic',
   ':event NAME|all       server-side event-name filter for the tail',
-  ':kpi [TENANT]  :summary  :reports  :deployments  :events  :hosts',
+  ':kpi [TENANT]  :summary  :reports  :deployments  :events  :hosts  :inflight',
   ':quit',
 ];

@@ -10,6 +10,17 @@ export interface LaunchOptions {
 
 export async function launchConsole(settings: Settings, options: LaunchOptions = {}): Promise<number> {
   if (!process.env.NODE_ENV) process.env.NODE_ENV = 'production';
+  // The first watch poll goes out before Ink and React load (most of the start-up time), so
+  // the first frame already has rows to show.
+  const [{clientSource}, {WatchTail}] = await Promise.all([import('./data-source.js'), import('./tail.js')]);
+  const source = clientSource(settings.url);
+  const tail = new WatchTail(source, {
+    deployment: settings.deployment,
+    service: settings.service,
+    pollMs: Math.max(200, settings.pollSeconds * 1000),
+    capacity: 5000,
+  });
+  tail.start();
   const {startConsole} = await import('./start.js');
-  return startConsole(settings, options);
+  return startConsole(settings, options, {source, tail});
 }

@@ -4,19 +4,24 @@ import {renameSync, writeFileSync} from 'node:fs';
 import {render} from 'ink';
 import type {Settings} from '../commands/settings.js';
 import {App} from './app.js';
-import {clientSource} from './data-source.js';
+import {clientSource, type ConsoleSource} from './data-source.js';
 import {WatchTail} from './tail.js';
+import {enterAlternateScreen, osc52} from './terminal.js';
+import {dataDir} from '../commands/paths.js';
+import {join} from 'node:path';
 
 import type {LaunchOptions} from './launch.js';
 
-export async function startConsole(settings: Settings, options: LaunchOptions = {}): Promise<number> {
-  const source = clientSource(settings.url);
-  const tail = new WatchTail(source, {
-    deployment: settings.deployment,
-    service: settings.service,
-    pollMs: Math.max(200, settings.pollSeconds * 1000),
-    capacity: 5000,
-  });
+export async function startConsole(settings: Settings, options: LaunchOptions = {}, started?: {source: ConsoleSource; tail: WatchTail}): Promise<number> {
+  const source = started?.source ?? clientSource(settings.url);
+  const tail =
+    started?.tail ??
+    new WatchTail(source, {
+      deployment: settings.deployment,
+      service: settings.service,
+      pollMs: Math.max(200, settings.pollSeconds * 1000),
+      capacity: 5000,
+    });
   let code = 0;
   // For bench/console.ts: frame count, render time and tail lag, written once a second.
   const statsFile = process.env.STACKY_CONSOLE_STATS;
@@ -40,7 +45,10 @@ export async function startConsole(settings: Settings, options: LaunchOptions = 
   if (statsFile) process.on('SIGUSR2', () => void import('node:v8').then((v8) => v8.writeHeapSnapshot(`${statsFile}.${Date.now()}.heapsnapshot`)));
   // Node pauses stdin when its last listener goes; make sure Ink gets keys from the start.
   process.stdin.resume();
-  const instance = render(<App source={source} settings={settings} tail={tail} banner={options.banner} onExit={(c) => (code = c)} />, {
+  const restoreScreen = enterAlternateScreen(process.stdout);
+  const clipboard = (text: string) => process.stdout.write(osc52(text));
+  const saveDir = join(dataDir(), 'saved');
+  const instance = render(<App source={source} settings={settings} tail={tail} banner={options.banner} saveDir={saveDir} clipboard={clipboard} onExit={(c) => (code = c)} />, {
     exitOnCtrlC: false,
     patchConsole: false,
     // Data-driven renders are batched to ≤ 15/s by useTailVersion; this cap only bounds how
@@ -60,7 +68,9 @@ export async function startConsole(settings: Settings, options: LaunchOptions = 
     tail.stop();
     process.off('SIGTERM', stop);
     process.off('SIGHUP', stop);
+    // Ink lets go of the terminal first (raw mode, cursor), then the normal screen comes back.
     instance.cleanup();
+    restoreScreen();
     process.stdin.pause();
   }
   return code;

@@ -8,8 +8,9 @@ import {needsLoad, paneOfKind, type Pane, type SearchParams, type View, type Vie
 export type Mode =
   | {kind: 'normal'}
   | {kind: 'filter'; text: string; previous: string}
+  | {kind: 'highlight'; text: string; previous: string}
   | {kind: 'command'; text: string; completion?: CompletionState; options?: string[]}
-  | {kind: 'help'; top: number}
+  | {kind: 'help'; top: number; filter?: string; typing?: boolean}
   | {kind: 'form'};
 
 export interface Status {
@@ -35,8 +36,12 @@ export interface AppState {
   mode: Mode;
   status: Status | undefined;
   watch: WatchUi;
+  /** `t`: times shown as `12s ago` instead of UTC clock times. */
+  relative: boolean;
+  /** `m`: marked event ids; kept across pauses and panes. */
+  marks: readonly number[];
   /** The last instance/request/search opened, so switching back to that pane shows it again. */
-  last: {instance?: Partial<View>; request?: Partial<View>; search?: SearchParams};
+  last: {instance?: Partial<View>; request?: Partial<View>; search?: SearchParams; query?: SearchParams};
 }
 
 export type ViewSpec = Partial<View> & {kind: ViewKind};
@@ -47,13 +52,16 @@ export type Action =
   | {type: 'pop'}
   | {type: 'switchPane'; pane: Pane}
   | {type: 'patchTop'; patch: Partial<View>}
+  | {type: 'patchView'; key: number; patch: Partial<View>}
   | {type: 'loading'; key: number}
   | {type: 'loaded'; key: number; data: unknown}
   | {type: 'failed'; key: number; problem: Problem}
   | {type: 'reload'; key: number}
   | {type: 'mode'; mode: Mode}
   | {type: 'status'; status: Status | undefined}
-  | {type: 'watch'; patch: Partial<WatchUi>};
+  | {type: 'watch'; patch: Partial<WatchUi>}
+  | {type: 'relative'}
+  | {type: 'mark'; eventId: number};
 
 export const maxDepth = 30;
 
@@ -70,6 +78,8 @@ export function initialState(): AppState {
     mode: {kind: 'normal'},
     status: undefined,
     watch: {pausedAt: undefined, cursorSeq: undefined, topSeq: undefined, frozen: undefined},
+    relative: false,
+    marks: [],
     last: {},
   };
 }
@@ -81,7 +91,7 @@ export function topView(state: AppState): View {
 function remember(state: AppState, v: View): AppState['last'] {
   if (v.kind === 'instance' && v.uuid) return {...state.last, instance: {uuid: v.uuid, service: v.service}};
   if (v.kind === 'request' && v.requestId) return {...state.last, request: {requestId: v.requestId}};
-  if (v.kind === 'search' && v.search) return {...state.last, search: v.search};
+  if (v.kind === 'search' && v.search) return {...state.last, search: v.search, query: v.query};
   return state.last;
 }
 
@@ -116,7 +126,7 @@ function switchPane(state: AppState, pane: Pane): AppState {
     case 'request':
       return push(state, {kind: 'request', ...state.last.request});
     case 'search':
-      return push(state, {kind: 'search', search: state.last.search ?? emptySearch});
+      return push(state, {kind: 'search', search: state.last.search ?? emptySearch, query: state.last.query});
     default:
       return push(state, {kind: pane});
   }
@@ -149,6 +159,8 @@ export function reducer(state: AppState, action: Action): AppState {
       return switchPane(state, action.pane);
     case 'patchTop':
       return patchView(state, topView(state).key, action.patch);
+    case 'patchView':
+      return patchView(state, action.key, action.patch);
     case 'loading':
       return patchView(state, action.key, {load: {state: 'loading'}});
     case 'loaded':
@@ -166,6 +178,10 @@ export function reducer(state: AppState, action: Action): AppState {
       return {...state, status: action.status};
     case 'watch':
       return {...state, watch: {...state.watch, ...action.patch}};
+    case 'relative':
+      return {...state, relative: !state.relative};
+    case 'mark':
+      return {...state, marks: state.marks.includes(action.eventId) ? state.marks.filter((m) => m !== action.eventId) : [...state.marks, action.eventId]};
   }
 }
 

@@ -32,6 +32,8 @@ export interface TailOptions {
 }
 
 const rateWindowMs = 10_000;
+/** How far back the sparklines reach (five minutes). */
+const historySeconds = 300;
 
 export class WatchTail {
   readonly buffer: RingBuffer<WatchRow>;
@@ -53,7 +55,13 @@ export class WatchTail {
   private attempt = 0;
   private lastIds = new Set<number>();
   private lastSuccessAt: number | undefined;
+  /** When the last poll answered (ms), undefined before the first. */
+  get lastAnswerAt(): number | undefined {
+    return this.lastSuccessAt;
+  }
   private samples: {at: number; n: number; dt: number}[] = [];
+  /** Rows and error rows per second over the last `historySeconds`, for the sparklines. */
+  private history = new Map<number, {n: number; errors: number}>();
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly source: ConsoleSource, options: TailOptions) {
@@ -96,6 +104,7 @@ export class WatchTail {
     this.since = undefined;
     this.lastIds.clear();
     this.samples = [];
+    this.history.clear();
     this.lastSuccessAt = undefined;
     this.attempt = 0;
     this.status = {kind: 'connecting', message: 'connecting…'};
@@ -121,6 +130,33 @@ export class WatchTail {
     }
     if (this.lastSuccessAt !== undefined) dt += Math.max(0, this.now() - this.lastSuccessAt - this.pollMs);
     return dt > 0 ? (n * 1000) / dt : 0;
+  }
+
+  private record(at: number, n: number, errors: number): void {
+    const sec = Math.floor(at / 1000);
+    const b = this.history.get(sec) ?? {n: 0, errors: 0};
+    b.n += n;
+    b.errors += errors;
+    this.history.set(sec, b);
+    for (const k of this.history.keys()) if (k <= sec - historySeconds) this.history.delete(k);
+  }
+
+  /**
+   * Rows (or error rows) per second for the last `buckets` buckets of `secondsPerBucket`,
+   * oldest first. A poll's rows count in the second it answered.
+   */
+  rates(buckets: number, secondsPerBucket: number, errors = false): number[] {
+    const now = Math.floor(this.now() / 1000);
+    const out: number[] = [];
+    for (let b = buckets - 1; b >= 0; b--) {
+      let sum = 0;
+      for (let s = 0; s < secondsPerBucket; s++) {
+        const h = this.history.get(now - b * secondsPerBucket - s);
+        if (h) sum += errors ? h.errors : h.n;
+      }
+      out.push(sum / secondsPerBucket);
+    }
+    return out;
   }
 
   private schedule(ms: number): void {
@@ -162,6 +198,7 @@ export class WatchTail {
       const at = this.now();
       const ids = new Set<number>();
       let n = 0;
+      let errors = 0;
       for (const r of reply[1]) {
         const id = Number(r[0]);
         ids.add(id);
@@ -176,8 +213,10 @@ export class WatchTail {
           uuid: r[6] && r[6] !== '-' ? String(r[6]) : '',
         });
         n++;
+        if (r[1] === 'E') errors++;
       }
       this.lastIds = ids;
+      this.record(at, n, errors);
       if (this.lastSuccessAt !== undefined) this.samples.push({at, n, dt: at - this.lastSuccessAt});
       this.samples = this.samples.filter((s) => s.at >= at - rateWindowMs);
       this.lastSuccessAt = at;

@@ -24,6 +24,39 @@ export function truncate(text: string, width: number): string {
   return width === 1 ? text.slice(0, 1) : `${text.slice(0, width - 1)}…`;
 }
 
+/** Lines of at most `width` characters, broken at spaces where possible (long words are split). */
+export function wrapText(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const out: string[] = [];
+  for (const para of clean(text).split('\n')) {
+    let line = '';
+    for (const word of para.split(/(?<= )/)) {
+      let rest = word;
+      while ((line + rest).length > w) {
+        if (line.trim() !== '') {
+          out.push(line.trimEnd());
+          line = '';
+          rest = rest.trimStart();
+          continue;
+        }
+        out.push(rest.slice(0, w));
+        rest = rest.slice(w);
+      }
+      line += rest;
+    }
+    out.push(line.trimEnd());
+  }
+  return out;
+}
+
+const bars = '▁▂▃▄▅▆▇█';
+
+/** A sparkline of `values` scaled to their maximum; all-zero values draw the lowest bar. */
+export function sparkline(values: readonly number[]): string {
+  const max = Math.max(0, ...values);
+  return values.map((v) => (max <= 0 ? bars[0] : bars[Math.min(7, Math.round((v / max) * 7))])).join('');
+}
+
 /** Case-insensitive substring test; an empty needle matches everything. */
 export function matches(haystack: string, needle: string): boolean {
   if (needle === '') return true;

@@ -6,6 +6,7 @@ import type {WatchRow} from './tail.js';
 import {matches} from './text.js';
 import type {Line} from './views.js';
 import type {StackyService} from '../client/types.js';
+import {ageText, rowTime} from './views/inflight.js';
 
 export const watchColumns: Column[] = [
   {title: '?', min: 1, max: 1, priority: 1},
@@ -59,6 +60,8 @@ export class WatchRows {
     readonly until: number | undefined,
     readonly filter: string,
     private readonly service: StackyService,
+    /** `t`: times as ages from this moment (ms) instead of UTC clock times. */
+    private readonly relativeTo?: number,
   ) {
     this.first = buffer.firstSeq;
     const last = until === undefined ? buffer.lastSeq : Math.min(until, buffer.lastSeq);
@@ -105,7 +108,7 @@ export class WatchRows {
     if (!r) return undefined;
     return {
       kind: 'data',
-      cells: [r.error ? 'E' : ' ', r.date, r.time, r.id, r.deployment, r.event, r.uuid || '-'],
+      cells: [r.error ? 'E' : ' ', r.date, this.relativeTo === undefined ? r.time : `${ageText(this.relativeTo - rowTime(r))} ago`, r.id, r.deployment, r.event, r.uuid || '-'],
       table: 0,
       error: r.error,
       tone: r.error ? 'error' : undefined,

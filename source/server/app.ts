@@ -15,6 +15,8 @@ import {handleIngest} from './ingest-handler.js';
 import {DEFAULT_LIMITS, type ServerLimits} from './limits.js';
 import {screen, screenMethod} from './guards.js';
 import {JsonSearches} from './json-search.js';
+import {createServer as createHttpsServer} from 'node:https';
+import type {Guard} from './guard.js';
 
 export interface AppOptions {
   store: Store;
@@ -27,6 +29,10 @@ export interface AppOptions {
   limits?: Partial<ServerLimits>;
   /** Host names served besides IP literals and localhost ('*' for any), see guards.ts. */
   allowedHosts?: readonly string[];
+  /** Health, metrics, limits and tokens, before the API (source/server/guard.ts). */
+  guard?: Guard;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  tls?: {cert: Buffer; key: Buffer};
 }
 
 /** The response cache of a server, for tests and diagnostics. */
@@ -38,9 +44,16 @@ export function createStackyServer(options: AppOptions): Server {
   const enabled = options.cache ?? process.env.STACKY_HTTP_CACHE !== '0';
   const cache = enabled ? new ResponseCache(dataVersion(options.store.db), limits.cacheBytes, limits.cacheEntries) : undefined;
   const app: App = {...options, limits, log, responses: cache, searches: new JsonSearches(options.store, limits), errors: 0};
-  const server = createServer((req, res) => {
-    handle(req, res, app).catch((error: unknown) => fail(req, res, error, app));
-  });
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    const run = () => handle(req, res, app).catch((error: unknown) => fail(req, res, error, app));
+    if (options.guard) options.guard.handle(req, res, run);
+    else void run();
+  };
+  // An https.Server answers the same calls (listen, close, address, closeAllConnections).
+  // Header and request timeouts are checked every second (node's default is every 30 s).
+  const checking = {connectionsCheckingInterval: 1000};
+  const server = options.tls ? createHttpsServer({...options.tls, ...checking}, listener) as unknown as Server
+    : createServer(checking, listener);
   if (cache) responseCacheOf.set(server, cache);
   server.keepAliveTimeout = 65_000;
   // Node's whole-request timeout would cut a long upload with a bare 408; POST /ingest/ keeps its

@@ -40,7 +40,8 @@ export const strip = (s: string) => s.replace(ansi, '');
 
 /** The line of a raw frame drawn in inverse video (the selected row), without codes. */
 export function selectedLine(raw: string): string | undefined {
-  const line = raw.split('\n').find((l) => l.includes('\u001B[7m') && !/ 1 watch /.test(strip(l)));
+  // The first line is the tab bar, whose current pane is inverse too.
+  const line = raw.split('\n').slice(1).find((l) => l.includes('\u001B[7m'));
   return line === undefined ? undefined : strip(line);
 }
 

@@ -95,7 +95,7 @@ test('unreachable server: status line says so, retries, and the tail resumes', a
   const source = new FakeSource();
   source.down = true;
   const h = await start({}, source);
-  await h.until(/server unreachable \(ECONNREFUSED\) · retry in \d+s/);
+  await h.until(/✖ no answer yet · server unreachable at http:\/\/fake:8000 \(ECONNREFUSED\) · retr…/);
   source.down = false;
   source.watchBatches.push([watchRow(7, 'compute.instance.back')]);
   await h.until(/instance\.back/);

@@ -205,3 +205,18 @@ test('a column dropped early comes back when a wider one has gone', () => {
   // 30 + 6 + 15 + 2 gaps = 53 > 45: state goes first, then deployment; state then fits again.
   assert.deepEqual(layoutColumns(cols, 45), [30, 6, 0]);
 });
+
+test('selection: moves are a function of the row count and the page', async () => {
+  const {move} = await import('../../source/console/selection.js');
+  const page = 10;
+  assert.deepEqual(move({cursor: 0, top: 0}, {type: 'pageDown'}, 100, page), {cursor: 10, top: 10});
+  assert.deepEqual(move({cursor: 3, top: 0}, {type: 'pageDown'}, 100, page), {cursor: 13, top: 10});
+  assert.deepEqual(move({cursor: 95, top: 90}, {type: 'pageDown'}, 100, page), {cursor: 99, top: 90});
+  assert.deepEqual(move({cursor: 13, top: 10}, {type: 'pageUp'}, 100, page), {cursor: 3, top: 0});
+  assert.deepEqual(move({cursor: 3, top: 0}, {type: 'pageUp'}, 100, page), {cursor: 0, top: 0});
+  assert.deepEqual(move({cursor: 9, top: 0}, {type: 'down'}, 100, page), {cursor: 10, top: 1});
+  assert.deepEqual(move({cursor: 0, top: 0}, {type: 'bottom'}, 100, page), {cursor: 99, top: 90});
+  assert.deepEqual(move({cursor: 50, top: 45}, {type: 'top'}, 100, page), {cursor: 0, top: 0});
+  assert.deepEqual(move({cursor: 0, top: 0}, {type: 'down'}, 5, page, (i) => i !== 1), {cursor: 2, top: 0});
+  assert.deepEqual(move({cursor: 0, top: 0}, {type: 'pageDown'}, 0, page), {cursor: 0, top: 0});
+});

@@ -190,7 +190,7 @@ test('console end to end in tmux against stacky serve', {skip: !hasTmux && 'tmux
   assert.match(s, /Req ID\s+req-e2e0cccc/);
   assert.match(s, /"event_type": "compute\.instance\.create\.start"/);
   await keys('Escape', 'Escape');
-  await waitFor(/^ watch\s*$/m);
+  await waitFor(/^ watch\s+ev\/s .* http:\/\/127\.0\.0\.1:\d+\s*$/m);
 
   // The reports list, and a report opened from it.
   await keys('5');
@@ -201,7 +201,18 @@ test('console end to end in tmux against stacky serve', {skip: !hasTmux && 'tmux
   await keys('s');
   await waitFor(/Image▲/);
   await keys('1');
-  await waitFor(/^ watch\s*$/m);
+  await waitFor(/^ watch\s+ev\/s .* http:\/\/127\.0\.0\.1:\d+\s*$/m);
+
+  // The in-flight view: the resize started by UB has no end yet; Enter opens its instance.
+  await post([body('compute.instance.resize.start', UB, Date.now())]);
+  await waitFor(/compute\.instance\.resize\.start/);
+  await keys('7');
+  s = await waitFor(/\d+ in flight/);
+  assert.match(s, /compute\.instance\.resize\s+compute\.instance\.resize\.start\s+.*e2e0bbbb/);
+  await keys('t');
+  await waitFor(/\d+s ago/);
+  await keys('t', '1');
+  await waitFor(/^ watch\s+ev\/s .* http:\/\/127\.0\.0\.1:\d+\s*$/m);
 
   // The console survives a server restart and the tail resumes.
   await stopServer();
@@ -212,7 +223,9 @@ test('console end to end in tmux against stacky serve', {skip: !hasTmux && 'tmux
   await waitFor(/compute\.instance\.suspend/, 20_000);
 
   await keys('q');
-  await waitFor(/EXIT=0/);
+  s = await waitFor(/EXIT=0/);
+  // The alternate screen is left on the way out: the shell's screen comes back, no frame on it.
+  assert.doesNotMatch(s, /1 watch|● live|compute\.instance/);
 });
 
 test('stacky console refuses a non-TTY and points to the print commands', () => {

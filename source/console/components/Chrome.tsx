@@ -6,7 +6,9 @@ import type {Theme, Tone} from '../theme.js';
 import {panes, type Pane} from '../views.js';
 
 export function TabBar({current, width, right, theme}: {current: Pane; width: number; right: string; theme: Theme}) {
-  const parts = panes.map((p, i) => ({p, text: ` ${i + 1} ${p} `}));
+  const full = panes.map((p, i) => ({p, text: ` ${i + 1} ${p} `}));
+  // When every name does not fit, the other panes show their number only.
+  const parts = 8 + full.reduce((n, x) => n + x.text.length, 0) <= width ? full : panes.map((p, i) => ({p, text: p === current ? ` ${i + 1} ${p} ` : ` ${i + 1} `}));
   const used = 8 + parts.reduce((n, x) => n + x.text.length, 0);
   const tail = truncate(right, Math.max(0, width - used - 1));
   const pad = Math.max(0, width - used - tail.length);
@@ -24,17 +26,23 @@ export function TabBar({current, width, right, theme}: {current: Pane; width: nu
   );
 }
 
-export function Crumbs({labels, width, theme}: {labels: string[]; width: number; theme: Theme}) {
+/** The breadcrumb, and the server's URL at the right: always on screen, whatever the banner (#8). */
+export function Crumbs({labels, width, theme, right = '', middle = ''}: {labels: string[]; width: number; theme: Theme; right?: string; middle?: string}) {
+  const url = right ? ` ${truncate(right, Math.max(0, Math.floor(width / 2)))} ` : '';
+  const mid = middle ? `${middle} ` : '';
+  const room = width - url.length - mid.length;
   let text = ` ${labels.join(' › ')}`;
   // Drop from the left (keeping the root) until it fits.
   let from = 1;
-  while (text.length > width && from < labels.length - 1) {
+  while (text.length > room && from < labels.length - 1) {
     from++;
     text = ` ${labels[0]} › … › ${labels.slice(from).join(' › ')}`;
   }
   return (
     <Text wrap="truncate" color={theme.color('dim')}>
-      {fit(text, width)}
+      {fit(text, room)}
+      {mid}
+      {url}
     </Text>
   );
 }
@@ -44,15 +52,19 @@ export interface StatusPart {
   tone?: Tone;
 }
 
+/** One line of parts; when they do not fit, the last cell is `…` (never a silent cut, #6; `?` shows it whole). */
 export function StatusLine({parts, width, theme}: {parts: StatusPart[]; width: number; theme: Theme}) {
-  let left = width;
+  const total = parts.reduce((n, p) => n + p.text.length, 0);
+  const cut = total > width;
+  let left = cut ? width - 1 : width;
   const shown: StatusPart[] = [];
   for (const p of parts) {
     if (left <= 0) break;
-    const text = truncate(p.text, left);
+    const text = p.text.slice(0, left);
     shown.push({...p, text});
     left -= text.length;
   }
+  if (cut) shown.push({text: '…', tone: shown.at(-1)?.tone});
   return (
     <Text wrap="truncate">
       {shown.map((p, i) => (
@@ -73,15 +85,17 @@ export function Footer({text, width, theme}: {text: string; width: number; theme
   );
 }
 
+/** The `/` or `:` line: the typed text always shows whole (cut from the left only when longer than the line); the note gets what is left (#4). */
 export function InputLine({prefix, text, width, note}: {prefix: string; text: string; width: number; note?: string}) {
-  const room = Math.max(1, width - prefix.length - 2 - (note ? note.length + 2 : 0));
+  const room = Math.max(1, width - prefix.length - 1);
   const visible = text.length > room ? `…${text.slice(text.length - room + 1)}` : text;
+  const left = Math.max(0, width - prefix.length - visible.length - 1);
   return (
     <Text wrap="truncate">
       <Text bold>{prefix}</Text>
       {visible}
       <Text inverse> </Text>
-      {note ? fit(`  ${note}`, Math.max(0, width - prefix.length - visible.length - 1)) : ''}
+      {note && left > 0 ? fit(truncate(`  ${note}`, left), left) : ' '.repeat(left)}
     </Text>
   );
 }
