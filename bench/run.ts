@@ -5,6 +5,8 @@ import {join} from 'node:path';
 import {spawnSync} from 'node:child_process';
 import {writeCorpus} from '../source/demo/corpus.js';
 import {benchEnveloped, benchIngest} from './ingest.js';
+import {benchCodec} from './codec.js';
+import {benchPeer} from './peer.js';
 import {benchQueries} from './queries.js';
 import {benchHttp} from './http.js';
 import {benchStartup} from './startup.js';
@@ -31,6 +33,8 @@ if (!existsSync(corpus)) {
 }
 const db = join(dir, `bench-${count}.db`);
 if (want('ingest') || !existsSync(db)) await benchIngest(corpus, db, count);
+if (want('codec')) await benchCodec(corpus, quick);
+if (want('peer')) await benchPeer(corpus, join(dir, `bench-${count}-peer.db`));
 if (want('enveloped')) await benchEnveloped(corpus, join(dir, `bench-${count}-shapes.db`));
 if (want('queries')) await benchQueries(db, quick);
 if (want('http')) await benchHttp(db, quick);

@@ -1,4 +1,4 @@
-// Which earlier row each new raw row is deflated against: the first stored notification about
+// Which earlier row each new raw row is compressed against: the first stored notification about
 // the same instance (or request, or event and publisher). A bounded LRU, so memory stays flat.
 import type {Notification} from '../core/types.js';
 import {KEYFRAME_MAX_AGE_MS} from '../store/retention.js';

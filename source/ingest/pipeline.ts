@@ -30,7 +30,7 @@ export interface PipelineOptions {
 
 /**
  * Keyframe sequence number → stored row id or, when the keyframe was not stored (a redelivery),
- * its own standalone blob, from which rows deflated against it are re-encoded. Bounded and
+ * its own standalone blob, from which rows compressed against it are re-encoded. Bounded and
  * most-recent-kept: a keyframe a preparer still uses is among its cache's 8,192 most recent, so
  * it is found here while the rows in flight (at most three batches of 10,000) stay under 57,000.
  */
@@ -157,7 +157,7 @@ export class Pipeline {
 
   /**
    * Rows prepared but not to be stored (their delivery's connection is gone; the broker will send
-   * them again). A keyframe among them is remembered by its own blob, so that rows deflated
+   * them again). A keyframe among them is remembered by its own blob, so that rows compressed
    * against it are re-encoded instead of failing the batch.
    */
   skip(rows: Prepared[]): void {

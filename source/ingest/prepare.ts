@@ -1,4 +1,4 @@
-// The CPU half of the pipeline: JSON parsing, notification fields, and deflating the raw JSON.
+// The CPU half of the pipeline: JSON parsing, notification fields, and compressing the raw JSON.
 // It does no I/O, so it can run on a worker thread while the main thread writes SQLite.
 import {parseNotification, serviceFor} from '../core/notification.js';
 import {unwrapEnvelope} from '../core/envelope.js';
@@ -12,7 +12,7 @@ import {bodyKey} from '../store/body-key.js';
 import {parseLine, type LineDefaults} from './jsonl.js';
 import type {IngestItem} from './item.js';
 
-/** One input, ready to store: either a row (notification + deflated JSON) or a rejection. */
+/** One input, ready to store: either a row (notification + compressed JSON) or a rejection. */
 export interface Prepared {
   /** The source line (JSON Lines, POST bodies); null for messages from RabbitMQ or the demo. */
   line: number | null;
@@ -29,7 +29,7 @@ export interface Prepared {
   /** messageKey(notification.messageId), else bodyKey (store/body-key.ts), for the raw table's redelivery index. */
   messageKey?: MessageKey;
   jsonZ?: Uint8Array;
-  /** The sequence number of the keyframe jsonZ was deflated against (its header holds a placeholder). */
+  /** The sequence number of the keyframe jsonZ was compressed against (its header holds a placeholder). */
   refSeq?: number;
   error?: string;
 }
@@ -99,6 +99,12 @@ function safeStringify(v: unknown): string {
   }
 }
 
+/** The stored raw JSON of a notification: `[routing key, body]`, as StackTach keeps it. */
+export function rawText(routingKey: string, body: unknown, bodyText: string | undefined): string {
+  // A body that arrived as text is stored as it came, without re-serialising.
+  return bodyText !== undefined ? `[${JSON.stringify(routingKey)}, ${bodyText}]` : JSON.stringify([routingKey, body]);
+}
+
 export class Preparer {
   private seq = 0;
   private readonly keyframes: KeyframeCache<number>;
@@ -142,10 +148,7 @@ export class Preparer {
       // Quarantine keeps what the source handed in, envelope and all.
       return {...base, text: item.text ?? safeStringify(item.body ?? body), raw: item.raw, error: reason};
     }
-    // A body that arrived as text is stored as it came, without re-serialising.
-    const text = bodyText !== undefined
-      ? `[${JSON.stringify(item.routingKey)}, ${bodyText}]`
-      : JSON.stringify([item.routingKey, body]);
+    const text = rawText(item.routingKey, body, bodyText);
     const key = KeyframeCache.keyOf(notification);
     const bytes = Buffer.from(text, 'utf8');
     const parsed = {...base, notification, messageKey: messageKey(notification.messageId) ?? bodyKey(item.deployment, bytes)};

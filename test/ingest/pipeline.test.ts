@@ -488,26 +488,26 @@ describe('raw JSON keyframes', () => {
   const note = (at: string, messageId: string, instance = I1): Note =>
     ({event: 'compute.instance.update', at, instance, request: R1, messageId, state: at.slice(-2)});
 
-  it('later rows of an instance are deflated against its first stored row', () => {
+  it('later rows of an instance are compressed against its first stored row', () => {
     ingest(note('2014-01-01 00:00:01', 'm1'), note('2014-01-01 00:00:02', 'm2'), note('2014-01-01 00:00:03', 'm3', I2),
       note('2014-01-01 00:00:04', 'm4'));
-    assert.deepEqual(blobs(), [{id: 1, tag: '03', ref: null}, {id: 2, tag: '04', ref: 1}, {id: 3, tag: '03', ref: null},
-      {id: 4, tag: '04', ref: 1}]);
+    assert.deepEqual(blobs(), [{id: 1, tag: '05', ref: null}, {id: 2, tag: '06', ref: 1}, {id: 3, tag: '05', ref: null},
+      {id: 4, tag: '06', ref: 1}]);
     assert.deepEqual(texts().map((t) => JSON.parse(t)[1].message_id), ['m1', 'm2', 'm3', 'm4']);
   });
 
-  it('when an instance\'s first row is a redelivery, the rows deflated against it stand alone', () => {
+  it('when an instance\'s first row is a redelivery, the rows compressed against it stand alone', () => {
     ingest(note('2014-01-01 00:00:01', 'm1'));
     // A new process: its first row of I1 is the redelivered m1, which is not stored again.
     const next = new Pipeline(store.db, {source: 'test'});
     const notes = [note('2014-01-01 00:00:01', 'm1'), note('2014-01-01 00:00:02', 'm2'), note('2014-01-01 00:00:03', 'm3')];
     const result = next.ingest(notes.map(item));
     assert.deepEqual([result.stored, result.duplicates], [2, 1]);
-    assert.deepEqual(blobs(), [{id: 1, tag: '03', ref: null}, {id: 2, tag: '03', ref: null}, {id: 3, tag: '03', ref: null}]);
+    assert.deepEqual(blobs(), [{id: 1, tag: '05', ref: null}, {id: 2, tag: '05', ref: null}, {id: 3, tag: '05', ref: null}]);
     assert.deepEqual(texts(), notes.map((n) => JSON.stringify(['monitor.info', notification(n)])));
   });
 
-  it('when an instance\'s first row is skipped (its connection gone), the rows deflated against it stand alone', () => {
+  it('when an instance\'s first row is skipped (its connection gone), the rows compressed against it stand alone', () => {
     const preparer = new Preparer();
     const notes = [note('2014-01-01 00:00:01', 'm1'), note('2014-01-01 00:00:02', 'm2'), note('2014-01-01 00:00:03', 'm3')];
     const [first, ...rest] = notes.map((n) => preparer.prepare(item(n)));
@@ -515,7 +515,7 @@ describe('raw JSON keyframes', () => {
     pipeline.skip([first!]);
     const result = pipeline.store(rest);
     assert.deepEqual([result.stored, result.duplicates], [2, 0]);
-    assert.deepEqual(blobs(), [{id: 1, tag: '03', ref: null}, {id: 2, tag: '03', ref: null}]);
+    assert.deepEqual(blobs(), [{id: 1, tag: '05', ref: null}, {id: 2, tag: '05', ref: null}]);
     assert.deepEqual(texts(), notes.slice(1).map((n) => JSON.stringify(['monitor.info', notification(n)])));
   });
 });

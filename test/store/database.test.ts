@@ -72,7 +72,7 @@ const exact = (field: string, value: string): Filter => ({field, lookup: 'exact'
 describe('openDatabase', () => {
   it('creates schema 3 with the codec in use and the keyed indexes', () => {
     const db = openDatabase(path);
-    assert.deepEqual(meta(db), {json_codec: 'deflate-raw-keyframe-3', schema_version: '3'});
+    assert.deepEqual(meta(db), {json_codec: 'zstd-keyframe-4', schema_version: '3'});
     assert.deepEqual(indexes(db), ['raw_deployment', 'raw_event', 'raw_host', 'raw_instance_key', 'raw_message_when',
       'raw_request_key', 'raw_resource', 'raw_tenant_key', 'raw_when']);
     db.close();
@@ -81,7 +81,7 @@ describe('openDatabase', () => {
   it('migrates a schema-1 file in place: its rows and their codec-2 JSON stay readable', () => {
     writeSchema1();
     const store = openStore(path);
-    assert.deepEqual(meta(store.db), {json_codec: 'deflate-raw-keyframe-3', schema_version: '3'});
+    assert.deepEqual(meta(store.db), {json_codec: 'zstd-keyframe-4', schema_version: '3'});
     assert.deepEqual(indexes(store.db), ['raw_deployment', 'raw_event', 'raw_host', 'raw_instance_key',
       'raw_message_when', 'raw_request_key', 'raw_resource', 'raw_tenant_key', 'raw_when']);
     const rows = store.raw.rows({service: 'nova', filters: [exact('instance', INSTANCE)], order: 'asc', limit: 50,
@@ -105,7 +105,7 @@ describe('openDatabase', () => {
     store.close();
     // A second open finds schema 3 and changes nothing.
     const again = openDatabase(path);
-    assert.deepEqual(meta(again), {json_codec: 'deflate-raw-keyframe-3', schema_version: '3'});
+    assert.deepEqual(meta(again), {json_codec: 'zstd-keyframe-4', schema_version: '3'});
     again.close();
   });
 
@@ -116,7 +116,7 @@ describe('openDatabase', () => {
       'run `stacky serve --db PATH` (or any command that writes) once');
     openDatabase(path).close();
     const db = openDatabase(path, {readonly: true});
-    assert.deepEqual(meta(db), {json_codec: 'deflate-raw-keyframe-3', schema_version: '3'});
+    assert.deepEqual(meta(db), {json_codec: 'zstd-keyframe-4', schema_version: '3'});
     db.close();
   });
 
@@ -132,7 +132,7 @@ describe('openDatabase', () => {
       "UPDATE stacky_meta SET value = 'zstd-9' WHERE key = 'json_codec'");
     db2.close();
     assert.throws(() => openDatabase(path), (e: Error) => e instanceof SchemaError && e.message ===
-      'database stores raw JSON as zstd-9; this stacky reads deflate-raw-keyframe-2, deflate-raw-keyframe-3');
+      'database stores raw JSON as zstd-9; this stacky reads deflate-raw-keyframe-2, deflate-raw-keyframe-3, zstd-keyframe-4');
   });
 });
 

@@ -154,11 +154,11 @@ describe('keyframes', () => {
       pipeline.ingest(demoItems(generator, 300));
       const cutoff = (store.db.prepare('SELECT max("when") FROM stacktach_rawdata').pluck().get() as number) + 1;
       const before = count(store, 'SELECT count(*) FROM stacktach_rawdata');
-      // Right after ingest, only rows deflated against a keyframe may go: keyframes stay.
+      // Right after ingest, only rows compressed against a keyframe (leading byte 6, codec 4) may go: keyframes stay.
       const first = pruneBefore(store.db, cutoff, nowMs);
       assert.ok(first.raw > 0 && first.raw < before);
       // (The newest row stays whatever its age.)
-      assert.equal(count(store, 'SELECT count(*) FROM stacktach_rawdata WHERE substr(json_z, 1, 1) = x\'04\''), 1);
+      assert.equal(count(store, 'SELECT count(*) FROM stacktach_rawdata WHERE substr(json_z, 1, 1) = x\'06\''), 1);
       assert.equal(allDecode(store), count(store, `SELECT (SELECT count(*) FROM stacktach_rawdata)
         + (SELECT count(*) FROM stacktach_glancerawdata) + (SELECT count(*) FROM stacktach_genericrawdata)`));
       // New rows deflated against the cached keyframes still inflate.
