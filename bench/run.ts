@@ -8,6 +8,7 @@ import {benchEnveloped, benchIngest} from './ingest.js';
 import {benchQueries} from './queries.js';
 import {benchHttp} from './http.js';
 import {benchStartup} from './startup.js';
+import {benchLive} from './live.js';
 import {fmt, machine} from './lib.js';
 
 const quick = process.argv.includes('--quick');
@@ -34,6 +35,7 @@ if (want('enveloped')) await benchEnveloped(corpus, join(dir, `bench-${count}-sh
 if (want('queries')) await benchQueries(db, quick);
 if (want('http')) await benchHttp(db, quick);
 if (want('startup')) await benchStartup(db);
+if (want('live')) await benchLive(quick);
 for (const [name, script] of [['worker', 'bench/worker.ts'], ['console', 'bench/console.ts']] as const) {
   if (!want(name) || !existsSync(script)) continue;
   process.stdout.write('\n');
