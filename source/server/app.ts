@@ -15,6 +15,7 @@ import {handleIngest} from './ingest-handler.js';
 import {DEFAULT_LIMITS, type ServerLimits} from './limits.js';
 import {screen, screenMethod} from './guards.js';
 import {JsonSearches} from './json-search.js';
+import {WatchTails} from './watch-tail.js';
 
 export interface AppOptions {
   store: Store;
@@ -31,17 +32,22 @@ export interface AppOptions {
 
 /** The response cache of a server, for tests and diagnostics. */
 export const responseCacheOf = new WeakMap<Server, ResponseCache>();
+/** The shared watch tails of a server, likewise. */
+export const watchTailsOf = new WeakMap<Server, WatchTails>();
 
 export function createStackyServer(options: AppOptions): Server {
   const limits: ServerLimits = {...DEFAULT_LIMITS, ...options.limits};
   const log = options.log ?? ((l) => process.stderr.write(`${l}\n`));
   const enabled = options.cache ?? process.env.STACKY_HTTP_CACHE !== '0';
-  const cache = enabled ? new ResponseCache(dataVersion(options.store.db), limits.cacheBytes, limits.cacheEntries) : undefined;
-  const app: App = {...options, limits, log, responses: cache, searches: new JsonSearches(options.store, limits), errors: 0};
+  const version = dataVersion(options.store.db);
+  const cache = enabled ? new ResponseCache(version, limits.cacheBytes, limits.cacheEntries) : undefined;
+  const tails = enabled ? new WatchTails(options.store, version, limits.watchTailRows, limits.watchTails) : undefined;
+  const app: App = {...options, limits, log, responses: cache, tails, searches: new JsonSearches(options.store, limits), errors: 0};
   const server = createServer((req, res) => {
     handle(req, res, app).catch((error: unknown) => fail(req, res, error, app));
   });
   if (cache) responseCacheOf.set(server, cache);
+  if (tails) watchTailsOf.set(server, tails);
   server.keepAliveTimeout = 65_000;
   // Node's whole-request timeout would cut a long upload with a bare 408; POST /ingest/ keeps its
   // own (limits.bodyMs, bodyIdleMs) and answers with the counts stored. Headers keep headersTimeout.
@@ -66,6 +72,7 @@ interface App extends AppOptions {
   limits: ServerLimits;
   log: (line: string) => void;
   responses: ResponseCache | undefined;
+  tails: WatchTails | undefined;
   searches: JsonSearches;
   /** Internal errors so far, to tell log lines apart. */
   errors: number;
@@ -111,17 +118,22 @@ async function handle(req: IncomingMessage, res: ServerResponse, app: App): Prom
     return;
   }
   screenMethod(req, false);
-  const cacheable = app.responses !== undefined && !found.route.live;
-  const cached = cacheable ? app.responses!.get(raw) : undefined;
+  const clock = app.now ?? (() => Date.now() * 1000);
+  // watch depends on the clock only through the whole second: its replies are shared within it.
+  const at = clock();
+  const second = found.route.live === 'second';
+  const key = second ? `${raw}\n${Math.floor(at / 1_000_000)}` : raw;
+  const cacheable = app.responses !== undefined && (!found.route.live || second);
+  const cached = cacheable ? app.responses!.get(key) : undefined;
   if (cached !== undefined) {
     sendBody(res, 200, cached);
     return;
   }
   const body = await found.route.handler({
-    store: app.store, query, path: found.captures, now: app.now ?? (() => Date.now() * 1000),
-    limits: app.limits, searches: app.searches,
+    store: app.store, query, path: found.captures, now: second ? () => at : clock,
+    limits: app.limits, searches: app.searches, tails: app.tails,
   });
   const text = body instanceof RawBody ? body.text : pyDumps(body);
-  if (cacheable) app.responses!.set(raw, text);
+  if (cacheable) app.responses!.set(key, text);
   sendBody(res, 200, text);
 }
