@@ -29,7 +29,7 @@ export async function benchLive(quick: boolean): Promise<void> {
   const dir = process.env.STACKY_BENCH_DIR ?? '/tmp/stacky-bench';
   mkdirSync(dir, {recursive: true});
   const db = join(dir, `live-${process.pid}.db`);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/live-server.ts', db, String(RATE)],
+  const child = spawn(process.execPath, [...(process.env.STACKY_BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.STACKY_BENCH_PROF] : []), '--import', 'tsx', 'bench/live-server.ts', db, String(RATE)],
     {stdio: ['pipe', 'pipe', 'inherit']});
   child.stdout!.setEncoding('utf8');
   let out = '';
@@ -84,7 +84,7 @@ export async function benchLive(quick: boolean): Promise<void> {
     });
   });
   child.stdin!.write('stop\n');
-  const server = JSON.parse(await result) as {seconds: number; stored: number; errors: string[]; delayP99: number; delayMax: number};
+  const server = JSON.parse(await result) as {seconds: number; stored: number; offered: number; errors: string[]; delayP99: number; delayMax: number};
   for (const s of ['', '-wal', '-shm']) rmSync(db + s, {force: true});
 
   latencies.sort((a, b) => a - b);
@@ -97,6 +97,7 @@ export async function benchLive(quick: boolean): Promise<void> {
   line('live read max', `${fmt(max, 1)} ms`, '< 500 ms', verdict(max < 500));
   line('live read errors', `${fmt(errors + server.errors.length)}`, '0', verdict(errors + server.errors.length === 0));
   line('live stored rate', `${fmt(storedRate)} /s`, `>= 95% of ${fmt(RATE)}/s`, verdict(storedRate >= 0.95 * RATE));
+  line('  (generated meanwhile)', `${fmt(server.offered / server.seconds)} /s`, '(duplicates/rejects not stored)');
   line('live event-loop delay p99', `${fmt(server.delayP99, 1)} ms`, `< 10 ms (max ${fmt(server.delayMax, 1)} ms)`,
     verdict(server.delayP99 < 10));
 }
