@@ -1,0 +1,35 @@
+// Thread of `stacky serve --worker` (worker-embed.ts): the RabbitMQ worker with a connection of
+// its own, so its batches are written off the HTTP event loop (writer-thread.ts).
+import {parentPort, workerData} from 'node:worker_threads';
+import {loadWorkerConfig} from '../ingest/amqp-config.js';
+import {startWorker} from '../ingest/amqp-worker.js';
+import {openDatabase} from '../store/database.js';
+
+export interface AmqpThreadData {
+  configPath: string;
+  dbPath: string;
+}
+
+/** What the thread posts: a log line, that it consumes (or failed to start), that it stopped. */
+export type AmqpThreadMessage = {log: string} | {started: true} | {error: string} | {stopped: true};
+
+const {configPath, dbPath} = workerData as AmqpThreadData;
+const post = (m: AmqpThreadMessage) => parentPort!.postMessage(m);
+try {
+  // Already loaded once by the serving thread, which printed its warnings.
+  const {config} = loadWorkerConfig(configPath);
+  const db = openDatabase(dbPath);
+  const handle = await startWorker(config, db, (line) => post({log: line}));
+  post({started: true});
+  parentPort!.on('message', (m) => {
+    if (m !== 'stop') return;
+    void handle.stop().then(() => {
+      db.close();
+      post({stopped: true});
+      parentPort!.close();
+    });
+  });
+} catch (error) {
+  post({error: (error as Error).message});
+  parentPort!.close();
+}
