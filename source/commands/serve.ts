@@ -38,7 +38,8 @@ export interface Running {
 export async function startServer(opts: {db: string; host: string; port: number; source?: string} & ServeBounds): Promise<Running> {
   const store = openStore(opts.db);
   const pipeline = new Pipeline(store.db, {source: opts.source ?? 'http'});
-  const server = createStackyServer({store, pipeline, limits: opts.limits, allowedHosts: opts.allowedHosts});
+  const server = createStackyServer({store, pipeline, limits: opts.limits, allowedHosts: opts.allowedHosts,
+    ingestThread: {source: opts.source ?? 'http'}});
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {

@@ -16,6 +16,8 @@ import {DEFAULT_LIMITS, type ServerLimits} from './limits.js';
 import {screen, screenMethod} from './guards.js';
 import {JsonSearches} from './json-search.js';
 import {WatchTails} from './watch-tail.js';
+import {inProcess, type LineStore} from './ingest-lines.js';
+import {IngestThread} from './ingest-thread.js';
 
 export interface AppOptions {
   store: Store;
@@ -28,6 +30,8 @@ export interface AppOptions {
   limits?: Partial<ServerLimits>;
   /** Host names served besides IP literals and localhost ('*' for any), see guards.ts. */
   allowedHosts?: readonly string[];
+  /** POST /ingest/ stores on a writer thread with its own connection, quarantine source named so (ingest-thread.ts). */
+  ingestThread?: {source: string};
 }
 
 /** The response cache of a server, for tests and diagnostics. */
@@ -42,7 +46,11 @@ export function createStackyServer(options: AppOptions): Server {
   const version = dataVersion(options.store.db);
   const cache = enabled ? new ResponseCache(version, limits.cacheBytes, limits.cacheEntries) : undefined;
   const tails = enabled ? new WatchTails(options.store, version, limits.watchTailRows, limits.watchTails) : undefined;
-  const app: App = {...options, limits, log, responses: cache, tails, searches: new JsonSearches(options.store, limits), errors: 0};
+  const file = options.store.db.name;
+  const lineStore = options.ingestThread && !options.store.db.memory && file !== '' && file !== ':memory:'
+    ? new IngestThread({dbPath: file, source: options.ingestThread.source}) : inProcess(options.pipeline);
+  const app: App = {...options, limits, log, responses: cache, tails, lineStore, searches: new JsonSearches(options.store, limits),
+    errors: 0};
   const server = createServer((req, res) => {
     handle(req, res, app).catch((error: unknown) => fail(req, res, error, app));
   });
@@ -52,7 +60,10 @@ export function createStackyServer(options: AppOptions): Server {
   // Node's whole-request timeout would cut a long upload with a bare 408; POST /ingest/ keeps its
   // own (limits.bodyMs, bodyIdleMs) and answers with the counts stored. Headers keep headersTimeout.
   server.requestTimeout = 0;
-  server.on('close', () => app.searches.close());
+  server.on('close', () => {
+    app.searches.close();
+    void lineStore.close();
+  });
   return server;
 }
 
@@ -73,6 +84,7 @@ interface App extends AppOptions {
   log: (line: string) => void;
   responses: ResponseCache | undefined;
   tails: WatchTails | undefined;
+  lineStore: LineStore;
   searches: JsonSearches;
   /** Internal errors so far, to tell log lines apart. */
   errors: number;
@@ -100,7 +112,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, app: App): Prom
 
   if (isIngest) {
     screenMethod(req, true);
-    await handleIngest(req, res, app.pipeline, query, app.limits, app.log);
+    await handleIngest(req, res, app.lineStore, query, app.limits, app.log);
     return;
   }
 
