@@ -16,6 +16,7 @@ export function startWriterThread(script: string, workerData: unknown): Worker {
 /** Asks a writer thread to stop (it finishes the batch in hand and closes its connection); resolves when it has exited. */
 export function stopWriterThread(thread: Worker): Promise<void> {
   return new Promise((resolve) => {
+    if (thread.threadId === -1) return resolve(); // already gone (it failed)
     thread.once('exit', () => resolve());
     thread.postMessage('stop');
   });
