@@ -9,6 +9,7 @@ import {benchQueries} from './queries.js';
 import {benchHttp} from './http.js';
 import {benchStartup} from './startup.js';
 import {benchLive} from './live.js';
+import {benchRetention} from './retention.js';
 import {fmt, machine} from './lib.js';
 
 const quick = process.argv.includes('--quick');
@@ -36,6 +37,7 @@ if (want('queries')) await benchQueries(db, quick);
 if (want('http')) await benchHttp(db, quick);
 if (want('startup')) await benchStartup(db);
 if (want('live')) await benchLive(quick);
+if (want('retention')) await benchRetention(db);
 for (const [name, script] of [['worker', 'bench/worker.ts'], ['console', 'bench/console.ts']] as const) {
   if (!want(name) || !existsSync(script)) continue;
   process.stdout.write('\n');

@@ -10,6 +10,8 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   quarantine: () => import('./commands/quarantine.js'),
   config: () => import('./commands/config.js'),
   console: () => import('./commands/console.js'),
+  prune: () => import('./commands/prune.js'),
+  token: () => import('./commands/token.js'),
 };
 
 const printCommands = new Set([

@@ -1,6 +1,7 @@
 // Typed HTTP client for the stacky API, shared by the console and the print commands.
 import axios, {type AxiosInstance, AxiosError} from 'axios';
 import {StackyHttpError, StackyUnreachableError, errorTableMessage, htmlErrorMessage} from './errors.js';
+import {defaultCredentials, requestOptions, type Credentials} from './credentials.js';
 import type {Paging, ShowReply, StackyService, Table, TimeRange, WatchReply} from './types.js';
 
 export interface ClientOptions {
@@ -11,6 +12,8 @@ export interface ClientOptions {
   onReply?: (reply: RawReply) => void;
   /** Aborting it cancels every request in flight (watch stops on Ctrl-C this way). */
   signal?: AbortSignal;
+  /** Bearer token and CA; defaults to what commands/ set with setDefaultCredentials. */
+  credentials?: Credentials;
 }
 
 export interface RawReply {
@@ -46,6 +49,7 @@ export class StackyClient {
       transformResponse: [(data: unknown) => data],
       validateStatus: () => true,
       ...(options.signal ? {signal: options.signal} : {}),
+      ...requestOptions(options.credentials ?? defaultCredentials()),
     });
   }
 

@@ -10,8 +10,15 @@ export interface AmqpThreadData {
   dbPath: string;
 }
 
-/** What the thread posts: a log line, that it consumes (or failed to start), that it stopped. */
-export type AmqpThreadMessage = {log: string} | {started: true} | {error: string} | {stopped: true};
+/** The consumers' state as /healthz and /metrics read it (source/server/metrics.ts ConsumerView). */
+export interface ConsumerSnapshot {
+  states: Map<string, {state: string}>;
+  stats: Map<string, {stored: number; duplicates: number; quarantined: number}>;
+  depths?: Map<string, number>;
+}
+
+/** What the thread posts: a log line, the consumers' state, that it consumes (or failed to start), that it stopped. */
+export type AmqpThreadMessage = {log: string} | {view: ConsumerSnapshot} | {started: true} | {error: string} | {stopped: true};
 
 const {configPath, dbPath} = workerData as AmqpThreadData;
 const post = (m: AmqpThreadMessage) => parentPort!.postMessage(m);
@@ -19,11 +26,19 @@ try {
   // Already loaded once by the serving thread, which printed its warnings.
   const {config} = loadWorkerConfig(configPath);
   const db = openDatabase(dbPath);
-  const handle = await startWorker(config, db, (line) => post({log: line}));
+  const handle = await startWorker(config, db, (line) => {
+    post({log: line});
+    snapshot(); // a state change is usually logged
+  });
+  const snapshot = () => post({view: {states: handle.states(), stats: handle.stats(), depths: handle.depths?.()}});
+  snapshot();
+  const timer = setInterval(snapshot, 1000);
   post({started: true});
   parentPort!.on('message', (m) => {
     if (m !== 'stop') return;
+    clearInterval(timer);
     void handle.stop().then(() => {
+      snapshot();
       db.close();
       post({stopped: true});
       parentPort!.close();

@@ -1,7 +1,14 @@
 // Small flag parsing for the server-side commands (node:util parseArgs: fast, no ink).
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 
-export class UsageError extends Error {}
+/** The one usage error of every command (print commands name theirs, for the usage line). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+
+  constructor(message: string, readonly command?: string) {
+    super(message);
+  }
+}
 
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, allowPositionals = false) {
   try {

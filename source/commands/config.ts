@@ -18,7 +18,14 @@ export interface ConfigRunOptions {
   stderr?: {write(text: string): unknown};
 }
 
-const fieldOf: Record<ConfigKey, keyof Settings> = {url: 'url', deployment: 'deployment', service: 'service', poll: 'pollSeconds'};
+const fieldOf: Record<ConfigKey, keyof Settings> = {url: 'url', deployment: 'deployment', service: 'service', poll: 'pollSeconds',
+  token: 'token', ca: 'ca'};
+
+/** A saved value as `get` shows it: the token never, only that one is set. */
+function shown(key: ConfigKey, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  return key === 'token' ? '(set)' : String(value);
+}
 
 export async function run(argv: string[], options: ConfigRunOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
@@ -61,10 +68,13 @@ export async function run(argv: string[], options: ConfigRunOptions = {}): Promi
       const values = savedSettings(store);
       if (rest[0] !== undefined) {
         if (!checkKey(rest[0])) return unknownKey(rest[0]);
-        stdout.write(`${values[fieldOf[rest[0]]]}\n`);
+        stdout.write(`${shown(rest[0], values[fieldOf[rest[0]]]) ?? ''}\n`);
         return 0;
       }
-      for (const key of configKeys) stdout.write(`${key}=${values[fieldOf[key]]}\n`);
+      for (const key of configKeys) {
+        const value = shown(key, values[fieldOf[key]]);
+        if (value !== undefined) stdout.write(`${key}=${value}\n`);
+      }
       const loose = hasPassword(values.url) ? looseModeWarning(store.path, 'a URL with a password') : undefined;
       if (loose) stderr.write(`stacky config: warning: ${loose}\n`);
       const envUrl = env.STACKTACH_URL || env.STACKY_URL;

@@ -2,17 +2,20 @@
 // (it would hang or crash in raw mode) and points at the print commands instead.
 import {parseArgs} from 'node:util';
 import {loadSettings} from './settings.js';
+import {credentialsOf} from './credentials.js';
+import {setDefaultCredentials} from '../client/credentials.js';
 
-const usage = `usage: stacky [console] [--url URL] [--deployment all|NAME|ID] [--service nova|glance|generic] [--poll SECONDS]`;
+const usage = `usage: stacky [console] [--url URL] [--ca FILE] [--deployment all|NAME|ID] [--service nova|glance|generic] [--poll SECONDS]`;
 
 export async function run(argv: string[]): Promise<number> {
   const args = argv[0] === 'console' ? argv.slice(1) : argv;
-  let values: {url?: string; deployment?: string; service?: string; poll?: string; help?: boolean};
+  let values: {url?: string; ca?: string; deployment?: string; service?: string; poll?: string; help?: boolean};
   try {
     ({values} = parseArgs({
       args,
       options: {
         url: {type: 'string'},
+        ca: {type: 'string'},
         deployment: {type: 'string'},
         service: {type: 'string'},
         poll: {type: 'string'},
@@ -32,7 +35,10 @@ export async function run(argv: string[]): Promise<number> {
   let settings;
   try {
     const poll = values.poll === undefined ? undefined : Number(values.poll);
-    settings = loadSettings({url: values.url, deployment: values.deployment, service: values.service, poll});
+    settings = loadSettings({url: values.url, deployment: values.deployment, service: values.service, poll,
+      ...(values.ca !== undefined ? {ca: values.ca} : {})});
+    // The console builds its own clients (source/console/data-source.ts): they take these.
+    setDefaultCredentials(credentialsOf(settings));
   } catch (error) {
     process.stderr.write(`stacky console: ${(error as Error).message}\n${usage}\n`);
     return 2;

@@ -13,7 +13,7 @@ interface OtherCommand {
 /** Commands other than the print ones; their own modules parse them, this only describes them. */
 const otherCommands: OtherCommand[] = [
   {
-    name: 'serve', synopsis: 'serve [--db PATH] [--host 127.0.0.1] [--port 8000] [--worker FILE] [--reports hourly]',
+    name: 'serve', synopsis: 'serve [--db PATH] [--host 127.0.0.1] [--port 8000] [--worker FILE] [--reports hourly] [--retain SPAN] [--auth-file FILE] [--tls-cert F --tls-key F]',
     summary: 'Run the stacky API server (StackTach-compatible /stacky/ URLs plus POST /ingest/).',
     details: [
       '--db PATH        SQLite database file',
@@ -23,6 +23,10 @@ const otherCommands: OtherCommand[] = [
       '--reports hourly build the summary report every hour',
       '--limit NAME=N   change a bound, repeatable (see the README\'s Limits table)',
       '--allow-host H   also answer for host name H, repeatable (\'*\' any)',
+      '--retain SPAN    delete notifications older than SPAN (30d, 12h, 2w) in the background',
+      '--auth-file FILE bearer tokens (stacky token); required beyond loopback (or --insecure); --open-read',
+      '--tls-cert F --tls-key F   serve HTTPS',
+      'GET /healthz and GET /metrics; limits, timeouts, logs, --print-systemd: see stacky serve --help',
     ],
     examples: ['stacky serve --db stacky.db --port 8000'],
   },
@@ -60,6 +64,8 @@ const otherCommands: OtherCommand[] = [
       '--prefetch N     unacked messages per queue (default 10000)',
       '--batch N        messages stored per transaction (default 5000)',
       '--example-config print a commented config for a current cloud (exchanges and topics by name)',
+      '--retain SPAN    delete notifications older than SPAN in the background',
+      '--stop-timeout S --log-format json|text --print-systemd: see stacky worker --help',
     ],
     examples: ['stacky worker --config stacktach_worker_config.json --db stacky.db',
       'stacky worker --example-config > stacky-worker.json   # a config for a current cloud'],
@@ -86,6 +92,19 @@ const otherCommands: OtherCommand[] = [
     examples: ['stacky quarantine --db stacky.db --limit 20', 'stacky quarantine --db stacky.db --replay'],
   },
   {
+    name: 'prune', synopsis: 'prune [--db PATH] --before T [--json]',
+    summary: 'Delete notifications older than T with the rows derived from them, and old quarantine entries.',
+    details: ['--before T       epoch seconds or "YYYY-MM-DD HH:MM:SS" (UTC); stored reports stay',
+      'serve and worker take --retain 30d to do this in the background'],
+    examples: ['stacky prune --db stacky.db --before "2026-01-01 00:00:00"'],
+  },
+  {
+    name: 'token', synopsis: 'token add NAME --role read|ingest|admin | list | remove NAME  --auth-file FILE',
+    summary: 'Manage the bearer tokens of `serve --auth-file`: add prints the new token once; only its hash is kept.',
+    details: ['--auth-file FILE the token file (created with mode 0600)', '--role R         read, ingest or admin'],
+    examples: ['stacky token add ops-console --role read --auth-file /etc/stacky/tokens.json'],
+  },
+  {
     name: 'console', synopsis: 'console [--url URL]',
     summary: 'The interactive terminal console (also what plain `stacky` opens).',
     details: ['--url URL        server to watch (default as for the print commands)'],
@@ -93,12 +112,14 @@ const otherCommands: OtherCommand[] = [
   },
   {
     name: 'config', synopsis: 'config get [key] | set <key> <value> | unset <key> | path',
-    summary: 'Show or change the saved client settings: url, deployment, service, poll.',
+    summary: 'Show or change the saved client settings: url, deployment, service, poll, token, ca.',
     details: [
       'url         server URL (default http://127.0.0.1:8000)',
       'deployment  all, a deployment name or a numeric id (default all; used by watch and the console)',
       'service     nova, glance or generic (default nova)',
       'poll        seconds between watch polls (default 2)',
+      'token       bearer token for a server with --auth-file (STACKY_TOKEN overrides; `get` shows only "(set)")',
+      'ca          CA certificate file for an https:// server (STACKY_CA and --ca override)',
       'Flags and STACKTACH_URL / STACKY_URL override the saved url. The file lives in',
       '$STACKY_CONFIG_DIR, else $XDG_CONFIG_HOME/stacky, else ~/.config/stacky (see `stacky config path`).',
     ],
@@ -160,7 +181,8 @@ export function fullHelp(): string {
     ...printCommands.map((c) => `  ${c.examples[0]}`),
     ...otherCommands.map((c) => `  ${c.examples[0]}`),
     '',
-    'Environment: STACKTACH_URL or STACKY_URL (server URL), STACKY_CONFIG_DIR (config folder).',
+    'Environment: STACKTACH_URL or STACKY_URL (server URL), STACKY_CONFIG_DIR (config folder),',
+    '  STACKY_TOKEN (bearer token), STACKY_CA (CA file for https).',
     'Exit status: 0 ok, 1 server error or unreachable server, 2 usage error.',
     'Run `stacky <command> --help` for one command.',
   );

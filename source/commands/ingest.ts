@@ -1,5 +1,5 @@
 // stacky ingest: JSON Lines from files or stdin, straight into a database or to a server.
-import {createReadStream} from 'node:fs';
+import {createReadStream, readFileSync} from 'node:fs';
 import type {Readable} from 'node:stream';
 import {openDatabase} from '../store/database.js';
 import {ingestStream, addResult} from '../ingest/jsonl-reader.js';
@@ -52,10 +52,14 @@ async function post(url: string, file: string, deployment: string, exchange: str
   const target = new URL('/ingest/', url);
   target.searchParams.set('deployment', deployment);
   target.searchParams.set('exchange', exchange);
-  const {request} = await import('node:http');
+  const {request} = target.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  // A server with --auth-file wants an ingest (or admin) token; an https one may need a CA.
+  const token = process.env.STACKY_TOKEN;
+  const ca = process.env.STACKY_CA ? readFileSync(process.env.STACKY_CA) : undefined;
+  const headers: Record<string, string> = {'Content-Type': 'application/x-ndjson', ...(token ? {Authorization: `Bearer ${token}`} : {})};
   return new Promise<IngestResult>((resolve, reject) => {
     const input = open(file);
-    const req = request(target, {method: 'POST', headers: {'Content-Type': 'application/x-ndjson'}}, (res) => {
+    const req = request(target, {method: 'POST', headers, ...(ca ? {ca} : {})}, (res) => {
       // The server may answer before the whole body was sent (a bound, a full disk): stop sending.
       input.unpipe(req);
       input.destroy();

@@ -4,11 +4,13 @@ import {StackyClient} from '../client/client.js';
 import {StackyHttpError, StackyUnreachableError} from '../client/errors.js';
 import {commandHelp} from './help.js';
 import {terminalSafe} from '../core/terminal-text.js';
-import {UsageError, parsePrintArgs, type PrintArgs} from './print/args.js';
+import {UsageError} from './args.js';
+import {parsePrintArgs, type PrintArgs} from './print/args.js';
 import {handlers} from './print/handlers.js';
 import {createOutput, type Streams} from './print/output.js';
 import {findSpec} from './print/specs.js';
 import {isService, loadSettings, type Settings} from './settings.js';
+import {credentialsOf} from './credentials.js';
 
 export interface RunOptions {
   streams?: Streams;
@@ -40,17 +42,25 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   try {
     settings = loadSettings({
       ...(args.url !== undefined ? {url: args.url} : {}),
+      ...(args.ca !== undefined ? {ca: args.ca} : {}),
       ...(args.service !== undefined && isService(args.service) ? {service: args.service} : {}),
     }, options.env ?? process.env);
   } catch (error) {
     return usageError(streams, error as Error, args.command);
   }
 
+  let credentials;
+  try {
+    credentials = credentialsOf(settings);
+  } catch (error) {
+    return usageError(streams, error as Error, args.command);
+  }
   const out = createOutput(args.json ? 'json' : args.jsonl ? 'jsonl' : args.csv ? 'csv' : 'table', args.wide ? 0 : args.width, streams);
   const abort = new AbortController();
   const client = new StackyClient({
     url: settings.url,
     signal: abort.signal,
+    credentials,
     ...(args.json || args.jsonl ? {onReply: (reply) => void out.raw.push(reply.text)} : {}),
   });
   let stop: () => void = () => undefined;

@@ -16,6 +16,10 @@ export interface Settings {
   deployment: string;
   service: SettingsService;
   pollSeconds: number;
+  /** Bearer token for servers started with --auth-file (set only when there is one). */
+  token?: string;
+  /** File of the CA certificate to trust for https:// servers (set only when there is one). */
+  ca?: string;
 }
 
 export interface SettingsFlags {
@@ -23,6 +27,7 @@ export interface SettingsFlags {
   deployment?: string;
   service?: string;
   poll?: number;
+  ca?: string;
 }
 
 export const defaultSettings: Readonly<Settings> = Object.freeze({
@@ -33,7 +38,7 @@ export const defaultSettings: Readonly<Settings> = Object.freeze({
 });
 
 /** The keys `stacky config` manages, as stored in the config file. */
-export const configKeys = ['url', 'deployment', 'service', 'poll'] as const;
+export const configKeys = ['url', 'deployment', 'service', 'poll', 'token', 'ca'] as const;
 export type ConfigKey = (typeof configKeys)[number];
 
 export function isConfigKey(key: string): key is ConfigKey {
@@ -126,6 +131,12 @@ export function parseConfigValue(key: ConfigKey, raw: string): {value: string | 
       if (text === '' || !Number.isFinite(n) || n <= 0 || n > 3600) return {error: `poll must be a number of seconds between 0 and 3600 (got '${raw}')`};
       return {value: n};
     }
+    case 'token':
+      if (!/^\S+$/.test(text)) return {error: 'token must be one word (the text `stacky token add` printed)'};
+      return {value: text};
+    case 'ca':
+      if (text === '') return {error: 'ca must be the path of a PEM file'};
+      return {value: text};
   }
 }
 
@@ -179,7 +190,13 @@ export function savedSettings(store: ConfigStore | undefined): Settings {
     deployment: (saved(store, 'deployment') as string | undefined) ?? defaultSettings.deployment,
     service: (saved(store, 'service') as SettingsService | undefined) ?? defaultSettings.service,
     pollSeconds: (saved(store, 'poll') as number | undefined) ?? defaultSettings.pollSeconds,
+    ...optional('token', saved(store, 'token') as string | undefined),
+    ...optional('ca', saved(store, 'ca') as string | undefined),
   };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): {[k in K]?: string} {
+  return (value === undefined || value === '' ? {} : {[key]: value}) as {[k in K]?: string};
 }
 
 /**
@@ -190,6 +207,10 @@ export function loadSettings(flags: SettingsFlags = {}, env: NodeJS.ProcessEnv =
   const base = savedSettings(readConfigFile(env));
   const envUrl = env.STACKTACH_URL || env.STACKY_URL;
   if (envUrl) base.url = envUrl.replace(/\/+$/, '');
+  // STACKY_TOKEN and STACKY_CA override the saved token and CA; --ca overrides both.
+  if (env.STACKY_TOKEN) base.token = env.STACKY_TOKEN;
+  if (env.STACKY_CA) base.ca = env.STACKY_CA;
+  if (flags.ca !== undefined) base.ca = flags.ca;
   if (flags.url !== undefined) {
     const error = checkUrl(flags.url);
     if (error) throw new Error(error);

@@ -7,13 +7,15 @@ import {openDatabase} from '../store/database.js';
 import {defaultDbPath} from './paths.js';
 import {consumerPlan, defaultWorkerConfigPath, loadWorkerConfig, WorkerConfigError} from '../ingest/amqp-config.js';
 import {startWorker} from '../ingest/amqp-worker.js';
+import {retainFlag, startRetention} from './retention-embed.js';
+import {createLogger, loggerOptions, type Logger} from './log.js';
 
 export interface WorkerRunOptions {
   env?: NodeJS.ProcessEnv;
   stderr?: {write(text: string): unknown};
 }
 
-const USAGE = 'usage: stacky worker --config FILE [--db PATH] [--prefetch N] [--batch N] | --example-config';
+const USAGE = 'usage: stacky worker --config FILE [--db PATH] [--prefetch N] [--batch N] [--retain SPAN] | --example-config';
 
 function positiveInt(name: string, value: string | undefined): number | undefined | Error {
   if (value === undefined) return undefined;
@@ -25,7 +27,7 @@ function positiveInt(name: string, value: string | undefined): number | undefine
 export async function run(argv: string[], options: WorkerRunOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
   const stderr = options.stderr ?? process.stderr;
-  const log = (line: string) => void stderr.write(`${line}\n`);
+  let log: (line: string) => void = (line) => void stderr.write(`${line}\n`);
 
   let values;
   try {
@@ -36,6 +38,12 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
         db: {type: 'string'},
         prefetch: {type: 'string'},
         batch: {type: 'string'},
+        retain: {type: 'string'},
+        'retain-every': {type: 'string'},
+        'log-format': {type: 'string'},
+        'log-level': {type: 'string'},
+        'stop-timeout': {type: 'string'},
+        'print-systemd': {type: 'boolean'},
         help: {type: 'boolean', short: 'h'},
         'example-config': {type: 'boolean'},
       },
@@ -50,7 +58,12 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
     process.stdout.write(`${USAGE}\n\nConsume OpenStack notifications from RabbitMQ, configured as StackTach's worker\n` +
       `(etc/stacktach_worker_config.json format; default: $STACKTACH_DEPLOYMENTS_FILE or\n` +
       `./stacktach_worker_config.json), into the SQLite database (default: $STACKY_DB or the per-user data dir's stacky.db).\n` +
-      `A config may instead list a stock cloud's exchanges and topics: --example-config prints one, with comments.\n`);
+      `  --retain SPAN        delete notifications older than SPAN (30d, 12h, 2w) in the background\n` +
+      `  --retain-every N     seconds between retention passes (default 600)\n` +
+      `  --stop-timeout S     on SIGTERM, seconds to store and ack what arrived before exiting anyway (default 30)\n` +
+      `  --log-format json|text  --log-level debug|info|warn|error  (default text, info)\n` +
+      `  --print-systemd      print a systemd unit running this command line, and exit\n` +
+      `  --example-config     print a commented config for a current cloud (exchanges and topics by name)\n`);
     return 0;
   }
   if (values['example-config']) {
@@ -60,11 +73,37 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
   }
   const prefetch = positiveInt('prefetch', values.prefetch);
   const batch = positiveInt('batch', values.batch);
-  for (const v of [prefetch, batch]) {
+  const retainEvery = positiveInt('retain-every', values['retain-every']);
+  let retain: number | undefined;
+  try {
+    retain = retainFlag(values.retain);
+  } catch (error) {
+    stderr.write(`stacky worker: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const stopTimeout = positiveInt('stop-timeout', values['stop-timeout']);
+  for (const v of [prefetch, batch, retainEvery, stopTimeout]) {
     if (v instanceof Error) {
       stderr.write(`stacky worker: ${v.message}\n${USAGE}\n`);
       return 2;
     }
+  }
+
+  let logger: Logger;
+  try {
+    logger = createLogger({...loggerOptions(values['log-format'], values['log-level']), name: 'stacky worker',
+      write: (line) => void stderr.write(line)});
+  } catch (error) {
+    stderr.write(`stacky worker: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  // One line per event, in the chosen format; the worker's own lines become the event text.
+  log = (line: string) => logger.info(line.replace(/^stacky worker: /, ''));
+  const stopBoundS = (stopTimeout as number | undefined) ?? 30;
+  if (values['print-systemd']) {
+    const {systemdUnit} = await import('./serve-setup.js');
+    process.stdout.write(systemdUnit('worker', argv, stopBoundS, values.db ?? defaultDbPath(env)));
+    return 0;
   }
 
   const configPath = values.config ?? defaultWorkerConfigPath(env);
@@ -101,6 +140,11 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
     batchSize: batch as number | undefined,
   });
 
+  const retention = retain === undefined ? undefined : startRetention(db, retain, {
+    everySeconds: retainEvery as number | undefined,
+    log: (event, fields) => logger.info(event, fields),
+  });
+
   // Keeps the process up even while every consumer waits to reconnect.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -115,9 +159,18 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
   };
   process.once('SIGINT', force);
   process.once('SIGTERM', force);
+  // In-flight batches get --stop-timeout to be stored and acked; then the process goes anyway.
+  const late = setTimeout(() => {
+    logger.error('stop took longer than --stop-timeout; unacked messages stay on the broker', {bound_s: stopBoundS});
+    process.exit(1);
+  }, stopBoundS * 1000);
+  late.unref();
+  await retention?.stop();
   await handle.stop();
   clearInterval(keepAlive);
   db.close();
+  clearTimeout(late);
+  logger.info('stop');
   process.removeListener('SIGINT', force);
   process.removeListener('SIGTERM', force);
   return 0;

@@ -13,7 +13,7 @@ export type ConsumerState = 'connecting' | 'consuming' | 'waiting' | 'stopped';
  */
 export class Session {
   alive = true;
-  constructor(readonly consumer: AmqpConsumer, readonly channel: Channel, private readonly connection: ChannelModel) {}
+  constructor(readonly consumer: AmqpConsumer, readonly channel: Channel, readonly connection: ChannelModel) {}
 
   /** Acks every message up to and including this one. False when the channel is gone. */
   ackUpTo(delivery: Delivery): boolean {
@@ -85,6 +85,7 @@ export class AmqpConsumer {
   private firstAttempt: Promise<void>;
   private firstAttemptDone!: () => void;
   private consumerTags: string[] = [];
+  private queues: string[] = [];
 
   constructor(
     readonly deployment: DeploymentConfig,
@@ -95,6 +96,27 @@ export class AmqpConsumer {
   ) {
     this.label = `${deployment.name}/${topics.exchange}`;
     this.firstAttempt = new Promise((resolve) => (this.firstAttemptDone = resolve));
+  }
+
+  /**
+   * Messages ready in this consumer's queues, or null while it is not consuming. Asked on a
+   * channel of its own, so a failed look-up never closes the channel deliveries are acked on.
+   */
+  async depth(): Promise<number | null> {
+    const session = this.session;
+    if (!session || this.state !== 'consuming') return null;
+    let channel: Channel | undefined;
+    try {
+      channel = await session.connection.createChannel();
+      channel.on('error', () => undefined);
+      let n = 0;
+      for (const q of this.queues) n += (await channel.checkQueue(q)).messageCount;
+      return n;
+    } catch {
+      return null;
+    } finally {
+      await channel?.close().catch(() => undefined);
+    }
   }
 
   /** Starts the connect loop; resolves after the first attempt, whether it worked or not. */
@@ -232,6 +254,7 @@ export class AmqpConsumer {
         tags.push(reply.consumerTag);
       }
       this.consumerTags = tags;
+      this.queues = bindings.map((b) => b.queue);
       this.session = session;
       this.lost = (reason) => settle(reason);
       this.state = 'consuming';

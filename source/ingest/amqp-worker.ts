@@ -29,6 +29,8 @@ export interface WorkerOptions {
   maxReconnectMs?: number;
   /** Quarantine source name. Default 'amqp'. */
   source?: string;
+  /** How often the queues' depth is looked up, ms; 0 turns it off. Default 15 000. */
+  depthMs?: number;
 }
 
 export interface DeploymentStats {
@@ -48,6 +50,8 @@ export interface WorkerHandle {
   stats(): Map<string, DeploymentStats>;
   /** Consumer state per "deployment/exchange". */
   states(): Map<string, {state: string; connections: number}>;
+  /** Messages waiting per "deployment/exchange", as last looked up (every depthMs). */
+  depths(): Map<string, number>;
 }
 
 function emptyStats(): DeploymentStats {
@@ -420,11 +424,26 @@ export async function startWorker(config: WorkerConfig, db: Db, log: WorkerLog, 
 
   await Promise.all(consumers.map((c) => c.start()));
 
+  // Queue depth (the lag /healthz and /metrics report), looked up now and then.
+  const depths = new Map<string, number>();
+  const lookDepths = async () => {
+    for (const c of consumers) {
+      const n = await c.depth();
+      if (n === null) depths.delete(c.label);
+      else depths.set(c.label, n);
+    }
+  };
+  const depthMs = options.depthMs ?? 15_000;
+  const depthTimer = depthMs > 0 ? setInterval(() => void lookDepths(), depthMs) : null;
+  depthTimer?.unref();
+  if (depthMs > 0) void lookDepths();
+
   let stopped: Promise<void> | null = null;
   const handle: WorkerHandle = {
     stop() {
       stopped ??= (async () => {
         if (progressTimer) clearInterval(progressTimer);
+        if (depthTimer) clearInterval(depthTimer);
         // basic.cancel first: nothing new arrives; what did arrive is stored and acked.
         await Promise.all(consumers.map((c) => c.cancel()));
         await batcher.drain();
@@ -446,6 +465,7 @@ export async function startWorker(config: WorkerConfig, db: Db, log: WorkerLog, 
     },
     stats: () => new Map([...counters].map(([k, v]) => [k, {...v}])),
     states: () => new Map(consumers.map((c) => [c.label, {state: c.state, connections: c.connections}])),
+    depths: () => new Map(depths),
   };
   return handle;
 }

@@ -1,6 +1,7 @@
 // Which earlier row each new raw row is deflated against: the first stored notification about
 // the same instance (or request, or event and publisher). A bounded LRU, so memory stays flat.
 import type {Notification} from '../core/types.js';
+import {KEYFRAME_MAX_AGE_MS} from '../store/retention.js';
 
 export interface CachedKeyframe<Id> {
   id: Id;
@@ -8,10 +9,11 @@ export interface CachedKeyframe<Id> {
   bytes: Uint8Array;
 }
 
-export class KeyframeCache<Id = number> {
-  private readonly map = new Map<string, CachedKeyframe<Id>>();
 
-  constructor(private readonly capacity = 8192) {}
+export class KeyframeCache<Id = number> {
+  private readonly map = new Map<string, CachedKeyframe<Id> & {at: number}>();
+
+  constructor(private readonly capacity = 8192, private readonly now: () => number = Date.now) {}
 
   static keyOf(n: Notification): string {
     if (n.instance) return `${n.kind}|i|${n.instance}`;
@@ -21,15 +23,15 @@ export class KeyframeCache<Id = number> {
 
   get(key: string): CachedKeyframe<Id> | undefined {
     const hit = this.map.get(key);
-    if (hit) {
-      this.map.delete(key);
-      this.map.set(key, hit);
-    }
+    if (!hit) return undefined;
+    this.map.delete(key);
+    if (this.now() - hit.at > KEYFRAME_MAX_AGE_MS) return undefined;
+    this.map.set(key, hit);
     return hit;
   }
 
   set(key: string, keyframe: CachedKeyframe<Id>): void {
-    this.map.set(key, keyframe);
+    this.map.set(key, {...keyframe, at: this.now()});
     if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
   }
 

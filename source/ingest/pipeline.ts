@@ -24,6 +24,8 @@ export interface PipelineOptions {
   source: string;
   /** Clock for quarantine timestamps, µs; injectable for tests. */
   nowMicros?: () => number;
+  /** Hears each row's outcome after its batch committed (the server's metrics). */
+  observe?: (row: {deployment: string; exchange: string}, status: RowStatus) => void;
 }
 
 /**
@@ -58,11 +60,14 @@ class KeyframeIds {
   }
 }
 
+const ID_MARK_EVERY_US = 60_000_000;
+
 export class Pipeline {
   private readonly raw: RawWriter;
   private readonly derived: DerivedWriter;
   private readonly usage: UsageWriter;
-  private readonly preparer = new Preparer();
+  private readonly preparer: Preparer;
+  private lastMark = -Infinity;
   private readonly keyframeIds = new KeyframeIds();
   private readonly batch: (rows: Prepared[], result: IngestResult, onRow?: RowOutcome) => void;
   private readonly replayBatch: (entries: QuarantineRow[], result: ReplayResult) => void;
@@ -71,7 +76,15 @@ export class Pipeline {
     this.raw = new RawWriter(db);
     this.derived = new DerivedWriter(db);
     this.usage = new UsageWriter(db);
+    const nowUs = options.nowMicros ?? (() => Date.now() * 1000);
+    this.preparer = new Preparer(() => nowUs() / 1000);
     this.batch = db.transaction((rows: Prepared[], result: IngestResult, onRow?: RowOutcome) => {
+      // Which ids existed when, for retention (source/store/retention.ts), once a minute at most.
+      const now = nowUs();
+      if (Math.abs(now - this.lastMark) >= ID_MARK_EVERY_US) {
+        this.raw.markIds(now);
+        this.lastMark = now;
+      }
       for (let i = 0; i < rows.length; i++) {
         const status = this.one(rows[i]!, result);
         if (!onRow) continue;
@@ -124,14 +137,21 @@ export class Pipeline {
    */
   store(rows: Prepared[], onRow?: RowOutcome): IngestResult {
     const result = emptyResult();
+    const observe = this.options.observe;
+    const statuses: RowStatus[] = [];
+    const heard: RowOutcome | undefined = observe ? (i, status, warning) => {
+      statuses[i] = status;
+      onRow?.(i, status, warning);
+    } : onRow;
     try {
-      this.batch(rows, result, onRow);
+      this.batch(rows, result, heard);
     } catch (error) {
       this.raw.forgetCaches();
       this.keyframeIds.clear();
       this.preparer.reset();
       throw error;
     }
+    if (observe) for (let i = 0; i < rows.length; i++) if (statuses[i]) observe(rows[i]!, statuses[i]!);
     return result;
   }
 

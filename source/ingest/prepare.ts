@@ -101,7 +101,12 @@ function safeStringify(v: unknown): string {
 
 export class Preparer {
   private seq = 0;
-  private readonly keyframes = new KeyframeCache<number>();
+  private readonly keyframes: KeyframeCache<number>;
+
+  /** `nowMs` ages the keyframes (see KEYFRAME_MAX_AGE_MS); the pipeline passes its own clock. */
+  constructor(nowMs: () => number = Date.now) {
+    this.keyframes = new KeyframeCache<number>(8192, nowMs);
+  }
 
   prepareWork(work: Work, defaults: LineDefaults): Prepared {
     return 'line' in work ? this.prepare(parseLine(work.line, work.no, defaults)) : this.prepare(work.item);

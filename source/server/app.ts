@@ -18,6 +18,8 @@ import {JsonSearches} from './json-search.js';
 import {WatchTails} from './watch-tail.js';
 import {inProcess, type LineStore} from './ingest-lines.js';
 import {IngestThread} from './ingest-thread.js';
+import {createServer as createHttpsServer} from 'node:https';
+import type {Guard} from './guard.js';
 
 export interface AppOptions {
   store: Store;
@@ -32,6 +34,10 @@ export interface AppOptions {
   allowedHosts?: readonly string[];
   /** POST /ingest/ stores on a writer thread with its own connection, quarantine source named so (ingest-thread.ts). */
   ingestThread?: {source: string};
+  /** Health, metrics, limits and tokens, before the API (source/server/guard.ts). */
+  guard?: Guard;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  tls?: {cert: Buffer; key: Buffer};
 }
 
 /** The response cache of a server, for tests and diagnostics. */
@@ -51,9 +57,16 @@ export function createStackyServer(options: AppOptions): Server {
     ? new IngestThread({dbPath: file, source: options.ingestThread.source}) : inProcess(options.pipeline);
   const app: App = {...options, limits, log, responses: cache, tails, lineStore, searches: new JsonSearches(options.store, limits),
     errors: 0};
-  const server = createServer((req, res) => {
-    handle(req, res, app).catch((error: unknown) => fail(req, res, error, app));
-  });
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    const run = () => handle(req, res, app).catch((error: unknown) => fail(req, res, error, app));
+    if (options.guard) options.guard.handle(req, res, run);
+    else void run();
+  };
+  // An https.Server answers the same calls (listen, close, address, closeAllConnections).
+  // Header and request timeouts are checked every second (node's default is every 30 s).
+  const checking = {connectionsCheckingInterval: 1000};
+  const server = options.tls ? createHttpsServer({...options.tls, ...checking}, listener) as unknown as Server
+    : createServer(checking, listener);
   if (cache) responseCacheOf.set(server, cache);
   if (tails) watchTailsOf.set(server, tails);
   server.keepAliveTimeout = 65_000;

@@ -49,8 +49,10 @@ class Tail {
     if (version === this.version) return undefined;
     const raw = this.store.raw;
     if (this.version !== '') {
-      const added = raw.watchAfterId(this.service, this.deploymentId, this.eventName, this.maxId, this.maxRows + 1);
-      if (added.rows.length <= this.maxRows) {
+      const added = raw.watchAfterId(this.service, this.deploymentId, this.eventName, this.maxId, this.maxRows + 1,
+        this.floor);
+      // Rows gone from under the tail (retention deleted them): built anew.
+      if (added.rows.length <= this.maxRows && added.held === this.rows.length) {
         this.merge(added.rows);
         this.maxId = Math.max(this.maxId, added.maxId);
         this.version = version;

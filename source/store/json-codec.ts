@@ -43,9 +43,9 @@ const DICTIONARY_3 = Buffer.concat([DICTIONARY, Buffer.from(SAMPLE_NOTIFICATIONS
 const LEVEL = 2;
 // Leading byte of a stored blob. 1 and 2 are codec 2 (still read); 3 and 4 are written now.
 const STATIC_2 = 1;
-const REFERENCED_2 = 2;
+export const REFERENCED_2 = 2;
 const STATIC = 3;
-const REFERENCED = 4;
+export const REFERENCED = 4;
 const MAX_DICTIONARY = 32 * 1024;
 
 export const CODEC_ID = 'deflate-raw-keyframe-3';

@@ -231,16 +231,30 @@ export class RawReader {
   /**
    * The shared tail's reads (source/server/watch-tail.ts), each in one snapshot with the table's
    * highest id: the newest `limit` rows of a watch (newest first), or its rows above `afterId`
-   * (by id, at most `limit`). Ids only grow and raw rows are never deleted, so "above the highest
-   * id seen" is exactly what later commits added.
+   * (by id, at most `limit`). Ids only grow, so "above the highest id seen" is what later commits
+   * added; retention (source/store/retention.ts) deletes rows, so the update also counts the rows
+   * the tail should still hold (after `floor`, up to the id seen) for the tail to compare.
    */
   watchNewest(service: Service, deploymentId: number, eventName: string | null, limit: number): {rows: WatchRow[]; maxId: number} {
     return this.watchSnapshot(service, deploymentId, eventName, null, limit);
   }
 
   watchAfterId(service: Service, deploymentId: number, eventName: string | null, afterId: number,
-    limit: number): {rows: WatchRow[]; maxId: number} {
-    return this.watchSnapshot(service, deploymentId, eventName, afterId, limit);
+    limit: number, floor: {when: number; id: number}): {rows: WatchRow[]; maxId: number; held: number} {
+    const conds = ['r.id <= ?', '(r."when" > ? OR (r."when" = ? AND r.id > ?))'];
+    const when = Number.isFinite(floor.when) ? floor.when : -Number.MAX_SAFE_INTEGER;
+    const params: (string | number)[] = [afterId, when, when, floor.id];
+    if (deploymentId !== 0) {
+      conds.push('r.deployment_id = ?');
+      params.push(deploymentId);
+    }
+    if (eventName) {
+      conds.push('r.event = ?');
+      params.push(eventName);
+    }
+    const count = this.stmt(`SELECT count(*) AS n FROM ${RAW_TABLE[service]} r WHERE ${conds.join(' AND ')}`);
+    return this.db.transaction(() => ({...this.watchSnapshot(service, deploymentId, eventName, afterId, limit),
+      held: (count.get(...params) as {n: number}).n}))();
   }
 
   private watchSnapshot(service: Service, deploymentId: number, eventName: string | null, afterId: number | null,

@@ -32,6 +32,7 @@ export class RawWriter {
   private readonly quarantineStmt;
   private readonly unquarantineStmt;
   private readonly requarantineStmt;
+  private readonly markStmt;
 
   constructor(private readonly db: Db) {
     this.findDeployment = db.prepare<[string], {id: number}>('SELECT id FROM stacktach_deployment WHERE name = ?');
@@ -52,6 +53,14 @@ export class RawWriter {
       routing_key, line, error, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     this.unquarantineStmt = db.prepare('DELETE FROM stacky_quarantine WHERE id = ?');
     this.requarantineStmt = db.prepare('UPDATE stacky_quarantine SET error = ? WHERE id = ?');
+    this.markStmt = db.prepare(`INSERT OR REPLACE INTO stacky_id_marks (ts, nova, glance, generic) VALUES (?,
+      coalesce((SELECT max(id) FROM stacktach_rawdata), 0), coalesce((SELECT max(id) FROM stacktach_glancerawdata), 0),
+      coalesce((SELECT max(id) FROM stacktach_genericrawdata), 0))`);
+  }
+
+  /** Notes the highest raw ids at time `nowMicros`, before this transaction's inserts. */
+  markIds(nowMicros: number): void {
+    this.markStmt.run(nowMicros);
   }
 
   /** Get-or-create by name, as StackTach's worker does at start-up. */

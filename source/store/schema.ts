@@ -149,6 +149,11 @@ CREATE TABLE IF NOT EXISTS stacktach_jsonreport (
 CREATE INDEX IF NOT EXISTS report_created ON stacktach_jsonreport (created);
 CREATE INDEX IF NOT EXISTS report_period ON stacktach_jsonreport (name, period_start);
 
+-- The highest raw ids at a time (µs), written by ingest once a minute: which rows are old enough
+-- that no keyframe cache still refers to them (source/store/retention.ts).
+CREATE TABLE IF NOT EXISTS stacky_id_marks (
+  ts INTEGER PRIMARY KEY, nova INTEGER NOT NULL, glance INTEGER NOT NULL, generic INTEGER NOT NULL);
+
 -- Lines and messages that could not be parsed: kept whole, never lost, listable.
 CREATE TABLE IF NOT EXISTS stacky_quarantine (
   id INTEGER PRIMARY KEY, received INTEGER NOT NULL, source TEXT NOT NULL, deployment TEXT,

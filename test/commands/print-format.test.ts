@@ -1,7 +1,8 @@
 // Pure parts of the print commands: tables, CSV, time arguments, argument parsing, watch lines.
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {UsageError, parsePrintArgs} from '../../source/commands/print/args.js';
+import {UsageError} from '../../source/commands/args.js';
+import {parsePrintArgs} from '../../source/commands/print/args.js';
 import {csvField, renderCsv} from '../../source/commands/print/csv.js';
 import {reportRange} from '../../source/commands/print/handlers.js';
 import {columnRule, layoutColumns} from '../../source/commands/print/columns.js';

@@ -156,4 +156,18 @@ describe('watch: shared tails', () => {
       await p.close();
     }
   });
+
+  it('rows deleted under the tail (retention) leave it: the tail is built anew', async () => {
+    const p = await pair({});
+    try {
+      p.s.ingest(note(T - SECOND / 2), note(T - SECOND / 4, 'i-2'), note(T - SECOND / 8, 'i-3'));
+      assert.deepEqual((await p.both('/stacky/watch/0/'))[1].map((r) => r[0]), [1, 2, 3]);
+      p.s.store.db.prepare('DELETE FROM stacktach_rawdata WHERE id = 2').run();
+      p.s.clock.now = T + SECOND;
+      assert.deepEqual((await p.both('/stacky/watch/0/'))[1].map((r) => r[0]), [1, 3]);
+      assert.deepEqual(p.tails.counts, {builds: 2, updates: 0, hits: 2, fallbacks: 0});
+    } finally {
+      await p.close();
+    }
+  });
 });

@@ -3,12 +3,7 @@ import {parseArgs} from 'node:util';
 import {findSpec, type FlagName} from './specs.js';
 import {epochArgString} from '../../core/time.js';
 
-export class UsageError extends Error {
-  constructor(message: string, readonly command?: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+import {UsageError} from '../args.js';
 
 export interface PrintArgs {
   command: string;
@@ -21,6 +16,8 @@ export interface PrintArgs {
   /** No width limit (--wide). */
   wide: boolean;
   url?: string;
+  /** CA file for an https:// server. */
+  ca?: string;
   service?: string;
   limit?: number;
   offset?: number;
@@ -38,6 +35,7 @@ const options = {
   csv: {type: 'boolean'},
   wide: {type: 'boolean'},
   url: {type: 'string'},
+  ca: {type: 'string'},
   width: {type: 'string'},
   service: {type: 'string'},
   limit: {type: 'string'},
@@ -89,6 +87,7 @@ export function parsePrintArgs(argv: readonly string[]): PrintArgs {
     wide: v.wide ?? false,
   };
   if (v.url !== undefined) args.url = v.url;
+  if (v.ca !== undefined) args.ca = v.ca;
   if (v.service !== undefined) {
     const allowed = command === 'events' ? ['nova', 'glance', 'generic', 'all'] : ['nova', 'glance', 'generic'];
     if (!allowed.includes(v.service)) throw new UsageError(`--service must be ${allowed.join(', ')} (got '${v.service}')`, command);

@@ -2,7 +2,8 @@
 // stacky.py; flags add the API's paging, time ranges and service.
 import type {StackyService} from '../../client/types.js';
 import {isService} from '../settings.js';
-import {UsageError, parseTime} from './args.js';
+import {UsageError} from '../args.js';
+import {parseTime} from './args.js';
 import type {Handler, PrintContext} from './context.js';
 import {renderCsv} from './csv.js';
 import {emitKeyValues, emitTable, flushJson} from './output.js';

@@ -96,6 +96,7 @@ export const printCommands: CommandSpec[] = [
 
 export const commonFlags = [
   ['--url URL', 'server to ask (default: STACKTACH_URL, STACKY_URL, `stacky config`, http://127.0.0.1:8000)'],
+  ['--ca FILE', 'CA certificate to trust for an https:// server (default: STACKY_CA, `stacky config`); STACKY_TOKEN sends a token'],
   ['--json', "print one JSON document: the server's reply unchanged (uuid, show: an object of replies)"],
   ['--csv', 'print the rows as CSV'],
   ['--width N', 'fit tables in N columns (default: the terminal width; unlimited when piped; 0 = unlimited)'],

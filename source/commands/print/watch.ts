@@ -4,7 +4,8 @@
 // terminal the columns are left out or cut by the rules of columns.ts.
 import type {StackyService, WatchReply} from '../../client/types.js';
 import {isService} from '../settings.js';
-import {UsageError, parsePoll} from './args.js';
+import {UsageError} from '../args.js';
+import {parsePoll} from './args.js';
 import type {Handler, PrintContext} from './context.js';
 import {csvLine} from './csv.js';
 import {flushJson} from './output.js';

@@ -1,0 +1,174 @@
+// serve's flags for running unattended: tokens, TLS, limits, timeouts, logs, health, metrics,
+// and the systemd unit. Read here (commands/ reads configuration), passed down as plain values.
+import {readFileSync, statSync} from 'node:fs';
+import {dirname, resolve} from 'node:path';
+import type {Server} from 'node:http';
+import {AuthFileError, TokenSet} from '../server/auth.js';
+import {DEFAULT_MAX_REQUESTS, DEFAULT_MAX_WATCH_PER_TOKEN, Guard} from '../server/guard.js';
+import {StackyMetrics, type ConsumerView} from '../server/metrics.js';
+import {checkHealth} from '../server/health.js';
+import {oldestRetained, pageStats} from '../store/retention.js';
+import type {Store} from '../store/store.js';
+import {createLogger, loggerOptions, type Logger} from './log.js';
+import {intFlag, UsageError} from './args.js';
+
+export const SETUP_FLAGS = {
+  'auth-file': {type: 'string'}, 'open-read': {type: 'boolean'}, insecure: {type: 'boolean'},
+  'metrics-open': {type: 'boolean'}, 'tls-cert': {type: 'string'}, 'tls-key': {type: 'string'},
+  'max-requests': {type: 'string'}, 'max-watch': {type: 'string'}, 'header-timeout': {type: 'string'},
+  'request-timeout': {type: 'string'}, 'idle-timeout': {type: 'string'}, 'log-format': {type: 'string'},
+  'log-level': {type: 'string'}, 'max-lag': {type: 'string'}, 'min-free-mb': {type: 'string'},
+  'stop-timeout': {type: 'string'}, 'print-systemd': {type: 'boolean'},
+} as const;
+
+export const SETUP_HELP = `  --auth-file FILE  bearer tokens (see stacky token); required to listen beyond loopback
+  --open-read       let reads through without a token (the original stacky client sends none)
+  --insecure        listen beyond loopback without tokens (warns at every start)
+  --metrics-open    /healthz and /metrics without a token
+  --tls-cert FILE --tls-key FILE   serve HTTPS
+  --max-requests N  requests answered at once; more get 503 + Retry-After (default ${DEFAULT_MAX_REQUESTS})
+  --max-watch N     watch requests at once per token (per address without tokens) (default ${DEFAULT_MAX_WATCH_PER_TOKEN})
+  --header-timeout S  seconds a client has to send its request headers (default 10)
+  --request-timeout S seconds a client has to send a whole request (default 0, off: POST /ingest/
+                    has its own bounds, --limit body-ms and body-idle-ms, and answers with its counts)
+  --idle-timeout S  seconds an idle keep-alive connection stays open (default 65)
+  --max-lag N       /healthz fails when a consumer's queues hold N messages (default 100000)
+  --min-free-mb N   /healthz fails below N MiB free beside the database (default 100)
+  --stop-timeout S  on SIGTERM, seconds to finish in-flight work before exiting anyway (default 30)
+  --log-format json|text   (default text) --log-level debug|info|warn|error (default info)
+  --print-systemd   print a systemd unit running this command line, and exit
+`;
+
+type Values = {[K in keyof typeof SETUP_FLAGS]?: (typeof SETUP_FLAGS)[K]['type'] extends 'boolean' ? boolean : string};
+
+export interface Setup {
+  log: Logger;
+  tokens?: TokenSet;
+  tls?: {cert: Buffer; key: Buffer};
+  stopTimeoutMs: number;
+  /** Builds the guard once the store (and maybe a worker) exists. */
+  guard(store: Store, dbPath: string, consumers?: () => ConsumerView | undefined): {guard: Guard; metrics: StackyMetrics};
+  timeouts(server: Server): void;
+}
+
+/** Listening wide without tokens: said in one line, nothing else printed. */
+export class RefusalError extends Error {}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export function loggerFrom(values: Values, name: string): Logger {
+  try {
+    return createLogger({...loggerOptions(values['log-format'], values['log-level']), name});
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export function setupFrom(values: Values, host: string): Setup {
+  const log = loggerFrom(values, 'stacky serve');
+  const seconds = (name: keyof Values, fallback: number) => intFlag(name, values[name] as string | undefined, fallback, 1) * 1000;
+  const maxRequests = intFlag('max-requests', values['max-requests'], DEFAULT_MAX_REQUESTS, 1);
+  const maxWatch = intFlag('max-watch', values['max-watch'], DEFAULT_MAX_WATCH_PER_TOKEN, 1);
+  const headerMs = seconds('header-timeout', 10);
+  // 0 by default: node's whole-request timeout would cut a long upload with a bare 408, while
+  // POST /ingest/ bounds its own upload time and silence and answers with the counts stored.
+  const requestMs = intFlag('request-timeout', values['request-timeout'] as string | undefined, 0) * 1000;
+  const idleMs = seconds('idle-timeout', 65);
+  const maxLag = intFlag('max-lag', values['max-lag'], 100_000, 1);
+  const minFree = intFlag('min-free-mb', values['min-free-mb'], 100) * 2 ** 20;
+  const stopTimeoutMs = seconds('stop-timeout', 30);
+  let tokens: TokenSet | undefined;
+  if (values['auth-file'] !== undefined) {
+    try {
+      tokens = new TokenSet(values['auth-file']);
+    } catch (error) {
+      if (error instanceof AuthFileError) throw new UsageError(error.message);
+      throw error;
+    }
+  } else if (!isLoopback(host) && !values.insecure) {
+    throw new RefusalError(`refusing to listen on ${host} without --auth-file: anyone who can reach it could read and ` +
+      'ingest (create tokens with `stacky token add`, or pass --insecure to accept that)');
+  }
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
+    throw new UsageError('--tls-cert and --tls-key go together');
+  }
+  let tls: Setup['tls'];
+  if (values['tls-cert'] !== undefined) {
+    try {
+      tls = {cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!)};
+    } catch (error) {
+      throw new UsageError(`cannot read the TLS certificate or key: ${(error as Error).message}`);
+    }
+  }
+  return {
+    log, tokens, tls, stopTimeoutMs,
+    guard(store, dbPath, consumers) {
+      const metrics = new StackyMetrics({
+        sizes: () => {
+          const p = pageStats(store.db);
+          let wal = 0;
+          try {
+            wal = statSync(`${dbPath}-wal`).size;
+          } catch {
+            // no WAL file
+          }
+          return {bytes: p.pages * p.pageSize + wal, freeBytes: p.freePages * p.pageSize};
+        },
+        oldest: () => oldestRetained(store.db),
+      });
+      const view = () => consumers?.();
+      metrics.watchConsumers({
+        states: () => view()?.states() ?? new Map(),
+        stats: () => view()?.stats() ?? new Map(),
+        depths: () => view()?.depths?.() ?? new Map(),
+      });
+      const guard = new Guard({
+        tokens, openRead: values['open-read'] ?? false, metricsOpen: values['metrics-open'] ?? false,
+        maxRequests, maxWatchPerToken: maxWatch, metrics, log,
+        health: () => checkHealth({dbPath, minFreeBytes: minFree, consumers: view(), maxLag, isOpen: () => store.db.open}),
+      });
+      return {guard, metrics};
+    },
+    timeouts(server) {
+      server.headersTimeout = headerMs;
+      server.requestTimeout = requestMs;
+      server.keepAliveTimeout = idleMs;
+      // A connection with no traffic at all for this long is closed (slow or stalled clients).
+      server.timeout = Math.max(idleMs, headerMs) + 1000;
+    },
+  };
+}
+
+/** A systemd unit running `stacky <argv>` (without --print-systemd), stopped by SIGTERM. */
+export function systemdUnit(command: 'serve' | 'worker', argv: string[], stopTimeoutS: number, dbPath: string): string {
+  const args = argv.filter((a) => a !== '--print-systemd');
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `"${a.replace(/(["\\$])/g, '\\$1')}"`);
+  const bin = resolve(process.argv[1] ?? 'stacky');
+  const exec = [process.execPath, bin, command, ...args].map(quote).join(' ');
+  return `[Unit]
+Description=Stacky ${command === 'serve' ? 'server (StackTach-compatible API)' : 'RabbitMQ worker'}
+After=network-online.target${command === 'worker' ? ' rabbitmq-server.service' : ''}
+Wants=network-online.target
+
+[Service]
+Type=simple
+User=stacky
+Group=stacky
+ExecStart=${exec}
+${command === 'serve' ? 'ExecReload=/bin/kill -HUP $MAINPID\n' : ''}# SIGTERM: stop taking work, store and ack what is in flight, exit within --stop-timeout.
+KillSignal=SIGTERM
+TimeoutStopSec=${stopTimeoutS + 10}
+Restart=on-failure
+RestartSec=5
+NoNewPrivileges=true
+ProtectSystem=strict
+ProtectHome=true
+PrivateTmp=true
+ReadWritePaths=${quote(dirname(resolve(dbPath)))}
+
+[Install]
+WantedBy=multi-user.target
+`;
+}

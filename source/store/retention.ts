@@ -1,0 +1,274 @@
+// Retention: deletes raw rows older than a cut-off, the derived rows that only they explained,
+// and old quarantine entries. Stored reports stay.
+//
+// Every step is one short write transaction over a small batch; the batch size adapts so a
+// transaction stays well under the 50 ms the server and the worker may wait for the write lock
+// (target TARGET_MS). Between batches the caller yields, so ingest and queries interleave.
+//
+// Freed pages go to SQLite's freelist and the next inserts take them from there, so a database
+// under steady ingest and retention stops growing at its steady size. No auto_vacuum: an
+// incremental vacuum would hand the pages back to the file system only for ingest to ask for
+// them again, and moving pages costs writes under the same lock (see README "Retention").
+//
+// Derived rows (ingest spec §3.3–3.5) go when nothing they refer to is left:
+// - imagemeta, instance deletes/exists, image deletes/exists: their raw is gone;
+// - timings: both their start and end raws are gone (an open timing whose start was pruned
+//   already never matches an end: DerivedWriter.findOpenTiming skips it, as StackTach did);
+// - request trackers: started before the cut-off and their last timing is gone (or never set);
+// - lifecycles and instance usage: no raw of their instance is left (and, for usage, launched
+//   before the cut-off); image usage: its last raw is gone and it was created before the cut-off.
+import type {Db} from './database.js';
+import type {Micros} from '../core/types.js';
+import {keySql} from './schema.js';
+import {REFERENCED, REFERENCED_2, referenceOf} from './json-codec.js';
+
+/**
+ * A keyframe is used for at most this long after it was cached, then the next row of its key
+ * becomes a new keyframe (source/ingest/keyframes.ts). So a row cached longer ago than this is
+ * never referred to by a new row, and may be deleted once no kept row refers to it.
+ */
+export const KEYFRAME_MAX_AGE_MS = 10 * 60_000;
+
+export const TARGET_MS = 20;
+const MIN_BATCH = 50;
+const MAX_BATCH = 20_000;
+/** Primary-key span a derived-table sweep looks at per transaction, at first. */
+const FIRST_SPAN = 500;
+
+export interface PruneCounts {
+  raw: number;
+  glance: number;
+  generic: number;
+  derived: number;
+  quarantine: number;
+  /** Transactions run, and the longest one in ms. */
+  batches: number;
+  longestMs: number;
+  /** The table of the longest transaction. */
+  longestIn: string;
+  /** Transactions that took longer than 50 ms (the bound a reader or writer may wait). */
+  over50: number;
+}
+
+export function emptyCounts(): PruneCounts {
+  return {raw: 0, glance: 0, generic: 0, derived: 0, quarantine: 0, batches: 0, longestMs: 0, longestIn: '', over50: 0};
+}
+
+const RAW_TABLES = [
+  ['stacktach_rawdata', 'raw', 'nova'], ['stacktach_glancerawdata', 'glance', 'glance'],
+  ['stacktach_genericrawdata', 'generic', 'generic'],
+] as const;
+type MarkColumn = (typeof RAW_TABLES)[number][2];
+
+const SCAN_ROWS = 5_000;
+/** Time a prepared row may take to be stored after its keyframe was looked up, on top of the cache's age. */
+const MARGIN_US = 5 * 60_000_000;
+const AGE_US = KEYFRAME_MAX_AGE_MS * 1000 + MARGIN_US;
+/** How often ingest writes an id mark (source/ingest/pipeline.ts), plus slack. */
+const MARK_EVERY_US = 2 * 60_000_000;
+
+/**
+ * The highest id no keyframe cache may still refer to: rows inserted before now − AGE_US. Marks
+ * say which ids existed when; with no ingest since well before then, every row qualifies.
+ */
+function safeBound(db: Db, column: MarkColumn, nowUs: number): number {
+  const before = nowUs - AGE_US;
+  const latest = (db.prepare('SELECT max(ts) AS ts FROM stacky_id_marks').get() as {ts: number | null}).ts;
+  if (latest === null || latest + MARK_EVERY_US <= before) return Number.MAX_SAFE_INTEGER;
+  const mark = db.prepare(`SELECT ${column} AS v FROM stacky_id_marks WHERE ts <= ? ORDER BY ts DESC LIMIT 1`)
+    .get(before) as {v: number} | undefined;
+  return mark?.v ?? 0;
+}
+
+/** The highest id that may refer to a keyframe with id <= bound: stored within AGE_US of it. */
+function dependentBound(db: Db, column: MarkColumn, bound: number): number {
+  const first = db.prepare(`SELECT ts FROM stacky_id_marks WHERE ${column} >= ? ORDER BY ts LIMIT 1`)
+    .get(bound) as {ts: number} | undefined;
+  if (!first) return Number.MAX_SAFE_INTEGER;
+  const later = db.prepare(`SELECT ${column} AS v FROM stacky_id_marks WHERE ts >= ? ORDER BY ts LIMIT 1`)
+    .get(first.ts + AGE_US) as {v: number} | undefined;
+  return later?.v ?? Number.MAX_SAFE_INTEGER;
+}
+
+const rawGone = (table: string, column: string) => `NOT EXISTS (SELECT 1 FROM ${table} r WHERE r.id = ${column})`;
+const novaRawGone = (column: string) => rawGone('stacktach_rawdata', column);
+const glanceRawGone = (column: string) => rawGone('stacktach_glancerawdata', column);
+const instanceGone = (column: string) => `NOT EXISTS (SELECT 1 FROM stacktach_rawdata r
+  WHERE r.instance_key = ${keySql(column)} AND r.instance = ${column})`;
+
+/** Derived tables in the order they are swept (timings before trackers, which refer to them). */
+const DERIVED: readonly {table: string; where: string; cutoff: boolean}[] = [
+  {table: 'stacktach_rawdataimagemeta', where: novaRawGone('t.raw_id'), cutoff: false},
+  {table: 'stacktach_instancedeletes', where: novaRawGone('t.raw_id'), cutoff: false},
+  {table: 'stacktach_instanceexists', where: novaRawGone('t.raw_id'), cutoff: false},
+  {table: 'stacktach_timing', cutoff: false, where: `(t.start_raw_id IS NULL OR ${novaRawGone('t.start_raw_id')})
+    AND (t.end_raw_id IS NULL OR ${novaRawGone('t.end_raw_id')})`},
+  {table: 'stacktach_requesttracker', cutoff: true, where: `t.start < @cutoff AND (t.last_timing_id IS NULL
+    OR NOT EXISTS (SELECT 1 FROM stacktach_timing x WHERE x.id = t.last_timing_id))`},
+  {table: 'stacktach_lifecycle', where: `(t.instance IS NULL OR ${instanceGone('t.instance')})
+    AND NOT EXISTS (SELECT 1 FROM stacktach_timing x WHERE x.lifecycle_id = t.id)`, cutoff: false},
+  {table: 'stacktach_instanceusage', cutoff: true,
+    where: `(t.launched_at IS NULL OR t.launched_at < @cutoff) AND (t.instance IS NULL OR ${instanceGone('t.instance')})`},
+  {table: 'stacktach_imagedeletes', where: glanceRawGone('t.raw_id'), cutoff: false},
+  {table: 'stacktach_imageexists', where: glanceRawGone('t.raw_id'), cutoff: false},
+  {table: 'stacktach_imageusage', cutoff: true,
+    where: `t.created_at < @cutoff AND (t.last_raw_id IS NULL OR ${glanceRawGone('t.last_raw_id')})`},
+  {table: 'stacky_quarantine', where: 't.received < @cutoff', cutoff: true},
+];
+
+/** Batch sizes that follow the measured cost: double under a quarter of the target, halve above it. */
+class Sizer {
+  constructor(public size: number, private readonly min: number, private readonly max: number) {}
+  adapt(ms: number): void {
+    if (ms > TARGET_MS) this.size = Math.max(this.min, Math.floor(this.size / 2));
+    else if (ms < TARGET_MS / 4) this.size = Math.min(this.max, this.size * 2);
+  }
+}
+
+/** One step of work: runs one transaction, says whether there is more. */
+export type Step = () => boolean;
+
+/**
+ * The steps of one pruning pass for rows older than `cutoff`, as a generator of steps so a
+ * caller can run them back to back (a one-off prune) or yield between them (in the background).
+ */
+export function* pruneSteps(db: Db, cutoff: Micros, counts: PruneCounts = emptyCounts(),
+  options: {nowMs: number} = {nowMs: Date.now()}): Generator<Step, PruneCounts> {
+  const timed = <T>(body: () => T, table: string): T => {
+    // A lost deletion costs nothing, so the pass's commits skip the fsync that ingest's commits
+    // pay (database.ts: synchronous FULL); the write lock is held for less.
+    const sync = db.pragma('synchronous', {simple: true}) as number;
+    db.pragma('synchronous = NORMAL');
+    const start = performance.now();
+    let result: T;
+    try {
+      result = db.transaction(body).immediate();
+    } finally {
+      db.pragma(`synchronous = ${sync}`);
+    }
+    const ms = performance.now() - start;
+    counts.batches++;
+    if (ms > 50) counts.over50++;
+    if (ms > counts.longestMs) {
+      counts.longestMs = ms;
+      counts.longestIn = table;
+    }
+    lastMs = ms;
+    return result;
+  };
+  let lastMs = 0;
+
+  const nowUs = options.nowMs * 1000;
+  for (const [table, key, markColumn] of RAW_TABLES) {
+    const maxId = (db.prepare(`SELECT max(id) AS v FROM ${table}`).get() as {v: number | null}).v;
+    const candHi = (db.prepare(`SELECT max(id) AS v FROM ${table} WHERE "when" < ?`).get(cutoff) as {v: number | null}).v;
+    if (maxId === null || candHi === null) continue;
+    // The newest row always stays: SQLite hands out max(id) + 1, and the id marks need ids to grow.
+    const last = Math.min(candHi, maxId - 1);
+    // Keyframes (standalone rows) only up to the id no keyframe cache may still refer to.
+    const bound = Math.min(last, safeBound(db, markColumn, nowUs));
+    if (last < 1) continue;
+    const scanTo = bound < 1 ? 0 : Math.min(dependentBound(db, markColumn, bound), maxId);
+    // Keyframes still referred to by a row that stays (ingest spec's codec: source/store/json-codec.ts).
+    const kept = new Set<number>();
+    const scan = db.prepare<[number, number], {id: number; w: number; h: Buffer}>(`SELECT id, "when" AS w,
+      substr(json_z, 1, 7) AS h FROM ${table} WHERE id > ? AND id <= ? ORDER BY id LIMIT ${SCAN_ROWS}`);
+    let after = 0;
+    let scanning = true;
+    while (scanning) {
+      yield () => {
+        const rows = scan.all(after, scanTo);
+        for (const r of rows) {
+          // Rows older than the cut-off that refer to a keyframe go in this pass (but the newest).
+          if (r.w < cutoff && r.id <= last) continue;
+          const ref = referenceOf(r.h);
+          if (ref !== null && ref <= bound) kept.add(ref);
+        }
+        scanning = rows.length === SCAN_ROWS;
+        if (rows.length > 0) after = rows[rows.length - 1]!.id;
+        return scanning;
+      };
+    }
+    const sizer = new Sizer(100, MIN_BATCH, MAX_BATCH);
+    // Oldest first through the "when" index, resuming after the last row looked at.
+    const next = db.prepare<{w: number; id: number; cutoff: number; n: number}, {id: number; w: number; h: Buffer}>(
+      `SELECT id, "when" AS w, substr(json_z, 1, 1) AS h FROM ${table} WHERE "when" < @cutoff AND ("when", id) > (@w, @id)
+       ORDER BY "when", id LIMIT @n`);
+    const del = db.prepare<[number]>(`DELETE FROM ${table} WHERE id = ?`);
+    let cursor = {w: -Number.MAX_SAFE_INTEGER, id: 0};
+    let more = true;
+    while (more) {
+      yield () => {
+        const n = sizer.size;
+        const got = timed(() => {
+          const rows = next.all({...cursor, cutoff, n});
+          for (const r of rows) {
+            const standalone = r.h[0] !== REFERENCED_2 && r.h[0] !== REFERENCED;
+            if (r.id > last || (standalone && (r.id > bound || kept.has(r.id)))) continue;
+            counts[key] += del.run(r.id).changes;
+          }
+          if (rows.length > 0) cursor = {w: rows[rows.length - 1]!.w, id: rows[rows.length - 1]!.id};
+          return rows.length;
+        }, table);
+        more = got >= n;
+        sizer.adapt(lastMs);
+        return more;
+      };
+    }
+  }
+  yield () => {
+    timed(() => db.prepare(`DELETE FROM stacky_id_marks WHERE ts < (SELECT max(ts) FROM stacky_id_marks
+      WHERE nova < coalesce((SELECT min(id) FROM stacktach_rawdata), 0)
+      AND glance < coalesce((SELECT min(id) FROM stacktach_glancerawdata), 0)
+      AND generic < coalesce((SELECT min(id) FROM stacktach_genericrawdata), 0))`).run(), 'stacky_id_marks');
+    return false;
+  };
+
+  // Derived tables: swept along the primary key in spans, so no table needs a new index.
+  for (const d of DERIVED) {
+    const bounds = db.prepare(`SELECT min(rowid) AS lo, max(rowid) AS hi FROM ${d.table}`).get() as {lo: number | null; hi: number | null};
+    if (bounds.lo === null || bounds.hi === null) continue;
+    const hi = bounds.hi;
+    const sizer = new Sizer(FIRST_SPAN, 50, 200_000);
+    const del = db.prepare(`DELETE FROM ${d.table} WHERE rowid IN (SELECT t.rowid FROM ${d.table} t
+      WHERE t.rowid >= @lo AND t.rowid < @end AND ${d.where})`);
+    let lo = bounds.lo;
+    while (lo <= hi) {
+      yield () => {
+        const end = lo + sizer.size;
+        const params = d.cutoff ? {lo, end, cutoff} : {lo, end};
+        const n = timed(() => del.run(params).changes, d.table);
+        if (d.table === 'stacky_quarantine') counts.quarantine += n;
+        else counts.derived += n;
+        lo = end;
+        sizer.adapt(lastMs);
+        return lo <= hi;
+      };
+    }
+  }
+  return counts;
+}
+
+/** Runs a whole pass at once (the one-off `stacky prune`). */
+export function pruneBefore(db: Db, cutoff: Micros, nowMs = Date.now()): PruneCounts {
+  const counts = emptyCounts();
+  for (const step of pruneSteps(db, cutoff, counts, {nowMs})) step();
+  return counts;
+}
+
+/** The "when" of the oldest raw row kept, µs, or null for an empty store. */
+export function oldestRetained(db: Db): Micros | null {
+  const row = db.prepare(`SELECT min(w) AS w FROM (
+    SELECT min("when") AS w FROM stacktach_rawdata UNION ALL SELECT min("when") FROM stacktach_glancerawdata
+    UNION ALL SELECT min("when") FROM stacktach_genericrawdata)`).get() as {w: number | null};
+  return row.w;
+}
+
+/** Pages of the file and how many of them are free for reuse. */
+export function pageStats(db: Db): {pageSize: number; pages: number; freePages: number} {
+  return {
+    pageSize: db.pragma('page_size', {simple: true}) as number,
+    pages: db.pragma('page_count', {simple: true}) as number,
+    freePages: db.pragma('freelist_count', {simple: true}) as number,
+  };
+}
