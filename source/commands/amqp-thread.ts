@@ -26,11 +26,16 @@ try {
   // Already loaded once by the serving thread, which printed its warnings.
   const {config} = loadWorkerConfig(configPath);
   const db = openDatabase(dbPath);
+  const live: {handle?: Awaited<ReturnType<typeof startWorker>>} = {};
+  const snapshot = () => {
+    const h = live.handle;
+    if (h) post({view: {states: h.states(), stats: h.stats(), depths: h.depths?.()}});
+  };
   const handle = await startWorker(config, db, (line) => {
     post({log: line});
     snapshot(); // a state change is usually logged
   });
-  const snapshot = () => post({view: {states: handle.states(), stats: handle.stats(), depths: handle.depths?.()}});
+  live.handle = handle;
   snapshot();
   const timer = setInterval(snapshot, 1000);
   post({started: true});
