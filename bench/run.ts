@@ -10,6 +10,7 @@ import {benchPeer} from './peer.js';
 import {benchQueries} from './queries.js';
 import {benchHttp} from './http.js';
 import {benchStartup} from './startup.js';
+import {benchLive} from './live.js';
 import {benchRetention} from './retention.js';
 import {fmt, machine} from './lib.js';
 
@@ -39,6 +40,7 @@ if (want('enveloped')) await benchEnveloped(corpus, join(dir, `bench-${count}-sh
 if (want('queries')) await benchQueries(db, quick);
 if (want('http')) await benchHttp(db, quick);
 if (want('startup')) await benchStartup(db);
+if (want('live')) await benchLive(quick);
 if (want('retention')) await benchRetention(db);
 for (const [name, script] of [['worker', 'bench/worker.ts'], ['console', 'bench/console.ts']] as const) {
   if (!want(name) || !existsSync(script)) continue;

@@ -2,11 +2,10 @@
 // stream, with the console attached when there is a terminal.
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {DemoGenerator} from '../demo/generator.js';
 import {writeCorpus} from '../demo/corpus.js';
-import {DEMO_SHAPES, type DemoShape, type Envelope} from '../demo/types.js';
-import {Pipeline} from '../ingest/pipeline.js';
-import type {IngestItem} from '../ingest/item.js';
+import {DEMO_SHAPES, type DemoShape} from '../demo/types.js';
+import {startWriterThread, stopWriterThread} from './writer-thread.js';
+import type {FeederData, FeederMessage} from './demo-feeder.js';
 import {startServer, onSignals, type Running} from './serve.js';
 import {guarded, intFlag, parse, UsageError} from './args.js';
 
@@ -45,31 +44,22 @@ function shapeFlag(value: string | undefined, fallback: DemoShape): DemoShape {
   return value as DemoShape;
 }
 
-const TICK_MS = 100;
-
-function toItem(e: Envelope): IngestItem {
-  return {deployment: e.deployment, exchange: e.exchange, routingKey: e.routing_key, body: e.body};
-}
-
-/** Feeds the generator's notifications as real time reaches their timestamps. */
+/**
+ * Feeds the generator's notifications as real time reaches their timestamps, from a thread with
+ * its own connection (demo-feeder.ts), off the event loop that answers the console.
+ */
 export function startFeeder(
   running: Running, rate: number, seed: number, onError: (e: Error) => void, shape: DemoShape = 'mixed',
 ) {
-  const pipeline = new Pipeline(running.store.db, {source: 'demo'});
-  const generator = new DemoGenerator({seed, rate, startMicros: Date.now() * 1000, shape});
-  let stored = 0;
-  const timer = setInterval(() => {
-    const target = Date.now() * 1000;
-    const batch: IngestItem[] = [];
-    while (generator.nowMicros() < target && batch.length < rate * 5) batch.push(toItem(generator.next()));
-    if (batch.length === 0) return;
-    try {
-      stored += pipeline.ingest(batch).stored;
-    } catch (error) {
-      onError(error as Error);
-    }
-  }, TICK_MS);
-  return {stop: () => clearInterval(timer), stored: () => stored};
+  const data: FeederData = {dbPath: running.store.db.name, rate, seed, shape};
+  const thread = startWriterThread('demo-feeder', data);
+  let counts = {stored: 0, offered: 0};
+  thread.on('message', (m: FeederMessage) => {
+    if ('error' in m) onError(new Error(m.error));
+    else counts = m;
+  });
+  thread.on('error', onError);
+  return {stop: () => stopWriterThread(thread), stored: () => counts.stored, offered: () => counts.offered};
 }
 
 async function listen(db: string, port: number, explicitPort: boolean): Promise<Running> {
@@ -111,7 +101,7 @@ export async function run(argv: string[]): Promise<number> {
     const running = await listen(db, intFlag('port', values.port, 8000), values.port !== undefined);
     const feeder = startFeeder(running, rate, seed, (e) => process.stderr.write(`stacky demo: ingest failed: ${e.message}\n`), shape);
     const stop = async () => {
-      feeder.stop();
+      await feeder.stop();
       await running.close();
     };
 

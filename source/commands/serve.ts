@@ -49,7 +49,9 @@ export async function startServer(opts: {db: string; host: string; port: number;
     ...(metrics ? {observe: (row, status) => metrics.count(row.deployment, row.exchange,
       status === 'rejected' ? 'quarantined' : status)} : {})});
   const server = createStackyServer({store, pipeline, limits: opts.limits, allowedHosts: opts.allowedHosts,
-    guard: built?.guard, tls: opts.setup?.tls});
+    guard: built?.guard, tls: opts.setup?.tls,
+    // Off the event loop (issue #18) where no /metrics counts rows per outcome in this process.
+    ingestThread: metrics ? undefined : {source: opts.source ?? 'http'}});
   opts.setup?.timeouts(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

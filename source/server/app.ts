@@ -15,6 +15,9 @@ import {handleIngest} from './ingest-handler.js';
 import {DEFAULT_LIMITS, type ServerLimits} from './limits.js';
 import {screen, screenMethod} from './guards.js';
 import {JsonSearches} from './json-search.js';
+import {WatchTails} from './watch-tail.js';
+import {inProcess, type LineStore} from './ingest-lines.js';
+import {IngestThread} from './ingest-thread.js';
 import {createServer as createHttpsServer} from 'node:https';
 import type {Guard} from './guard.js';
 
@@ -29,6 +32,8 @@ export interface AppOptions {
   limits?: Partial<ServerLimits>;
   /** Host names served besides IP literals and localhost ('*' for any), see guards.ts. */
   allowedHosts?: readonly string[];
+  /** POST /ingest/ stores on a writer thread with its own connection, quarantine source named so (ingest-thread.ts). */
+  ingestThread?: {source: string};
   /** Health, metrics, limits and tokens, before the API (source/server/guard.ts). */
   guard?: Guard;
   /** Serve HTTPS with this certificate and key (PEM). */
@@ -37,13 +42,21 @@ export interface AppOptions {
 
 /** The response cache of a server, for tests and diagnostics. */
 export const responseCacheOf = new WeakMap<Server, ResponseCache>();
+/** The shared watch tails of a server, likewise. */
+export const watchTailsOf = new WeakMap<Server, WatchTails>();
 
 export function createStackyServer(options: AppOptions): Server {
   const limits: ServerLimits = {...DEFAULT_LIMITS, ...options.limits};
   const log = options.log ?? ((l) => process.stderr.write(`${l}\n`));
   const enabled = options.cache ?? process.env.STACKY_HTTP_CACHE !== '0';
-  const cache = enabled ? new ResponseCache(dataVersion(options.store.db), limits.cacheBytes, limits.cacheEntries) : undefined;
-  const app: App = {...options, limits, log, responses: cache, searches: new JsonSearches(options.store, limits), errors: 0};
+  const version = dataVersion(options.store.db);
+  const cache = enabled ? new ResponseCache(version, limits.cacheBytes, limits.cacheEntries) : undefined;
+  const tails = enabled ? new WatchTails(options.store, version, limits.watchTailRows, limits.watchTails) : undefined;
+  const file = options.store.db.name;
+  const lineStore = options.ingestThread && !options.store.db.memory && file !== '' && file !== ':memory:'
+    ? new IngestThread({dbPath: file, source: options.ingestThread.source}) : inProcess(options.pipeline);
+  const app: App = {...options, limits, log, responses: cache, tails, lineStore, searches: new JsonSearches(options.store, limits),
+    errors: 0};
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     const run = () => handle(req, res, app).catch((error: unknown) => fail(req, res, error, app));
     if (options.guard) options.guard.handle(req, res, run);
@@ -55,11 +68,15 @@ export function createStackyServer(options: AppOptions): Server {
   const server = options.tls ? createHttpsServer({...options.tls, ...checking}, listener) as unknown as Server
     : createServer(checking, listener);
   if (cache) responseCacheOf.set(server, cache);
+  if (tails) watchTailsOf.set(server, tails);
   server.keepAliveTimeout = 65_000;
   // Node's whole-request timeout would cut a long upload with a bare 408; POST /ingest/ keeps its
   // own (limits.bodyMs, bodyIdleMs) and answers with the counts stored. Headers keep headersTimeout.
   server.requestTimeout = 0;
-  server.on('close', () => app.searches.close());
+  server.on('close', () => {
+    app.searches.close();
+    void lineStore.close();
+  });
   return server;
 }
 
@@ -79,6 +96,8 @@ interface App extends AppOptions {
   limits: ServerLimits;
   log: (line: string) => void;
   responses: ResponseCache | undefined;
+  tails: WatchTails | undefined;
+  lineStore: LineStore;
   searches: JsonSearches;
   /** Internal errors so far, to tell log lines apart. */
   errors: number;
@@ -106,7 +125,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, app: App): Prom
 
   if (isIngest) {
     screenMethod(req, true);
-    await handleIngest(req, res, app.pipeline, query, app.limits, app.log);
+    await handleIngest(req, res, app.lineStore, query, app.limits, app.log);
     return;
   }
 
@@ -124,17 +143,22 @@ async function handle(req: IncomingMessage, res: ServerResponse, app: App): Prom
     return;
   }
   screenMethod(req, false);
-  const cacheable = app.responses !== undefined && !found.route.live;
-  const cached = cacheable ? app.responses!.get(raw) : undefined;
+  const clock = app.now ?? (() => Date.now() * 1000);
+  // watch depends on the clock only through the whole second: its replies are shared within it.
+  const at = clock();
+  const second = found.route.live === 'second';
+  const key = second ? `${raw}\n${Math.floor(at / 1_000_000)}` : raw;
+  const cacheable = app.responses !== undefined && (!found.route.live || second);
+  const cached = cacheable ? app.responses!.get(key) : undefined;
   if (cached !== undefined) {
     sendBody(res, 200, cached);
     return;
   }
   const body = await found.route.handler({
-    store: app.store, query, path: found.captures, now: app.now ?? (() => Date.now() * 1000),
-    limits: app.limits, searches: app.searches,
+    store: app.store, query, path: found.captures, now: second ? () => at : clock,
+    limits: app.limits, searches: app.searches, tails: app.tails,
   });
   const text = body instanceof RawBody ? body.text : pyDumps(body);
-  if (cacheable) app.responses!.set(raw, text);
+  if (cacheable) app.responses!.set(key, text);
   sendBody(res, 200, text);
 }

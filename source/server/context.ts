@@ -4,6 +4,7 @@ import type {Micros} from '../core/types.js';
 import type {Query} from './params.js';
 import type {ServerLimits} from './limits.js';
 import type {JsonSearches} from './json-search.js';
+import type {WatchTails} from './watch-tail.js';
 
 export interface Context {
   store: Store;
@@ -14,6 +15,8 @@ export interface Context {
   limits: ServerLimits;
   /** Searches inside the raw JSON, run off the main thread (json-search.ts). */
   searches: JsonSearches;
+  /** watch's shared tails (watch-tail.ts); absent when the response cache is off. */
+  tails?: WatchTails;
 }
 
 /** A body sent as it is: the stored report text, or show's empty 200. */

@@ -4,9 +4,7 @@
 // Whatever stops an upload part-way (a bound, a full disk, the client going away, silence), what
 // was committed before is reported exactly: in an error table's extra columns, or in the log.
 import type {IncomingMessage, ServerResponse} from 'node:http';
-import type {Pipeline} from '../ingest/pipeline.js';
-import {parseLine} from '../ingest/jsonl.js';
-import type {IngestItem} from '../ingest/item.js';
+import type {LineStore} from './ingest-lines.js';
 import {badRequest, errorTable, HttpError} from './http-error.js';
 import type {Query} from './params.js';
 import type {ServerLimits} from './limits.js';
@@ -75,7 +73,7 @@ function storeFailure(error: unknown, tally: Tally): HttpError {
   return new HttpError(full ? 507 : 503, full ? 'Insufficient Storage' : 'Service Unavailable', message, tally.counts());
 }
 
-export async function handleIngest(req: IncomingMessage, res: ServerResponse, pipeline: Pipeline, q: Query,
+export async function handleIngest(req: IncomingMessage, res: ServerResponse, store: LineStore, q: Query,
   limits: ServerLimits, log: (line: string) => void): Promise<void> {
   const defaults = ingestDefaults(q);
   const tally = new Tally(limits.replyRejections);
@@ -84,32 +82,41 @@ export async function handleIngest(req: IncomingMessage, res: ServerResponse, pi
     answerEarly(req, res, tooLarge(limits, tally));
     return;
   }
-  let pending: IngestItem[] = [];
+  // Lines are split as chunks arrive; full batches wait in `ready` and are stored (off the event
+  // loop when `store` is a writer thread, ingest-thread.ts) before the next chunk is read.
+  let pending: SplitLine[] = [];
   let pendingBytes = 0;
-  const flush = () => {
-    if (pending.length === 0) return;
-    const batch = pending;
+  const ready: SplitLine[][] = [];
+  const cut = () => {
+    if (pending.length > 0) ready.push(pending);
     pending = [];
     pendingBytes = 0;
-    let r;
-    try {
-      r = pipeline.ingest(batch);
-    } catch (error) {
-      throw storeFailure(error, tally);
-    }
-    tally.add(r);
-    // Quarantining junk costs ~30 µs a line: a body of nothing else is stopped, not ground through.
-    if (tally.rejectedCount >= limits.rejectedLines) {
-      throw new HttpError(400, 'Bad Request', `${tally.rejectedCount} lines were rejected, the most one upload may have ` +
-        `(the limit is ${limits.rejectedLines}); the rest of the body was not read: ${tally.summary()}.`, tally.counts());
+  };
+  const storeReady = async () => {
+    while (ready.length > 0) {
+      const batch = ready.shift()!;
+      let r;
+      try {
+        r = await store.ingest(batch, defaults);
+      } catch (error) {
+        throw storeFailure(error, tally);
+      }
+      tally.add(r);
+      // Quarantining junk costs ~30 µs a line: a body of nothing else is stopped, not ground through.
+      if (tally.rejectedCount >= limits.rejectedLines) {
+        throw new HttpError(400, 'Bad Request', `${tally.rejectedCount} lines were rejected, the most one upload may have ` +
+          `(the limit is ${limits.rejectedLines}); the rest of the body was not read: ${tally.summary()}.`, tally.counts());
+      }
     }
   };
+  const flush = async () => {
+    cut();
+    await storeReady();
+  };
   const take = (l: SplitLine) => {
-    pending.push(l.error !== undefined
-      ? {...defaults, routingKey: '', line: l.no, text: '', raw: l.bytes, error: l.error}
-      : parseLine(l.text!, l.no, defaults));
+    pending.push(l);
     pendingBytes += l.size;
-    if (pending.length >= BATCH || pendingBytes >= BATCH_BYTES) flush();
+    if (pending.length >= BATCH || pendingBytes >= BATCH_BYTES) cut();
   };
   const lines = new LineSplitter(limits.lineBytes, limits.quarantineLineBytes);
   let received = 0;
@@ -125,7 +132,7 @@ export async function handleIngest(req: IncomingMessage, res: ServerResponse, pi
       clearTimeout(idle);
       if (next === 'late') {
         // The partial line at the cut is dropped: only whole lines count.
-        flush();
+        await flush();
         const why = left <= limits.bodyIdleMs ? `The upload took longer than ${limits.bodyMs} ms`
           : `No part of the body arrived for ${limits.bodyIdleMs} ms`;
         answerEarly(req, res, new HttpError(408, 'Request Timeout', `${why}; it was cut: ${tally.summary()}.`, tally.counts()));
@@ -135,14 +142,15 @@ export async function handleIngest(req: IncomingMessage, res: ServerResponse, pi
       const chunk = next.value;
       received += chunk.length;
       if (received > limits.bodyBytes) {
-        flush();
+        await flush();
         answerEarly(req, res, tooLarge(limits, tally));
         return;
       }
       lines.push(chunk, take);
+      await storeReady();
     }
     lines.end(take);
-    flush();
+    await flush();
   } catch (error) {
     if (error instanceof HttpError) {
       answerEarly(req, res, error);
@@ -152,7 +160,7 @@ export async function handleIngest(req: IncomingMessage, res: ServerResponse, pi
       // The client went away: nobody to answer, so the log says what was kept. Only lines
       // that arrived whole before it left were stored (flushed with the batch above or here).
       try {
-        flush();
+        await flush();
       } catch (failure) {
         log(`stacky: POST /ingest/ from ${req.socket.remoteAddress}: ${(failure as Error).message}`);
         return;

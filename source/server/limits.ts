@@ -22,6 +22,10 @@ export interface ServerLimits {
   bodyMs: number;
   /** watch: most rows in one reply. */
   watchRows: number;
+  /** watch: most rows one shared tail holds (source/server/watch-tail.ts); older windows are read from the database. */
+  watchTailRows: number;
+  /** watch: most shared tails kept (one per service, deployment and event_name polled), least recently used dropped. */
+  watchTails: number;
   /** search on json / json__*: milliseconds before it is abandoned (503). */
   jsonSearchMs: number;
   /** search on json / json__*: how many may run at once (more answer 503). */
@@ -39,6 +43,8 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   bodyIdleMs: 60_000,
   bodyMs: 3_600_000,
   watchRows: 5000,
+  watchTailRows: 20_000,
+  watchTails: 8,
   jsonSearchMs: 10_000,
   jsonSearches: 2,
 });
@@ -55,6 +61,8 @@ export const LIMIT_FLAGS: Readonly<Record<string, keyof ServerLimits>> = Object.
   'body-idle-ms': 'bodyIdleMs',
   'body-ms': 'bodyMs',
   'watch-rows': 'watchRows',
+  'watch-tail-rows': 'watchTailRows',
+  'watch-tails': 'watchTails',
   'json-search-ms': 'jsonSearchMs',
   'json-searches': 'jsonSearches',
 });

@@ -13,8 +13,8 @@ import {usage} from './handlers/usage.js';
 export interface Route {
   pattern: RegExp;
   handler: Handler;
-  /** Answers that depend on the clock (watch, kpi, reports) are never cached. */
-  live?: boolean;
+  /** Answers that depend on the clock (kpi, reports) are never cached; watch's ('second') are, within the second. */
+  live?: boolean | 'second';
 }
 
 export const ROUTES: Route[] = [
@@ -30,7 +30,7 @@ export const ROUTES: Route[] = [
   {pattern: /^\/stacky\/reports\/$/, handler: reports, live: true},
   {pattern: /^\/stacky\/report\/(\d+)\/$/, handler: report},
   {pattern: /^\/stacky\/show\/(\d+)\/$/, handler: show},
-  {pattern: /^\/stacky\/watch\/(\d+)\/$/, handler: watch, live: true},
+  {pattern: /^\/stacky\/watch\/(\d+)\/$/, handler: watch, live: 'second'},
   {pattern: /^\/stacky\/search\/$/, handler: search},
   {pattern: /^\/stacky\/kpi\/$/, handler: kpi, live: true},
   // Django compiles with the Unicode flag: \w is letters, digits and underscore of any script.

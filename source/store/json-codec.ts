@@ -83,14 +83,15 @@ export function setReference(blob: Uint8Array, id: number): void {
   Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength).writeUIntLE(id, 1, 6);
 }
 
-/** Whether a blob with this leading byte refers to a keyframe row (of any codec). */
-export function isReferenced(head: number | undefined): boolean {
-  return head === REFERENCED || head === REFERENCED_3 || head === REFERENCED_2;
+/** True when a blob's leading byte marks a row stored against a keyframe (any codec). */
+export function refersToKeyframe(leadingByte: number): boolean {
+  return leadingByte === REFERENCED || leadingByte === REFERENCED_3 || leadingByte === REFERENCED_2;
 }
 
 /** The keyframe row a blob refers to, or null when it stands alone. */
 export function referenceOf(blob: Uint8Array): number | null {
-  return isReferenced(blob[0]) ? Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength).readUIntLE(1, 6) : null;
+  return refersToKeyframe(blob[0]!)
+    ? Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength).readUIntLE(1, 6) : null;
 }
 
 /** A stored zstd frame (without its magic) decompressed against a dictionary, as UTF-8. */
@@ -118,7 +119,9 @@ export function decodeJson(blob: Uint8Array, loadKeyframe: (id: number) => Uint8
   const buf = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
   const alone = decodeStatic(buf);
   if (alone !== undefined) return alone.toString('utf8');
-  if (!isReferenced(buf[0])) throw new Error(`unknown raw JSON encoding ${buf[0]}`);
+  if (buf[0] !== REFERENCED && buf[0] !== REFERENCED_3 && buf[0] !== REFERENCED_2) {
+    throw new Error(`unknown raw JSON encoding ${buf[0]}`);
+  }
   const id = buf.readUIntLE(1, 6);
   const ref = loadKeyframe(id);
   // A keyframe of any codec serves: what a row was compressed against is the keyframe's text.

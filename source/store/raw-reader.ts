@@ -228,6 +228,59 @@ export class RawReader {
     return rows.map(({deployment_id: id, ...r}) => ({...r, deployment: this.deploymentName(id)}));
   }
 
+  /**
+   * The shared tail's reads (source/server/watch-tail.ts), each in one snapshot with the table's
+   * highest id: the newest `limit` rows of a watch (newest first), or its rows above `afterId`
+   * (by id, at most `limit`). Ids only grow, so "above the highest id seen" is what later commits
+   * added; retention (source/store/retention.ts) deletes rows, so the update also counts the rows
+   * the tail should still hold (after `floor`, up to the id seen) for the tail to compare.
+   */
+  watchNewest(service: Service, deploymentId: number, eventName: string | null, limit: number): {rows: WatchRow[]; maxId: number} {
+    return this.watchSnapshot(service, deploymentId, eventName, null, limit);
+  }
+
+  watchAfterId(service: Service, deploymentId: number, eventName: string | null, afterId: number,
+    limit: number, floor: {when: number; id: number}): {rows: WatchRow[]; maxId: number; held: number} {
+    const conds = ['r.id <= ?', '(r."when" > ? OR (r."when" = ? AND r.id > ?))'];
+    const when = Number.isFinite(floor.when) ? floor.when : -Number.MAX_SAFE_INTEGER;
+    const params: (string | number)[] = [afterId, when, when, floor.id];
+    if (deploymentId !== 0) {
+      conds.push('r.deployment_id = ?');
+      params.push(deploymentId);
+    }
+    if (eventName) {
+      conds.push('r.event = ?');
+      params.push(eventName);
+    }
+    const count = this.stmt(`SELECT count(*) AS n FROM ${RAW_TABLE[service]} r WHERE ${conds.join(' AND ')}`);
+    return this.db.transaction(() => ({...this.watchSnapshot(service, deploymentId, eventName, afterId, limit),
+      held: (count.get(...params) as {n: number}).n}))();
+  }
+
+  private watchSnapshot(service: Service, deploymentId: number, eventName: string | null, afterId: number | null,
+    limit: number): {rows: WatchRow[]; maxId: number} {
+    const table = RAW_TABLE[service];
+    const conds = [afterId === null ? '1' : 'r.id > ?'];
+    const params: (string | number)[] = afterId === null ? [] : [afterId];
+    if (deploymentId !== 0) {
+      conds.push('r.deployment_id = ?');
+      params.push(deploymentId);
+    }
+    if (eventName) {
+      conds.push('r.event = ?');
+      params.push(eventName);
+    }
+    const order = afterId === null ? 'r."when" DESC, r.id DESC' : 'r.id';
+    const select = this.stmt(`SELECT r.id, r.routing_key, r."when", r.deployment_id, r.event,
+      r.${INSTANCE_COLUMN[service]} AS instance FROM ${table} r WHERE ${conds.join(' AND ')} ORDER BY ${order} LIMIT ?`);
+    const max = this.stmt(`SELECT coalesce(max(id), 0) AS m FROM ${table}`);
+    return this.db.transaction(() => {
+      const rows = select.all(...params, limit) as (Omit<WatchRow, 'deployment'> & {deployment_id: number})[];
+      const maxId = (max.get() as {m: number}).m;
+      return {rows: rows.map(({deployment_id: id, ...r}) => ({...r, deployment: this.deploymentName(id)})), maxId};
+    })();
+  }
+
   /** Distinct event names or hosts of one raw table, ascending, from the name list kept on ingest. */
   names(service: Service, kind: 'event' | 'host'): (string | null)[] {
     const rows = this.stmt(`SELECT is_null, name FROM stacky_names WHERE tbl = ? AND kind = ?

@@ -20,7 +20,7 @@
 import type {Db} from './database.js';
 import type {Micros} from '../core/types.js';
 import {keySql} from './schema.js';
-import {isReferenced, referenceOf} from './json-codec.js';
+import {referenceOf, refersToKeyframe} from './json-codec.js';
 
 /**
  * A keyframe is used for at most this long after it was cached, then the next row of its key
@@ -203,7 +203,7 @@ export function* pruneSteps(db: Db, cutoff: Micros, counts: PruneCounts = emptyC
         const got = timed(() => {
           const rows = next.all({...cursor, cutoff, n});
           for (const r of rows) {
-            const standalone = !isReferenced(r.h[0]);
+            const standalone = !refersToKeyframe(r.h[0]!);
             if (r.id > last || (standalone && (r.id > bound || kept.has(r.id)))) continue;
             counts[key] += del.run(r.id).changes;
           }

@@ -154,7 +154,7 @@ describe('keyframes', () => {
       pipeline.ingest(demoItems(generator, 300));
       const cutoff = (store.db.prepare('SELECT max("when") FROM stacktach_rawdata').pluck().get() as number) + 1;
       const before = count(store, 'SELECT count(*) FROM stacktach_rawdata');
-      // Right after ingest, only rows compressed against a keyframe may go: keyframes stay.
+      // Right after ingest, only rows compressed against a keyframe (leading byte 6, codec 4) may go: keyframes stay.
       const first = pruneBefore(store.db, cutoff, nowMs);
       assert.ok(first.raw > 0 && first.raw < before);
       // (The newest row stays whatever its age.)

@@ -1,7 +1,9 @@
 // watch/<dep>: the live tail, events in (since, now] (docs/api.md §2.10).
 import type {Context} from '../context.js';
-import {secondsString, watchDateTime, decimalString, parseDecimalSeconds} from '../../core/time.js';
-import {errorFlag} from '../../core/notification.js';
+import {secondsString, decimalString, parseDecimalSeconds} from '../../core/time.js';
+import {pyDumps} from '../../core/pyjson.js';
+import {RawBody} from '../context.js';
+import {watchRowText} from '../watch-tail.js';
 import {serviceOf} from '../params.js';
 import {badRequest} from '../http-error.js';
 
@@ -19,7 +21,7 @@ function cursorOf(raw: string | undefined): {when: number; id: number} | null {
   return {when, id: m ? Number(m[2]) : Number.MAX_SAFE_INTEGER};
 }
 
-export function watch(ctx: Context): unknown {
+export function watch(ctx: Context): RawBody {
   const service = serviceOf(ctx.query, 'nova');
   const deploymentId = Number(ctx.path[0]);
   const eventName = ctx.query.get('event_name') || null;
@@ -27,7 +29,10 @@ export function watch(ctx: Context): unknown {
   const now = Math.floor(ctx.now() / SECOND) * SECOND;
   const since = cursorOf(ctx.query.get('since')) ?? {when: now - 2 * SECOND, id: Number.MAX_SAFE_INTEGER};
   const cap = ctx.limits.watchRows;
-  let rows = ctx.store.raw.watch(service, deploymentId, eventName, since.when, now, cap + 1, since.id);
+  // The shared tail (watch-tail.ts) when it holds the window; the database otherwise.
+  let rows: {when: number; id: number; text: string}[] | undefined = ctx.tails?.read(service, deploymentId, eventName, since, now, cap + 1);
+  rows ??= ctx.store.raw.watch(service, deploymentId, eventName, since.when, now, cap + 1, since.id)
+    .map((r) => ({when: r.when, id: r.id, text: watchRowText(r)}));
   let until = secondsString(now);
   if (rows.length > cap) {
     // The original had no cap. Cut after `cap` rows; when the next row shares the last one's
@@ -38,16 +43,13 @@ export function watch(ctx: Context): unknown {
     until = tie ? `${decimalString(last.when)}:${last.id}` : decimalString(last.when);
   }
   // Widths come from nova's event names even when watching glance or generic, as the original.
-  const names = ctx.store.raw.names('nova', 'event');
-  const pool = names.length > 0 ? names : ctx.store.raw.names(service, 'event');
-  const width = pool.reduce((w, n) => Math.max(w, n === null ? 0 : n.length), 0);
-  return [
-    [10, 1, 15, 20, width, 36],
-    rows.map((r) => {
-      const [date, time] = watchDateTime(r.when);
-      return [r.id, errorFlag(r.routing_key), date, time, r.deployment ?? '', r.event ?? '',
-        r.instance === null || r.instance === '' ? '-' : r.instance];
-    }),
-    until,
-  ];
+  const widthOf = () => {
+    const names = ctx.store.raw.names('nova', 'event');
+    const pool = names.length > 0 ? names : ctx.store.raw.names(service, 'event');
+    return pool.reduce((w, n) => Math.max(w, n === null ? 0 : n.length), 0);
+  };
+  // Keyed by service only when nova has no names, which a commit can change: one lookup a version.
+  const width = ctx.tails ? ctx.tails.width(service, widthOf) : widthOf();
+  // pyDumps([widths, rows, until]), with each row's text made once (by the tail, when shared).
+  return new RawBody(`[${pyDumps([10, 1, 15, 20, width, 36])}, [${rows.map((r) => r.text).join(', ')}], ${pyDumps(until)}]`);
 }

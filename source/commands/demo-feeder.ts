@@ -1,0 +1,51 @@
+// Thread of `stacky demo`'s feeder (demo.ts): generates the stream as real time reaches its
+// timestamps and stores it through the pipeline on a connection of its own (writer-thread.ts).
+import {parentPort, workerData} from 'node:worker_threads';
+import {DemoGenerator} from '../demo/generator.js';
+import type {DemoShape, Envelope} from '../demo/types.js';
+import {Pipeline} from '../ingest/pipeline.js';
+import type {IngestItem} from '../ingest/item.js';
+import {openStore} from '../store/store.js';
+
+export interface FeederData {
+  dbPath: string;
+  rate: number;
+  seed: number;
+  shape: DemoShape;
+}
+
+/** What the thread posts: after each batch the counts stored and generated so far, or a failed batch's message. */
+export type FeederMessage = {stored: number; offered: number} | {error: string};
+
+const TICK_MS = 100;
+
+function toItem(e: Envelope): IngestItem {
+  return {deployment: e.deployment, exchange: e.exchange, routingKey: e.routing_key, body: e.body};
+}
+
+const {dbPath, rate, seed, shape} = workerData as FeederData;
+const store = openStore(dbPath);
+const pipeline = new Pipeline(store.db, {source: 'demo'});
+const generator = new DemoGenerator({seed, rate, startMicros: Date.now() * 1000, shape});
+let stored = 0;
+let offered = 0;
+const post = (m: FeederMessage) => parentPort!.postMessage(m);
+const timer = setInterval(() => {
+  const target = Date.now() * 1000;
+  const batch: IngestItem[] = [];
+  while (generator.nowMicros() < target && batch.length < rate * 5) batch.push(toItem(generator.next()));
+  if (batch.length === 0) return;
+  offered += batch.length;
+  try {
+    stored += pipeline.ingest(batch).stored;
+    post({stored, offered});
+  } catch (error) {
+    post({error: (error as Error).message});
+  }
+}, TICK_MS);
+parentPort!.on('message', (m) => {
+  if (m !== 'stop') return;
+  clearInterval(timer);
+  store.close();
+  parentPort!.close();
+});

@@ -1,0 +1,23 @@
+// Ingest off the HTTP event loop (issue #18): the demo feeder and `serve --worker` write from a
+// thread of their own with its own SQLite connection, so no request waits behind a batch. The
+// server sees their commits through the data version (source/store/version.ts).
+import {Worker} from 'node:worker_threads';
+
+/** Starts `script` (next to this file) on a thread: the compiled .js, or the .ts through tsx (tests, bench). */
+export function startWriterThread(script: string, workerData: unknown): Worker {
+  const ts = import.meta.url.endsWith('.ts');
+  const url = new URL(`./${script}.${ts ? 'ts' : 'js'}`, import.meta.url);
+  if (!ts) return new Worker(url, {workerData});
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(boot, {eval: true, workerData});
+}
+
+/** Asks a writer thread to stop (it finishes the batch in hand and closes its connection); resolves when it has exited. */
+export function stopWriterThread(thread: Worker): Promise<void> {
+  return new Promise((resolve) => {
+    if (thread.threadId === -1) return resolve(); // already gone (it failed)
+    thread.once('exit', () => resolve());
+    thread.postMessage('stop');
+  });
+}

@@ -1,0 +1,25 @@
+// Thread of ingest-thread.ts: one connection, one pipeline, batches stored in the order they come.
+import {parentPort, workerData} from 'node:worker_threads';
+import {openStore} from '../store/store.js';
+import {Pipeline} from '../ingest/pipeline.js';
+import {itemsOf} from './ingest-lines.js';
+import type {IngestThreadData, IngestThreadReply, IngestThreadRequest} from './ingest-thread.js';
+
+const {dbPath, source} = workerData as IngestThreadData;
+const store = openStore(dbPath);
+const pipeline = new Pipeline(store.db, {source});
+parentPort!.on('message', (m: IngestThreadRequest | 'close') => {
+  if (m === 'close') {
+    store.close();
+    parentPort!.close();
+    return;
+  }
+  const {id, lines, defaults} = m;
+  let reply: IngestThreadReply;
+  try {
+    reply = {id, result: pipeline.ingest(itemsOf(lines, defaults))};
+  } catch (error) {
+    reply = {id, error: (error as Error)?.message ?? String(error), code: (error as {code?: string})?.code};
+  }
+  parentPort!.postMessage(reply);
+});

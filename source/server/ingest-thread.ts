@@ -1,0 +1,72 @@
+// POST /ingest/'s writer thread (issue #18): batches are parsed and stored on a thread with its
+// own SQLite connection, so no request waits behind one; the server sees the commits through the
+// data version (source/store/version.ts). Batches of all uploads queue on the one thread, in order.
+import {Worker} from 'node:worker_threads';
+import type {IngestResult} from '../ingest/item.js';
+import type {IngestDefaults, LineStore} from './ingest-lines.js';
+import type {SplitLine} from './line-splitter.js';
+
+export interface IngestThreadData {
+  dbPath: string;
+  source: string;
+}
+
+export type IngestThreadRequest = {id: number; lines: SplitLine[]; defaults: IngestDefaults};
+export type IngestThreadReply = {id: number; result: IngestResult} | {id: number; error: string; code?: string};
+
+function startThread(data: IngestThreadData): Worker {
+  const url = new URL(import.meta.url.endsWith('.ts') ? './ingest-thread-worker.ts' : './ingest-thread-worker.js', import.meta.url);
+  if (url.pathname.endsWith('.js')) return new Worker(url, {workerData: data});
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(boot, {eval: true, workerData: data});
+}
+
+export class IngestThread implements LineStore {
+  private thread: Worker | undefined;
+  private next = 0;
+  private readonly waiting = new Map<number, {resolve: (r: IngestResult) => void; reject: (e: Error) => void}>();
+
+  constructor(private readonly data: IngestThreadData) {}
+
+  ingest(lines: SplitLine[], defaults: IngestDefaults): Promise<IngestResult> {
+    const thread = this.thread ?? this.start();
+    const id = ++this.next;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, {resolve, reject});
+      thread.postMessage({id, lines, defaults} satisfies IngestThreadRequest);
+    });
+  }
+
+  /** Started on the first batch; a thread that died is started again on the next. */
+  private start(): Worker {
+    const thread = startThread(this.data);
+    thread.on('message', (m: IngestThreadReply) => {
+      const w = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      if ('result' in m) w?.resolve(m.result);
+      else w?.reject(Object.assign(new Error(m.error), {code: m.code}));
+    });
+    const died = (error: Error) => {
+      if (this.thread === thread) this.thread = undefined;
+      for (const w of this.waiting.values()) w.reject(error);
+      this.waiting.clear();
+    };
+    thread.on('error', died);
+    thread.on('exit', () => died(new Error('the ingest thread stopped')));
+    thread.unref();
+    this.thread = thread;
+    return thread;
+  }
+
+  async close(): Promise<void> {
+    const thread = this.thread;
+    this.thread = undefined;
+    if (!thread) return;
+    // Batches already sent are stored first: the thread reads its messages in order.
+    await new Promise<void>((resolve) => {
+      thread.once('exit', () => resolve());
+      thread.postMessage('close');
+    });
+  }
+}
