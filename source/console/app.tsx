@@ -215,7 +215,7 @@ export function App(props: AppProps) {
   const tooSmall = width < minColumns || termRows < minRows;
 
   const stuckMs = (props.stuckSeconds ?? 60) * 1000;
-  // Only the in-flight view follows the tail and the clock; the others are built once per load.
+  // Only the in-flight view follows the tail and the clock; the others follow their view.
   const inflightRows = top.kind === 'inflight' ? tailSnapshot : undefined;
   const inflightNow = top.kind === 'inflight' ? now : 0;
   const listing = useMemo(
