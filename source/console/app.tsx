@@ -14,7 +14,7 @@ import {clean, fit, matches, sparkline, toEpoch, truncate, wrapText} from './tex
 import {makeTheme, type Theme} from './theme.js';
 import {
   applyFilter, buildListing, shownEventIds, currentPane, fetchView, needsLoad, pageSize, panes, reportColumnCount, reportHeader,
-  summaryCycle, viewLabel, type Line, type Listing, type Pane, type Target, type View,
+  summaryCycle, viewLabel, type Line, type Listing, type Target, type View,
 } from './views.js';
 import {Snapshot, WatchRows, watchColumns} from './watch-rows.js';
 import {useTerminalSize, type Size} from './hooks/useTerminalSize.js';
@@ -100,7 +100,8 @@ export function App(props: AppProps) {
   const size = useTerminalSize(props.size);
   const {isRawModeSupported} = useStdin();
   const {exit} = useApp();
-  const tail = useMemo(
+  // Made once: the tail lives as long as the console, whatever props later say.
+  const [tail] = useState(
     () =>
       props.tail ??
       new WatchTail(source, {
@@ -110,11 +111,10 @@ export function App(props: AppProps) {
         capacity: props.capacity ?? 5000,
         baseBackoffMs: props.retryBaseMs,
       }),
-    [],
   );
-  const tailVersion = useTailVersion(tail, props.renderIntervalMs ?? 66);
+  const {version: tailVersion, snapshot: tailSnapshot, at: tailAt} = useTailVersion(tail, props.renderIntervalMs ?? 66);
   const [state, dispatch] = useReducer(reducer, undefined, initialState);
-  const [clock, setClock] = useState(0);
+  const [clock, setClock] = useState(() => Date.now());
   const loadSeq = useRef(new Map<number, number>());
   const completion = useRef<CompletionContext>({deployments: [], uuids: [], requestIds: [], reportIds: [], eventNames: []});
 
@@ -126,7 +126,7 @@ export function App(props: AppProps) {
   // A slow clock (a re-render each second) for the events/s figure, retry countdowns and
   // expiring status messages.
   useEffect(() => {
-    const t = setInterval(() => setClock((c) => c + 1), 1000);
+    const t = setInterval(() => setClock(Date.now()), 1000);
     return () => clearInterval(t);
   }, []);
 
@@ -142,7 +142,9 @@ export function App(props: AppProps) {
   useEffect(loadDeployments, [source]);
 
   const top = topView(state);
-  const now = Date.now();
+  // The time is never read during render: it is the latest moment this render knows of (the
+  // clock's tick, the tail's last version, the status message just set).
+  const now = Math.max(clock, tailAt, state.status?.at ?? 0);
   const setStatus = (text: string, tone: Status['tone'] = 'info') => dispatch({type: 'status', status: {text, tone, at: Date.now()}});
 
   // Fetch the top view when it needs data; retry an unreachable server with backoff.
@@ -168,27 +170,35 @@ export function App(props: AppProps) {
         dispatch({type: 'failed', key: v.key, problem: describeError(error)});
       },
     );
-  }, [top.key, top.load]);
+  }, [source, top]);
 
+  const retryBaseMs = props.retryBaseMs ?? 1000;
   useEffect(() => {
     if (top.load.state !== 'error' || top.load.problem.kind !== 'unreachable') return;
-    const t = setTimeout(() => dispatch({type: 'reload', key: top.key}), backoffMs(top.load.attempt, props.retryBaseMs ?? 1000));
+    const t = setTimeout(() => dispatch({type: 'reload', key: top.key}), backoffMs(top.load.attempt, retryBaseMs));
     return () => clearTimeout(t);
-  }, [top.key, top.load]);
+  }, [top.key, top.load, retryBaseMs]);
 
   // Live drill-downs (#16): an open instance refetches when the tail brings rows for its uuid; a
   // request (its rows carry no uuid the tail could match) refetches on the tail's own rhythm.
+  // It runs for new rows or a new view, not for every change of the view (a cursor move): the
+  // view is read from a ref that follows the latest render.
   const checkedSeq = useRef(-1);
   const lastRefresh = useRef(0);
+  const latestTop = useRef(top);
   useEffect(() => {
-    const v = top;
+    latestTop.current = top;
+  });
+  const pollSeconds = settings.pollSeconds;
+  useEffect(() => {
+    const v = latestTop.current;
     const from = Math.max(checkedSeq.current + 1, tail.buffer.firstSeq);
     checkedSeq.current = tail.buffer.lastSeq;
     if ((v.kind !== 'instance' && v.kind !== 'request') || v.load.state !== 'ok') return;
     let due = false;
     if (v.kind === 'instance') {
       for (let s = from; s <= tail.buffer.lastSeq && !due; s++) due = tail.buffer.bySeq(s)?.uuid === v.uuid;
-    } else due = Date.now() - lastRefresh.current >= Math.max(2000, settings.pollSeconds * 2000);
+    } else due = Date.now() - lastRefresh.current >= Math.max(2000, pollSeconds * 2000);
     if (!due) return;
     lastRefresh.current = Date.now();
     const known = v.known ?? shownEventIds(v);
@@ -196,7 +206,7 @@ export function App(props: AppProps) {
       (data) => dispatch({type: 'patchView', key: v.key, patch: {load: {state: 'ok', data}, known}}),
       () => undefined, // the next rows try again; the view keeps what it shows
     );
-  }, [tailVersion, top.key]);
+  }, [tailVersion, top.key, tail.buffer, source, pollSeconds]);
 
   // ---- layout -------------------------------------------------------------------------------
   const {columns: width, rows: termRows} = size;
@@ -205,15 +215,20 @@ export function App(props: AppProps) {
   const tooSmall = width < minColumns || termRows < minRows;
 
   const stuckMs = (props.stuckSeconds ?? 60) * 1000;
+  // Only the in-flight view follows the tail and the clock; the others follow their view.
+  const inflightRows = top.kind === 'inflight' ? tailSnapshot : undefined;
+  const inflightNow = top.kind === 'inflight' ? now : 0;
   const listing = useMemo(
-    () => (top.kind === 'watch' ? undefined : top.kind === 'inflight' ? inflightListing(new Snapshot(tail.buffer), Date.now(), stuckMs, tail.service, state.relative) : buildListing(top)),
-    [state.relative, top.kind, top.load, top.sortCol, top.sortDesc, top.kind === 'inflight' ? tailVersion : 0, top.kind === 'inflight' ? clock : 0],
+    () => (top.kind === 'watch' ? undefined : inflightRows ? inflightListing(inflightRows, inflightNow, stuckMs, tail.service, state.relative) : buildListing(top)),
+    [state.relative, top, inflightRows, inflightNow, stuckMs, tail.service],
   );
+  // Over a snapshot, never the live ring: a batch arriving before this render would push the
+  // first rows out under it (seen: a crash on a row index that was valid a moment earlier).
+  const watchSnapshot = top.kind === 'watch' ? (state.watch.frozen ?? tailSnapshot) : undefined;
+  const relativeTo = top.kind === 'watch' && state.relative ? now : undefined;
   const watchRows = useMemo(
-    // Over a snapshot, never the live ring: a batch arriving before this render would push the
-    // first rows out under it (seen: a crash on a row index that was valid a moment earlier).
-    () => (top.kind === 'watch' ? new WatchRows(state.watch.frozen ?? new Snapshot(tail.buffer), state.watch.pausedAt, top.filter, tail.service, state.relative ? Date.now() : undefined) : undefined),
-    [top.kind, tailVersion, state.watch.pausedAt, state.watch.frozen, top.filter, state.relative, state.relative ? clock : 0],
+    () => (watchSnapshot ? new WatchRows(watchSnapshot, state.watch.pausedAt, top.filter, tail.service, relativeTo) : undefined),
+    [watchSnapshot, state.watch.pausedAt, top.filter, tail.service, relativeTo],
   );
 
   const body: Body = useMemo(() => {
@@ -265,14 +280,15 @@ export function App(props: AppProps) {
 
   const statusParts = buildStatus(state, top, tail, body, now, following, stuckMs);
   // `?` opens with the whole status line (never cut there, #6), then the keys of this view first.
+  const helpStatus = state.mode.kind === 'help' ? statusParts.map((p) => p.text).join('') : '';
   const helpContent = useMemo(() => {
     if (state.mode.kind !== 'help') return [];
-    const status = statusParts.map((p) => p.text).join('').trim();
+    const status = helpStatus.trim();
     const keys = helpLines(scopesFor(top.kind));
     const filter = state.mode.filter ?? '';
     if (filter) return keys.filter((l) => l.startsWith(' ') && matches(l, filter));
     return [...wrapText(`Status: ${status}`, width), '', ...keys];
-  }, [state.mode, top.kind, width, state.mode.kind === 'help' ? statusParts.map((p) => p.text).join('') : '']);
+  }, [state.mode, top.kind, width, helpStatus]);
 
   // Widest a row of this view gets with nothing cut: how far ←/→ can scroll (#6).
   const natural = useMemo(() => {
@@ -486,7 +502,7 @@ export function App(props: AppProps) {
     );
   };
 
-  const perform = (id: ActionId, name: string) => {
+  const perform = (id: ActionId) => {
     const len = body.rows.length;
     switch (id) {
       case 'quit':
@@ -710,7 +726,7 @@ export function App(props: AppProps) {
       const b = lookup(name, ['input']);
       if (b?.id === 'submit') {
         dispatch({type: 'mode', mode: {kind: 'normal'}});
-        return perform('nextMatch', name);
+        return perform('nextMatch');
       }
       if (b?.id === 'cancel') {
         dispatch({type: 'patchTop', patch: {highlight: mode.previous}});
@@ -738,18 +754,21 @@ export function App(props: AppProps) {
       return onFormKey(name, input);
     }
     const b = lookup(name, scopesFor(top.kind));
-    if (b) perform(b.id, name);
+    if (b) perform(b.id);
   };
 
   // A key is handled at once with the closure of the latest render. When a key arrives before
   // the previous key's update has rendered (several keys in one read: paste, key repeat over
   // SSH), it waits in a queue and runs after that render commits, so it never sees stale state.
   const onKeyRef = useRef(onKey);
-  onKeyRef.current = onKey;
   const keyQueue = useRef<{name: string; input: string}[]>([]);
   const keyPending = useRef(false);
-  keyPending.current = false;
-  const [, setKeyTick] = useState(0);
+  const [keyTick, setKeyTick] = useState(0);
+  // After each commit: the latest closure handles keys, and the last key's update has rendered.
+  useLayoutEffect(() => {
+    onKeyRef.current = onKey;
+    keyPending.current = false;
+  });
   const handleInput = useCallback((input: string, key: Key) => {
     // Ink hands over several plain characters that arrive in one read as one string (a paste,
     // or keys sent together by tmux/SSH); they are keys one by one.
@@ -768,9 +787,10 @@ export function App(props: AppProps) {
     const next = keyQueue.current.shift();
     if (!next) return;
     keyPending.current = true;
-    onKey(next.name, next.input);
+    onKeyRef.current(next.name, next.input);
     if (keyQueue.current.length > 0) setKeyTick((t) => t + 1);
-  });
+    // Queued keys always bump the tick, so a render with a new tick is the only one with work.
+  }, [keyTick]);
   useInput(handleInput, {isActive: isRawModeSupported === true});
 
   // ---- drawing ------------------------------------------------------------------------------

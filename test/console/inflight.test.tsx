@@ -2,7 +2,7 @@
 import {afterEach, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {keys, start as startApp, type Harness} from './helpers.js';
-import {FakeSource, U1, U2, watchRow} from './fake-source.js';
+import {FakeSource, U1, U2} from './fake-source.js';
 import type {AppProps} from '../../source/console/app.js';
 import {ageText, inFlight} from '../../source/console/views/inflight.js';
 import {RingBuffer} from '../../source/console/ring-buffer.js';

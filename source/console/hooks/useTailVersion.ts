@@ -1,12 +1,21 @@
 import {useEffect, useState} from 'react';
 import type {WatchTail} from '../tail.js';
+import {Snapshot} from '../watch-rows.js';
+
+export interface TailVersion {
+  version: number;
+  /** The tail's rows as they were at this version: views draw over it, never over the live ring. */
+  snapshot: Snapshot;
+  /** When this version was taken (ms): a render for new rows knows the time without asking during render. */
+  at: number;
+}
 
 /**
  * Re-render when the tail changes, at most once per `intervalMs`: however fast rows arrive,
  * the console draws at most ~15 frames a second.
  */
-export function useTailVersion(tail: WatchTail, intervalMs: number): number {
-  const [version, setVersion] = useState(tail.version);
+export function useTailVersion(tail: WatchTail, intervalMs: number): TailVersion {
+  const [current, setCurrent] = useState<TailVersion>(() => ({version: tail.version, snapshot: new Snapshot(tail.buffer), at: Date.now()}));
   useEffect(() => {
     let timer: NodeJS.Timeout | undefined;
     let last = 0;
@@ -16,7 +25,7 @@ export function useTailVersion(tail: WatchTail, intervalMs: number): number {
       timer = setTimeout(() => {
         timer = undefined;
         last = Date.now();
-        setVersion(tail.version);
+        setCurrent((c) => (c.version === tail.version ? c : {version: tail.version, snapshot: new Snapshot(tail.buffer), at: last}));
       }, wait);
     });
     return () => {
@@ -24,5 +33,5 @@ export function useTailVersion(tail: WatchTail, intervalMs: number): number {
       if (timer) clearTimeout(timer);
     };
   }, [tail, intervalMs]);
-  return version;
+  return current;
 }

@@ -6,21 +6,21 @@ export interface Size {
   rows: number;
 }
 
+const readSize = (stdout: NodeJS.WriteStream): Size => ({columns: stdout.columns || 80, rows: stdout.rows || 24});
+
 /** The terminal size, following resizes (Ink 6.8 has no useWindowSize). `fixed` wins when given. */
 export function useTerminalSize(fixed?: Size): Size {
   const {stdout} = useStdout();
-  const read = (): Size => ({columns: stdout.columns || 80, rows: stdout.rows || 24});
-  const [size, setSize] = useState<Size>(fixed ?? read());
+  const [size, setSize] = useState<Size>(() => fixed ?? readSize(stdout));
+  // A fixed size is returned as given, so only a live terminal needs to be followed.
+  const follow = fixed === undefined;
   useEffect(() => {
-    if (fixed) {
-      setSize(fixed);
-      return;
-    }
-    const onResize = () => setSize(read());
+    if (!follow) return;
+    const onResize = () => setSize(readSize(stdout));
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);
     };
-  }, [stdout, fixed?.columns, fixed?.rows]);
+  }, [stdout, follow]);
   return fixed ?? size;
 }
