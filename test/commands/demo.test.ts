@@ -2,37 +2,20 @@
 // generator's stream for that shape, flat when none is asked for; a bad --shape is a usage error.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {after, before, describe, it} from 'node:test';
+import {bin, build} from './print-build.js';
 import Database from 'better-sqlite3';
 import {demoStream} from '../../source/demo/corpus.js';
 import type {DemoOptions} from '../../source/demo/types.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin', 'stacky.js');
 let dir: string;
 
-/** Newest mtime of the .ts files under a folder. */
-function newest(folder: string): number {
-  let t = 0;
-  for (const entry of readdirSync(folder, {withFileTypes: true})) {
-    const p = join(folder, entry.name);
-    if (entry.isDirectory()) t = Math.max(t, newest(p));
-    else if (/\.tsx?$/.test(entry.name)) t = Math.max(t, statSync(p).mtimeMs);
-  }
-  return t;
-}
 
 before(() => {
-  // Compile the current sources so bin/stacky.js runs them (npm test's pretest already did).
-  const cli = join(root, 'dist', 'source', 'cli.js');
-  if (!existsSync(cli) || statSync(cli).mtimeMs < newest(join(root, 'source'))) {
-    spawnSync('npx', ['tsc', '-p', '.'], {cwd: root, stdio: 'ignore'});
-  }
-  assert.equal(existsSync(cli), true, 'dist/source/cli.js was built');
+  build();
   dir = mkdtempSync(join(tmpdir(), 'stacky-demo-cmd-'));
 });
 after(() => rmSync(dir, {recursive: true, force: true}));

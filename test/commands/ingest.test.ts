@@ -2,38 +2,20 @@
 // `stacky serve --port 0`; counts on stdout, `FILE:LINE: rejected: reason` on stderr, exit 1
 // when any line was rejected while every other line is still stored.
 import assert from 'node:assert/strict';
-import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
-import {existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {spawn, type ChildProcess} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, relative} from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {after, before, describe, it} from 'node:test';
+import {bin, build, root} from './print-build.js';
 import {openStore} from '../../source/store/store.js';
 import {line, send, type Note} from '../server/helpers.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin', 'stacky.js');
 let dir: string;
 
-/** Newest mtime of the .ts files under a folder. */
-function newest(folder: string): number {
-  let t = 0;
-  for (const entry of readdirSync(folder, {withFileTypes: true})) {
-    const p = join(folder, entry.name);
-    if (entry.isDirectory()) t = Math.max(t, newest(p));
-    else if (/\.tsx?$/.test(entry.name)) t = Math.max(t, statSync(p).mtimeMs);
-  }
-  return t;
-}
 
 before(() => {
-  // Compile the current sources so bin/stacky.js runs them (npm test's pretest already did;
-  // a direct run after an edit rebuilds). Type errors elsewhere do not stop tsc from emitting.
-  const cli = join(root, 'dist', 'source', 'cli.js');
-  if (!existsSync(cli) || statSync(cli).mtimeMs < newest(join(root, 'source'))) {
-    spawnSync('npx', ['tsc', '-p', '.'], {cwd: root, stdio: 'ignore'});
-  }
-  assert.equal(existsSync(cli), true, 'dist/source/cli.js was built');
+  build();
   dir = mkdtempSync(join(tmpdir(), 'stacky-ingest-cmd-'));
 });
 after(() => rmSync(dir, {recursive: true, force: true}));

@@ -1,20 +1,11 @@
 // One test per defect listed in issue 14, each driving the real app with a fake source and
 // asserting on exact frame lines where a key state is shown.
-import {afterEach, test} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {keys, start as startApp, type Harness} from './helpers.js';
-import type {AppProps} from '../../source/console/app.js';
+import {keys, startEach, type Harness} from './helpers.js';
 
 // A failed assertion must not leave the app polling (the runner would wait for ever).
-const open: Harness[] = [];
-afterEach(() => {
-  for (const h of open.splice(0)) h.unmount();
-});
-async function start(props: Partial<AppProps> = {}, source = new FakeSource()): Promise<Harness> {
-  const h = await startApp(props, source);
-  open.push(h);
-  return h;
-}
+const start = startEach();
 import {FakeSource, U1, U2, watchRow} from './fake-source.js';
 import type {Table} from '../../source/client/types.js';
 import {cellNumber} from '../../source/console/views.js';

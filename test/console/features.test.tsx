@@ -1,25 +1,16 @@
 // The operator features of issue 14: copy over SSH (OSC 52), relative times, marks, rates.
-import {afterEach, test} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {keys, start as startApp, type Harness} from './helpers.js';
+import {keys, startEach} from './helpers.js';
 import {FakeSource, U1, watchRow} from './fake-source.js';
-import type {AppProps} from '../../source/console/app.js';
 import {osc52} from '../../source/console/terminal.js';
 import {sparkline} from '../../source/console/text.js';
 import {WatchTail} from '../../source/console/tail.js';
 
-const open: Harness[] = [];
-afterEach(() => {
-  for (const h of open.splice(0)) h.unmount();
-});
-async function start(props: Partial<AppProps> = {}, source = new FakeSource()): Promise<Harness> {
-  const h = await startApp(props, source);
-  open.push(h);
-  return h;
-}
+const start = startEach();
 
 test('y: the selected id, or the raw event JSON, goes to the clipboard; the JSON is saved in the given directory', async () => {
   assert.equal(osc52('hi'), '\u001B]52;c;aGk=\u0007');

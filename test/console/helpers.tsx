@@ -2,6 +2,7 @@ import './force-color.js';
 import React from 'react';
 import {render} from 'ink-testing-library';
 import {setTimeout as delay} from 'node:timers/promises';
+import {afterEach} from 'node:test';
 import {App, type AppProps} from '../../source/console/app.js';
 import {FakeSource} from './fake-source.js';
 
@@ -95,5 +96,18 @@ export async function start(props: Partial<AppProps> = {}, source = new FakeSour
     exited: () => exitCode,
     rerender: (p) => r.rerender(<App {...all} {...p} />),
     unmount: () => r.unmount(),
+  };
+}
+
+/** start() for one test file whose consoles are all unmounted after each test. */
+export function startEach(): typeof start {
+  const open: Harness[] = [];
+  afterEach(() => {
+    for (const h of open.splice(0)) h.unmount();
+  });
+  return async (props, source) => {
+    const h = await start(props, source);
+    open.push(h);
+    return h;
   };
 }

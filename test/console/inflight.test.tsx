@@ -1,23 +1,14 @@
 // The in-flight view: operations started and not ended, derived from the tail's rows.
-import {afterEach, test} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {keys, start as startApp, type Harness} from './helpers.js';
-import {FakeSource, U1, U2} from './fake-source.js';
-import type {AppProps} from '../../source/console/app.js';
+import {keys, startEach} from './helpers.js';
+import {U1, U2} from './fake-source.js';
 import {ageText, inFlight} from '../../source/console/views/inflight.js';
 import {RingBuffer} from '../../source/console/ring-buffer.js';
 import {Snapshot} from '../../source/console/watch-rows.js';
 import type {WatchRow} from '../../source/console/tail.js';
 
-const open: Harness[] = [];
-afterEach(() => {
-  for (const h of open.splice(0)) h.unmount();
-});
-async function start(props: Partial<AppProps> = {}, source = new FakeSource()): Promise<Harness> {
-  const h = await startApp(props, source);
-  open.push(h);
-  return h;
-}
+const start = startEach();
 
 const iso = (ms: number) => new Date(ms).toISOString();
 function row(id: number, event: string, uuid: string, ms: number): [number, string, string, string, string, string, string] {
