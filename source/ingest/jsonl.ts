@@ -23,8 +23,9 @@ export function defaultRoutingKey(body: unknown): string {
  * its JSON text as the sender wrote it (stored without re-serialising). A broken envelope is an
  * error naming it; anything else passes through.
  */
-function opened(body: unknown, text: string | undefined): {body: unknown; text?: string} | {error: string} {
-  if (!looksEnveloped(body)) return {body, text};
+function opened(body: unknown, text: () => string | undefined): {body: unknown; text?: string} | {error: string} {
+  // The body's own text is cut out of the line only when it is stored as it is (not an envelope).
+  if (!looksEnveloped(body)) return {body, text: text()};
   try {
     const inner = unwrapEnvelope(body);
     return {body: inner.body, text: inner.text};
@@ -66,7 +67,7 @@ export function parseLine(text: string, line: number, defaults: LineDefaults): I
     if (value.length !== 2 || typeof value[0] !== 'string') {
       return {...base, error: 'a JSON array line must be [routing_key, body]'};
     }
-    const inner = opened(value[1], bodyText(text, `[${JSON.stringify(value[0])},`, ']'));
+    const inner = opened(value[1], () => bodyText(text, `[${JSON.stringify(value[0])},`, ']'));
     if ('error' in inner) return {...base, routingKey: value[0], error: inner.error};
     return {...base, text: inner.text, routingKey: value[0], body: inner.body};
   }
@@ -86,12 +87,12 @@ export function parseLine(text: string, line: number, defaults: LineDefaults): I
       deployment: deployment ?? defaults.deployment,
       exchange: exchange ?? defaults.exchange,
     };
-    const inner = opened(body, envelopeBodyText(text, value));
+    const inner = opened(body, () => envelopeBodyText(text, value));
     if ('error' in inner) return {...base, ...where, routingKey: routingKey ?? '', error: inner.error};
     return {...base, ...where, text: inner.text, body: inner.body, routingKey: routingKey ?? defaultRoutingKey(inner.body)};
   }
   // A bare body keeps its text: the raw row stores it as received, without re-serialising.
-  const inner = opened(value, text);
+  const inner = opened(value, () => text);
   if ('error' in inner) return {...base, error: inner.error};
   return {...base, text: inner.text, routingKey: defaultRoutingKey(inner.body), body: inner.body};
 }
