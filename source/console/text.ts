@@ -1,13 +1,13 @@
 // Text helpers for a terminal that never wraps: one cell = one character of ASCII-ish text.
-// Control characters become spaces so a payload can never move the cursor.
+// Control characters and bidirectional overrides are shown escaped (core/terminal-text.ts), so a
+// payload can never move the cursor, retitle or recolour the terminal.
 
 import {epochArgString, plainDateTime} from '../core/time.js';
-
-const control = /[\u0000-\u001f\u007f-\u009f]/g;
+import {terminalSafe} from '../core/terminal-text.js';
 
 export function clean(value: unknown): string {
   if (value === null || value === undefined) return '';
-  return String(value).replace(control, ' ');
+  return terminalSafe(String(value), true);
 }
 
 /** Exactly `width` characters: cut with an ellipsis when too long, padded with spaces when short. */

@@ -3,9 +3,10 @@
 // visible escapes (\x1b, \u009b, \u202e), so stored data can never retitle, recolour or move
 // the operator's terminal. One rule for print commands, the console and HTML error pages.
 
- 
+
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
- 
+
+// Table cells and one-line messages: newline and tab escaped too.
 const UNSAFE_ANY = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 function escape(c: string): string {

@@ -6,7 +6,7 @@ import {RingBuffer} from '../../source/console/ring-buffer.js';
 import {Snapshot, WatchRows} from '../../source/console/watch-rows.js';
 import type {WatchRow} from '../../source/console/tail.js';
 import {layoutColumns, formatCells, type Column} from '../../source/console/columns.js';
-import {durationSeconds, epochText, fit, toEpoch} from '../../source/console/text.js';
+import {clean, durationSeconds, epochText, fit, toEpoch} from '../../source/console/text.js';
 import {complete, parseCommand} from '../../source/console/commands.js';
 import {footerHints, helpLines, keymap} from '../../source/console/keymap.js';
 import {initialState, reducer, topView} from '../../source/console/state.js';
@@ -219,4 +219,10 @@ test('selection: moves are a function of the row count and the page', async () =
   assert.deepEqual(move({cursor: 50, top: 45}, {type: 'top'}, 100, page), {cursor: 0, top: 0});
   assert.deepEqual(move({cursor: 0, top: 0}, {type: 'down'}, 5, page, (i) => i !== 1), {cursor: 2, top: 0});
   assert.deepEqual(move({cursor: 0, top: 0}, {type: 'pageDown'}, 0, page), {cursor: 0, top: 0});
+});
+
+test('text from the data is shown with its control characters escaped, never sent to the terminal (issue #13)', () => {
+  assert.equal(clean('\x1b]0;PWNED\x07compute.instance.update'), '\\x1b]0;PWNED\\x07compute.instance.update');
+  assert.equal(clean('a\nb\u202ec'), 'a\\x0ab\\u202ec');
+  assert.equal(clean(null), '');
 });
