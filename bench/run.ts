@@ -36,7 +36,7 @@ const db = join(dir, `bench-${count}.db`);
 if (want('ingest') || !existsSync(db)) await benchIngest(corpus, db, count);
 if (want('codec')) await benchCodec(corpus, quick);
 if (want('peer')) await benchPeer(corpus, join(dir, `bench-${count}-peer.db`));
-if (want('enveloped')) await benchEnveloped(corpus, join(dir, `bench-${count}-shapes.db`));
+if (want('enveloped')) await benchEnveloped(corpus, join(dir, `bench-${count}-shapes.db`), quick ? 5 : 3);
 if (want('queries')) await benchQueries(db, quick);
 if (want('http')) await benchHttp(db, quick);
 if (want('startup')) await benchStartup(db);
