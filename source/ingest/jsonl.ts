@@ -101,21 +101,28 @@ const NEWLINE = 0x0a;
 const RETURN = 0x0d;
 
 /**
- * The non-blank lines of a chunk of JSON Lines, numbered from `firstLine`. Lines end at \n, a
- * \r before it is dropped; a last line without \n counts too. Invalid UTF-8 decodes to U+FFFD.
+ * The lines of a chunk of JSON Lines as byte ranges, numbered from `firstLine`. Lines end at \n,
+ * a \r before it is dropped; a last line without \n counts too.
  */
-export function splitLines(bytes: Uint8Array, firstLine: number): {line: string; no: number}[] {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const lines: {line: string; no: number}[] = [];
+export function* lineRanges(buf: Buffer, firstLine: number): Generator<{start: number; end: number; no: number}> {
   let no = firstLine;
   for (let start = 0; start < buf.length; no++) {
     let end = buf.indexOf(NEWLINE, start);
     const next = end < 0 ? buf.length : end + 1;
     if (end < 0) end = buf.length;
     if (end > start && buf[end - 1] === RETURN) end--;
+    yield {start, end, no};
+    start = next;
+  }
+}
+
+/** The non-blank lines of a chunk of JSON Lines (see lineRanges). Invalid UTF-8 decodes to U+FFFD. */
+export function splitLines(bytes: Uint8Array, firstLine: number): {line: string; no: number}[] {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const lines: {line: string; no: number}[] = [];
+  for (const {start, end, no} of lineRanges(buf, firstLine)) {
     const line = buf.toString('utf8', start, end);
     if (line.trim() !== '') lines.push({line, no});
-    start = next;
   }
   return lines;
 }
