@@ -214,14 +214,7 @@ export class RawReader {
     const table = RAW_TABLE[service];
     const conds = ['r."when" >= ?', '(r."when" > ? OR r.id > ?)', 'r."when" <= ?'];
     const params: (string | number)[] = [since, since, sinceId, until];
-    if (deploymentId !== 0) {
-      conds.push('r.deployment_id = ?');
-      params.push(deploymentId);
-    }
-    if (eventName) {
-      conds.push('r.event = ?');
-      params.push(eventName);
-    }
+    narrowWatch(conds, params, deploymentId, eventName);
     const rows = this.stmt(`SELECT r.id, r.routing_key, r."when", r.deployment_id, r.event,
       r.${INSTANCE_COLUMN[service]} AS instance FROM ${table} r WHERE ${conds.join(' AND ')}
       ORDER BY r."when", r.id LIMIT ?`).all(...params, limit) as (Omit<WatchRow, 'deployment'> & {deployment_id: number})[];
@@ -244,14 +237,7 @@ export class RawReader {
     const conds = ['r.id <= ?', '(r."when" > ? OR (r."when" = ? AND r.id > ?))'];
     const when = Number.isFinite(floor.when) ? floor.when : -Number.MAX_SAFE_INTEGER;
     const params: (string | number)[] = [afterId, when, when, floor.id];
-    if (deploymentId !== 0) {
-      conds.push('r.deployment_id = ?');
-      params.push(deploymentId);
-    }
-    if (eventName) {
-      conds.push('r.event = ?');
-      params.push(eventName);
-    }
+    narrowWatch(conds, params, deploymentId, eventName);
     const count = this.stmt(`SELECT count(*) AS n FROM ${RAW_TABLE[service]} r WHERE ${conds.join(' AND ')}`);
     return this.db.transaction(() => ({...this.watchSnapshot(service, deploymentId, eventName, afterId, limit),
       held: (count.get(...params) as {n: number}).n}))();
@@ -262,14 +248,7 @@ export class RawReader {
     const table = RAW_TABLE[service];
     const conds = [afterId === null ? '1' : 'r.id > ?'];
     const params: (string | number)[] = afterId === null ? [] : [afterId];
-    if (deploymentId !== 0) {
-      conds.push('r.deployment_id = ?');
-      params.push(deploymentId);
-    }
-    if (eventName) {
-      conds.push('r.event = ?');
-      params.push(eventName);
-    }
+    narrowWatch(conds, params, deploymentId, eventName);
     const order = afterId === null ? 'r."when" DESC, r.id DESC' : 'r.id';
     const select = this.stmt(`SELECT r.id, r.routing_key, r."when", r.deployment_id, r.event,
       r.${INSTANCE_COLUMN[service]} AS instance FROM ${table} r WHERE ${conds.join(' AND ')} ORDER BY ${order} LIMIT ?`);
@@ -295,5 +274,17 @@ export class RawReader {
   deployments(): {id: number; name: string}[] {
     return this.stmt('SELECT id, name FROM stacktach_deployment ORDER BY name COLLATE NOCASE, id')
       .all() as {id: number; name: string}[];
+  }
+}
+
+/** A watch's deployment (0 = all) and event-name filters, added to its conditions and parameters. */
+function narrowWatch(conds: string[], params: (string | number)[], deploymentId: number, eventName: string | null): void {
+  if (deploymentId !== 0) {
+    conds.push('r.deployment_id = ?');
+    params.push(deploymentId);
+  }
+  if (eventName) {
+    conds.push('r.event = ?');
+    params.push(eventName);
   }
 }

@@ -7,6 +7,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {startServer} from '../../source/commands/serve.js';
 import {startFeeder} from '../../source/commands/demo.js';
+import {waitFor} from '../ingest/amqp-helpers.js';
 
 describe('demo feeder', () => {
   it('stores off the serving connection; the server sees the rows through the data version', async () => {
@@ -17,7 +18,8 @@ describe('demo feeder', () => {
     const errors: Error[] = [];
     const feeder = startFeeder(running, 500, 7, (e) => errors.push(e), 'flat');
     try {
-      while (feeder.stored() < 100) await new Promise((r) => setTimeout(r, 20));
+      await waitFor('100 rows stored by the feeder', () => errors.length > 0 || feeder.stored() >= 100);
+      assert.deepEqual(errors, []);
       const count = () => running.store.db.prepare(`SELECT (SELECT count(*) FROM stacktach_rawdata)
         + (SELECT count(*) FROM stacktach_glancerawdata) + (SELECT count(*) FROM stacktach_genericrawdata)`).pluck().get() as number;
       const stored = feeder.stored();
