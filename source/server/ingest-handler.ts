@@ -184,12 +184,15 @@ function tooLarge(limits: ServerLimits, tally: Tally): HttpError {
 }
 
 /**
- * Answers before the body has been read to its end. The rest is read and dropped (up to a bound)
- * so the client, still sending, gets to read the answer; then the connection is closed.
+ * Answers before the body has been read to its end. Closing at once while the client still sends
+ * would make its side reset the connection and drop the unread answer (EPIPE instead of the
+ * counts), so the connection is kept open and the rest of the body read and dropped, up to a
+ * bound; a client that sends on past that bound is cut off. A silent client (408) is not waited for.
  */
 function answerEarly(req: IncomingMessage, res: ServerResponse, error: HttpError): void {
-  if (!res.headersSent) sendJson(res, error.status, errorTable(error), {...error.headers, Connection: 'close'});
-  if (req.complete || req.destroyed) return;
+  const sending = error.status !== 408 && !req.complete && !req.destroyed;
+  if (!res.headersSent) sendJson(res, error.status, errorTable(error), sending ? error.headers : {...error.headers, Connection: 'close'});
+  if (!sending) return;
   let drained = 0;
   req.on('data', (c: Buffer) => {
     drained += c.length;
