@@ -1,8 +1,8 @@
 // Thread of `stacky serve --worker` (worker-embed.ts): the RabbitMQ worker with a connection of
 // its own, so its batches are written off the HTTP event loop (writer-thread.ts).
 import {parentPort, workerData} from 'node:worker_threads';
-import {loadWorkerConfig} from '../ingest/amqp-config.js';
-import {startWorker} from '../ingest/amqp-worker.js';
+import {loadWorkerConfig} from '../ingest/sources/amqp/config.js';
+import {startWorker} from '../ingest/sources/amqp/worker.js';
 import {openDatabase} from '../store/database.js';
 
 export interface AmqpThreadData {

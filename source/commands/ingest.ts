@@ -2,7 +2,7 @@
 import {createReadStream, readFileSync} from 'node:fs';
 import type {Readable} from 'node:stream';
 import {openDatabase} from '../store/database.js';
-import {ingestStream, addResult} from '../ingest/jsonl-reader.js';
+import {ingestStream, addResult} from '../ingest/sources/jsonl/reader.js';
 import {emptyResult, type IngestResult} from '../ingest/item.js';
 import {defaultDbPath} from './paths.js';
 import {guarded, parse, UsageError} from './args.js';

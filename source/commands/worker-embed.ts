@@ -1,7 +1,7 @@
 // `stacky serve --worker FILE`: the RabbitMQ worker inside the server process, same database,
 // on a thread with a connection of its own (amqp-thread.ts) so no request waits behind a batch.
 import type {Db} from '../store/database.js';
-import {loadWorkerConfig, WorkerConfigError} from '../ingest/amqp-config.js';
+import {loadWorkerConfig, WorkerConfigError} from '../ingest/sources/amqp/config.js';
 import {startWriterThread, stopWriterThread} from './writer-thread.js';
 import type {AmqpThreadData, AmqpThreadMessage, ConsumerSnapshot} from './amqp-thread.js';
 import {UsageError} from './args.js';

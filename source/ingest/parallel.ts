@@ -6,7 +6,7 @@ import type {Db} from '../store/database.js';
 import {Pipeline, type PipelineOptions, type RowOutcome} from './pipeline.js';
 import type {LinesChunk, PackedItems, Prepared, Work} from './prepare.js';
 import type {PrepareReply, PrepareRequest} from './prepare-worker.js';
-import type {LineDefaults} from './jsonl.js';
+import type {LineDefaults} from './sources/jsonl/line.js';
 import type {IngestResult} from './item.js';
 
 /** The worker runs the compiled .js; under tsx (tests, benchmarks) it loads the .ts through tsx. */

@@ -11,7 +11,7 @@ import {legacyEventOf} from '../core/nova-versioned.js';
 import {aggregateGlanceUsage} from './glance-usage.js';
 import {emptyResult, type IngestItem, type IngestResult} from './item.js';
 import {isStorable, Preparer, rejection, type Prepared} from './prepare.js';
-import {parseLine} from './jsonl.js';
+import {parseLine} from './sources/jsonl/line.js';
 import type {QuarantineRow} from '../store/quarantine-reader.js';
 
 export type RowStatus = 'stored' | 'duplicate' | 'rejected';

@@ -7,9 +7,9 @@ import {encodeJson} from '../store/json-codec.js';
 import {messageKey, type MessageKey} from '../store/message-key.js';
 import {KeyframeCache} from './keyframes.js';
 import {checkDepth} from './json-limits.js';
-import {checkedLines} from './checked-lines.js';
+import {checkedLines} from './sources/jsonl/checked-lines.js';
 import {bodyKey} from '../store/body-key.js';
-import {parseLine, type LineDefaults} from './jsonl.js';
+import {parseLine, type LineDefaults} from './sources/jsonl/line.js';
 import type {IngestItem} from './item.js';
 
 /** One input, ready to store: either a row (notification + compressed JSON) or a rejection. */

@@ -16,8 +16,8 @@ import {DEFAULT_LIMITS, type ServerLimits} from './limits.js';
 import {screen, screenMethod} from './guards.js';
 import {JsonSearches} from './json-search.js';
 import {WatchTails} from './watch-tail.js';
-import {inProcess, type LineStore} from './ingest-lines.js';
-import {IngestThread} from './ingest-thread.js';
+import {inProcess, type LineStore} from '../ingest/sources/http/ingest-lines.js';
+import {IngestThread} from '../ingest/sources/http/writer-thread.js';
 import {createServer as createHttpsServer} from 'node:https';
 import type {Guard} from './guard.js';
 
@@ -32,7 +32,7 @@ export interface AppOptions {
   limits?: Partial<ServerLimits>;
   /** Host names served besides IP literals and localhost ('*' for any), see guards.ts. */
   allowedHosts?: readonly string[];
-  /** POST /ingest/ stores on a writer thread with its own connection, quarantine source named so (ingest-thread.ts). */
+  /** POST /ingest/ stores on a writer thread with its own connection, quarantine source named so (source/ingest/sources/http/writer-thread.ts). */
   ingestThread?: {source: string};
   /** Health, metrics, limits and tokens, before the API (source/server/guard.ts). */
   guard?: Guard;

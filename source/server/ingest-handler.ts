@@ -4,12 +4,12 @@
 // Whatever stops an upload part-way (a bound, a full disk, the client going away, silence), what
 // was committed before is reported exactly: in an error table's extra columns, or in the log.
 import type {IncomingMessage, ServerResponse} from 'node:http';
-import type {LineStore} from './ingest-lines.js';
+import type {LineStore} from '../ingest/sources/http/ingest-lines.js';
 import {badRequest, errorTable, HttpError} from './http-error.js';
 import type {Query} from './params.js';
 import type {ServerLimits} from './limits.js';
 import {JSON_TYPE, sendJson} from './respond.js';
-import {LineSplitter, type SplitLine} from './line-splitter.js';
+import {LineSplitter, type SplitLine} from '../ingest/sources/http/line-splitter.js';
 
 const BATCH = 2000;
 /** A batch is also stored once its lines hold this many bytes, so long lines never pile up. */
@@ -83,7 +83,7 @@ export async function handleIngest(req: IncomingMessage, res: ServerResponse, st
     return;
   }
   // Lines are split as chunks arrive; full batches wait in `ready` and are stored (off the event
-  // loop when `store` is a writer thread, ingest-thread.ts) before the next chunk is read.
+  // loop when `store` is a writer thread, source/ingest/sources/http/writer-thread.ts) before the next chunk is read.
   let pending: SplitLine[] = [];
   let pendingBytes = 0;
   const ready: SplitLine[][] = [];

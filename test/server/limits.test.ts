@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {DEFAULT_LIMITS, parseLimits} from '../../source/server/limits.js';
-import {LineSplitter, type SplitLine} from '../../source/server/line-splitter.js';
+import {LineSplitter, type SplitLine} from '../../source/ingest/sources/http/line-splitter.js';
 
 describe('serve --limit NAME=VALUE', () => {
   it('sets bounds over the defaults, sizes with units', () => {

@@ -1,8 +1,8 @@
 // The lines of a chunk of JSON Lines, with lines that are not valid UTF-8 kept as bytes: they
 // are quarantined as received instead of with U+FFFD in place of what came (issue #13).
 import {isUtf8} from 'node:buffer';
-import {lineRanges, splitLines, type LineDefaults} from './jsonl.js';
-import type {Work} from './prepare.js';
+import {lineRanges, splitLines, type LineDefaults} from './line.js';
+import type {Work} from '../../prepare.js';
 
 export function checkedLines(bytes: Uint8Array, firstLine: number, defaults: LineDefaults): Work[] {
   // Almost every chunk is valid as a whole: one native check, then the usual split.

@@ -2,11 +2,11 @@
 // Worker threads prepare the next batches while this thread stores the current one.
 import {createReadStream} from 'node:fs';
 import type {Readable} from 'node:stream';
-import type {Db} from '../store/database.js';
-import type {LineDefaults} from './jsonl.js';
-import {emptyResult, type IngestResult} from './item.js';
-import {laneCount, ParallelIngest} from './parallel.js';
-import type {LinesChunk, Prepared} from './prepare.js';
+import type {Db} from '../../../store/database.js';
+import type {LineDefaults} from './line.js';
+import {emptyResult, type IngestResult} from '../../item.js';
+import {laneCount, ParallelIngest} from '../../parallel.js';
+import type {LinesChunk, Prepared} from '../../prepare.js';
 
 const NEWLINE = 0x0a;
 

@@ -2,7 +2,7 @@
 // own SQLite connection, so no request waits behind one; the server sees the commits through the
 // data version (source/store/version.ts). Batches of all uploads queue on the one thread, in order.
 import {Worker} from 'node:worker_threads';
-import type {IngestResult} from '../ingest/item.js';
+import type {IngestResult} from '../../item.js';
 import type {IngestDefaults, LineStore} from './ingest-lines.js';
 import type {SplitLine} from './line-splitter.js';
 
@@ -15,7 +15,7 @@ export type IngestThreadRequest = {id: number; lines: SplitLine[]; defaults: Ing
 export type IngestThreadReply = {id: number; result: IngestResult} | {id: number; error: string; code?: string};
 
 function startThread(data: IngestThreadData): Worker {
-  const url = new URL(import.meta.url.endsWith('.ts') ? './ingest-thread-worker.ts' : './ingest-thread-worker.js', import.meta.url);
+  const url = new URL(import.meta.url.endsWith('.ts') ? './writer-thread-worker.ts' : './writer-thread-worker.js', import.meta.url);
   if (url.pathname.endsWith('.js')) return new Worker(url, {workerData: data});
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;

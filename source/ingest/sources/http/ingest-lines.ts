@@ -1,9 +1,9 @@
 // Where POST /ingest/ stores its batches of lines (ingest-handler.ts): the serving process's own
 // pipeline (tests, in-memory databases), or a writer thread with its own connection that parses
-// and stores them off the event loop (ingest-thread.ts, issue #18).
-import type {Pipeline} from '../ingest/pipeline.js';
-import {parseLine} from '../ingest/jsonl.js';
-import type {IngestItem, IngestResult} from '../ingest/item.js';
+// and stores them off the event loop (writer-thread.ts, issue #18).
+import type {Pipeline} from '../../pipeline.js';
+import {parseLine} from '../jsonl/line.js';
+import type {IngestItem, IngestResult} from '../../item.js';
 import type {SplitLine} from './line-splitter.js';
 
 export interface IngestDefaults {

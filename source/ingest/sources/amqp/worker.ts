@@ -3,14 +3,14 @@
 // committed, so a crash at any point loses nothing: the broker redelivers, and redelivered
 // messages are recognised by message_id.
 import {isUtf8} from 'node:buffer';
-import type {Db} from '../store/database.js';
-import {RawWriter} from '../store/raw-writer.js';
-import {Pipeline, type RowOutcome, type RowStatus} from './pipeline.js';
-import {laneCount, ParallelIngest} from './parallel.js';
-import {packItems, Preparer, rejection, type Prepared} from './prepare.js';
-import type {IngestItem} from './item.js';
-import {consumerPlan, type WorkerConfig} from './amqp-config.js';
-import {AmqpConsumer, defaultConsumerOptions, type Delivery, type Session} from './amqp-consumer.js';
+import type {Db} from '../../../store/database.js';
+import {RawWriter} from '../../../store/raw-writer.js';
+import {Pipeline, type RowOutcome, type RowStatus} from '../../pipeline.js';
+import {laneCount, ParallelIngest} from '../../parallel.js';
+import {packItems, Preparer, rejection, type Prepared} from '../../prepare.js';
+import type {IngestItem} from '../../item.js';
+import {consumerPlan, type WorkerConfig} from './config.js';
+import {AmqpConsumer, defaultConsumerOptions, type Delivery, type Session} from './consumer.js';
 
 export type WorkerLog = (line: string) => void;
 

@@ -1,9 +1,9 @@
-// Thread of ingest-thread.ts: one connection, one pipeline, batches stored in the order they come.
+// Thread of writer-thread.ts: one connection, one pipeline, batches stored in the order they come.
 import {parentPort, workerData} from 'node:worker_threads';
-import {openStore} from '../store/store.js';
-import {Pipeline} from '../ingest/pipeline.js';
+import {openStore} from '../../../store/store.js';
+import {Pipeline} from '../../pipeline.js';
 import {itemsOf} from './ingest-lines.js';
-import type {IngestThreadData, IngestThreadReply, IngestThreadRequest} from './ingest-thread.js';
+import type {IngestThreadData, IngestThreadReply, IngestThreadRequest} from './writer-thread.js';
 
 const {dbPath, source} = workerData as IngestThreadData;
 const store = openStore(dbPath);

@@ -2,9 +2,9 @@
 // line once, numbered as an editor would, whatever the read sizes.
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {lineChunks} from '../../source/ingest/jsonl-reader.js';
-import {splitLines} from '../../source/ingest/jsonl.js';
-import {packItems, Preparer} from '../../source/ingest/prepare.js';
+import {lineChunks} from '../../../../source/ingest/sources/jsonl/reader.js';
+import {splitLines} from '../../../../source/ingest/sources/jsonl/line.js';
+import {packItems, Preparer} from '../../../../source/ingest/prepare.js';
 
 async function* reads(text: string | Buffer, size: number): AsyncGenerator<Buffer> {
   const all = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;

@@ -1,7 +1,7 @@
 // One JSON Lines line → one pipeline item. Three forms are accepted (see README):
 // [routing_key, body], a bare notification body, or an envelope with deployment/exchange/body.
-import type {IngestItem} from './item.js';
-import {EnvelopeError, looksEnveloped, unwrapEnvelope} from '../core/envelope.js';
+import type {IngestItem} from '../../item.js';
+import {EnvelopeError, looksEnveloped, unwrapEnvelope} from '../../../core/envelope.js';
 
 export interface LineDefaults {
   deployment: string;
