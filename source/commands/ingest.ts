@@ -2,8 +2,9 @@
 import {createReadStream, readFileSync} from 'node:fs';
 import type {Readable} from 'node:stream';
 import {openDatabase} from '../store/database.js';
-import {ingestStream, addResult} from '../ingest/sources/jsonl/reader.js';
-import {emptyResult, type IngestResult} from '../ingest/item.js';
+import {ingestJsonl} from '../ingest/sources/jsonl/files.js';
+import {emptyResult} from '../ingest/item.js';
+import {Tally, type CountedResult} from '../ingest/tally.js';
 import {defaultDbPath} from './paths.js';
 import {guarded, parse, UsageError} from './args.js';
 import {redactUrl} from '../client/redact.js';
@@ -48,7 +49,7 @@ function tableCounts(parsed: unknown): {message: string; counts?: {stored: numbe
   return {message, counts: {stored, duplicates: at('Duplicates') ?? 0, rejected: at('Rejected') ?? 0}};
 }
 
-async function post(url: string, file: string, deployment: string, exchange: string): Promise<IngestResult> {
+async function post(url: string, file: string, deployment: string, exchange: string): Promise<CountedResult> {
   const target = new URL('/ingest/', url);
   target.searchParams.set('deployment', deployment);
   target.searchParams.set('exchange', exchange);
@@ -57,7 +58,7 @@ async function post(url: string, file: string, deployment: string, exchange: str
   const token = process.env.STACKY_TOKEN;
   const ca = process.env.STACKY_CA ? readFileSync(process.env.STACKY_CA) : undefined;
   const headers: Record<string, string> = {'Content-Type': 'application/x-ndjson', ...(token ? {Authorization: `Bearer ${token}`} : {})};
-  return new Promise<IngestResult>((resolve, reject) => {
+  return new Promise<CountedResult>((resolve, reject) => {
     const input = open(file);
     const req = request(target, {method: 'POST', headers, ...(ca ? {ca} : {})}, (res) => {
       // The server may answer before the whole body was sent (a bound, a full disk): stop sending.
@@ -80,7 +81,7 @@ async function post(url: string, file: string, deployment: string, exchange: str
           reject(new PartialFailure(`server answered ${res.statusCode}: ${table?.message ?? body.slice(0, 500)}`, table?.counts));
           return;
         }
-        const r = parsed as Partial<IngestResult> & {rejected_count?: number};
+        const r = parsed as Partial<CountedResult>;
         resolve({...emptyResult(), ...r});
       });
     });
@@ -104,19 +105,18 @@ export async function run(argv: string[]): Promise<number> {
     const exchange = values.exchange ?? 'nova';
     if (deployment === '' || exchange === '') throw new UsageError('--deployment and --exchange must not be empty');
     const files = positionals.length > 0 ? positionals : ['-'];
-    const total = emptyResult();
-    let unlisted = 0;
+    const total = new Tally();
     // A bulk load keeps a larger page cache: random index inserts are its cost past a million rows.
     const db = values.url ? undefined : openDatabase(values.db ?? defaultDbPath(), {cacheMiB: 512});
     try {
       for (const file of files) {
         const name = file === '-' ? 'stdin' : file;
-        let r: IngestResult;
+        let r: CountedResult;
         let progress = {stored: 0, duplicates: 0, rejected: 0};
         try {
           r = db
-            ? await ingestStream(open(file), db, name, {deployment, exchange}, (t) => {
-              progress = {stored: t.stored, duplicates: t.duplicates, rejected: t.rejected.length};
+            ? await ingestJsonl(open(file), db, name, {deployment, exchange}, (t) => {
+              progress = {stored: t.stored, duplicates: t.duplicates, rejected: t.rejectedCount};
             })
             : await post(values.url!, file, deployment, exchange);
         } catch (error) {
@@ -124,25 +124,23 @@ export async function run(argv: string[]): Promise<number> {
           const partial = error instanceof PartialFailure ? error.stored : db ? progress : undefined;
           const before = partial === undefined ? 'what was stored of this file is unknown'
             : `stored ${total.stored + partial.stored}, duplicates ${total.duplicates + partial.duplicates}, ` +
-              `rejected ${total.rejected.length + unlisted + partial.rejected} before the failure`;
+              `rejected ${total.rejectedCount + partial.rejected} before the failure`;
           process.stderr.write(`stacky ingest: ${name}: ${terminalSafe((error as Error).message)}; ${before}\n`);
           return 1;
         }
         for (const rej of r.rejected) process.stderr.write(`${name}:${rej.line}: rejected: ${terminalSafe(rej.error)}\n`);
         for (const w of r.warnings) process.stderr.write(`${name}: warning: ${terminalSafe(w)}\n`);
-        const more = (r as {rejected_count?: number}).rejected_count;
+        // The server lists a bounded number of rejections; the count it sends is exact.
+        const more = r.rejected_count;
         if (more !== undefined && more > r.rejected.length) {
           process.stderr.write(`${name}: ${more - r.rejected.length} more rejected lines not listed (see stacky quarantine)\n`);
         }
-        addResult(total, r);
-        // The server lists a bounded number of rejections; the count it sends is exact.
-        if (more !== undefined) unlisted += more - r.rejected.length;
+        total.add(r);
       }
     } finally {
       db?.close();
     }
-    const rejected = total.rejected.length + unlisted;
-    process.stdout.write(`stored ${total.stored}, duplicates ${total.duplicates}, rejected ${rejected}\n`);
-    return rejected > 0 ? 1 : 0;
+    process.stdout.write(`${total.summary()}\n`);
+    return total.rejectedCount > 0 ? 1 : 0;
   });
 }

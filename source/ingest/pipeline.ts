@@ -10,8 +10,8 @@ import {aggregateUsage} from './usage.js';
 import {legacyEventOf} from '../core/nova-versioned.js';
 import {aggregateGlanceUsage} from './glance-usage.js';
 import {emptyResult, type IngestItem, type IngestResult} from './item.js';
-import {isStorable, Preparer, rejection, type Prepared} from './prepare.js';
-import {parseLine} from './sources/jsonl/line.js';
+import {isStorable, Preparer, rejection, type LinesChunk, type Prepared} from './prepare.js';
+import {parseLine, type LineDefaults} from './sources/jsonl/line.js';
 import type {QuarantineRow} from '../store/quarantine-reader.js';
 
 export type RowStatus = 'stored' | 'duplicate' | 'rejected';
@@ -128,6 +128,11 @@ export class Pipeline {
   /** Stores a batch in one transaction. Throws only when the database itself fails. */
   ingest(items: IngestItem[]): IngestResult {
     return this.store(items.map((item) => this.preparer.prepare(item)));
+  }
+
+  /** Prepares and stores a chunk of JSON Lines (ingestStream's batch) in one transaction on this thread. */
+  ingestChunk(chunk: LinesChunk, defaults: LineDefaults): IngestResult {
+    return this.store(this.preparer.prepareChunk(chunk, defaults));
   }
 
   /**

@@ -48,6 +48,8 @@ export type Work = {line: string; no: number} | {item: IngestItem};
 export interface LinesChunk {
   bytes: Uint8Array;
   firstLine: number;
+  /** Lines cut at the line-size bound: their bytes are only the first ones, quarantined with `error`. */
+  cut?: {no: number; error: string}[];
 }
 
 type ItemHeader = Omit<IngestItem, 'text' | 'body'>;
@@ -119,7 +121,7 @@ export class Preparer {
   }
 
   prepareChunk(chunk: LinesChunk, defaults: LineDefaults): Prepared[] {
-    return checkedLines(chunk.bytes, chunk.firstLine, defaults).map((w) => this.prepareWork(w, defaults));
+    return checkedLines(chunk, defaults).map((w) => this.prepareWork(w, defaults));
   }
 
   preparePacked(packed: PackedItems): Prepared[] {

@@ -2,7 +2,6 @@
 import {parentPort, workerData} from 'node:worker_threads';
 import {openStore} from '../../../store/store.js';
 import {Pipeline} from '../../pipeline.js';
-import {itemsOf} from './ingest-lines.js';
 import type {IngestThreadData, IngestThreadReply, IngestThreadRequest} from './writer-thread.js';
 
 const {dbPath, source} = workerData as IngestThreadData;
@@ -14,10 +13,10 @@ parentPort!.on('message', (m: IngestThreadRequest | 'close') => {
     parentPort!.close();
     return;
   }
-  const {id, lines, defaults} = m;
+  const {id, chunk, defaults} = m;
   let reply: IngestThreadReply;
   try {
-    reply = {id, result: pipeline.ingest(itemsOf(lines, defaults))};
+    reply = {id, result: pipeline.ingestChunk(chunk, defaults)};
   } catch (error) {
     reply = {id, error: (error as Error)?.message ?? String(error), code: (error as {code?: string})?.code};
   }
