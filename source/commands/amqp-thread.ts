@@ -3,7 +3,7 @@
 import {parentPort, workerData} from 'node:worker_threads';
 import {loadWorkerConfig} from '../ingest/sources/amqp/config.js';
 import {startWorker} from '../ingest/sources/amqp/worker.js';
-import {openDatabase} from '../store/database.js';
+import {closeDatabase, openDatabase} from '../store/database.js';
 
 export interface AmqpThreadData {
   configPath: string;
@@ -44,7 +44,7 @@ try {
     clearInterval(timer);
     void handle.stop().then(() => {
       snapshot();
-      db.close();
+      closeDatabase(db);
       post({stopped: true});
       parentPort!.close();
     });

@@ -3,7 +3,7 @@
 // delivered, and closes the connections.
 import {workerConfigWarning} from './file-modes.js';
 import {parseArgs} from 'node:util';
-import {openDatabase} from '../store/database.js';
+import {closeDatabase, openDatabase} from '../store/database.js';
 import {defaultDbPath} from './paths.js';
 import {consumerPlan, defaultWorkerConfigPath, loadWorkerConfig, WorkerConfigError} from '../ingest/sources/amqp/config.js';
 import {startWorker} from '../ingest/sources/amqp/worker.js';
@@ -168,7 +168,7 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
   await retention?.stop();
   await handle.stop();
   clearInterval(keepAlive);
-  db.close();
+  closeDatabase(db);
   clearTimeout(late);
   logger.info('stop');
   process.removeListener('SIGINT', force);

@@ -53,8 +53,8 @@ export function createStackyServer(options: AppOptions): Server {
   const version = dataVersion(options.store.db);
   const cache = enabled ? new ResponseCache(version, limits.cacheBytes, limits.cacheEntries) : undefined;
   const tails = enabled ? new WatchTails(options.store, version, limits.watchTailRows, limits.watchTails) : undefined;
-  const file = options.store.db.name;
-  const ingestSink = options.ingestThread && !options.store.db.memory && file !== '' && file !== ':memory:'
+  const file = options.store.file;
+  const ingestSink = options.ingestThread && file !== undefined
     ? new IngestThread({dbPath: file, source: options.ingestThread.source}) : inProcess(options.pipeline);
   const app: App = {...options, limits, log, responses: cache, tails, ingestSink, searches: new JsonSearches(options.store, limits),
     errors: 0};

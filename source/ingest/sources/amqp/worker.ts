@@ -4,7 +4,7 @@
 // messages are recognised by message_id.
 import {isUtf8} from 'node:buffer';
 import type {Db} from '../../../store/database.js';
-import {RawWriter} from '../../../store/raw-writer.js';
+import {RawWriter, type QuarantineEntry} from '../../../store/raw-writer.js';
 import {Pipeline, type RowOutcome, type RowStatus} from '../../pipeline.js';
 import {laneCount, ParallelIngest} from '../../parallel.js';
 import {packItems, Preparer, rejection, type Prepared} from '../../prepare.js';
@@ -238,9 +238,7 @@ class Batcher {
     if (!tally) return;
     if (liveBinary.length > 0) {
       try {
-        this.db.transaction(() => {
-          for (const d of liveBinary) this.quarantineBytes(d, NOT_UTF8);
-        })();
+        this.rawWriter.quarantineAll(liveBinary.map((d) => this.quarantined(d, NOT_UTF8)), Date.now() * 1000);
       } catch (error) {
         this.fatal(liveBinary, error as Error);
         return;
@@ -317,11 +315,13 @@ class Batcher {
     for (const s of sessions) s.abandon(`database error: ${error.message}`);
   }
 
+  private quarantined(d: Delivery, error: string): QuarantineEntry {
+    return {source: this.source, deployment: deploymentOf(d), exchange: d.session.consumer.topics.exchange,
+      routingKey: d.routingKey, line: null, error, raw: d.body};
+  }
+
   private quarantineBytes(d: Delivery, error: string): void {
-    this.rawWriter.quarantine({
-      source: this.source, deployment: deploymentOf(d), exchange: d.session.consumer.topics.exchange,
-      routingKey: d.routingKey, line: null, error, raw: d.body,
-    }, Date.now() * 1000);
+    this.rawWriter.quarantine(this.quarantined(d, error), Date.now() * 1000);
   }
 
   private count(tally: Tally): void {
