@@ -59,7 +59,7 @@ function emptyStats(): DeploymentStats {
 }
 
 /** What the messages of one batch came to: counts per deployment, quarantined messages, warnings. */
-class Tally {
+class DeliveryTally {
   readonly counts = new Map<string, DeploymentStats>();
   readonly rejected: {delivery: Delivery; error: string}[] = [];
   readonly warnings: {deployment: string; warning: string}[] = [];
@@ -75,7 +75,7 @@ class Tally {
     else if (detail !== undefined) this.warnings.push({deployment, warning: detail});
   }
 
-  merge(other: Tally): void {
+  merge(other: DeliveryTally): void {
     for (const [deployment, t] of other.counts) addStats(statsOf(this.counts, deployment), t);
     this.rejected.push(...other.rejected);
     this.warnings.push(...other.warnings);
@@ -96,8 +96,8 @@ function addStats(into: DeploymentStats, from: DeploymentStats): void {
 }
 
 /** Stores prepared rows with one store call (one transaction) and tallies them per delivery. */
-function storeTallied(deliveries: Delivery[], rows: Prepared[], store: (rows: Prepared[], onRow: RowOutcome) => unknown): Tally {
-  const tally = new Tally();
+function storeTallied(deliveries: Delivery[], rows: Prepared[], store: (rows: Prepared[], onRow: RowOutcome) => unknown): DeliveryTally {
+  const tally = new DeliveryTally();
   store(rows, (i, status, warning) => tally.add(deliveries[i]!, status, status === 'rejected' ? rejection(rows[i]!) : warning));
   return tally;
 }
@@ -221,7 +221,7 @@ class Batcher {
     const liveBinary = binary.filter((d) => d.session.alive);
     if (liveText.length === 0 && liveBinary.length === 0) return;
 
-    let tally: Tally | null = null;
+    let tally: DeliveryTally | null = null;
     if (liveRows && current) {
       try {
         tally = storeTallied(liveText, liveRows, (r, onRow) => parallel.store(r, onRow));
@@ -274,8 +274,8 @@ class Batcher {
    * blocking the queue. If even that fails, the database itself is failing: drop the
    * connections so the broker keeps the messages, and let them reconnect.
    */
-  private salvage(deliveries: Delivery[]): Tally | null {
-    const attempt = (group: Delivery[]): Tally => {
+  private salvage(deliveries: Delivery[]): DeliveryTally | null {
+    const attempt = (group: Delivery[]): DeliveryTally => {
       const preparer = new Preparer();
       const pipeline = new Pipeline(this.db, {source: this.source});
       const rows = group.map((d) => preparer.prepare(itemOf(d)));
@@ -290,7 +290,7 @@ class Batcher {
       }
       if (deliveries.length > 1) this.log(`worker: storing on the main thread failed too (${(error as Error).message}); storing one message at a time`);
     }
-    const tally = new Tally();
+    const tally = new DeliveryTally();
     try {
       for (const d of deliveries) {
         try {
@@ -324,7 +324,7 @@ class Batcher {
     this.rawWriter.quarantine(this.quarantined(d, error), Date.now() * 1000);
   }
 
-  private count(tally: Tally): void {
+  private count(tally: DeliveryTally): void {
     for (const [deployment, t] of tally.counts) addStats(statsOf(this.counters, deployment), t);
     for (const {deployment, warning} of tally.warnings) this.log(`worker: ${deployment}: ${warning}`);
     for (const {delivery, error} of tally.rejected) {
