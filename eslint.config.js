@@ -26,6 +26,13 @@ export default defineConfig([
     rules: {'react-hooks/exhaustive-deps': 'error'},
   },
   {
+    // SQL and transactions live in source/store only (README.md, "Layout"): elsewhere
+    // the database is a handle passed to the store's API.
+    files: ['source/**/*.{ts,tsx}'],
+    ignores: ['source/store/**'],
+    rules: {'no-restricted-imports': ['error', {paths: [{name: 'better-sqlite3', message: 'only source/store speaks to the database'}]}]},
+  },
+  {
     // bin/stacky.js is the one plain-JavaScript file: a Node ESM script.
     files: ['**/*.js'],
     languageOptions: {globals: {process: 'readonly', console: 'readonly', URL: 'readonly'}},

@@ -7,7 +7,7 @@ import {createInterface} from 'node:readline';
 import {deflateRawSync} from 'node:zlib';
 import {decodeJson, encodeJson} from '../source/store/json-codec.js';
 import {DICTIONARY_3, MAX_DICTIONARY, REFERENCED_3, STATIC_3} from '../source/store/json-deflate.js';
-import {parseLine} from '../source/ingest/jsonl.js';
+import {parseLine} from '../source/ingest/sources/jsonl/line.js';
 import {rawText} from '../source/ingest/prepare.js';
 import {KeyframeCache} from '../source/ingest/keyframes.js';
 import {unwrapEnvelope} from '../source/core/envelope.js';

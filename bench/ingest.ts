@@ -4,7 +4,7 @@ import {once} from 'node:events';
 import {createInterface} from 'node:readline';
 import Database from 'better-sqlite3';
 import {openDatabase} from '../source/store/database.js';
-import {ingestFile} from '../source/ingest/jsonl-reader.js';
+import {ingestFile} from '../source/ingest/sources/jsonl/files.js';
 import {fmt, line, verdict} from './lib.js';
 
 export function dbBytes(path: string): number {

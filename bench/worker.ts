@@ -11,9 +11,9 @@ import {cpus} from 'node:os';
 import * as amqp from 'amqplib';
 import {openDatabase} from '../source/store/database.js';
 import {writeCorpus} from '../source/demo/corpus.js';
-import {ingestFile} from '../source/ingest/jsonl-reader.js';
-import {parseWorkerConfig} from '../source/ingest/amqp-config.js';
-import {startWorker} from '../source/ingest/amqp-worker.js';
+import {ingestFile} from '../source/ingest/sources/jsonl/files.js';
+import {parseWorkerConfig} from '../source/ingest/sources/amqp/config.js';
+import {startWorker} from '../source/ingest/sources/amqp/worker.js';
 import {DEFAULT_DEPLOYMENTS} from '../source/demo/types.js';
 import {fmt, line, machine, verdict} from './lib.js';
 

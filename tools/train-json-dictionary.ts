@@ -6,7 +6,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {execFileSync} from 'node:child_process';
 import {demoStream} from '../source/demo/corpus.js';
-import {parseLine} from '../source/ingest/jsonl.js';
+import {parseLine} from '../source/ingest/sources/jsonl/line.js';
 import {rawText} from '../source/ingest/prepare.js';
 import {unwrapEnvelope} from '../source/core/envelope.js';
 

@@ -2,7 +2,9 @@
 import axios, {type AxiosInstance, AxiosError} from 'axios';
 import {StackyHttpError, StackyUnreachableError, errorTableMessage, htmlErrorMessage} from './errors.js';
 import {defaultCredentials, requestOptions, type Credentials} from './credentials.js';
-import type {Paging, ShowReply, StackyService, Table, TimeRange, WatchReply} from './types.js';
+import type {IngestReply, Paging, ShowReply, StackyService, Table, TimeRange, WatchReply} from './types.js';
+import type {Readable} from 'node:stream';
+import {upload} from './upload.js';
 
 export interface ClientOptions {
   /** Base URL like http://127.0.0.1:8000 (a trailing slash is tolerated). */
@@ -37,10 +39,12 @@ export class StackyClient {
   readonly baseUrl: string;
   private readonly http: AxiosInstance;
   private readonly onReply: ((reply: RawReply) => void) | undefined;
+  private readonly credentials: Credentials;
 
   constructor(options: ClientOptions) {
     this.baseUrl = options.url.replace(/\/+$/, '');
     this.onReply = options.onReply;
+    this.credentials = options.credentials ?? defaultCredentials();
     this.http = axios.create({
       baseURL: this.baseUrl,
       timeout: options.timeoutMs ?? 10_000,
@@ -49,7 +53,7 @@ export class StackyClient {
       transformResponse: [(data: unknown) => data],
       validateStatus: () => true,
       ...(options.signal ? {signal: options.signal} : {}),
-      ...requestOptions(options.credentials ?? defaultCredentials()),
+      ...requestOptions(this.credentials),
     });
   }
 
@@ -151,5 +155,14 @@ export class StackyClient {
 
   usage(kind: 'launches' | 'deletes' | 'exists', opts: {instance?: string} & Paging = {}): Promise<Table> {
     return this.get(`/stacky/usage/${kind}/`, {instance: opts.instance, ...paging(opts)}) as Promise<Table>;
+  }
+
+  /**
+   * POST /ingest/: JSON Lines from `body`, streamed (upload.ts). Resolves with the reply; an error
+   * table rejects with a StackyIngestError carrying the counts committed before the failure.
+   * On an early answer the rest of `body` is not read and the stream is destroyed.
+   */
+  ingest(body: Readable, opts: {deployment: string; exchange: string}): Promise<IngestReply> {
+    return upload(body, {baseUrl: this.baseUrl, credentials: this.credentials, ...opts});
   }
 }

@@ -1,11 +1,23 @@
 // Errors the client raises, so console and print commands can show one clear line.
 import {redactUrl} from './redact.js';
+import type {IngestCounts} from './types.js';
 
 /** The server answered a non-200 status; message comes from its error table when it sent one. */
 export class StackyHttpError extends Error {
   constructor(readonly status: number, message: string, readonly body: unknown) {
     super(message);
     this.name = 'StackyHttpError';
+  }
+}
+
+/**
+ * POST /ingest/ answered an error: `reason` is its error table's message, `counts` what was
+ * committed before the upload stopped (absent when the table has no such columns, e.g. a 401).
+ */
+export class StackyIngestError extends StackyHttpError {
+  constructor(status: number, readonly reason: string, readonly counts: IngestCounts | undefined, body: unknown) {
+    super(status, `server answered ${status}: ${reason}`, body);
+    this.name = 'StackyIngestError';
   }
 }
 

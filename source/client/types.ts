@@ -22,3 +22,20 @@ export interface TimeRange {
   whenMin?: string;
   whenMax?: string;
 }
+
+/** POST /ingest/'s 200 reply: the lists may be cut at the server's bound, the counts beside them are exact. */
+export interface IngestReply {
+  stored: number;
+  duplicates: number;
+  rejected: {line: number; error: string}[];
+  warnings: string[];
+  rejected_count?: number;
+  warnings_count?: number;
+}
+
+/** What an upload stopped part-way had committed (the Stored, Duplicates, Rejected columns of its error table). */
+export interface IngestCounts {
+  stored: number;
+  duplicates: number;
+  rejected: number;
+}

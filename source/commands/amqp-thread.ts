@@ -1,9 +1,9 @@
 // Thread of `stacky serve --worker` (worker-embed.ts): the RabbitMQ worker with a connection of
 // its own, so its batches are written off the HTTP event loop (writer-thread.ts).
 import {parentPort, workerData} from 'node:worker_threads';
-import {loadWorkerConfig} from '../ingest/amqp-config.js';
-import {startWorker} from '../ingest/amqp-worker.js';
-import {openDatabase} from '../store/database.js';
+import {loadWorkerConfig} from '../ingest/sources/amqp/config.js';
+import {startWorker} from '../ingest/sources/amqp/worker.js';
+import {closeDatabase, openDatabase} from '../store/database.js';
 
 export interface AmqpThreadData {
   configPath: string;
@@ -44,7 +44,7 @@ try {
     clearInterval(timer);
     void handle.stop().then(() => {
       snapshot();
-      db.close();
+      closeDatabase(db);
       post({stopped: true});
       parentPort!.close();
     });

@@ -51,7 +51,7 @@ function shapeFlag(value: string | undefined, fallback: DemoShape): DemoShape {
 export function startFeeder(
   running: Running, rate: number, seed: number, onError: (e: Error) => void, shape: DemoShape = 'mixed',
 ) {
-  const data: FeederData = {dbPath: running.store.db.name, rate, seed, shape};
+  const data: FeederData = {dbPath: running.store.file!, rate, seed, shape};
   const thread = startWriterThread('demo-feeder', data);
   let counts = {stored: 0, offered: 0};
   thread.on('message', (m: FeederMessage) => {

@@ -1,12 +1,17 @@
 // stacky ingest: JSON Lines from files or stdin, straight into a database or to a server.
-import {createReadStream, readFileSync} from 'node:fs';
+import {createReadStream} from 'node:fs';
 import type {Readable} from 'node:stream';
 import {openDatabase} from '../store/database.js';
-import {ingestStream, addResult} from '../ingest/jsonl-reader.js';
-import {emptyResult, type IngestResult} from '../ingest/item.js';
+import {ingestJsonl} from '../ingest/sources/jsonl/files.js';
+import {Tally, type CountedResult} from '../ingest/tally.js';
 import {defaultDbPath} from './paths.js';
 import {guarded, parse, UsageError} from './args.js';
+import {StackyClient} from '../client/client.js';
 import {redactUrl} from '../client/redact.js';
+import {StackyIngestError} from '../client/errors.js';
+import type {IngestReply} from '../client/types.js';
+import {loadSettings} from './settings.js';
+import {credentialsOf} from './credentials.js';
 import {terminalSafe} from '../core/terminal-text.js';
 
 const HELP = `Usage: stacky ingest [--db PATH | --url URL] [--deployment NAME] [--exchange nova|glance|generic] [FILE ... | -]
@@ -27,66 +32,16 @@ function open(file: string): Readable {
   return file === '-' ? process.stdin : createReadStream(file, {highWaterMark: 1 << 20});
 }
 
-/** A failure part-way: what was committed before it, when known. */
-class PartialFailure extends Error {
-  constructor(message: string, readonly stored: {stored: number; duplicates: number; rejected: number} | undefined) {
-    super(message);
+/** Posts through the client, with the token and CA every client command uses (flags, STACKY_TOKEN, STACKY_CA, config). */
+async function post(url: string, file: string, deployment: string, exchange: string): Promise<IngestReply> {
+  let settings;
+  try {
+    settings = loadSettings({url});
+  } catch (error) {
+    throw new Error(redactUrl((error as Error).message), {cause: error});
   }
-}
-
-/** The counts an upload error table carries (Stored, Duplicates, Rejected columns), see server/ingest-handler.ts. */
-function tableCounts(parsed: unknown): {message: string; counts?: {stored: number; duplicates: number; rejected: number}} | undefined {
-  if (!Array.isArray(parsed) || parsed.length !== 2 || !Array.isArray(parsed[0]) || !Array.isArray(parsed[1])) return undefined;
-  const [head, row] = parsed as unknown[][];
-  const at = (name: string) => {
-    const i = head!.indexOf(name);
-    return i < 0 || typeof row![i] !== 'number' ? undefined : (row![i] as number);
-  };
-  const stored = at('Stored');
-  const message = String(row![1]);
-  if (stored === undefined) return {message};
-  return {message, counts: {stored, duplicates: at('Duplicates') ?? 0, rejected: at('Rejected') ?? 0}};
-}
-
-async function post(url: string, file: string, deployment: string, exchange: string): Promise<IngestResult> {
-  const target = new URL('/ingest/', url);
-  target.searchParams.set('deployment', deployment);
-  target.searchParams.set('exchange', exchange);
-  const {request} = target.protocol === 'https:' ? await import('node:https') : await import('node:http');
-  // A server with --auth-file wants an ingest (or admin) token; an https one may need a CA.
-  const token = process.env.STACKY_TOKEN;
-  const ca = process.env.STACKY_CA ? readFileSync(process.env.STACKY_CA) : undefined;
-  const headers: Record<string, string> = {'Content-Type': 'application/x-ndjson', ...(token ? {Authorization: `Bearer ${token}`} : {})};
-  return new Promise<IngestResult>((resolve, reject) => {
-    const input = open(file);
-    const req = request(target, {method: 'POST', headers, ...(ca ? {ca} : {})}, (res) => {
-      // The server may answer before the whole body was sent (a bound, a full disk): stop sending.
-      input.unpipe(req);
-      input.destroy();
-      req.end();
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(body) as unknown;
-        } catch {
-          reject(new PartialFailure(`server answered ${res.statusCode} with a body that is not JSON`, undefined));
-          return;
-        }
-        if (res.statusCode !== 200) {
-          const table = tableCounts(parsed);
-          reject(new PartialFailure(`server answered ${res.statusCode}: ${table?.message ?? body.slice(0, 500)}`, table?.counts));
-          return;
-        }
-        const r = parsed as Partial<IngestResult> & {rejected_count?: number};
-        resolve({...emptyResult(), ...r});
-      });
-    });
-    req.on('error', (e) => reject(new Error(redactUrl(`cannot reach ${url}: ${e.message}`))));
-    input.on('error', reject).pipe(req);
-  });
+  const client = new StackyClient({url, credentials: credentialsOf(settings)});
+  return client.ingest(open(file), {deployment, exchange});
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -104,45 +59,42 @@ export async function run(argv: string[]): Promise<number> {
     const exchange = values.exchange ?? 'nova';
     if (deployment === '' || exchange === '') throw new UsageError('--deployment and --exchange must not be empty');
     const files = positionals.length > 0 ? positionals : ['-'];
-    const total = emptyResult();
-    let unlisted = 0;
+    const total = new Tally();
     // A bulk load keeps a larger page cache: random index inserts are its cost past a million rows.
     const db = values.url ? undefined : openDatabase(values.db ?? defaultDbPath(), {cacheMiB: 512});
     try {
       for (const file of files) {
         const name = file === '-' ? 'stdin' : file;
-        let r: IngestResult;
+        let r: CountedResult;
         let progress = {stored: 0, duplicates: 0, rejected: 0};
         try {
           r = db
-            ? await ingestStream(open(file), db, name, {deployment, exchange}, (t) => {
-              progress = {stored: t.stored, duplicates: t.duplicates, rejected: t.rejected.length};
+            ? await ingestJsonl(open(file), db, name, {deployment, exchange}, (t) => {
+              progress = {stored: t.stored, duplicates: t.duplicates, rejected: t.rejectedCount};
             })
             : await post(values.url!, file, deployment, exchange);
         } catch (error) {
           // Say exactly what was committed before the failure, this file's and the earlier ones'.
-          const partial = error instanceof PartialFailure ? error.stored : db ? progress : undefined;
+          const partial = error instanceof StackyIngestError ? error.counts : db ? progress : undefined;
           const before = partial === undefined ? 'what was stored of this file is unknown'
             : `stored ${total.stored + partial.stored}, duplicates ${total.duplicates + partial.duplicates}, ` +
-              `rejected ${total.rejected.length + unlisted + partial.rejected} before the failure`;
+              `rejected ${total.rejectedCount + partial.rejected} before the failure`;
           process.stderr.write(`stacky ingest: ${name}: ${terminalSafe((error as Error).message)}; ${before}\n`);
           return 1;
         }
         for (const rej of r.rejected) process.stderr.write(`${name}:${rej.line}: rejected: ${terminalSafe(rej.error)}\n`);
         for (const w of r.warnings) process.stderr.write(`${name}: warning: ${terminalSafe(w)}\n`);
-        const more = (r as {rejected_count?: number}).rejected_count;
+        // The server lists a bounded number of rejections; the count it sends is exact.
+        const more = r.rejected_count;
         if (more !== undefined && more > r.rejected.length) {
           process.stderr.write(`${name}: ${more - r.rejected.length} more rejected lines not listed (see stacky quarantine)\n`);
         }
-        addResult(total, r);
-        // The server lists a bounded number of rejections; the count it sends is exact.
-        if (more !== undefined) unlisted += more - r.rejected.length;
+        total.add(r);
       }
     } finally {
       db?.close();
     }
-    const rejected = total.rejected.length + unlisted;
-    process.stdout.write(`stored ${total.stored}, duplicates ${total.duplicates}, rejected ${rejected}\n`);
-    return rejected > 0 ? 1 : 0;
+    process.stdout.write(`${total.summary()}\n`);
+    return total.rejectedCount > 0 ? 1 : 0;
   });
 }

@@ -1,5 +1,5 @@
 // `stacky prune [--db PATH] --before T`: a one-off retention pass (see source/store/retention.ts).
-import {openDatabase} from '../store/database.js';
+import {closeDatabase, openDatabase} from '../store/database.js';
 import {pageStats, pruneBefore} from '../store/retention.js';
 import {parseDateTimeArg, whenString} from '../core/time.js';
 import {defaultDbPath} from './paths.js';
@@ -44,7 +44,7 @@ export async function run(argv: string[]): Promise<number> {
       }
       return 0;
     } finally {
-      db.close();
+      closeDatabase(db);
     }
   });
 }

@@ -1,6 +1,6 @@
 // stacky quarantine: list the lines and messages that could not be stored, newest first; with
 // --replay, run them through today's parser and keep only those that still do not store.
-import {openDatabase, type Db} from '../store/database.js';
+import {closeDatabase, openDatabase, type Db} from '../store/database.js';
 import {countQuarantine, listQuarantine, quarantinePage} from '../store/quarantine-reader.js';
 import {whenString} from '../core/time.js';
 import {terminalSafe} from '../core/terminal-text.js';
@@ -82,7 +82,7 @@ export async function run(argv: string[]): Promise<number> {
       }
       return 0;
     } finally {
-      db.close();
+      closeDatabase(db);
     }
   });
 }

@@ -1,7 +1,7 @@
 // stacky report summary: build the "summary for region" report for a window, print its JSON,
 // and with --store save it where /stacky/reports/ lists it. (`stacky report <id>` is print's.)
 import {existsSync} from 'node:fs';
-import {openDatabase} from '../store/database.js';
+import {closeDatabase, openDatabase} from '../store/database.js';
 import {parseDateTimeArg} from '../core/time.js';
 import {DEFAULT_HOURS, DEFAULT_PERCENTILE, DEFAULT_TOO_LONG} from '../core/report-math.js';
 import {buildSummaryReport, RegionNotFoundError, storeSummaryReport} from '../reports/summary.js';
@@ -68,7 +68,7 @@ export async function run(argv: string[]): Promise<number> {
       }
       throw error;
     } finally {
-      db.close();
+      closeDatabase(db);
     }
   });
 }

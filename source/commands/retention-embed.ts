@@ -1,7 +1,7 @@
 // `--retain DURATION` on serve and worker: a pruning pass now and then, in the background.
 // Each step is one short transaction (source/store/retention.ts); between steps the event loop
 // runs, so requests, deliveries and ingest batches are served while a pass goes on.
-import type {Db} from '../store/database.js';
+import {isOpen, type Db} from '../store/database.js';
 import {emptyCounts, pruneSteps, type PruneCounts} from '../store/retention.js';
 import type {Micros} from '../core/types.js';
 import {parseRetain} from '../core/retain.js';
@@ -36,7 +36,7 @@ export function startRetention(db: Db, retain: Micros, options: {
     const counts: PruneCounts = emptyCounts();
     const start = performance.now();
     for (const step of pruneSteps(db, cutoff, counts)) {
-      if (stopping || !db.open) return;
+      if (stopping || !isOpen(db)) return;
       step();
       // setImmediate lets pending I/O (requests, deliveries) run between two transactions.
       await new Promise<void>((resolve) => setImmediate(resolve));

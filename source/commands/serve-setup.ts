@@ -127,7 +127,7 @@ export function setupFrom(values: Values, host: string): Setup {
       const guard = new Guard({
         tokens, openRead: values['open-read'] ?? false, metricsOpen: values['metrics-open'] ?? false,
         maxRequests, maxWatchPerToken: maxWatch, metrics, log,
-        health: () => checkHealth({dbPath, minFreeBytes: minFree, consumers: view(), maxLag, isOpen: () => store.db.open}),
+        health: () => checkHealth({dbPath, minFreeBytes: minFree, consumers: view(), maxLag, isOpen: () => store.isOpen}),
       });
       return {guard, metrics};
     },

@@ -3,10 +3,10 @@
 // delivered, and closes the connections.
 import {workerConfigWarning} from './file-modes.js';
 import {parseArgs} from 'node:util';
-import {openDatabase} from '../store/database.js';
+import {closeDatabase, openDatabase} from '../store/database.js';
 import {defaultDbPath} from './paths.js';
-import {consumerPlan, defaultWorkerConfigPath, loadWorkerConfig, WorkerConfigError} from '../ingest/amqp-config.js';
-import {startWorker} from '../ingest/amqp-worker.js';
+import {consumerPlan, defaultWorkerConfigPath, loadWorkerConfig, WorkerConfigError} from '../ingest/sources/amqp/config.js';
+import {startWorker} from '../ingest/sources/amqp/worker.js';
 import {retainFlag, startRetention} from './retention-embed.js';
 import {createLogger, loggerOptions, type Logger} from './log.js';
 
@@ -67,7 +67,7 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
     return 0;
   }
   if (values['example-config']) {
-    const {EXAMPLE_CONFIG} = await import('../ingest/amqp-example.js');
+    const {EXAMPLE_CONFIG} = await import('../ingest/sources/amqp/example.js');
     process.stdout.write(EXAMPLE_CONFIG);
     return 0;
   }
@@ -168,7 +168,7 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
   await retention?.stop();
   await handle.stop();
   clearInterval(keepAlive);
-  db.close();
+  closeDatabase(db);
   clearTimeout(late);
   logger.info('stop');
   process.removeListener('SIGINT', force);

@@ -1,13 +1,14 @@
 // Two cores, two halves: a worker thread parses and deflates the next batch while the main
-// thread writes the current one to SQLite. Used for files, POST bodies and RabbitMQ.
+// thread writes the current one to SQLite. Used for files, stdin and RabbitMQ.
 import {Worker} from 'node:worker_threads';
 import {availableParallelism} from 'node:os';
 import type {Db} from '../store/database.js';
 import {Pipeline, type PipelineOptions, type RowOutcome} from './pipeline.js';
 import type {LinesChunk, PackedItems, Prepared, Work} from './prepare.js';
 import type {PrepareReply, PrepareRequest} from './prepare-worker.js';
-import type {LineDefaults} from './jsonl.js';
+import type {LineDefaults} from './sources/jsonl/line.js';
 import type {IngestResult} from './item.js';
+import type {BatchSink} from './stream.js';
 
 /** The worker runs the compiled .js; under tsx (tests, benchmarks) it loads the .ts through tsx. */
 function startWorker(): Worker {
@@ -95,4 +96,27 @@ export class ParallelIngest {
     await this.worker.terminate();
     this.fail(new Error('prepare worker closed'));
   }
+}
+
+/**
+ * A sink of batches for ingestStream (stream.ts): each batch is prepared on the next lane in turn
+ * while the calling thread stores the ones before it, strictly in input order.
+ */
+export function laneSink(db: Db, options: PipelineOptions): BatchSink {
+  const lanes = Array.from({length: laneCount()}, () => new ParallelIngest(db, options));
+  let turn = 0;
+  let chain: Promise<unknown> = Promise.resolve();
+  return {
+    ahead: lanes.length,
+    submit(chunk, defaults) {
+      const lane = lanes[turn++ % lanes.length]!;
+      const rows = lane.prepare(chunk, defaults);
+      const stored = chain.then(async () => lane.store(await rows));
+      chain = stored.catch(() => undefined);
+      return stored;
+    },
+    async close() {
+      await Promise.all(lanes.map((l) => l.close()));
+    },
+  };
 }

@@ -1,17 +1,19 @@
 // The one pipeline every way in goes through: parse, store the raw row, derive the rest.
-// A batch is one transaction; a bad notification is quarantined and never stops the batch.
+// A batch is one unit of work of the store (source/store/unit-of-work.ts), one transaction; a
+// bad notification is quarantined and never stops the batch.
 import type {Db} from '../store/database.js';
 import {RawWriter} from '../store/raw-writer.js';
 import {DerivedWriter} from '../store/derived-writer.js';
 import {UsageWriter} from '../store/usage-writer.js';
+import {unitOfWork} from '../store/unit-of-work.js';
 import {decodeJson, encodeJson, setReference} from '../store/json-codec.js';
 import {aggregateLifecycle} from './lifecycle.js';
 import {aggregateUsage} from './usage.js';
 import {legacyEventOf} from '../core/nova-versioned.js';
 import {aggregateGlanceUsage} from './glance-usage.js';
 import {emptyResult, type IngestItem, type IngestResult} from './item.js';
-import {isStorable, Preparer, rejection, type Prepared} from './prepare.js';
-import {parseLine} from './jsonl.js';
+import {isStorable, Preparer, rejection, type LinesChunk, type Prepared} from './prepare.js';
+import {parseLine, type LineDefaults} from './sources/jsonl/line.js';
 import type {QuarantineRow} from '../store/quarantine-reader.js';
 
 export type RowStatus = 'stored' | 'duplicate' | 'rejected';
@@ -78,7 +80,7 @@ export class Pipeline {
     this.usage = new UsageWriter(db);
     const nowUs = options.nowMicros ?? (() => Date.now() * 1000);
     this.preparer = new Preparer(() => nowUs() / 1000);
-    this.batch = db.transaction((rows: Prepared[], result: IngestResult, onRow?: RowOutcome) => {
+    this.batch = unitOfWork(db, (rows: Prepared[], result: IngestResult, onRow?: RowOutcome) => {
       // Which ids existed when, for retention (source/store/retention.ts), once a minute at most.
       const now = nowUs();
       if (Math.abs(now - this.lastMark) >= ID_MARK_EVERY_US) {
@@ -93,7 +95,7 @@ export class Pipeline {
         else onRow(i, status);
       }
     });
-    this.replayBatch = db.transaction((entries: QuarantineRow[], result: ReplayResult) => {
+    this.replayBatch = unitOfWork(db, (entries: QuarantineRow[], result: ReplayResult) => {
       for (const entry of entries) {
         const p = this.preparer.prepare(replayItem(entry));
         if (!isStorable(p)) {
@@ -128,6 +130,11 @@ export class Pipeline {
   /** Stores a batch in one transaction. Throws only when the database itself fails. */
   ingest(items: IngestItem[]): IngestResult {
     return this.store(items.map((item) => this.preparer.prepare(item)));
+  }
+
+  /** Prepares and stores a chunk of JSON Lines (ingestStream's batch) in one transaction on this thread. */
+  ingestChunk(chunk: LinesChunk, defaults: LineDefaults): IngestResult {
+    return this.store(this.preparer.prepareChunk(chunk, defaults));
   }
 
   /**

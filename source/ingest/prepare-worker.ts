@@ -3,7 +3,7 @@ import {parentPort} from 'node:worker_threads';
 import {readlinkSync} from 'node:fs';
 import {getPriority, setPriority} from 'node:os';
 import {Preparer, type LinesChunk, type PackedItems, type Prepared, type Work} from './prepare.js';
-import type {LineDefaults} from './jsonl.js';
+import type {LineDefaults} from './sources/jsonl/line.js';
 
 export interface PrepareRequest {
   id: number;

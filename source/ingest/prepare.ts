@@ -7,9 +7,9 @@ import {encodeJson} from '../store/json-codec.js';
 import {messageKey, type MessageKey} from '../store/message-key.js';
 import {KeyframeCache} from './keyframes.js';
 import {checkDepth} from './json-limits.js';
-import {checkedLines} from './checked-lines.js';
+import {checkedLines} from './sources/jsonl/checked-lines.js';
 import {bodyKey} from '../store/body-key.js';
-import {parseLine, type LineDefaults} from './jsonl.js';
+import {parseLine, type LineDefaults} from './sources/jsonl/line.js';
 import type {IngestItem} from './item.js';
 
 /** One input, ready to store: either a row (notification + compressed JSON) or a rejection. */
@@ -48,6 +48,8 @@ export type Work = {line: string; no: number} | {item: IngestItem};
 export interface LinesChunk {
   bytes: Uint8Array;
   firstLine: number;
+  /** Lines cut at the line-size bound: their bytes are only the first ones, quarantined with `error`. */
+  cut?: {no: number; error: string}[];
 }
 
 type ItemHeader = Omit<IngestItem, 'text' | 'body'>;
@@ -119,7 +121,7 @@ export class Preparer {
   }
 
   prepareChunk(chunk: LinesChunk, defaults: LineDefaults): Prepared[] {
-    return checkedLines(chunk.bytes, chunk.firstLine, defaults).map((w) => this.prepareWork(w, defaults));
+    return checkedLines(chunk, defaults).map((w) => this.prepareWork(w, defaults));
   }
 
   preparePacked(packed: PackedItems): Prepared[] {

@@ -2,6 +2,7 @@
 // The arithmetic and the list of kept quirks live in core/report-math.ts.
 import type {Db} from '../store/database.js';
 import {ReportQueries} from '../store/report-queries.js';
+import {snapshot} from '../store/unit-of-work.js';
 import {pyDumps} from '../core/pyjson.js';
 import {
   buildSummary, DEFAULT_HOURS, DEFAULT_PERCENTILE, DEFAULT_TOO_LONG, evaluateRequest, REPORT_VERSION,
@@ -54,7 +55,7 @@ export function buildSummaryReport(db: Db, options: SummaryOptions, queries = ne
   // One read transaction: a consistent snapshot while ingest keeps writing.
   const tally = new SummaryTally();
   let requests = 0;
-  db.transaction(() => {
+  snapshot(db, () => {
     const updated = queries.updatedInstances(window.start, window.end, deployments.map((d) => d.id));
     const byInstance = new Map<Cell, Cell[]>();
     for (const pair of queries.requestPairs(window.start, window.end)) {
@@ -83,7 +84,7 @@ export function buildSummaryReport(db: Db, options: SummaryOptions, queries = ne
         tally.add(result.ev.operation, result.ev.image, result.ev.osType, result.ev.durationUs, result.failure);
       }
     }
-  }).deferred();
+  });
 
   const report = buildSummary(tally, {percentile, hours, tooLong, window, region, cells: deployments.map((d) => d.name)});
   return {report, window, name: summaryName(region), json: pyDumps(summaryArray(report)), requests};

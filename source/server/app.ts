@@ -16,8 +16,9 @@ import {DEFAULT_LIMITS, type ServerLimits} from './limits.js';
 import {screen, screenMethod} from './guards.js';
 import {JsonSearches} from './json-search.js';
 import {WatchTails} from './watch-tail.js';
-import {inProcess, type LineStore} from './ingest-lines.js';
-import {IngestThread} from './ingest-thread.js';
+import {inProcess} from '../ingest/sources/http/in-process.js';
+import type {BatchSink} from '../ingest/stream.js';
+import {IngestThread} from '../ingest/sources/http/writer-thread.js';
 import {createServer as createHttpsServer} from 'node:https';
 import type {Guard} from './guard.js';
 
@@ -32,7 +33,7 @@ export interface AppOptions {
   limits?: Partial<ServerLimits>;
   /** Host names served besides IP literals and localhost ('*' for any), see guards.ts. */
   allowedHosts?: readonly string[];
-  /** POST /ingest/ stores on a writer thread with its own connection, quarantine source named so (ingest-thread.ts). */
+  /** POST /ingest/ stores on a writer thread with its own connection, quarantine source named so (source/ingest/sources/http/writer-thread.ts). */
   ingestThread?: {source: string};
   /** Health, metrics, limits and tokens, before the API (source/server/guard.ts). */
   guard?: Guard;
@@ -52,10 +53,10 @@ export function createStackyServer(options: AppOptions): Server {
   const version = dataVersion(options.store.db);
   const cache = enabled ? new ResponseCache(version, limits.cacheBytes, limits.cacheEntries) : undefined;
   const tails = enabled ? new WatchTails(options.store, version, limits.watchTailRows, limits.watchTails) : undefined;
-  const file = options.store.db.name;
-  const lineStore = options.ingestThread && !options.store.db.memory && file !== '' && file !== ':memory:'
+  const file = options.store.file;
+  const ingestSink = options.ingestThread && file !== undefined
     ? new IngestThread({dbPath: file, source: options.ingestThread.source}) : inProcess(options.pipeline);
-  const app: App = {...options, limits, log, responses: cache, tails, lineStore, searches: new JsonSearches(options.store, limits),
+  const app: App = {...options, limits, log, responses: cache, tails, ingestSink, searches: new JsonSearches(options.store, limits),
     errors: 0};
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     const run = () => handle(req, res, app).catch((error: unknown) => fail(req, res, error, app));
@@ -75,7 +76,7 @@ export function createStackyServer(options: AppOptions): Server {
   server.requestTimeout = 0;
   server.on('close', () => {
     app.searches.close();
-    void lineStore.close();
+    void ingestSink.close();
   });
   return server;
 }
@@ -97,7 +98,7 @@ interface App extends AppOptions {
   log: (line: string) => void;
   responses: ResponseCache | undefined;
   tails: WatchTails | undefined;
-  lineStore: LineStore;
+  ingestSink: BatchSink;
   searches: JsonSearches;
   /** Internal errors so far, to tell log lines apart. */
   errors: number;
@@ -125,7 +126,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, app: App): Prom
 
   if (isIngest) {
     screenMethod(req, true);
-    await handleIngest(req, res, app.lineStore, query, app.limits, app.log);
+    await handleIngest(req, res, app.ingestSink, query, app.limits, app.log);
     return;
   }
 

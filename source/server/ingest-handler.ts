@@ -1,19 +1,18 @@
 // POST /ingest/?deployment=NAME&exchange=nova: JSON Lines in, {"stored", "rejected"} out.
-// Lines are stored in batches as the body streams in, so a large upload never sits in memory.
-// Every bound of limits.ts holds here: body and line sizes, the rejections listed, an idle body.
-// Whatever stops an upload part-way (a bound, a full disk, the client going away, silence), what
-// was committed before is reported exactly: in an error table's extra columns, or in the log.
+// The body goes the way a file does (source/ingest/sources/http/upload.ts): stored in batches as
+// it streams in, so a large upload never sits in memory. Every bound of limits.ts holds: body and
+// line sizes, the rejections listed, an idle body. Whatever stops an upload part-way (a bound, a
+// full disk, the client going away, silence), what was committed before is reported exactly:
+// in an error table's extra columns, or in the log.
 import type {IncomingMessage, ServerResponse} from 'node:http';
-import type {LineStore} from './ingest-lines.js';
+import type {BatchSink} from '../ingest/stream.js';
+import {Tally} from '../ingest/tally.js';
+import {ingestUpload, type UploadEnd} from '../ingest/sources/http/upload.js';
 import {badRequest, errorTable, HttpError} from './http-error.js';
 import type {Query} from './params.js';
 import type {ServerLimits} from './limits.js';
 import {JSON_TYPE, sendJson} from './respond.js';
-import {LineSplitter, type SplitLine} from './line-splitter.js';
 
-const BATCH = 2000;
-/** A batch is also stored once its lines hold this many bytes, so long lines never pile up. */
-const BATCH_BYTES = 8 * 1024 * 1024;
 /** After an early answer the rest of the body is read and dropped up to this much, so the client reads the answer. */
 const DRAIN_BYTES = 16 * 1024 * 1024;
 
@@ -25,43 +24,9 @@ export function ingestDefaults(q: Query): {deployment: string; exchange: string}
   return {deployment, exchange};
 }
 
-/** Counts of one upload, with its lists of rejections and warnings cut at a bound. */
-class Tally {
-  stored = 0;
-  duplicates = 0;
-  rejectedCount = 0;
-  warningsCount = 0;
-  readonly rejected: {line: number; error: string}[] = [];
-  readonly warnings: string[] = [];
-
-  constructor(private readonly listed: number) {}
-
-  add(r: {stored: number; duplicates: number; rejected: {line: number; error: string}[]; warnings: string[]}): void {
-    this.stored += r.stored;
-    this.duplicates += r.duplicates;
-    this.rejectedCount += r.rejected.length;
-    this.warningsCount += r.warnings.length;
-    for (const x of r.rejected) if (this.rejected.length < this.listed) this.rejected.push(x);
-    for (const w of r.warnings) if (this.warnings.length < this.listed) this.warnings.push(w);
-  }
-
-  /** The counts so far, as extra columns of an error table. */
-  counts(): Record<string, number> {
-    return {Stored: this.stored, Duplicates: this.duplicates, Rejected: this.rejectedCount};
-  }
-
-  /** The reply: the original's four keys, and the exact counts when a list was cut. */
-  reply(): Record<string, unknown> {
-    const body: Record<string, unknown> = {stored: this.stored, duplicates: this.duplicates, rejected: this.rejected,
-      warnings: this.warnings};
-    if (this.rejectedCount > this.rejected.length) body.rejected_count = this.rejectedCount;
-    if (this.warningsCount > this.warnings.length) body.warnings_count = this.warningsCount;
-    return body;
-  }
-
-  summary(): string {
-    return `stored ${this.stored}, duplicates ${this.duplicates}, rejected ${this.rejectedCount}`;
-  }
+/** The counts so far, as extra columns of an error table. */
+function counts(tally: Tally): Record<string, number> {
+  return {Stored: tally.stored, Duplicates: tally.duplicates, Rejected: tally.rejectedCount};
 }
 
 /** A database failure while storing: a full disk is the client's to know about (507). */
@@ -70,10 +35,29 @@ function storeFailure(error: unknown, tally: Tally): HttpError {
   const full = code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || /ENOSPC|disk is full/i.test(String(error));
   const message = `${full ? 'The disk is full' : 'The database failed'} (${(error as Error)?.message ?? String(error)}); ` +
     `nothing after the lines counted here was stored: ${tally.summary()}.`;
-  return new HttpError(full ? 507 : 503, full ? 'Insufficient Storage' : 'Service Unavailable', message, tally.counts());
+  return new HttpError(full ? 507 : 503, full ? 'Insufficient Storage' : 'Service Unavailable', message, counts(tally));
 }
 
-export async function handleIngest(req: IncomingMessage, res: ServerResponse, store: LineStore, q: Query,
+/** The error table of an upload stopped part-way. */
+function stopped(end: Exclude<UploadEnd, {kind: 'done' | 'gone'}>, limits: ServerLimits, tally: Tally): HttpError {
+  switch (end.kind) {
+    case 'too-large':
+      return tooLarge(limits, tally);
+    case 'idle':
+    case 'slow': {
+      const why = end.kind === 'slow' ? `The upload took longer than ${limits.bodyMs} ms`
+        : `No part of the body arrived for ${limits.bodyIdleMs} ms`;
+      return new HttpError(408, 'Request Timeout', `${why}; it was cut: ${tally.summary()}.`, counts(tally));
+    }
+    case 'rejected':
+      return new HttpError(400, 'Bad Request', `${tally.rejectedCount} lines were rejected, the most one upload may have ` +
+        `(the limit is ${limits.rejectedLines}); the rest of the body was not read: ${tally.summary()}.`, counts(tally));
+    case 'failed':
+      return storeFailure(end.error, tally);
+  }
+}
+
+export async function handleIngest(req: IncomingMessage, res: ServerResponse, sink: BatchSink, q: Query,
   limits: ServerLimits, log: (line: string) => void): Promise<void> {
   const defaults = ingestDefaults(q);
   const tally = new Tally(limits.replyRejections);
@@ -82,97 +66,21 @@ export async function handleIngest(req: IncomingMessage, res: ServerResponse, st
     answerEarly(req, res, tooLarge(limits, tally));
     return;
   }
-  // Lines are split as chunks arrive; full batches wait in `ready` and are stored (off the event
-  // loop when `store` is a writer thread, ingest-thread.ts) before the next chunk is read.
-  let pending: SplitLine[] = [];
-  let pendingBytes = 0;
-  const ready: SplitLine[][] = [];
-  const cut = () => {
-    if (pending.length > 0) ready.push(pending);
-    pending = [];
-    pendingBytes = 0;
-  };
-  const storeReady = async () => {
-    while (ready.length > 0) {
-      const batch = ready.shift()!;
-      let r;
-      try {
-        r = await store.ingest(batch, defaults);
-      } catch (error) {
-        throw storeFailure(error, tally);
-      }
-      tally.add(r);
-      // Quarantining junk costs ~30 µs a line: a body of nothing else is stopped, not ground through.
-      if (tally.rejectedCount >= limits.rejectedLines) {
-        throw new HttpError(400, 'Bad Request', `${tally.rejectedCount} lines were rejected, the most one upload may have ` +
-          `(the limit is ${limits.rejectedLines}); the rest of the body was not read: ${tally.summary()}.`, tally.counts());
-      }
-    }
-  };
-  const flush = async () => {
-    cut();
-    await storeReady();
-  };
-  const take = (l: SplitLine) => {
-    pending.push(l);
-    pendingBytes += l.size;
-    if (pending.length >= BATCH || pendingBytes >= BATCH_BYTES) cut();
-  };
-  const lines = new LineSplitter(limits.lineBytes, limits.quarantineLineBytes);
-  let received = 0;
-  let idle: NodeJS.Timeout | undefined;
-  const deadline = Date.now() + limits.bodyMs;
-  const reads = (req as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-  try {
-    for (;;) {
-      const left = deadline - Date.now();
-      const wait = Math.max(0, Math.min(limits.bodyIdleMs, left));
-      const next = await Promise.race([reads.next(),
-        new Promise<'late'>((resolve) => (idle = setTimeout(resolve, wait, 'late' as const)))]);
-      clearTimeout(idle);
-      if (next === 'late') {
-        // The partial line at the cut is dropped: only whole lines count.
-        await flush();
-        const why = left <= limits.bodyIdleMs ? `The upload took longer than ${limits.bodyMs} ms`
-          : `No part of the body arrived for ${limits.bodyIdleMs} ms`;
-        answerEarly(req, res, new HttpError(408, 'Request Timeout', `${why}; it was cut: ${tally.summary()}.`, tally.counts()));
-        return;
-      }
-      if (next.done) break;
-      const chunk = next.value;
-      received += chunk.length;
-      if (received > limits.bodyBytes) {
-        await flush();
-        answerEarly(req, res, tooLarge(limits, tally));
-        return;
-      }
-      lines.push(chunk, take);
-      await storeReady();
-    }
-    lines.end(take);
-    await flush();
-  } catch (error) {
-    if (error instanceof HttpError) {
-      answerEarly(req, res, error);
-      return;
-    }
-    if (req.destroyed || (error as {code?: string})?.code === 'ECONNRESET' || (error as Error)?.message === 'aborted') {
-      // The client went away: nobody to answer, so the log says what was kept. Only lines
-      // that arrived whole before it left were stored (flushed with the batch above or here).
-      try {
-        await flush();
-      } catch (failure) {
-        log(`stacky: POST /ingest/ from ${req.socket.remoteAddress}: ${(failure as Error).message}`);
-        return;
-      }
-      log(`stacky: POST /ingest/ from ${req.socket.remoteAddress} ended by the client after ${received} bytes: ${tally.summary()}`);
-      return;
-    }
-    throw error;
-  } finally {
-    clearTimeout(idle);
+  const {end, received, gone} = await ingestUpload(req, sink, defaults, limits, tally);
+  if (gone) {
+    // The client went away: nobody to answer, so the log says what was kept. Only lines
+    // that arrived whole before it left were stored.
+    const from = `stacky: POST /ingest/ from ${req.socket.remoteAddress}`;
+    log(end.kind === 'failed' ? `${from}: ${storeFailure(end.error, tally).message}`
+      : `${from} ended by the client after ${received} bytes: ${tally.summary()}`);
+    return;
   }
-  const body = JSON.stringify(tally.reply());
+  if (end.kind !== 'done' && end.kind !== 'gone') {
+    answerEarly(req, res, stopped(end, limits, tally));
+    return;
+  }
+  // The reply: the original's four keys, and the exact counts when a list was cut.
+  const body = JSON.stringify(tally.result());
   res.writeHead(200, {'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(body), 'X-Content-Type-Options': 'nosniff'});
   res.end(body);
 }
@@ -180,7 +88,7 @@ export async function handleIngest(req: IncomingMessage, res: ServerResponse, st
 function tooLarge(limits: ServerLimits, tally: Tally): HttpError {
   return new HttpError(413, 'Request Entity Too Large',
     `The body is larger than ${limits.bodyBytes} bytes; lines past that were not read: ${tally.summary()}. ` +
-    'Split the upload.', tally.counts());
+    'Split the upload.', counts(tally));
 }
 
 /**

@@ -36,8 +36,8 @@ export class JsonSearches {
 
   /** Runs a query with a json filter; an in-memory database (tests only) is searched inline. */
   async run(query: RawQuery): Promise<RawRow[]> {
-    const db = this.store.db;
-    if (db.memory || db.name === '' || db.name === ':memory:') return this.store.raw.rows(query);
+    const file = this.store.file;
+    if (file === undefined) return this.store.raw.rows(query);
     const deadline = Date.now() + this.limits.jsonSearchMs;
     if (this.running.size >= this.limits.jsonSearches) {
       if (this.waiting.length >= QUEUE) {
@@ -47,7 +47,7 @@ export class JsonSearches {
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
-    return this.start(db.name, query, Math.max(0, deadline - Date.now()));
+    return this.start(file, query, Math.max(0, deadline - Date.now()));
   }
 
   private start(dbPath: string, query: RawQuery, ms: number): Promise<RawRow[]> {

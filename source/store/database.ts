@@ -15,6 +15,19 @@ export interface OpenOptions {
 
 export class SchemaError extends Error {}
 
+/** The file behind a handle; undefined for an in-memory (or temporary) database, which no other connection can open. */
+export function databaseFile(db: Db): string | undefined {
+  return db.memory || db.name === '' || db.name === ':memory:' ? undefined : db.name;
+}
+
+export function isOpen(db: Db): boolean {
+  return db.open;
+}
+
+export function closeDatabase(db: Db): void {
+  if (db.open) db.close();
+}
+
 /** Up to 4 GiB of the file mapped into memory (address space only; the OS pages it in). */
 const MMAP_BYTES = 4 * 2 ** 30;
 

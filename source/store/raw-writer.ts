@@ -2,6 +2,7 @@
 import type {Db} from './database.js';
 import type {Cell, GenericFields, GlanceFields, NovaFields, Service} from '../core/types.js';
 import type {MessageKey} from './message-key.js';
+import {unitOfWork} from './unit-of-work.js';
 
 export interface QuarantineEntry {
   source: string;
@@ -33,6 +34,8 @@ export class RawWriter {
   private readonly unquarantineStmt;
   private readonly requarantineStmt;
   private readonly markStmt;
+  /** Quarantines entries in one transaction of their own: all are kept, or (the error thrown) none. */
+  readonly quarantineAll: (entries: QuarantineEntry[], receivedMicros: number) => void;
 
   constructor(private readonly db: Db) {
     this.findDeployment = db.prepare<[string], {id: number}>('SELECT id FROM stacktach_deployment WHERE name = ?');
@@ -56,6 +59,9 @@ export class RawWriter {
     this.markStmt = db.prepare(`INSERT OR REPLACE INTO stacky_id_marks (ts, nova, glance, generic) VALUES (?,
       coalesce((SELECT max(id) FROM stacktach_rawdata), 0), coalesce((SELECT max(id) FROM stacktach_glancerawdata), 0),
       coalesce((SELECT max(id) FROM stacktach_genericrawdata), 0))`);
+    this.quarantineAll = unitOfWork(db, (entries: QuarantineEntry[], receivedMicros: number) => {
+      for (const e of entries) this.quarantine(e, receivedMicros);
+    });
   }
 
   /** Notes the highest raw ids at time `nowMicros`, before this transaction's inserts. */

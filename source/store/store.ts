@@ -1,5 +1,5 @@
 // The read side of the store, one object per database handle, used by the server.
-import {openDatabase, type Db, type OpenOptions} from './database.js';
+import {closeDatabase, databaseFile, isOpen, openDatabase, type Db, type OpenOptions} from './database.js';
 import {RawReader} from './raw-reader.js';
 import {TimingReader} from './timing-reader.js';
 import {ReportReader} from './report-reader.js';
@@ -18,8 +18,17 @@ export class Store {
     this.usage = new UsageReader(db);
   }
 
+  /** The database file; undefined in memory (see databaseFile). */
+  get file(): string | undefined {
+    return databaseFile(this.db);
+  }
+
+  get isOpen(): boolean {
+    return isOpen(this.db);
+  }
+
   close(): void {
-    if (this.db.open) this.db.close();
+    closeDatabase(this.db);
   }
 }
 

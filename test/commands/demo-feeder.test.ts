@@ -7,7 +7,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {startServer} from '../../source/commands/serve.js';
 import {startFeeder} from '../../source/commands/demo.js';
-import {waitFor} from '../ingest/amqp-helpers.js';
+import {waitFor} from '../ingest/sources/amqp/helpers.js';
 
 describe('demo feeder', () => {
   it('stores off the serving connection; the server sees the rows through the data version', async () => {

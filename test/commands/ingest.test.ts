@@ -210,7 +210,7 @@ describe('stacky ingest --url against stacky serve', () => {
     const input = file('unreachable.jsonl', [line(UPDATE)]);
     const r = await stacky(['ingest', '--url', 'http://127.0.0.1:9', input]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, new RegExp(`^stacky ingest: ${escape(input)}: cannot reach http://127.0.0.1:9`));
+    assert.match(r.stderr, new RegExp(`^stacky ingest: ${escape(input)}: cannot reach the stacky server at http://127.0.0.1:9: connect ECONNREFUSED 127.0.0.1:9; what was stored of this file is unknown\n$`));
   });
 
   it('serve shuts down cleanly on SIGTERM', async () => {

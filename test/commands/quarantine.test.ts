@@ -7,7 +7,7 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {openDatabase} from '../../source/store/database.js';
 import {RawWriter} from '../../source/store/raw-writer.js';
-import {tempDir} from '../ingest/amqp-helpers.js';
+import {tempDir} from '../ingest/sources/amqp/helpers.js';
 import {envelope, messages} from '../fixtures/openstack.js';
 
 const bin = join(fileURLToPath(new URL('../..', import.meta.url)), 'bin', 'stacky.js');

@@ -10,7 +10,7 @@ import {openDatabase, type Db} from '../../source/store/database.js';
 import {DemoGenerator} from '../../source/demo/generator.js';
 import {
   brokerSkip, novaGlanceTopics, publisher, rabbitmqctl, tempDir, testVhost, waitFor, workerConfig,
-} from '../ingest/amqp-helpers.js';
+} from '../ingest/sources/amqp/helpers.js';
 
 const skip = await brokerSkip();
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

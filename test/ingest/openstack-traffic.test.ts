@@ -13,10 +13,10 @@ import {startServer, send, type TestServer} from '../server/helpers.js';
 import {openStore, type Store} from '../../source/store/store.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import {createStackyServer} from '../../source/server/app.js';
-import {parseWorkerConfig} from '../../source/ingest/amqp-config.js';
-import {startWorker} from '../../source/ingest/amqp-worker.js';
+import {parseWorkerConfig} from '../../source/ingest/sources/amqp/config.js';
+import {startWorker} from '../../source/ingest/sources/amqp/worker.js';
 import {openDatabase} from '../../source/store/database.js';
-import {brokerSkip, BROKER, publisher, tempDir, testVhost, waitFor} from './amqp-helpers.js';
+import {brokerSkip, BROKER, publisher, tempDir, testVhost, waitFor} from './sources/amqp/helpers.js';
 import {
   AGGREGATE, envelope, INSTANCE_A, INSTANCE_B, messages, PORT, PROJECT, REQUEST_A, STACK, VOLUME, wire,
 } from '../fixtures/openstack.js';

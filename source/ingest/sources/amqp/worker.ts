@@ -3,14 +3,14 @@
 // committed, so a crash at any point loses nothing: the broker redelivers, and redelivered
 // messages are recognised by message_id.
 import {isUtf8} from 'node:buffer';
-import type {Db} from '../store/database.js';
-import {RawWriter} from '../store/raw-writer.js';
-import {Pipeline, type RowOutcome, type RowStatus} from './pipeline.js';
-import {laneCount, ParallelIngest} from './parallel.js';
-import {packItems, Preparer, rejection, type Prepared} from './prepare.js';
-import type {IngestItem} from './item.js';
-import {consumerPlan, type WorkerConfig} from './amqp-config.js';
-import {AmqpConsumer, defaultConsumerOptions, type Delivery, type Session} from './amqp-consumer.js';
+import type {Db} from '../../../store/database.js';
+import {RawWriter, type QuarantineEntry} from '../../../store/raw-writer.js';
+import {Pipeline, type RowOutcome, type RowStatus} from '../../pipeline.js';
+import {laneCount, ParallelIngest} from '../../parallel.js';
+import {packItems, Preparer, rejection, type Prepared} from '../../prepare.js';
+import type {IngestItem} from '../../item.js';
+import {consumerPlan, type WorkerConfig} from './config.js';
+import {AmqpConsumer, defaultConsumerOptions, type Delivery, type Session} from './consumer.js';
 
 export type WorkerLog = (line: string) => void;
 
@@ -59,7 +59,7 @@ function emptyStats(): DeploymentStats {
 }
 
 /** What the messages of one batch came to: counts per deployment, quarantined messages, warnings. */
-class Tally {
+class DeliveryTally {
   readonly counts = new Map<string, DeploymentStats>();
   readonly rejected: {delivery: Delivery; error: string}[] = [];
   readonly warnings: {deployment: string; warning: string}[] = [];
@@ -75,7 +75,7 @@ class Tally {
     else if (detail !== undefined) this.warnings.push({deployment, warning: detail});
   }
 
-  merge(other: Tally): void {
+  merge(other: DeliveryTally): void {
     for (const [deployment, t] of other.counts) addStats(statsOf(this.counts, deployment), t);
     this.rejected.push(...other.rejected);
     this.warnings.push(...other.warnings);
@@ -96,8 +96,8 @@ function addStats(into: DeploymentStats, from: DeploymentStats): void {
 }
 
 /** Stores prepared rows with one store call (one transaction) and tallies them per delivery. */
-function storeTallied(deliveries: Delivery[], rows: Prepared[], store: (rows: Prepared[], onRow: RowOutcome) => unknown): Tally {
-  const tally = new Tally();
+function storeTallied(deliveries: Delivery[], rows: Prepared[], store: (rows: Prepared[], onRow: RowOutcome) => unknown): DeliveryTally {
+  const tally = new DeliveryTally();
   store(rows, (i, status, warning) => tally.add(deliveries[i]!, status, status === 'rejected' ? rejection(rows[i]!) : warning));
   return tally;
 }
@@ -221,7 +221,7 @@ class Batcher {
     const liveBinary = binary.filter((d) => d.session.alive);
     if (liveText.length === 0 && liveBinary.length === 0) return;
 
-    let tally: Tally | null = null;
+    let tally: DeliveryTally | null = null;
     if (liveRows && current) {
       try {
         tally = storeTallied(liveText, liveRows, (r, onRow) => parallel.store(r, onRow));
@@ -238,9 +238,7 @@ class Batcher {
     if (!tally) return;
     if (liveBinary.length > 0) {
       try {
-        this.db.transaction(() => {
-          for (const d of liveBinary) this.quarantineBytes(d, NOT_UTF8);
-        })();
+        this.rawWriter.quarantineAll(liveBinary.map((d) => this.quarantined(d, NOT_UTF8)), Date.now() * 1000);
       } catch (error) {
         this.fatal(liveBinary, error as Error);
         return;
@@ -276,8 +274,8 @@ class Batcher {
    * blocking the queue. If even that fails, the database itself is failing: drop the
    * connections so the broker keeps the messages, and let them reconnect.
    */
-  private salvage(deliveries: Delivery[]): Tally | null {
-    const attempt = (group: Delivery[]): Tally => {
+  private salvage(deliveries: Delivery[]): DeliveryTally | null {
+    const attempt = (group: Delivery[]): DeliveryTally => {
       const preparer = new Preparer();
       const pipeline = new Pipeline(this.db, {source: this.source});
       const rows = group.map((d) => preparer.prepare(itemOf(d)));
@@ -292,7 +290,7 @@ class Batcher {
       }
       if (deliveries.length > 1) this.log(`worker: storing on the main thread failed too (${(error as Error).message}); storing one message at a time`);
     }
-    const tally = new Tally();
+    const tally = new DeliveryTally();
     try {
       for (const d of deliveries) {
         try {
@@ -317,14 +315,16 @@ class Batcher {
     for (const s of sessions) s.abandon(`database error: ${error.message}`);
   }
 
-  private quarantineBytes(d: Delivery, error: string): void {
-    this.rawWriter.quarantine({
-      source: this.source, deployment: deploymentOf(d), exchange: d.session.consumer.topics.exchange,
-      routingKey: d.routingKey, line: null, error, raw: d.body,
-    }, Date.now() * 1000);
+  private quarantined(d: Delivery, error: string): QuarantineEntry {
+    return {source: this.source, deployment: deploymentOf(d), exchange: d.session.consumer.topics.exchange,
+      routingKey: d.routingKey, line: null, error, raw: d.body};
   }
 
-  private count(tally: Tally): void {
+  private quarantineBytes(d: Delivery, error: string): void {
+    this.rawWriter.quarantine(this.quarantined(d, error), Date.now() * 1000);
+  }
+
+  private count(tally: DeliveryTally): void {
     for (const [deployment, t] of tally.counts) addStats(statsOf(this.counters, deployment), t);
     for (const {deployment, warning} of tally.warnings) this.log(`worker: ${deployment}: ${warning}`);
     for (const {delivery, error} of tally.rejected) {

@@ -4,10 +4,10 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {join} from 'node:path';
-import {parseWorkerConfig} from '../../source/ingest/amqp-config.js';
-import {startWorker, type WorkerHandle} from '../../source/ingest/amqp-worker.js';
-import {openDatabase} from '../../source/store/database.js';
-import {brokerSkip, novaGlanceTopics, novaNotification, publisher, tempDir, testVhost, waitFor, workerConfig} from './amqp-helpers.js';
+import {parseWorkerConfig} from '../../../../source/ingest/sources/amqp/config.js';
+import {startWorker, type WorkerHandle} from '../../../../source/ingest/sources/amqp/worker.js';
+import {openDatabase} from '../../../../source/store/database.js';
+import {brokerSkip, novaGlanceTopics, novaNotification, publisher, tempDir, testVhost, waitFor, workerConfig} from './helpers.js';
 
 const skip = await brokerSkip();
 

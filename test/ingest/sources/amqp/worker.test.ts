@@ -6,15 +6,15 @@ import {execFile} from 'node:child_process';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
 import * as amqp from 'amqplib';
-import {parseWorkerConfig} from '../../source/ingest/amqp-config.js';
-import {startWorker, type WorkerHandle} from '../../source/ingest/amqp-worker.js';
-import {openDatabase, type Db} from '../../source/store/database.js';
-import {startServer} from '../../source/commands/serve.js';
+import {parseWorkerConfig} from '../../../../source/ingest/sources/amqp/config.js';
+import {startWorker, type WorkerHandle} from '../../../../source/ingest/sources/amqp/worker.js';
+import {openDatabase, type Db} from '../../../../source/store/database.js';
+import {startServer} from '../../../../source/commands/serve.js';
 import {
   brokerSkip, novaGlanceTopics, novaNotification, publisher, rabbitmqctl, tempDir, testVhost, waitFor, workerConfig,
   workerConnectionPids,
   type TestBroker,
-} from './amqp-helpers.js';
+} from './helpers.js';
 
 const skip = await brokerSkip();
 const run = promisify(execFile);

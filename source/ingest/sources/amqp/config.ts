@@ -2,7 +2,7 @@
 // unchanged: {"deployments": [...], "workers": {...}}. Defaults apply only to absent keys, as
 // the original's dict.get does. Unknown keys are ignored with a warning; wrong types are errors.
 // Besides StackTach's {"topics": {exchange: [{queue, routing_key}]}}, a deployment may name what a
-// stock cloud publishes: "exchanges" and "topics" as lists of names (see amqp-example.ts), each
+// stock cloud publishes: "exchanges" and "topics" as lists of names (see example.ts), each
 // topic bound for every priority on a queue of Stacky's own. Whole-line // comments are allowed.
 import {readFileSync} from 'node:fs';
 

@@ -5,15 +5,15 @@ import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import * as amqp from 'amqplib';
-import {parseWorkerConfig} from '../../source/ingest/amqp-config.js';
-import {startWorker, type WorkerHandle} from '../../source/ingest/amqp-worker.js';
-import {openDatabase, type Db} from '../../source/store/database.js';
+import {parseWorkerConfig} from '../../../../source/ingest/sources/amqp/config.js';
+import {startWorker, type WorkerHandle} from '../../../../source/ingest/sources/amqp/worker.js';
+import {openDatabase, type Db} from '../../../../source/store/database.js';
 import {
   BROKER, brokerSkip, novaNotification, publisher, rabbitmqctl, testVhost, waitFor, workerConfig, type TestBroker,
-} from './amqp-helpers.js';
+} from './helpers.js';
 
 const skip = await brokerSkip();
-const SAMPLE = fileURLToPath(new URL('../fixtures/stacktach_worker_config.json', import.meta.url));
+const SAMPLE = fileURLToPath(new URL('../../../fixtures/stacktach_worker_config.json', import.meta.url));
 
 interface ExchangeRow {name: string; type: string; durable: boolean; auto_delete: boolean; internal: boolean; arguments: unknown[]}
 interface QueueRow {name: string; durable: boolean; auto_delete: boolean; exclusive: boolean; arguments: unknown[]; consumers: number}

@@ -1,4 +1,4 @@
-// POST /ingest/ on a writer thread (source/server/ingest-thread.ts, issue #18): the same reply,
+// POST /ingest/ on a writer thread (source/ingest/sources/http/writer-thread.ts, issue #18): the same reply,
 // counts and rejections as storing in the serving process, not one row written through the
 // serving connection, and the rows served at once. Real SQLite files, real HTTP.
 import {describe, it} from 'node:test';
@@ -7,10 +7,10 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {AddressInfo} from 'node:net';
-import {openStore} from '../../source/store/store.js';
-import {Pipeline} from '../../source/ingest/pipeline.js';
-import {createStackyServer} from '../../source/server/app.js';
-import {INSTANCE_ID_2, line, micros, send} from './helpers.js';
+import {openStore} from '../../../../source/store/store.js';
+import {Pipeline} from '../../../../source/ingest/pipeline.js';
+import {createStackyServer} from '../../../../source/server/app.js';
+import {INSTANCE_ID_2, line, micros, send} from '../../../server/helpers.js';
 
 async function serve(dir: string, name: string, thread: boolean) {
   const store = openStore(join(dir, name));

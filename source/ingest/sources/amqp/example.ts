@@ -1,5 +1,5 @@
 // `stacky worker --example-config`: a worker config for a current cloud, with comments that
-// amqp-config.ts strips before parsing (test/ingest/amqp-config.test.ts parses this very text).
+// config.ts strips before parsing (test/ingest/sources/amqp/config.test.ts parses this very text).
 export const EXAMPLE_CONFIG = `// Stacky worker config for a current OpenStack cloud (stacky worker --config FILE).
 // One entry per deployment (region or cell); each gets its own connection.
 {"deployments": [

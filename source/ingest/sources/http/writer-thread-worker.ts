@@ -1,9 +1,8 @@
-// Thread of ingest-thread.ts: one connection, one pipeline, batches stored in the order they come.
+// Thread of writer-thread.ts: one connection, one pipeline, batches stored in the order they come.
 import {parentPort, workerData} from 'node:worker_threads';
-import {openStore} from '../store/store.js';
-import {Pipeline} from '../ingest/pipeline.js';
-import {itemsOf} from './ingest-lines.js';
-import type {IngestThreadData, IngestThreadReply, IngestThreadRequest} from './ingest-thread.js';
+import {openStore} from '../../../store/store.js';
+import {Pipeline} from '../../pipeline.js';
+import type {IngestThreadData, IngestThreadReply, IngestThreadRequest} from './writer-thread.js';
 
 const {dbPath, source} = workerData as IngestThreadData;
 const store = openStore(dbPath);
@@ -14,10 +13,10 @@ parentPort!.on('message', (m: IngestThreadRequest | 'close') => {
     parentPort!.close();
     return;
   }
-  const {id, lines, defaults} = m;
+  const {id, chunk, defaults} = m;
   let reply: IngestThreadReply;
   try {
-    reply = {id, result: pipeline.ingest(itemsOf(lines, defaults))};
+    reply = {id, result: pipeline.ingestChunk(chunk, defaults)};
   } catch (error) {
     reply = {id, error: (error as Error)?.message ?? String(error), code: (error as {code?: string})?.code};
   }

@@ -3,7 +3,7 @@
 // acks under a prefetch window, hands every delivery to a sink, and reconnects with backoff.
 import * as amqp from 'amqplib';
 import type {Channel, ChannelModel, ConsumeMessage} from 'amqplib';
-import type {DeploymentConfig, ExchangeTopics} from './amqp-config.js';
+import type {DeploymentConfig, ExchangeTopics} from './config.js';
 
 export type ConsumerState = 'connecting' | 'consuming' | 'waiting' | 'stopped';
 

@@ -1,19 +1,24 @@
 // Cutting JSON Lines into chunks on the writing thread and splitting them on the workers: every
-// line once, numbered as an editor would, whatever the read sizes.
+// line once, numbered as an editor would, whatever the read sizes; lines over the line-size
+// bound cut short; invalid UTF-8 kept as bytes. Files, stdin and POST bodies share all of it.
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {lineChunks} from '../../source/ingest/jsonl-reader.js';
-import {splitLines} from '../../source/ingest/jsonl.js';
-import {packItems, Preparer} from '../../source/ingest/prepare.js';
+import {lineChunks, type ChunkBounds} from '../../../../source/ingest/sources/jsonl/line-chunks.js';
+import {splitLines} from '../../../../source/ingest/sources/jsonl/line.js';
+import {checkedLines} from '../../../../source/ingest/sources/jsonl/checked-lines.js';
+import {packItems, Preparer} from '../../../../source/ingest/prepare.js';
 
 async function* reads(text: string | Buffer, size: number): AsyncGenerator<Buffer> {
   const all = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   for (let at = 0; at < all.length; at += size) yield all.subarray(at, at + size);
 }
 
+const bounds = (lines: number, more: Partial<ChunkBounds> = {}): ChunkBounds =>
+  ({lines, bytes: Infinity, maxLine: Infinity, keepOfLong: 0, idleMs: 200, ...more});
+
 async function chunks(text: string | Buffer, size: number, perChunk: number) {
   const out: {firstLine: number; lines: {line: string; no: number}[]}[] = [];
-  for await (const c of lineChunks(reads(text, size), perChunk)) out.push({firstLine: c.firstLine, lines: splitLines(c.bytes, c.firstLine)});
+  for await (const c of lineChunks(reads(text, size), bounds(perChunk))) out.push({firstLine: c.firstLine, lines: splitLines(c.bytes, c.firstLine)});
   return out;
 }
 
@@ -47,10 +52,66 @@ describe('lineChunks', () => {
   });
 
   it('each chunk owns its buffer (it is transferred to a worker)', async () => {
-    for await (const c of lineChunks(reads(text, 8), 3)) {
+    for await (const c of lineChunks(reads(text, 8), bounds(3))) {
       assert.equal(c.bytes.byteOffset, 0);
       assert.equal(c.bytes.byteLength, c.bytes.buffer.byteLength);
     }
+  });
+});
+
+describe('lineChunks with the bounds of a POST body', () => {
+  /** Lines as checkedLines gives them, from reads of the given pieces, with a line bound of 100 keeping 4 bytes. */
+  const split = async (pieces: (string | Buffer)[], more: Partial<ChunkBounds> = {}) => {
+    async function* given(): AsyncGenerator<Buffer> {
+      for (const p of pieces) yield Buffer.isBuffer(p) ? p : Buffer.from(p);
+    }
+    const out = [];
+    for await (const c of lineChunks(given(), bounds(1000, {maxLine: 100, keepOfLong: 4, ...more}))) {
+      for (const w of checkedLines(c, {deployment: 'd', exchange: 'nova'})) {
+        out.push('line' in w ? {no: w.no, text: w.line} : {no: w.item.line, error: w.item.error, bytes: Buffer.from(w.item.raw!).toString('latin1')});
+      }
+    }
+    return out;
+  };
+
+  it('joins lines across reads, drops \\r before \\n and blank lines, keeps numbering', async () => {
+    assert.deepEqual(await split(['ab', 'c\r\n\n  \nd', 'e']), [{no: 1, text: 'abc'}, {no: 4, text: 'de'}]);
+  });
+
+  it('keeps only the first bytes of a line over the bound, whichever read it ends in', async () => {
+    const error = 'line of 120 bytes is longer than the limit of 100; its first 4 bytes are kept';
+    assert.deepEqual(await split(['x'.repeat(60), 'y'.repeat(60), '\nok\n']), [{no: 1, error, bytes: 'xxxx'}, {no: 2, text: 'ok'}]);
+    assert.deepEqual(await split([`ok\n${'z'.repeat(120)}\nok2`]), [{no: 1, text: 'ok'}, {no: 2, error, bytes: 'zzzz'}, {no: 3, text: 'ok2'}]);
+    assert.deepEqual(await split(['a'.repeat(50), 'b'.repeat(70)]), [{no: 1, error, bytes: 'aaaa'}]);
+    assert.deepEqual(await split(['a'.repeat(2), 'b'.repeat(200), '\n'], {keepOfLong: 150}),
+      [{no: 1, error: 'line of 202 bytes is longer than the limit of 100; its first 150 bytes are kept', bytes: `aa${'b'.repeat(148)}`}]);
+  });
+
+  it('a UTF-8 character split between reads is one character; invalid bytes are kept as they came', async () => {
+    const snow = Buffer.from('☃\n');
+    assert.deepEqual(await split([snow.subarray(0, 1), snow.subarray(1)]), [{no: 1, text: '☃'}]);
+    assert.deepEqual(await split([Buffer.from([0x61, 0xff, 0x0a])]), [{no: 1, error: 'not valid UTF-8; the bytes received are kept', bytes: 'a\xff'}]);
+  });
+
+  it('a chunk goes out once its whole lines hold the byte bound', async () => {
+    const sizes = [];
+    async function* given(): AsyncGenerator<Buffer> {
+      yield Buffer.from('aaaa\nbbbb\ncccc\ndddd\ne');
+    }
+    for await (const c of lineChunks(given(), bounds(1000, {bytes: 10}))) sizes.push([c.firstLine, c.bytes.length]);
+    assert.deepEqual(sizes, [[1, 10], [3, 10], [5, 1]]);
+  });
+
+  it('when reading fails, the whole lines read before go out, then the error', async () => {
+    async function* failing(): AsyncGenerator<Buffer> {
+      yield Buffer.from('{"a":1}\n{"b":2}\n{"par');
+      throw new Error('gone');
+    }
+    const got: string[] = [];
+    await assert.rejects(async () => {
+      for await (const c of lineChunks(failing(), bounds(1000))) got.push(...splitLines(c.bytes, c.firstLine).map((l) => l.line));
+    }, /gone/);
+    assert.deepEqual(got, ['{"a":1}', '{"b":2}']);
   });
 });
 
@@ -64,7 +125,7 @@ describe('lineChunks on a live stream', () => {
       yield Buffer.from('rt":3}\n{"d":4}\n');
     }
     const got: {lines: {line: string; no: number}[]; resumed: boolean}[] = [];
-    for await (const c of lineChunks(live(), 1000, 50)) got.push({lines: splitLines(c.bytes, c.firstLine), resumed});
+    for await (const c of lineChunks(live(), bounds(1000, {idleMs: 50}))) got.push({lines: splitLines(c.bytes, c.firstLine), resumed});
     // The first lines went out during the pause (idle after 50 ms), not after it.
     assert.deepEqual(got, [
       {lines: [{line: '{"a":1}', no: 1}, {line: '{"b":2}', no: 2}], resumed: false},

@@ -1,7 +1,7 @@
 // One JSON Lines line → one pipeline item. Three forms are accepted (see README):
 // [routing_key, body], a bare notification body, or an envelope with deployment/exchange/body.
-import type {IngestItem} from './item.js';
-import {EnvelopeError, looksEnveloped, unwrapEnvelope} from '../core/envelope.js';
+import type {IngestItem} from '../../item.js';
+import {EnvelopeError, looksEnveloped, unwrapEnvelope} from '../../../core/envelope.js';
 
 export interface LineDefaults {
   deployment: string;
@@ -102,16 +102,17 @@ const RETURN = 0x0d;
 
 /**
  * The lines of a chunk of JSON Lines as byte ranges, numbered from `firstLine`. Lines end at \n,
- * a \r before it is dropped; a last line without \n counts too.
+ * a \r before it is dropped (`stop` keeps it); a last line without \n counts too.
  */
-export function* lineRanges(buf: Buffer, firstLine: number): Generator<{start: number; end: number; no: number}> {
+export function* lineRanges(buf: Buffer, firstLine: number): Generator<{start: number; end: number; stop: number; no: number}> {
   let no = firstLine;
   for (let start = 0; start < buf.length; no++) {
     let end = buf.indexOf(NEWLINE, start);
     const next = end < 0 ? buf.length : end + 1;
     if (end < 0) end = buf.length;
+    const stop = end;
     if (end > start && buf[end - 1] === RETURN) end--;
-    yield {start, end, no};
+    yield {start, end, stop, no};
     start = next;
   }
 }

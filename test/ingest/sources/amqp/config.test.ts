@@ -6,10 +6,10 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {
   consumerPlan, defaultWorkerConfigPath, loadWorkerConfig, parseWorkerConfig, WorkerConfigError,
-} from '../../source/ingest/amqp-config.js';
-import {tempDir} from './amqp-helpers.js';
+} from '../../../../source/ingest/sources/amqp/config.js';
+import {tempDir} from './helpers.js';
 
-const SAMPLE = fileURLToPath(new URL('../fixtures/stacktach_worker_config.json', import.meta.url));
+const SAMPLE = fileURLToPath(new URL('../../../fixtures/stacktach_worker_config.json', import.meta.url));
 
 test('the original sample file loads unchanged, with no warnings', () => {
   const {config, warnings} = loadWorkerConfig(SAMPLE);
@@ -159,7 +159,7 @@ test('stock-cloud keys are checked: names only, and only with a list of topics',
 });
 
 test('--example-config prints a commented config that loads as it is', async () => {
-  const {EXAMPLE_CONFIG} = await import('../../source/ingest/amqp-example.js');
+  const {EXAMPLE_CONFIG} = await import('../../../../source/ingest/sources/amqp/example.js');
   const tmp = tempDir();
   try {
     const file = join(tmp.dir, 'example.json');

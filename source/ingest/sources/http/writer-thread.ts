@@ -2,39 +2,43 @@
 // own SQLite connection, so no request waits behind one; the server sees the commits through the
 // data version (source/store/version.ts). Batches of all uploads queue on the one thread, in order.
 import {Worker} from 'node:worker_threads';
-import type {IngestResult} from '../ingest/item.js';
-import type {IngestDefaults, LineStore} from './ingest-lines.js';
-import type {SplitLine} from './line-splitter.js';
+import type {IngestResult} from '../../item.js';
+import type {LinesChunk} from '../../prepare.js';
+import type {LineDefaults} from '../jsonl/line.js';
+import type {BatchSink} from '../../stream.js';
 
 export interface IngestThreadData {
   dbPath: string;
   source: string;
 }
 
-export type IngestThreadRequest = {id: number; lines: SplitLine[]; defaults: IngestDefaults};
+export type IngestThreadRequest = {id: number; chunk: LinesChunk; defaults: LineDefaults};
 export type IngestThreadReply = {id: number; result: IngestResult} | {id: number; error: string; code?: string};
 
 function startThread(data: IngestThreadData): Worker {
-  const url = new URL(import.meta.url.endsWith('.ts') ? './ingest-thread-worker.ts' : './ingest-thread-worker.js', import.meta.url);
+  const url = new URL(import.meta.url.endsWith('.ts') ? './writer-thread-worker.ts' : './writer-thread-worker.js', import.meta.url);
   if (url.pathname.endsWith('.js')) return new Worker(url, {workerData: data});
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
   return new Worker(boot, {eval: true, workerData: data});
 }
 
-export class IngestThread implements LineStore {
+export class IngestThread implements BatchSink {
+  /** One batch is stored while the next is read and cut. */
+  readonly ahead = 1;
   private thread: Worker | undefined;
   private next = 0;
   private readonly waiting = new Map<number, {resolve: (r: IngestResult) => void; reject: (e: Error) => void}>();
 
   constructor(private readonly data: IngestThreadData) {}
 
-  ingest(lines: SplitLine[], defaults: IngestDefaults): Promise<IngestResult> {
+  /** The chunk's bytes are transferred to the thread: the caller must not use them afterwards. */
+  submit(chunk: LinesChunk, defaults: LineDefaults): Promise<IngestResult> {
     const thread = this.thread ?? this.start();
     const id = ++this.next;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, {resolve, reject});
-      thread.postMessage({id, lines, defaults} satisfies IngestThreadRequest);
+      thread.postMessage({id, chunk, defaults} satisfies IngestThreadRequest, [chunk.bytes.buffer as ArrayBuffer]);
     });
   }
 
