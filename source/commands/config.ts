@@ -1,5 +1,4 @@
 // `stacky config get [key] | set <key> <value> | unset <key> | path`: the saved client settings.
-import {commandHelp} from './help.js';
 import {looseModeWarning, tighten} from './file-modes.js';
 
 /** Whether a URL carries a password (http://user:password@host). */
@@ -10,6 +9,8 @@ function hasPassword(url: string): boolean {
     return false;
   }
 }
+import {command, helpText, usageLine} from './spec.js';
+import {configSpec} from './specs/config.js';
 import {MemoryConfig, configKeys, isConfigKey, openConfig, parseConfigValue, savedSettings, type ConfigKey, type Settings} from './settings.js';
 
 export interface ConfigRunOptions {
@@ -31,13 +32,18 @@ export async function run(argv: string[], options: ConfigRunOptions = {}): Promi
   const env = options.env ?? process.env;
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
+  return command(configSpec, argv, ({positionals}) => configure(positionals, env, stdout, stderr), {stdout, stderr});
+}
+
+async function configure(argv: string[], env: NodeJS.ProcessEnv, stdout: ConfigRunOptions['stdout'] & {},
+  stderr: ConfigRunOptions['stderr'] & {}): Promise<number> {
   const usage = (message: string): number => {
-    stderr.write(`stacky config: ${message}\nusage: stacky config get [key] | set <key> <value> | unset <key> | path\n`);
+    stderr.write(usageLine('config', message));
     return 2;
   };
   const [action, ...rest] = argv;
-  if (action === undefined || action === '--help' || action === '-h' || action === 'help') {
-    stdout.write(commandHelp('config') ?? '');
+  if (action === undefined || action === 'help') {
+    stdout.write(helpText(configSpec));
     return action === undefined ? 2 : 0;
   }
   const checkKey = (key: string | undefined): key is ConfigKey => key !== undefined && isConfigKey(key);
