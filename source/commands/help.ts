@@ -7,14 +7,14 @@ import {command, helpText, wrap, WIDTH, type CommandSpec} from './spec.js';
 import {helpSpec} from './specs/help.js';
 
 const sections: [CommandSpec['group'], string][] = [
-  ['print', 'Print commands (arguments as in the original stacky client; output is a table, --json or --csv):'],
+  ['print', 'Print commands (arguments as in the original stacky client):'],
   ['server', 'Server and data:'],
   ['client', 'Console, settings and help:'],
 ];
 
 export function fullHelp(): string {
   const lines = [
-    'stacky: a live monitor for OpenStack notifications, compatible with StackTach\'s stacky.',
+    'stacky: a live monitor for OpenStack notifications, compatible with StackTach.',
     '',
     'Usage: stacky <command> [arguments] [flags]',
     '       stacky [console flags]     open the console',
@@ -25,12 +25,12 @@ export function fullHelp(): string {
     for (const {spec} of registry.filter((c) => c.spec.group === group)) {
       lines.push(`  ${spec.name}${spec.args ? ` ${spec.args}` : ''}`, ...wrap(spec.summary, WIDTH - 6).map((l) => `      ${l}`));
     }
-    if (group === 'print') lines.push(`Each takes ${Object.keys(printFlags).map((f) => `--${f}`).join(', ')}.`);
+    if (group === 'print') lines.push(`Each prints a table and takes ${Object.keys(printFlags).map((f) => `--${f}`).join(', ')}.`);
   }
   lines.push(
     '',
-    'Environment: STACKTACH_URL or STACKY_URL (server URL), STACKY_CONFIG_DIR (config folder),',
-    'STACKY_TOKEN (bearer token), STACKY_CA (CA file for https), STACKY_DB (database file).',
+    'Environment: STACKTACH_URL or STACKY_URL (server URL), STACKY_TOKEN (bearer',
+    'token), STACKY_CA (CA file for https), STACKY_CONFIG_DIR, STACKY_DB (database).',
     'Exit status: 0 ok, 1 server error or unreachable server, 2 usage error.',
     'Run `stacky <command> --help` for one command\'s arguments, flags and examples.',
   );

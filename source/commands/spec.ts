@@ -52,8 +52,8 @@ export interface CommandSpec<S extends FlagSet = FlagSet> {
   summary: string;
   /** The arguments after the name, as in the usage line (`<uuid>`); absent: the command takes none. */
   args?: string;
-  /** One line per argument or subcommand, for `stacky <cmd> --help`. */
-  argHelp?: readonly string[];
+  /** Each argument or subcommand with what it means, for `stacky <cmd> --help`. */
+  argHelp?: readonly (readonly [string, string])[];
   flags: S;
   /** Paragraph lines after the summary. */
   details?: readonly string[];
@@ -94,14 +94,14 @@ function checked(name: string, flag: FlagSpec, raw: string | boolean): string | 
 /** node:util's parse errors, said in one short clause. */
 function parseError(error: Error & {code?: string}): UsageError {
   const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? '';
+  const flag = /--[\w-]+/.exec(quoted)?.[0] ?? quoted;
   switch (error.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return new UsageError(`unknown flag ${quoted}`);
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return new UsageError(`unexpected argument '${quoted}'`);
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return new UsageError(/argument missing/.test(error.message)
-        ? `${quoted.split(' ')[0]} needs a value` : `${quoted.split(' ')[0]} takes no value`);
+      return new UsageError(`${flag} ${/argument missing/.test(error.message) ? 'needs a value' : 'takes no value'}`);
     default:
       return new UsageError(error.message);
   }
@@ -185,7 +185,7 @@ function flagText(flag: FlagSpec): string {
 }
 
 /** Two columns: labels padded to the widest (up to 22), texts wrapped to 80 columns. */
-function columns(rows: [string, string][]): string[] {
+function columns(rows: readonly (readonly [string, string])[]): string[] {
   const pad = Math.min(22, Math.max(...rows.map(([label]) => label.length)));
   const out: string[] = [];
   for (const [label, text] of rows) {
@@ -204,7 +204,7 @@ export function usage(spec: CommandSpec): string {
 export function helpText(spec: CommandSpec): string {
   const lines = [`Usage: ${usage(spec)}`, '', ...wrap(spec.summary, WIDTH)];
   if (spec.details?.length) lines.push('', ...spec.details.flatMap((d) => wrap(d, WIDTH)));
-  if (spec.argHelp?.length) lines.push('', 'Arguments:', ...spec.argHelp.map((a) => `  ${a}`));
+  if (spec.argHelp?.length) lines.push('', 'Arguments:', ...columns(spec.argHelp));
   const flags = Object.entries({...spec.flags, help: helpFlag}).map(([name, flag]): [string, string] => [flagLabel(name, flag), flagText(flag)]);
   lines.push('', 'Flags:', ...columns(flags));
   lines.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));

@@ -13,7 +13,9 @@ import {watch} from './watch.js';
 function positionals(ctx: PrintContext, min: number, max: number, names: string): string[] {
   const p = ctx.args.positionals;
   if (p.length < min) throw new UsageError(`missing ${names.split(' ').slice(p.length, min).join(' ')}`, ctx.args.command);
-  if (p.length > max) throw new UsageError(`too many arguments (expected ${names})`, ctx.args.command);
+  if (p.length > max) {
+    throw new UsageError(max === 0 ? `unexpected argument '${p[0]}'` : `too many arguments (expected ${names})`, ctx.args.command);
+  }
   return p;
 }
 

@@ -43,7 +43,7 @@ export const anyPrintFlag = {...printFlags, ...serviceOrAll, ...paging, ...windo
 
 const was = (original: string) => `Original client: ${original}`;
 
-export const printSpecs = [
+const specs: Omit<CommandSpec, 'group'>[] = [
   {
     name: 'deployments', summary: 'List deployments (#, Name).', flags: printFlags,
     details: [was('stacky deployments')], examples: ['stacky deployments'],
@@ -63,10 +63,11 @@ export const printSpecs = [
     examples: ['stacky uuid 2222bbbb-6352-4dbc-8271-96cc54bf14cd'],
   },
   {
-    name: 'timings', args: '<event> ["YYYY-MM-DD HH:MM:SS" ["YYYY-MM-DD HH:MM:SS"]]',
+    name: 'timings', args: '<event> [FROM [TO]]',
     summary: 'Durations of one operation (event name without .start/.end), fastest first.',
     flags: {...printFlags, ...paging, ...window},
-    details: ['The optional dates bound the end time, like --when-min/--when-max.', was('stacky timings <event> [from [to]]')],
+    argHelp: [['FROM, TO', '"YYYY-MM-DD HH:MM:SS" (UTC): bound the end time, as --when-min/--when-max do']],
+    details: [ was('stacky timings <event> [from [to]]')],
     examples: ['stacky timings compute.instance.create "2014-01-01 00:00:00"'],
   },
   {
@@ -124,7 +125,10 @@ export const printSpecs = [
     details: ['StackTach removed these endpoints in 2014; a server without them answers 404.', was('stacky usage launches|deletes|exists [uuid]')],
     examples: ['stacky usage launches 2222bbbb-6352-4dbc-8271-96cc54bf14cd'],
   },
-].map((spec): CommandSpec => ({...spec, group: 'print', args: spec.args ?? ''}));
+];
+
+/** Print commands take arguments (the handlers count them): none at all reads as "too many arguments". */
+export const printSpecs = specs.map((spec): CommandSpec => ({...spec, group: 'print', args: spec.args ?? ''}));
 
 export function findSpec(name: string): CommandSpec | undefined {
   return printSpecs.find((c) => c.name === name);

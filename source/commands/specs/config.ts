@@ -7,10 +7,10 @@ export const configSpec = {
   summary: 'Show or change the saved client settings: url, deployment, service, poll, token, ca.',
   args: 'get [KEY] | set KEY VALUE | unset KEY | path',
   argHelp: [
-    'get [KEY]      print the saved settings, or one',
-    'set KEY VALUE  save a setting',
-    'unset KEY      forget a setting',
-    'path           print where the settings file lives',
+    ['get [KEY]', 'print the saved settings, or one'],
+    ['set KEY VALUE', 'save a setting'],
+    ['unset KEY', 'forget a setting'],
+    ['path', 'print where the settings file lives'],
   ],
   details: [
     'Keys:',

@@ -7,7 +7,7 @@ export const ingestSpec = {
   group: 'server',
   summary: 'Load notifications from JSON Lines files (or stdin) into a database or a running server.',
   args: '[FILE ... | -]',
-  argHelp: ['FILE  JSON Lines to read; - or none: stdin'],
+  argHelp: [['FILE', 'JSON Lines to read; - or none: stdin']],
   details: [
     'Each line is a notification body, a [routing_key, body] pair, or an envelope ' +
       '{"deployment","exchange","routing_key","body"}. Bad lines are quarantined (see stacky quarantine) and ' +

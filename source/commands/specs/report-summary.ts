@@ -1,7 +1,7 @@
 // `stacky report summary`: build the "summary for region" report (run: source/commands/report.ts).
 // (`stacky report <id>` is a print command: source/commands/print/specs.ts.)
 import type {CommandSpec} from '../spec.js';
-import {DEFAULT_HOURS, DEFAULT_PERCENTILE, DEFAULT_TOO_LONG} from '../../core/report-math.js';
+import {DEFAULT_HOURS, DEFAULT_PERCENTILE, DEFAULT_TOO_LONG} from '../../core/report-defaults.js';
 import {dbFlag} from './shared.js';
 
 export const reportSummarySpec = {
@@ -19,5 +19,5 @@ export const reportSummarySpec = {
     'too-long': {type: 'int', value: 'S', min: 1, default: DEFAULT_TOO_LONG, description: 'a request longer than S seconds is a "> S/60" failure'},
     store: {type: 'boolean', description: 'also save it as a report (see stacky reports, stacky report <id>)'},
   },
-  examples: ['stacky report summary --db stacky.db --start "2014-01-14 19:00:00" --hours 1 --store'],
+  examples: ['stacky report summary --db stacky.db --start "2014-01-14 19:00:00" --store'],
 } as const satisfies CommandSpec;

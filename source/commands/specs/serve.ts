@@ -1,6 +1,5 @@
 // `stacky serve`: the StackTach-compatible server (run: source/commands/serve.ts).
 import type {CommandSpec, FlagSet} from '../spec.js';
-import {DEFAULT_MAX_REQUESTS, DEFAULT_MAX_WATCH_PER_TOKEN} from '../../server/guard.js';
 import {daemonFlags, dbFlag, retainFlags} from './shared.js';
 
 /** Running unattended: tokens, TLS, bounds, timeouts, health (read by source/commands/serve-setup.ts). */
@@ -11,9 +10,9 @@ export const setupFlags = {
   'metrics-open': {type: 'boolean', description: '/healthz and /metrics without a token'},
   'tls-cert': {type: 'string', value: 'FILE', description: 'serve HTTPS with this certificate (with --tls-key)'},
   'tls-key': {type: 'string', value: 'FILE', description: 'the private key of --tls-cert'},
-  'max-requests': {type: 'int', value: 'N', min: 1, default: DEFAULT_MAX_REQUESTS,
+  'max-requests': {type: 'int', value: 'N', min: 1, default: 64,
     description: 'requests answered at once; more get 503 + Retry-After'},
-  'max-watch': {type: 'int', value: 'N', min: 1, default: DEFAULT_MAX_WATCH_PER_TOKEN,
+  'max-watch': {type: 'int', value: 'N', min: 1, default: 4,
     description: 'watch requests at once per token (per address without tokens)'},
   'header-timeout': {type: 'int', value: 'S', min: 1, default: 10, description: 'seconds a client has to send its request headers'},
   'request-timeout': {type: 'int', value: 'S', default: 0, description: 'seconds a client has to send a whole request ' +
@@ -43,5 +42,5 @@ export const serveSpec = {
     ...setupFlags,
   },
   examples: ['stacky serve --db /var/lib/stacky/stacky.db --port 8000',
-    'stacky serve --host 0.0.0.0 --auth-file /etc/stacky/tokens.json --open-read --retain 30d'],
+    'stacky serve --host 0.0.0.0 --auth-file tokens.json --open-read --retain 30d'],
 } as const satisfies CommandSpec;

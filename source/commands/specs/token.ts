@@ -7,9 +7,9 @@ export const tokenSpec = {
   summary: 'Manage the bearer tokens of `stacky serve --auth-file FILE`.',
   args: 'add NAME --role R | list | remove NAME',
   argHelp: [
-    'add NAME     create a token; prints it alone on stdout, once (only its SHA-256 hash is kept)',
-    'list         name, role and creation time of every token',
-    'remove NAME  delete a token',
+    ['add NAME', 'create a token; prints it alone on stdout, once (only its SHA-256 hash is kept)'],
+    ['list', 'name, role and creation time of every token'],
+    ['remove NAME', 'delete a token'],
   ],
   details: ['The file is created with mode 0600 and refused by the server if group or others can read it. Send SIGHUP ' +
     'to a running server to reload it. Roles: read (the /stacky/ API, /healthz, /metrics), ingest (POST /ingest/), admin (both).'],
