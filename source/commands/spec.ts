@@ -172,7 +172,7 @@ export function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-export function flagLabel(name: string, flag: FlagSpec): string {
+function flagLabel(name: string, flag: FlagSpec): string {
   const short = flag.short ? `-${flag.short}, ` : '';
   return `${short}--${name}${flag.type === 'boolean' ? '' : ` ${flag.value}`}`;
 }
@@ -196,7 +196,7 @@ function columns(rows: readonly (readonly [string, string])[]): string[] {
   return out;
 }
 
-export function usage(spec: CommandSpec): string {
+function usage(spec: CommandSpec): string {
   return `stacky ${spec.name}${spec.args ? ` ${spec.args}` : ''}${Object.keys(spec.flags).length ? ' [flags]' : ''}`;
 }
 

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {UsageError} from '../../source/commands/args.js';
-import {parsePrintArgs} from '../../source/commands/print/args.js';
+import {printArgs, type PrintArgs} from '../../source/commands/print/args.js';
+import {findSpec} from '../../source/commands/print/specs.js';
+import {parseCommand} from '../../source/commands/spec.js';
 import {csvField, renderCsv} from '../../source/commands/print/csv.js';
 import {reportRange} from '../../source/commands/print/handlers.js';
 import {columnRule, layoutColumns} from '../../source/commands/print/columns.js';
@@ -12,6 +14,12 @@ import {formatMonthDayTime, formatUtc, formatWeekdayDate, utcMidnight} from '../
 import {epochArgString} from '../../source/core/time.js';
 import {watchCells, watchColumns, watchHeader, watchLine, watchTarget} from '../../source/commands/print/watch.js';
 import {defaultSettings} from '../../source/commands/settings.js';
+
+/** A print command's argv, name first, as `stacky` parses it. */
+function parsePrintArgs([name, ...rest]: string[]): PrintArgs {
+  const spec = findSpec(name!)!;
+  return printArgs(spec, parseCommand(spec, rest));
+}
 
 describe('table', () => {
   it('centres like PrettyTable: odd spare space goes right for odd-length text, left for even', () => {

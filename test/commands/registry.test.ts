@@ -9,7 +9,7 @@ import {join, relative} from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {findCommand, registry} from '../../source/commands/registry.js';
 import {UsageError} from '../../source/commands/args.js';
-import {flagLabel, helpText, parseCommand, type FlagSpec} from '../../source/commands/spec.js';
+import {helpText, parseCommand, type FlagSpec} from '../../source/commands/spec.js';
 import {bin, build, root} from './print-build.js';
 
 let dir = '';
@@ -51,7 +51,8 @@ describe('every command of the registry', () => {
       assert.ok(help.stdout.startsWith(`Usage: stacky ${spec.name}`), help.stdout);
       assert.equal(help.stdout, helpText(spec));
       for (const [name, flag] of Object.entries(spec.flags)) {
-        assert.ok(help.stdout.includes(`\n  ${flagLabel(name, flag)} `), `${spec.name} --help lists --${name}`);
+        const label = `${flag.short ? `-${flag.short}, ` : ''}--${name}${flag.type === 'boolean' ? '' : ` ${flag.value}`}`;
+        assert.ok(help.stdout.includes(`\n  ${label} `), `${spec.name} --help lists --${name}`);
       }
       assert.ok(help.stdout.includes('\n  -h, --help '));
       assert.ok(help.stdout.split('\n').every((line) => line.length <= 80), `${spec.name} --help fits 80 columns`);

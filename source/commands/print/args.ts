@@ -1,8 +1,8 @@
 // argv of a print command → plain values. Flags may appear anywhere among the positionals.
-import {anyPrintFlag, findSpec} from './specs.js';
+import type {anyPrintFlag} from './specs.js';
 import {epochArgString} from '../../core/time.js';
 import {UsageError} from '../args.js';
-import {parseCommand, type CommandSpec, type FlagSet, type Parsed, type Values} from '../spec.js';
+import type {CommandSpec, FlagSet, Parsed, Values} from '../spec.js';
 
 export interface PrintArgs {
   command: string;
@@ -26,9 +26,9 @@ export interface PrintArgs {
   poll?: number;
 }
 
-export function parseTime(name: string, text: string, command: string): string {
+export function parseTime(name: string, text: string): string {
   const value = epochArgString(text);
-  if (value === undefined) throw new UsageError(`${name} must be epoch seconds or "YYYY-MM-DD HH:MM:SS" (got '${text}')`, command);
+  if (value === undefined) throw new UsageError(`${name} must be epoch seconds or "YYYY-MM-DD HH:MM:SS" (got '${text}')`);
   return value;
 }
 
@@ -36,9 +36,9 @@ export function parseTime(name: string, text: string, command: string): string {
 export function printArgs(spec: CommandSpec, parsed: Parsed<FlagSet>): PrintArgs {
   const command = spec.name;
   const v = parsed.values as Partial<Values<typeof anyPrintFlag>>;
-  if ([v.json, v.jsonl, v.csv].filter(Boolean).length > 1) throw new UsageError('use only one of --json, --jsonl and --csv', command);
-  if (v.json && command === 'watch') throw new UsageError('watch streams one JSON document per poll: use --jsonl', command);
-  if (v.wide && v.width !== undefined) throw new UsageError('use either --wide or --width N, not both', command);
+  if ([v.json, v.jsonl, v.csv].filter(Boolean).length > 1) throw new UsageError('use only one of --json, --jsonl and --csv');
+  if (v.json && command === 'watch') throw new UsageError('watch streams one JSON document per poll: use --jsonl');
+  if (v.wide && v.width !== undefined) throw new UsageError('use either --wide or --width N, not both');
   const args: PrintArgs = {
     command,
     positionals: parsed.positionals,
@@ -53,22 +53,14 @@ export function printArgs(spec: CommandSpec, parsed: Parsed<FlagSet>): PrintArgs
   if (v.limit !== undefined) args.limit = v.limit;
   if (v.offset !== undefined) args.offset = v.offset;
   if (v.width !== undefined) args.width = v.width;
-  if (v['when-min'] !== undefined) args.whenMin = parseTime('--when-min', v['when-min'], command);
-  if (v['when-max'] !== undefined) args.whenMax = parseTime('--when-max', v['when-max'], command);
-  if (v.poll !== undefined) args.poll = parsePoll(v.poll, command);
+  if (v['when-min'] !== undefined) args.whenMin = parseTime('--when-min', v['when-min']);
+  if (v['when-max'] !== undefined) args.whenMax = parseTime('--when-max', v['when-max']);
+  if (v.poll !== undefined) args.poll = parsePoll(v.poll);
   return args;
 }
 
-/** argv with the command name first, as cli.ts passes it. */
-export function parsePrintArgs(argv: readonly string[]): PrintArgs {
-  const [command = '', ...rest] = argv;
-  const spec = findSpec(command);
-  if (!spec) throw new UsageError(`unknown print command '${command}'`);
-  return printArgs(spec, parseCommand(spec, rest));
-}
-
-export function parsePoll(text: string, command: string): number {
+export function parsePoll(text: string): number {
   const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`poll seconds must be a number between 0 and 3600 (got '${text}')`, command);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`poll seconds must be a number between 0 and 3600 (got '${text}')`);
   return n;
 }
