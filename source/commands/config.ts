@@ -1,5 +1,8 @@
 // `stacky config get [key] | set <key> <value> | unset <key> | path`: the saved client settings.
 import {looseModeWarning, tighten} from './file-modes.js';
+import {command, helpText, usageLine} from './spec.js';
+import {configSpec} from './specs/config.js';
+import {MemoryConfig, configKeys, isConfigKey, openConfig, parseConfigValue, savedSettings, type ConfigKey, type Settings} from './settings.js';
 
 /** Whether a URL carries a password (http://user:password@host). */
 function hasPassword(url: string): boolean {
@@ -9,14 +12,15 @@ function hasPassword(url: string): boolean {
     return false;
   }
 }
-import {command, helpText, usageLine} from './spec.js';
-import {configSpec} from './specs/config.js';
-import {MemoryConfig, configKeys, isConfigKey, openConfig, parseConfigValue, savedSettings, type ConfigKey, type Settings} from './settings.js';
+
+interface Out {
+  write(text: string): unknown;
+}
 
 export interface ConfigRunOptions {
   env?: NodeJS.ProcessEnv;
-  stdout?: {write(text: string): unknown};
-  stderr?: {write(text: string): unknown};
+  stdout?: Out;
+  stderr?: Out;
 }
 
 const fieldOf: Record<ConfigKey, keyof Settings> = {url: 'url', deployment: 'deployment', service: 'service', poll: 'pollSeconds',
@@ -35,8 +39,7 @@ export async function run(argv: string[], options: ConfigRunOptions = {}): Promi
   return command(configSpec, argv, ({positionals}) => configure(positionals, env, stdout, stderr), {stdout, stderr});
 }
 
-async function configure(argv: string[], env: NodeJS.ProcessEnv, stdout: ConfigRunOptions['stdout'] & {},
-  stderr: ConfigRunOptions['stderr'] & {}): Promise<number> {
+async function configure(argv: string[], env: NodeJS.ProcessEnv, stdout: Out, stderr: Out): Promise<number> {
   const usage = (message: string): number => {
     stderr.write(usageLine('config', message));
     return 2;
