@@ -127,7 +127,7 @@ const specs: Omit<CommandSpec, 'group'>[] = [
   },
 ];
 
-/** Print commands take arguments (the handlers count them): none at all reads as "too many arguments". */
+/** Arguments go through to the handlers, which count them (print/handlers.ts) and say which is missing or extra. */
 export const printSpecs = specs.map((spec): CommandSpec => ({...spec, group: 'print', args: spec.args ?? ''}));
 
 export function findSpec(name: string): CommandSpec | undefined {
