@@ -1,6 +1,8 @@
 // `stacky config get [key] | set <key> <value> | unset <key> | path`: the saved client settings.
-import {commandHelp} from './help.js';
 import {looseModeWarning, tighten} from './file-modes.js';
+import {command, helpText, usageLine} from './spec.js';
+import {configSpec} from './specs/config.js';
+import {MemoryConfig, configKeys, isConfigKey, openConfig, parseConfigValue, savedSettings, type ConfigKey, type Settings} from './settings.js';
 
 /** Whether a URL carries a password (http://user:password@host). */
 function hasPassword(url: string): boolean {
@@ -10,12 +12,15 @@ function hasPassword(url: string): boolean {
     return false;
   }
 }
-import {MemoryConfig, configKeys, isConfigKey, openConfig, parseConfigValue, savedSettings, type ConfigKey, type Settings} from './settings.js';
+
+interface Out {
+  write(text: string): unknown;
+}
 
 export interface ConfigRunOptions {
   env?: NodeJS.ProcessEnv;
-  stdout?: {write(text: string): unknown};
-  stderr?: {write(text: string): unknown};
+  stdout?: Out;
+  stderr?: Out;
 }
 
 const fieldOf: Record<ConfigKey, keyof Settings> = {url: 'url', deployment: 'deployment', service: 'service', poll: 'pollSeconds',
@@ -31,13 +36,17 @@ export async function run(argv: string[], options: ConfigRunOptions = {}): Promi
   const env = options.env ?? process.env;
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
+  return command(configSpec, argv, ({positionals}) => configure(positionals, env, stdout, stderr), {stdout, stderr});
+}
+
+async function configure(argv: string[], env: NodeJS.ProcessEnv, stdout: Out, stderr: Out): Promise<number> {
   const usage = (message: string): number => {
-    stderr.write(`stacky config: ${message}\nusage: stacky config get [key] | set <key> <value> | unset <key> | path\n`);
+    stderr.write(usageLine('config', message));
     return 2;
   };
   const [action, ...rest] = argv;
-  if (action === undefined || action === '--help' || action === '-h' || action === 'help') {
-    stdout.write(commandHelp('config') ?? '');
+  if (action === undefined || action === 'help') {
+    stdout.write(helpText(configSpec));
     return action === undefined ? 2 : 0;
   }
   const checkKey = (key: string | undefined): key is ConfigKey => key !== undefined && isConfigKey(key);

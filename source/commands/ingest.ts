@@ -5,7 +5,9 @@ import {openDatabase} from '../store/database.js';
 import {ingestJsonl} from '../ingest/sources/jsonl/files.js';
 import {Tally, type CountedResult} from '../ingest/tally.js';
 import {defaultDbPath} from './paths.js';
-import {guarded, parse, UsageError} from './args.js';
+import {UsageError} from './args.js';
+import {command} from './spec.js';
+import {ingestSpec} from './specs/ingest.js';
 import {StackyClient} from '../client/client.js';
 import {redactUrl} from '../client/redact.js';
 import {StackyIngestError} from '../client/errors.js';
@@ -13,20 +15,6 @@ import type {IngestReply} from '../client/types.js';
 import {loadSettings} from './settings.js';
 import {credentialsOf} from './credentials.js';
 import {terminalSafe} from '../core/terminal-text.js';
-
-const HELP = `Usage: stacky ingest [--db PATH | --url URL] [--deployment NAME] [--exchange nova|glance|generic] [FILE ... | -]
-
-Reads notifications as JSON Lines (a bare body, [routing_key, body], or an envelope
-{"deployment","exchange","routing_key","body"}) and stores them. Bad lines are quarantined
-(see stacky quarantine) and reported with their line number; the others are still stored.
-  --db PATH          write straight to this SQLite file (default: $STACKY_DB or the data dir)
-  --url URL          post to a running server's /ingest/ instead
-  --deployment NAME  deployment for lines that do not name one (default: default)
-  --exchange NAME    exchange for lines that do not name one (default: nova)
-Exit status: 0 all stored, 1 some lines rejected, 2 usage error.
-
-Example: stacky ingest --db stacky.db --deployment region-1 notifications.jsonl
-`;
 
 function open(file: string): Readable {
   return file === '-' ? process.stdin : createReadStream(file, {highWaterMark: 1 << 20});
@@ -45,18 +33,9 @@ async function post(url: string, file: string, deployment: string, exchange: str
 }
 
 export async function run(argv: string[]): Promise<number> {
-  return guarded('ingest', async () => {
-    const {values, positionals} = parse(argv, {
-      db: {type: 'string'}, url: {type: 'string'}, deployment: {type: 'string'}, exchange: {type: 'string'},
-      help: {type: 'boolean', short: 'h'},
-    }, true);
-    if (values.help) {
-      process.stdout.write(HELP);
-      return 0;
-    }
+  return command(ingestSpec, argv, async ({values, positionals}) => {
     if (values.db && values.url) throw new UsageError('give --db or --url, not both');
-    const deployment = values.deployment ?? 'default';
-    const exchange = values.exchange ?? 'nova';
+    const {deployment, exchange} = values;
     if (deployment === '' || exchange === '') throw new UsageError('--deployment and --exchange must not be empty');
     const files = positionals.length > 0 ? positionals : ['-'];
     const total = new Tally();

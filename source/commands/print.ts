@@ -2,13 +2,13 @@
 // 0 ok, 1 server error or unreachable server, 2 usage error. Never imports ink or react.
 import {StackyClient} from '../client/client.js';
 import {StackyHttpError, StackyUnreachableError} from '../client/errors.js';
-import {commandHelp} from './help.js';
 import {terminalSafe} from '../core/terminal-text.js';
 import {UsageError} from './args.js';
-import {parsePrintArgs, type PrintArgs} from './print/args.js';
+import {printArgs, type PrintArgs} from './print/args.js';
 import {handlers} from './print/handlers.js';
 import {createOutput, type Streams} from './print/output.js';
 import {findSpec} from './print/specs.js';
+import {command} from './spec.js';
 import {isService, loadSettings, type Settings} from './settings.js';
 import {credentialsOf} from './credentials.js';
 
@@ -17,43 +17,30 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-function usageError(streams: Streams, error: UsageError | Error, command: string | undefined): number {
-  const spec = command ? findSpec(command) : undefined;
-  const prefix = spec ? `stacky ${spec.name}` : 'stacky';
-  streams.stderr.write(`${prefix}: ${terminalSafe(error.message)}\n`);
-  if (spec) streams.stderr.write(`usage: stacky ${spec.synopsis}  (see stacky ${spec.name} --help)\n`);
-  return 2;
-}
-
 export async function run(argv: string[], options: RunOptions = {}): Promise<number> {
   const streams: Streams = options.streams ?? {stdout: process.stdout, stderr: process.stderr};
-  let args: PrintArgs;
-  try {
-    args = parsePrintArgs(argv);
-  } catch (error) {
-    if (error instanceof UsageError) return usageError(streams, error, error.command ?? argv[0]);
-    throw error;
-  }
-  if (args.help) {
-    streams.stdout.write(commandHelp(args.command) ?? '');
-    return 0;
-  }
+  const spec = findSpec(argv[0] ?? '');
+  if (!spec) throw new Error(`not a print command: '${argv[0] ?? ''}'`);
+  return command(spec, argv.slice(1), (parsed) => print(printArgs(spec, parsed), streams, options.env ?? process.env), streams);
+}
+
+async function print(args: PrintArgs, streams: Streams, env: NodeJS.ProcessEnv): Promise<number> {
   let settings: Settings;
   try {
     settings = loadSettings({
       ...(args.url !== undefined ? {url: args.url} : {}),
       ...(args.ca !== undefined ? {ca: args.ca} : {}),
       ...(args.service !== undefined && isService(args.service) ? {service: args.service} : {}),
-    }, options.env ?? process.env);
+    }, env);
   } catch (error) {
-    return usageError(streams, error as Error, args.command);
+    throw new UsageError((error as Error).message);
   }
 
   let credentials;
   try {
     credentials = credentialsOf(settings);
   } catch (error) {
-    return usageError(streams, error as Error, args.command);
+    throw new UsageError((error as Error).message);
   }
   const out = createOutput(args.json ? 'json' : args.jsonl ? 'jsonl' : args.csv ? 'csv' : 'table', args.wide ? 0 : args.width, streams);
   const abort = new AbortController();
@@ -85,7 +72,6 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     const handler = handlers[args.command]!;
     return await handler({args, settings, client, out, stopped});
   } catch (error) {
-    if (error instanceof UsageError) return usageError(streams, error, args.command);
     if (error instanceof StackyHttpError) {
       streams.stderr.write(`stacky ${args.command}: ${terminalSafe(error.message)} (HTTP ${error.status})\n`);
       return 1;

@@ -5,18 +5,9 @@ import {countQuarantine, listQuarantine, quarantinePage} from '../store/quaranti
 import {whenString} from '../core/time.js';
 import {terminalSafe} from '../core/terminal-text.js';
 import {defaultDbPath} from './paths.js';
-import {guarded, intFlag, parse, UsageError} from './args.js';
-
-const HELP = `Usage: stacky quarantine [--db PATH] [--limit N] [--json]
-       stacky quarantine --replay [--id N ...] [--db PATH] [--json]
-
-Lists rejected notifications with where they came from, why, and their raw text.
---replay re-ingests them through this version's parser (after an upgrade that learned a new
-shape): those that now store leave the quarantine, the others stay with today's reason.
---id N (repeatable) replays only those entries.
-Example: stacky quarantine --db stacky.db --limit 20
-         stacky quarantine --db stacky.db --replay
-`;
+import {UsageError} from './args.js';
+import {command} from './spec.js';
+import {quarantineSpec} from './specs/quarantine.js';
 
 /** Entries replayed per transaction: bounded memory, and a reader never waits long. */
 const REPLAY_PAGE = 1000;
@@ -50,22 +41,14 @@ async function replay(db: Db, ids: number[] | undefined, json: boolean): Promise
 }
 
 export async function run(argv: string[]): Promise<number> {
-  return guarded('quarantine', async () => {
-    const {values} = parse(argv, {
-      db: {type: 'string'}, limit: {type: 'string'}, json: {type: 'boolean'}, help: {type: 'boolean', short: 'h'},
-      replay: {type: 'boolean'}, id: {type: 'string', multiple: true},
-    });
-    if (values.help) {
-      process.stdout.write(HELP);
-      return 0;
-    }
+  return command(quarantineSpec, argv, async ({values, given}) => {
     if (values.id !== undefined && !values.replay) throw new UsageError('--id goes with --replay');
-    if (values.replay && values.limit !== undefined) throw new UsageError('--limit is for listing; --replay takes --id');
-    const ids = values.id?.map((v) => intFlag('id', v, 0, 1));
-    const limit = intFlag('limit', values.limit, 50);
+    if (values.replay && given.has('limit')) throw new UsageError('--limit is for listing; --replay takes --id');
+    const ids = values.id;
+    const {limit} = values;
     const db = openDatabase(values.db ?? defaultDbPath());
     try {
-      if (values.replay) return await replay(db, ids, values.json ?? false);
+      if (values.replay) return await replay(db, ids, values.json);
       const rows = listQuarantine(db, limit).map((r) => ({...r, raw: r.raw ? r.raw.toString('utf8') : null}));
       if (values.json) {
         process.stdout.write(`${JSON.stringify(rows)}\n`);

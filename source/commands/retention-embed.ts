@@ -6,9 +6,8 @@ import {emptyCounts, pruneSteps, type PruneCounts} from '../store/retention.js';
 import type {Micros} from '../core/types.js';
 import {parseRetain} from '../core/retain.js';
 import {UsageError} from './args.js';
+import {DEFAULT_RETAIN_EVERY_S} from './specs/shared.js';
 
-/** Minutes between passes: each pass after the first finds only what aged out meanwhile. */
-export const DEFAULT_RETAIN_EVERY_S = 600;
 
 export interface RetentionHandle {
   stop(): Promise<void>;

@@ -4,42 +4,18 @@ import {readFileSync, statSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
 import type {Server} from 'node:http';
 import {AuthFileError, TokenSet} from '../server/auth.js';
-import {DEFAULT_MAX_REQUESTS, DEFAULT_MAX_WATCH_PER_TOKEN, Guard} from '../server/guard.js';
+import {Guard} from '../server/guard.js';
 import {StackyMetrics, type ConsumerView} from '../server/metrics.js';
 import {checkHealth} from '../server/health.js';
 import {oldestRetained, pageStats} from '../store/retention.js';
 import type {Store} from '../store/store.js';
 import {createLogger, loggerOptions, type Logger} from './log.js';
-import {intFlag, UsageError} from './args.js';
+import {UsageError} from './args.js';
+import {defaults, type Values as SpecValues} from './spec.js';
+import {setupFlags} from './specs/serve.js';
 
-export const SETUP_FLAGS = {
-  'auth-file': {type: 'string'}, 'open-read': {type: 'boolean'}, insecure: {type: 'boolean'},
-  'metrics-open': {type: 'boolean'}, 'tls-cert': {type: 'string'}, 'tls-key': {type: 'string'},
-  'max-requests': {type: 'string'}, 'max-watch': {type: 'string'}, 'header-timeout': {type: 'string'},
-  'request-timeout': {type: 'string'}, 'idle-timeout': {type: 'string'}, 'log-format': {type: 'string'},
-  'log-level': {type: 'string'}, 'max-lag': {type: 'string'}, 'min-free-mb': {type: 'string'},
-  'stop-timeout': {type: 'string'}, 'print-systemd': {type: 'boolean'},
-} as const;
-
-export const SETUP_HELP = `  --auth-file FILE  bearer tokens (see stacky token); required to listen beyond loopback
-  --open-read       let reads through without a token (the original stacky client sends none)
-  --insecure        listen beyond loopback without tokens (warns at every start)
-  --metrics-open    /healthz and /metrics without a token
-  --tls-cert FILE --tls-key FILE   serve HTTPS
-  --max-requests N  requests answered at once; more get 503 + Retry-After (default ${DEFAULT_MAX_REQUESTS})
-  --max-watch N     watch requests at once per token (per address without tokens) (default ${DEFAULT_MAX_WATCH_PER_TOKEN})
-  --header-timeout S  seconds a client has to send its request headers (default 10)
-  --request-timeout S seconds a client has to send a whole request (default 0, off: POST /ingest/
-                    has its own bounds, --limit body-ms and body-idle-ms, and answers with its counts)
-  --idle-timeout S  seconds an idle keep-alive connection stays open (default 65)
-  --max-lag N       /healthz fails when a consumer's queues hold N messages (default 100000)
-  --min-free-mb N   /healthz fails below N MiB free beside the database (default 100)
-  --stop-timeout S  on SIGTERM, seconds to finish in-flight work before exiting anyway (default 30)
-  --log-format json|text   (default text) --log-level debug|info|warn|error (default info)
-  --print-systemd   print a systemd unit running this command line, and exit
-`;
-
-type Values = {[K in keyof typeof SETUP_FLAGS]?: (typeof SETUP_FLAGS)[K]['type'] extends 'boolean' ? boolean : string};
+/** serve's parsed flags (source/commands/specs/serve.ts); those left out take the spec's defaults. */
+type Values = Partial<SpecValues<typeof setupFlags>>;
 
 export interface Setup {
   log: Logger;
@@ -66,19 +42,19 @@ export function loggerFrom(values: Values, name: string): Logger {
   }
 }
 
-export function setupFrom(values: Values, host: string): Setup {
+export function setupFrom(given: Values, host: string): Setup {
+  const values = {...defaults(setupFlags), ...given};
   const log = loggerFrom(values, 'stacky serve');
-  const seconds = (name: keyof Values, fallback: number) => intFlag(name, values[name] as string | undefined, fallback, 1) * 1000;
-  const maxRequests = intFlag('max-requests', values['max-requests'], DEFAULT_MAX_REQUESTS, 1);
-  const maxWatch = intFlag('max-watch', values['max-watch'], DEFAULT_MAX_WATCH_PER_TOKEN, 1);
-  const headerMs = seconds('header-timeout', 10);
+  const maxRequests = values['max-requests'];
+  const maxWatch = values['max-watch'];
+  const headerMs = values['header-timeout'] * 1000;
   // 0 by default: node's whole-request timeout would cut a long upload with a bare 408, while
   // POST /ingest/ bounds its own upload time and silence and answers with the counts stored.
-  const requestMs = intFlag('request-timeout', values['request-timeout'] as string | undefined, 0) * 1000;
-  const idleMs = seconds('idle-timeout', 65);
-  const maxLag = intFlag('max-lag', values['max-lag'], 100_000, 1);
-  const minFree = intFlag('min-free-mb', values['min-free-mb'], 100) * 2 ** 20;
-  const stopTimeoutMs = seconds('stop-timeout', 30);
+  const requestMs = values['request-timeout'] * 1000;
+  const idleMs = values['idle-timeout'] * 1000;
+  const maxLag = values['max-lag'];
+  const minFree = values['min-free-mb'] * 2 ** 20;
+  const stopTimeoutMs = values['stop-timeout'] * 1000;
   let tokens: TokenSet | undefined;
   if (values['auth-file'] !== undefined) {
     try {

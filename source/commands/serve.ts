@@ -4,33 +4,18 @@ import {openStore, type Store} from '../store/store.js';
 import {Pipeline} from '../ingest/pipeline.js';
 import {createStackyServer} from '../server/app.js';
 import {defaultDbPath} from './paths.js';
-import {guarded, intFlag, parse, UsageError} from './args.js';
+import {UsageError} from './args.js';
+import {command} from './spec.js';
+import {serveSpec} from './specs/serve.js';
 import {parseLimits, type ServerLimits} from '../server/limits.js';
-import {DEFAULT_RETAIN_EVERY_S, retainFlag, startRetention} from './retention-embed.js';
-import {isLoopback, RefusalError, SETUP_FLAGS, SETUP_HELP, setupFrom, systemdUnit, type Setup} from './serve-setup.js';
+import {retainFlag, startRetention} from './retention-embed.js';
+import {isLoopback, RefusalError, setupFrom, systemdUnit, type Setup} from './serve-setup.js';
 import type {ConsumerView} from '../server/metrics.js';
 
 interface ServeBounds {
   limits?: ServerLimits;
   allowedHosts?: string[];
 }
-
-const HELP = `Usage: stacky serve [--db PATH] [--host 127.0.0.1] [--port 8000] [--worker FILE] [--reports hourly] [flags]
-
-Serves every stacky/ URL of StackTach, plus POST /ingest/ for JSON Lines.
-  --db PATH         SQLite file (default: $STACKY_DB or the per-user data dir's stacky.db)
-  --host HOST       address to listen on (default 127.0.0.1)
-  --port N          port (default 8000; 0 picks a free one)
-  --worker FILE     also consume RabbitMQ with StackTach's worker config FILE
-  --reports hourly  generate the hourly summary report a few minutes after each hour
-  --limit NAME=N    change a bound (repeatable; names and defaults in the README's Limits table)
-  --allow-host NAME also answer requests for this host name (repeatable; '*' for any); IP
-                    addresses and localhost are always answered
-  --retain SPAN     delete notifications older than SPAN (30d, 12h, 2w) in the background
-  --retain-every N  seconds between retention passes (default 600)
-${SETUP_HELP}
-Example: stacky serve --db /var/lib/stacky/stacky.db --port 8000
-`;
 
 export interface Running {
   server: Server;
@@ -94,21 +79,8 @@ export function onSignals(stop: () => Promise<void>, boundMs?: number, onLate?: 
 }
 
 export async function run(argv: string[]): Promise<number> {
-  return guarded('serve', async () => {
-    const {values} = parse(argv, {
-      db: {type: 'string'}, host: {type: 'string'}, port: {type: 'string'}, worker: {type: 'string'},
-      reports: {type: 'string'}, help: {type: 'boolean', short: 'h'},
-      limit: {type: 'string', multiple: true}, 'allow-host': {type: 'string', multiple: true},
-      retain: {type: 'string'}, 'retain-every': {type: 'string'}, ...SETUP_FLAGS,
-    });
-    if (values.help) {
-      process.stdout.write(HELP);
-      return 0;
-    }
-    if (values.reports !== undefined && values.reports !== 'hourly') {
-      throw new UsageError(`--reports takes 'hourly', got '${values.reports}'`);
-    }
-    const port = intFlag('port', values.port, 8000);
+  return command(serveSpec, argv, async ({values}) => {
+    const port = values.port;
     let limits: ServerLimits;
     try {
       limits = parseLimits(values.limit ?? []);
@@ -116,10 +88,10 @@ export async function run(argv: string[]): Promise<number> {
       throw new UsageError((error as Error).message);
     }
     const retain = retainFlag(values.retain);
-    const host = values.host ?? '127.0.0.1';
+    const host = values.host;
     const db = values.db ?? defaultDbPath();
     if (values['print-systemd']) {
-      process.stdout.write(systemdUnit('serve', argv, intFlag('stop-timeout', values['stop-timeout'], 30, 1), db));
+      process.stdout.write(systemdUnit('serve', argv, values['stop-timeout'], db));
       return 0;
     }
     let setup: Setup;
@@ -157,7 +129,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (retain !== undefined) {
       const handle = startRetention(running.store.db, retain, {
-        everySeconds: intFlag('retain-every', values['retain-every'], DEFAULT_RETAIN_EVERY_S, 1),
+        everySeconds: values['retain-every'],
         log: (event, fields) => log.info(event, fields),
       });
       stops.push(() => handle.stop());

@@ -2,26 +2,15 @@
 // `serve --auth-file`. add prints the new token alone on stdout, once; the file keeps its hash.
 import {existsSync} from 'node:fs';
 import {AuthFileError, hashToken, isRole, newToken, readAuthFile, ROLES, writeAuthFile} from '../server/auth.js';
-import {guarded, parse, UsageError} from './args.js';
-
-const HELP = `Usage: stacky token add NAME --role read|ingest|admin --auth-file FILE
-       stacky token list --auth-file FILE
-       stacky token remove NAME --auth-file FILE
-
-Bearer tokens for stacky serve --auth-file FILE. add prints the new token alone on stdout (keep
-it: only its SHA-256 hash is stored); the file is created with mode 0600 and refused by the
-server if group or others can read it. Send SIGHUP to a running server to reload the file.
-Roles: read (the /stacky/ API, /healthz, /metrics), ingest (POST /ingest/), admin (both).
-`;
+import {UsageError} from './args.js';
+import {command, helpText} from './spec.js';
+import {tokenSpec} from './specs/token.js';
 
 export async function run(argv: string[]): Promise<number> {
-  return guarded('token', async () => {
-    const {values, positionals} = parse(argv, {
-      role: {type: 'string'}, 'auth-file': {type: 'string'}, help: {type: 'boolean', short: 'h'},
-    }, true);
-    if (values.help || positionals.length === 0) {
-      process.stdout.write(HELP);
-      return values.help ? 0 : 2;
+  return command(tokenSpec, argv, async ({values, positionals}) => {
+    if (positionals.length === 0) {
+      process.stdout.write(helpText(tokenSpec));
+      return 2;
     }
     const [action, name, ...extra] = positionals;
     const file = values['auth-file'] ?? process.env.STACKY_AUTH_FILE;

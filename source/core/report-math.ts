@@ -30,9 +30,7 @@ export const SECOND: Micros = 1_000_000;
 export const HOUR: Micros = 3600 * SECOND;
 
 export const REPORT_VERSION = 4;
-export const DEFAULT_PERCENTILE = 97;
-export const DEFAULT_TOO_LONG = 1800;
-export const DEFAULT_HOURS = 24;
+export {DEFAULT_HOURS, DEFAULT_PERCENTILE, DEFAULT_TOO_LONG} from './report-defaults.js';
 
 /** Checked in this order; a later raw that matches any of them overrides the operation. */
 export const OPERATIONS = ['create', 'rebuild', 'rescue', 'resize', 'snapshot'] as const;

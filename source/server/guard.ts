@@ -28,8 +28,6 @@ export interface GuardOptions {
   log?: GuardLog;
 }
 
-export const DEFAULT_MAX_REQUESTS = 64;
-export const DEFAULT_MAX_WATCH_PER_TOKEN = 4;
 const RETRY_AFTER_S = 1;
 
 function sendTable(res: ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): void {

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {UsageError} from '../../source/commands/args.js';
-import {parsePrintArgs} from '../../source/commands/print/args.js';
+import {printArgs, type PrintArgs} from '../../source/commands/print/args.js';
+import {findSpec} from '../../source/commands/print/specs.js';
+import {parseCommand} from '../../source/commands/spec.js';
 import {csvField, renderCsv} from '../../source/commands/print/csv.js';
 import {reportRange} from '../../source/commands/print/handlers.js';
 import {columnRule, layoutColumns} from '../../source/commands/print/columns.js';
@@ -12,6 +14,12 @@ import {formatMonthDayTime, formatUtc, formatWeekdayDate, utcMidnight} from '../
 import {epochArgString} from '../../source/core/time.js';
 import {watchCells, watchColumns, watchHeader, watchLine, watchTarget} from '../../source/commands/print/watch.js';
 import {defaultSettings} from '../../source/commands/settings.js';
+
+/** A print command's argv, name first, as `stacky` parses it. */
+function parsePrintArgs([name, ...rest]: string[]): PrintArgs {
+  const spec = findSpec(name!)!;
+  return printArgs(spec, parseCommand(spec, rest));
+}
 
 describe('table', () => {
   it('centres like PrettyTable: odd spare space goes right for odd-length text, left for even', () => {
@@ -158,15 +166,15 @@ describe('arguments', () => {
   });
 
   it('refuses flags a command does not take, bad values and unknown flags', () => {
-    assert.throws(() => parsePrintArgs(['deployments', '--limit', '3']), UsageError);
-    assert.throws(() => parsePrintArgs(['uuid', 'x', '--limit', 'lots']), /--limit must be a whole number/);
+    assert.throws(() => parsePrintArgs(['deployments', '--limit', '3']), new UsageError('unknown flag --limit'));
+    assert.throws(() => parsePrintArgs(['uuid', 'x', '--limit', 'lots']), /^UsageError: --limit must be a whole number >= 0, got 'lots'$/);
     assert.throws(() => parsePrintArgs(['uuid', 'x', '--when-min', 'soon']), /--when-min must be epoch seconds/);
-    assert.throws(() => parsePrintArgs(['hosts', '--service', 'all']), /--service must be nova, glance, generic/);
-    assert.throws(() => parsePrintArgs(['hosts', '--bogus']), /Unknown option '--bogus'/);
+    assert.throws(() => parsePrintArgs(['hosts', '--service', 'all']), /^UsageError: --service must be one of nova, glance, generic, got 'all'$/);
+    assert.throws(() => parsePrintArgs(['hosts', '--bogus']), /^UsageError: unknown flag --bogus$/);
     assert.throws(() => parsePrintArgs(['hosts', '--json', '--csv']), /use only one of --json, --jsonl and --csv/);
     assert.equal(parsePrintArgs(['events', '--service', 'all']).service, 'all');
     assert.throws(() => parsePrintArgs(['hosts', '--wide', '--width', '80']), /either --wide or --width N/);
-    assert.throws(() => parsePrintArgs(['uuid', 'x', '--jsonl']), /uuid does not take --jsonl/);
+    assert.throws(() => parsePrintArgs(['uuid', 'x', '--jsonl']), /^UsageError: unknown flag --jsonl$/);
     assert.throws(() => parsePrintArgs(['watch', '--json']), /watch streams one JSON document per poll: use --jsonl/);
     assert.throws(() => parsePrintArgs(['watch', '--jsonl', '--csv']), /use only one of --json, --jsonl and --csv/);
     assert.equal(parsePrintArgs(['hosts', '--wide']).wide, true);

@@ -54,7 +54,7 @@ test('replay stores what today\'s parser reads, keeps the rest with its new reas
 
     const usage = stacky('quarantine', '--db', db, '--id', '3');
     assert.equal(usage.status, 2);
-    assert.equal(usage.stderr, 'stacky quarantine: --id goes with --replay\nSee: stacky quarantine --help\n');
+    assert.equal(usage.stderr, 'stacky quarantine: --id goes with --replay; see stacky quarantine --help\n');
   } finally {
     tmp.dispose();
   }

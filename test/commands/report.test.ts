@@ -141,9 +141,9 @@ test('flags: usage errors exit 2, no region or no database exit 1', async () => 
       [[], /--start "YYYY-MM-DD HH:MM:SS" is required/],
       [['--start', 'yesterday'], /--start must be "YYYY-MM-DD HH:MM:SS"/],
       [['--start', '2014-01-14 19:00:00', '--hours', '0'], /--hours must be a whole number >= 1/],
-      [['--start', '2014-01-14 19:00:00', '--percentile', '101'], /--percentile must be at most 100/],
+      [['--start', '2014-01-14 19:00:00', '--percentile', '101'], /--percentile must be a whole number from 0 to 100, got '101'/],
       [['--start', '2014-01-14 19:00:00', '--too-long', 'long'], /--too-long must be a whole number >= 1/],
-      [['--start', '2014-01-14 19:00:00', '--bogus'], /Unknown option '--bogus'/],
+      [['--start', '2014-01-14 19:00:00', '--bogus'], /^stacky report summary: unknown flag --bogus; see stacky report summary --help\n$/],
     ];
     for (const [args, message] of cases) {
       const r = await stacky(['report', 'summary', '--db', path, ...args]);

@@ -12,8 +12,10 @@ import {watch} from './watch.js';
 
 function positionals(ctx: PrintContext, min: number, max: number, names: string): string[] {
   const p = ctx.args.positionals;
-  if (p.length < min) throw new UsageError(`missing ${names.split(' ').slice(p.length, min).join(' ')}`, ctx.args.command);
-  if (p.length > max) throw new UsageError(`too many arguments (expected ${names})`, ctx.args.command);
+  if (p.length < min) throw new UsageError(`missing ${names.split(' ').slice(p.length, min).join(' ')}`);
+  if (p.length > max) {
+    throw new UsageError(max === 0 ? `unexpected argument '${p[0]}'` : `too many arguments (expected ${names})`);
+  }
   return p;
 }
 
@@ -33,7 +35,7 @@ function service(ctx: PrintContext): StackyService {
 }
 
 function digits(ctx: PrintContext, what: string, text: string): string {
-  if (!/^\d+$/.test(text)) throw new UsageError(`${what} must be a number (got '${text}')`, ctx.args.command);
+  if (!/^\d+$/.test(text)) throw new UsageError(`${what} must be a number (got '${text}')`);
   return text;
 }
 
@@ -74,10 +76,10 @@ const uuid: Handler = async (ctx) => {
 
 const timings: Handler = async (ctx) => {
   const [name, from, to] = positionals(ctx, 1, 3, '<event> [from] [to]') as [string, string?, string?];
-  if (from !== undefined && ctx.args.whenMin !== undefined) throw new UsageError('give the start either as an argument or as --when-min', 'timings');
-  if (to !== undefined && ctx.args.whenMax !== undefined) throw new UsageError('give the end either as an argument or as --when-max', 'timings');
-  const endWhenMin = from !== undefined ? parseTime('from', from, 'timings') : ctx.args.whenMin;
-  const endWhenMax = to !== undefined ? parseTime('to', to, 'timings') : ctx.args.whenMax;
+  if (from !== undefined && ctx.args.whenMin !== undefined) throw new UsageError('give the start either as an argument or as --when-min');
+  if (to !== undefined && ctx.args.whenMax !== undefined) throw new UsageError('give the end either as an argument or as --when-max');
+  const endWhenMin = from !== undefined ? parseTime('from', from) : ctx.args.whenMin;
+  const endWhenMax = to !== undefined ? parseTime('to', to) : ctx.args.whenMax;
   emitTable(ctx.out, await ctx.client.timings(name, {
     ...(endWhenMin !== undefined ? {endWhenMin} : {}), ...(endWhenMax !== undefined ? {endWhenMax} : {}), ...paging(ctx),
   }));
@@ -100,19 +102,19 @@ const search: Handler = async (ctx) => {
   let p = ctx.args.positionals;
   let svc = ctx.args.service as StackyService | undefined;
   if (p[0] !== undefined && isService(p[0])) {
-    if (svc !== undefined && svc !== p[0]) throw new UsageError(`the service is given twice ('${p[0]}' and --service ${svc})`, 'search');
+    if (svc !== undefined && svc !== p[0]) throw new UsageError(`the service is given twice ('${p[0]}' and --service ${svc})`);
     svc = p[0];
     p = p.slice(1);
   } else if (svc === undefined) {
-    throw new UsageError(p.length === 0 ? 'missing <service> <field> <value>' : `<service> must be nova, glance or generic (got '${p[0]}')`, 'search');
+    throw new UsageError(p.length === 0 ? 'missing <service> <field> <value>' : `<service> must be nova, glance or generic (got '${p[0]}')`);
   }
-  if (p.length < 2) throw new UsageError(`missing ${['<field>', '<value>'].slice(p.length).join(' ')}`, 'search');
-  if (p.length > 3) throw new UsageError('too many arguments (expected <service> <field> <value> [limit])', 'search');
+  if (p.length < 2) throw new UsageError(`missing ${['<field>', '<value>'].slice(p.length).join(' ')}`);
+  if (p.length > 3) throw new UsageError('too many arguments (expected <service> <field> <value> [limit])');
   const [field, value, limitText] = p as [string, string, string?];
   let limit = ctx.args.limit;
   if (limitText !== undefined) {
-    if (!/^\d+$/.test(limitText)) throw new UsageError(`limit must be a whole number (got '${limitText}')`, 'search');
-    if (limit !== undefined && limit !== Number(limitText)) throw new UsageError('the limit is given twice', 'search');
+    if (!/^\d+$/.test(limitText)) throw new UsageError(`limit must be a whole number (got '${limitText}')`);
+    if (limit !== undefined && limit !== Number(limitText)) throw new UsageError('the limit is given twice');
     limit = Number(limitText);
   }
   const table = await ctx.client.search(field, value, {
@@ -129,8 +131,8 @@ const show: Handler = async (ctx) => {
   const p = positionals(ctx, 1, 2, '[service] <event-id>');
   let svc = service(ctx);
   if (p.length === 2) {
-    if (!isService(p[0])) throw new UsageError(`service must be nova, glance or generic (got '${p[0]}')`, 'show');
-    if (ctx.args.service !== undefined && ctx.args.service !== p[0]) throw new UsageError(`the service is given twice ('${p[0]}' and --service ${ctx.args.service})`, 'show');
+    if (!isService(p[0])) throw new UsageError(`service must be nova, glance or generic (got '${p[0]}')`);
+    if (ctx.args.service !== undefined && ctx.args.service !== p[0]) throw new UsageError(`the service is given twice ('${p[0]}' and --service ${ctx.args.service})`);
     svc = p[0];
   }
   const id = digits(ctx, 'event-id', p[p.length - 1]!);
@@ -201,12 +203,12 @@ export function reportRange(words: readonly string[]): string[] {
 
 const reports: Handler = async (ctx) => {
   const points = reportRange(ctx.args.positionals);
-  if (points.length > 2) throw new UsageError('too many arguments (expected [YYYY-MM-DD HH:MM [YYYY-MM-DD HH:MM]])', 'reports');
-  if (points[0] !== undefined && ctx.args.whenMin !== undefined) throw new UsageError('give the start either as an argument or as --when-min', 'reports');
-  if (points[1] !== undefined && ctx.args.whenMax !== undefined) throw new UsageError('give the end either as an argument or as --when-max', 'reports');
+  if (points.length > 2) throw new UsageError('too many arguments (expected [YYYY-MM-DD HH:MM [YYYY-MM-DD HH:MM]])');
+  if (points[0] !== undefined && ctx.args.whenMin !== undefined) throw new UsageError('give the start either as an argument or as --when-min');
+  if (points[1] !== undefined && ctx.args.whenMax !== undefined) throw new UsageError('give the end either as an argument or as --when-max');
   const midnight = utcMidnight();
-  const from = points[0] !== undefined ? parseTime('start', points[0], 'reports') : ctx.args.whenMin ?? String(midnight);
-  const to = points[1] !== undefined ? parseTime('end', points[1], 'reports') : ctx.args.whenMax ?? String(midnight + 23 * 3600 + 59 * 60);
+  const from = points[0] !== undefined ? parseTime('start', points[0]) : ctx.args.whenMin ?? String(midnight);
+  const to = points[1] !== undefined ? parseTime('end', points[1]) : ctx.args.whenMax ?? String(midnight + 23 * 3600 + 59 * 60);
   const table = await ctx.client.reports({createdFrom: from, createdTo: to, ...paging(ctx)});
   if (ctx.out.mode === 'table') ctx.out.write(`Querying for reports created from ${formatUtc(Math.floor(Number(from)))} to ${formatUtc(Math.floor(Number(to)))}\n`);
   emitTable(ctx.out, table, {
@@ -261,7 +263,7 @@ const usageKinds = new Set(['launches', 'deletes', 'exists']);
 
 const usage: Handler = async (ctx) => {
   const [kind, instance] = positionals(ctx, 1, 2, 'launches|deletes|exists [uuid]') as [string, string?];
-  if (!usageKinds.has(kind)) throw new UsageError(`the first argument must be launches, deletes or exists (got '${kind}')`, 'usage');
+  if (!usageKinds.has(kind)) throw new UsageError(`the first argument must be launches, deletes or exists (got '${kind}')`);
   emitTable(ctx.out, await ctx.client.usage(kind as 'launches' | 'deletes' | 'exists', {...(instance ? {instance} : {}), ...paging(ctx)}));
   return 0;
 };

@@ -1,128 +1,135 @@
-// What each print command takes: its synopsis, the flags it accepts beyond the common ones,
-// and an example. Argument parsing and `stacky --help` both read this table.
+// The print commands' specs (deployments … usage): arguments as in the original stacky.py client,
+// flags composed from the sets below. Run by source/commands/print.ts; listed by ../registry.ts.
+import type {CommandSpec, FlagSet} from '../spec.js';
 
-export type FlagName = 'service' | 'limit' | 'offset' | 'when-min' | 'when-max' | 'poll' | 'jsonl';
+/** Every print command takes these. */
+export const printFlags = {
+  url: {type: 'string', value: 'URL', description: 'server to ask (default: STACKTACH_URL, STACKY_URL, `stacky config`, http://127.0.0.1:8000)'},
+  ca: {type: 'string', value: 'FILE',
+    description: 'CA certificate to trust for an https:// server (default: STACKY_CA, `stacky config`); STACKY_TOKEN sends a token'},
+  json: {type: 'boolean', description: "print one JSON document: the server's reply unchanged (uuid, show: an object of replies)"},
+  csv: {type: 'boolean', description: 'print the rows as CSV'},
+  width: {type: 'int', value: 'N', description: 'fit tables in N columns (default: the terminal width; unlimited when piped; 0 = unlimited)'},
+  wide: {type: 'boolean', description: 'no width limit: every column, nothing cut'},
+} as const satisfies FlagSet;
 
-export interface CommandSpec {
-  name: string;
-  synopsis: string;
-  summary: string;
-  /** Flags accepted besides the common ones (--url --json --csv --width --wide --help). */
-  flags: FlagName[];
-  /** Extra lines explaining arguments and flags. */
-  details: string[];
-  examples: string[];
-  /** The original stacky.py command line this one replaces. */
-  original: string;
-}
+const SERVICES = ['nova', 'glance', 'generic'] as const;
 
-export const printCommands: CommandSpec[] = [
+const service = {
+  service: {type: 'string', value: 'S', choices: SERVICES, description: 'nova, glance or generic (default: the configured service)'},
+} as const satisfies FlagSet;
+
+const serviceOrAll = {
+  service: {type: 'string', value: 'S', choices: [...SERVICES, 'all'], description: 'nova, glance, generic or all (default all)'},
+} as const satisfies FlagSet;
+
+const paging = {
+  limit: {type: 'int', value: 'N', description: 'at most N rows (server default 50, max 1000)'},
+  offset: {type: 'int', value: 'N', description: 'skip the first N rows'},
+} as const satisfies FlagSet;
+
+const window = {
+  'when-min': {type: 'string', value: 'T', description: 'not before T (epoch seconds or "YYYY-MM-DD HH:MM:SS" UTC)'},
+  'when-max': {type: 'string', value: 'T', description: 'not after T'},
+} as const satisfies FlagSet;
+
+const polling = {
+  poll: {type: 'string', value: 'S', description: 'seconds between polls (default 2, or the configured poll)'},
+  jsonl: {type: 'boolean', description: 'one JSON document (the reply) per poll, one per line'},
+} as const satisfies FlagSet;
+
+/** Every flag some print command takes: the shape of their parsed values. */
+export const anyPrintFlag = {...printFlags, ...serviceOrAll, ...paging, ...window, ...polling} as const satisfies FlagSet;
+
+const was = (original: string) => `Original client: ${original}`;
+
+const specs: Omit<CommandSpec, 'group'>[] = [
   {
-    name: 'deployments', synopsis: 'deployments', summary: 'List deployments (#, Name).', flags: [],
-    details: [], examples: ['stacky deployments'], original: 'stacky deployments',
+    name: 'deployments', summary: 'List deployments (#, Name).', flags: printFlags,
+    details: [was('stacky deployments')], examples: ['stacky deployments'],
   },
   {
-    name: 'events', synopsis: 'events', summary: 'List the distinct event names (all services unless --service).',
-    flags: ['service'], details: ['--service also takes all (the default).'], examples: ['stacky events', 'stacky events --service glance'], original: 'stacky events',
+    name: 'events', summary: 'List the distinct event names (all services unless --service).', flags: {...printFlags, ...serviceOrAll},
+    details: [was('stacky events')], examples: ['stacky events', 'stacky events --service glance'],
   },
   {
-    name: 'hosts', synopsis: 'hosts', summary: 'List the distinct host names.',
-    flags: ['service'], details: [], examples: ['stacky hosts'], original: 'stacky hosts',
+    name: 'hosts', summary: 'List the distinct host names.', flags: {...printFlags, ...service},
+    details: [was('stacky hosts')], examples: ['stacky hosts'],
   },
   {
-    name: 'uuid', synopsis: 'uuid <uuid>', summary: 'Events for an instance (or image, with --service glance), then its timings.',
-    flags: ['service', 'limit', 'offset', 'when-min', 'when-max'],
-    details: ['--json prints one object holding both replies: {"events": …, "timings": …}.'],
-    examples: ['stacky uuid 2222bbbb-6352-4dbc-8271-96cc54bf14cd'], original: 'stacky uuid <uuid>',
+    name: 'uuid', args: '<uuid>', summary: 'Events for an instance (or image, with --service glance), then its timings.',
+    flags: {...printFlags, ...service, ...paging, ...window},
+    details: ['--json prints one object holding both replies: {"events": …, "timings": …}.', was('stacky uuid <uuid>')],
+    examples: ['stacky uuid 2222bbbb-6352-4dbc-8271-96cc54bf14cd'],
   },
   {
-    name: 'timings', synopsis: 'timings <event> ["YYYY-MM-DD HH:MM:SS" ["YYYY-MM-DD HH:MM:SS"]]',
+    name: 'timings', args: '<event> [FROM [TO]]',
     summary: 'Durations of one operation (event name without .start/.end), fastest first.',
-    flags: ['limit', 'offset', 'when-min', 'when-max'],
-    details: ['The optional dates bound the end time, like --when-min/--when-max.'],
-    examples: ['stacky timings compute.instance.create "2014-01-01 00:00:00"'], original: 'stacky timings <event> [from [to]]',
+    flags: {...printFlags, ...paging, ...window},
+    argHelp: [['FROM, TO', '"YYYY-MM-DD HH:MM:SS" (UTC): bound the end time, as --when-min/--when-max do']],
+    details: [ was('stacky timings <event> [from [to]]')],
+    examples: ['stacky timings compute.instance.create "2014-01-01 00:00:00"'],
   },
   {
-    name: 'summary', synopsis: 'summary', summary: 'Count, min, max and average duration of every operation.',
-    flags: ['limit', 'offset'], details: [], examples: ['stacky summary'], original: 'stacky summary',
+    name: 'summary', summary: 'Count, min, max and average duration of every operation.', flags: {...printFlags, ...paging},
+    details: [was('stacky summary')], examples: ['stacky summary'],
   },
   {
-    name: 'request', synopsis: 'request <request-id>', summary: 'Every nova event of one request.',
-    flags: ['limit', 'offset', 'when-min', 'when-max'], details: [],
-    examples: ['stacky request req-8888bbbb-9e47-4b27-a95e-27996cc40c06'], original: 'stacky request <request-id>',
+    name: 'request', args: '<request-id>', summary: 'Every nova event of one request.', flags: {...printFlags, ...paging, ...window},
+    details: [was('stacky request <request-id>')], examples: ['stacky request req-8888bbbb-9e47-4b27-a95e-27996cc40c06'],
   },
   {
-    name: 'search', synopsis: 'search <service> <field> <value> [limit]', summary: 'Raw events whose <field> equals <value>, newest first.',
-    flags: ['service', 'limit', 'offset', 'when-min', 'when-max'],
-    details: ['<field> is a column such as host, event, instance, request_id, tenant, deployment_id, routing_key, state.'],
-    examples: ['stacky search nova tenant testtenantid1 10'], original: 'stacky search <service> <field> <value> [limit]',
+    name: 'search', args: '<service> <field> <value> [limit]', summary: 'Raw events whose <field> equals <value>, newest first.',
+    flags: {...printFlags, ...service, ...paging, ...window},
+    details: ['<field> is a column such as host, event, instance, request_id, tenant, deployment_id, routing_key, state.',
+      was('stacky search <service> <field> <value> [limit]')],
+    examples: ['stacky search nova tenant testtenantid1 10'],
   },
   {
-    name: 'show', synopsis: 'show [service] <event-id>', summary: 'One raw event: key/value table, its JSON, then the related events.',
-    flags: ['service'], details: ['--json prints one object: {"event": <show reply>, "related": <uuid reply, or null>}.'],
-    examples: ['stacky show 42', 'stacky show glance 7'], original: 'stacky show [service] <event-id>',
+    name: 'show', args: '[service] <event-id>', summary: 'One raw event: key/value table, its JSON, then the related events.',
+    flags: {...printFlags, ...service},
+    details: ['--json prints one object: {"event": <show reply>, "related": <uuid reply, or null>}.', was('stacky show [service] <event-id>')],
+    examples: ['stacky show 42', 'stacky show glance 7'],
   },
   {
-    name: 'watch', synopsis: 'watch [deployment|all] [service] [event] [poll-seconds]', summary: 'Stream new events until Ctrl-C.',
-    flags: ['service', 'poll', 'jsonl'],
+    name: 'watch', args: '[deployment|all] [service] [event] [poll-seconds]', summary: 'Stream new events until Ctrl-C.',
+    flags: {...printFlags, ...service, ...polling},
     details: [
       'deployment is a numeric id, a name, or all (default: the configured deployment).',
-      'The header repeats every 20 rows; --csv prints one header; --jsonl prints each reply on one line (no --json: a stream is not one document).',
+      'The header repeats every 20 rows; --csv prints one header; --jsonl prints each reply on one line ' +
+        '(no --json: a stream is not one document).',
+      was('stacky watch [dep|all] [service] [event] [poll]'),
     ],
-    examples: ['stacky watch', 'stacky watch 1 nova compute.instance.update 5'], original: 'stacky watch [dep|all] [service] [event] [poll]',
+    examples: ['stacky watch', 'stacky watch 1 nova compute.instance.update 5'],
   },
   {
-    name: 'kpi', synopsis: 'kpi [tenant]', summary: 'Request durations of the last 24 hours (Event, Time, UUID, Deployment).',
-    flags: [], details: [], examples: ['stacky kpi', 'stacky kpi testtenantid1'], original: 'stacky kpi [tenant]',
+    name: 'kpi', args: '[tenant]', summary: 'Request durations of the last 24 hours (Event, Time, UUID, Deployment).', flags: printFlags,
+    details: [was('stacky kpi [tenant]')], examples: ['stacky kpi', 'stacky kpi testtenantid1'],
   },
   {
-    name: 'reports', synopsis: 'reports [YYYY-MM-DD HH:MM [YYYY-MM-DD HH:MM]]',
-    summary: 'Reports created in a range (default today, 00:00 to 23:59 UTC).',
-    flags: ['limit', 'offset', 'when-min', 'when-max'],
-    details: ['Start/End show as "Jan 14 19:00" and Created as "Tue Jan 14" in the table; --csv keeps the epoch numbers.'],
-    examples: ['stacky reports 2014-01-14 00:00 2014-01-15 00:00'], original: 'stacky reports [d t [d t]]',
+    name: 'reports', args: '[YYYY-MM-DD HH:MM [YYYY-MM-DD HH:MM]]', summary: 'Reports created in a range (default today, 00:00 to 23:59 UTC).',
+    flags: {...printFlags, ...paging, ...window},
+    details: ['Start/End show as "Jan 14 19:00" and Created as "Tue Jan 14" in the table; --csv keeps the epoch numbers.',
+      was('stacky reports [d t [d t]]')],
+    examples: ['stacky reports 2014-01-14 00:00 2014-01-15 00:00'],
   },
   {
-    name: 'report', synopsis: 'report <report-id>', summary: 'One stored report: its metadata, then its table.',
-    flags: [], details: ['Reports whose metadata says report_format json print as JSON; raw_text ones print line by line.'],
-    examples: ['stacky report 12'], original: 'stacky report <id>',
+    name: 'report', args: '<report-id>', summary: 'One stored report: its metadata, then its table.', flags: printFlags,
+    details: ['Reports whose metadata says report_format json print as JSON; raw_text ones print line by line. ' +
+      'To build one: stacky report summary --help.', was('stacky report <id>')],
+    examples: ['stacky report 12'],
   },
   {
-    name: 'usage', synopsis: 'usage launches|deletes|exists [uuid]', summary: 'Usage rows (launches, deletes or exists), optionally for one instance.',
-    flags: ['limit', 'offset'], details: ['StackTach removed these endpoints in 2014; a server without them answers 404.'],
-    examples: ['stacky usage launches 2222bbbb-6352-4dbc-8271-96cc54bf14cd'], original: 'stacky usage launches|deletes|exists [uuid]',
+    name: 'usage', args: 'launches|deletes|exists [uuid]', summary: 'Usage rows (launches, deletes or exists), optionally for one instance.',
+    flags: {...printFlags, ...paging},
+    details: ['StackTach removed these endpoints in 2014; a server without them answers 404.', was('stacky usage launches|deletes|exists [uuid]')],
+    examples: ['stacky usage launches 2222bbbb-6352-4dbc-8271-96cc54bf14cd'],
   },
 ];
 
-export const commonFlags = [
-  ['--url URL', 'server to ask (default: STACKTACH_URL, STACKY_URL, `stacky config`, http://127.0.0.1:8000)'],
-  ['--ca FILE', 'CA certificate to trust for an https:// server (default: STACKY_CA, `stacky config`); STACKY_TOKEN sends a token'],
-  ['--json', "print one JSON document: the server's reply unchanged (uuid, show: an object of replies)"],
-  ['--csv', 'print the rows as CSV'],
-  ['--width N', 'fit tables in N columns (default: the terminal width; unlimited when piped; 0 = unlimited)'],
-  ['--wide', 'no width limit: every column, nothing cut'],
-  ['-h, --help', 'show help for the command'],
-] as const;
-
-export const flagHelp: Record<FlagName, string> = {
-  service: '--service S      nova, glance or generic',
-  limit: '--limit N        at most N rows (server default 50, max 1000)',
-  offset: '--offset N       skip the first N rows',
-  'when-min': '--when-min T     not before T (epoch seconds or "YYYY-MM-DD HH:MM:SS" UTC)',
-  'when-max': '--when-max T     not after T',
-  poll: '--poll S         seconds between polls (default 2, or the configured poll)',
-  jsonl: '--jsonl          one JSON document (the reply) per poll, one per line',
-};
-
-const flagUsage: Record<FlagName, string> = {
-  service: '[--service S]', limit: '[--limit N]', offset: '[--offset N]', 'when-min': '[--when-min T]', 'when-max': '[--when-max T]', poll: '[--poll S]', jsonl: '[--jsonl]',
-};
-
-/** The synopsis followed by the command's own flags, e.g. "hosts [--service S]". */
-export function fullSynopsis(spec: CommandSpec): string {
-  return [spec.synopsis, ...spec.flags.map((f) => flagUsage[f])].join(' ');
-}
+/** Arguments go through to the handlers, which count them (print/handlers.ts) and say which is missing or extra. */
+export const printSpecs = specs.map((spec): CommandSpec => ({...spec, group: 'print', args: spec.args ?? ''}));
 
 export function findSpec(name: string): CommandSpec | undefined {
-  return printCommands.find((c) => c.name === name);
+  return printSpecs.find((c) => c.name === name);
 }

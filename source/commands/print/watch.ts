@@ -25,18 +25,18 @@ export interface WatchTarget {
 /** The positional arguments `[deployment|all] [service] [event] [poll]`, with flags and settings as fallbacks. */
 export function watchTarget(ctx: Pick<PrintContext, 'args' | 'settings'>): WatchTarget {
   const [dep, svc, event, poll, ...extra] = ctx.args.positionals;
-  if (extra.length > 0) throw new UsageError('too many arguments (expected [deployment|all] [service] [event] [poll-seconds])', 'watch');
-  if (svc !== undefined && !isService(svc)) throw new UsageError(`service must be nova, glance or generic (got '${svc}')`, 'watch');
+  if (extra.length > 0) throw new UsageError('too many arguments (expected [deployment|all] [service] [event] [poll-seconds])');
+  if (svc !== undefined && !isService(svc)) throw new UsageError(`service must be nova, glance or generic (got '${svc}')`);
   if (svc !== undefined && ctx.args.service !== undefined && svc !== ctx.args.service) {
-    throw new UsageError(`the service is given twice ('${svc}' and --service ${ctx.args.service})`, 'watch');
+    throw new UsageError(`the service is given twice ('${svc}' and --service ${ctx.args.service})`);
   }
-  if (poll !== undefined && ctx.args.poll !== undefined) throw new UsageError('the poll interval is given twice', 'watch');
+  if (poll !== undefined && ctx.args.poll !== undefined) throw new UsageError('the poll interval is given twice');
   const deployment = dep !== undefined && dep !== '' ? dep : ctx.settings.deployment;
   return {
     deployment,
     service: (svc as StackyService | undefined) ?? (ctx.args.service as StackyService | undefined) ?? ctx.settings.service,
     eventName: event ?? '',
-    pollSeconds: poll !== undefined ? parsePoll(poll, 'watch') : ctx.args.poll ?? ctx.settings.pollSeconds,
+    pollSeconds: poll !== undefined ? parsePoll(poll) : ctx.args.poll ?? ctx.settings.pollSeconds,
   };
 }
 
@@ -47,7 +47,7 @@ async function deploymentId(ctx: PrintContext, deployment: string): Promise<numb
   const table = await ctx.client.deployments();
   ctx.out.raw.length = 0;
   const row = table.slice(1).find((r) => r[1] === deployment);
-  if (!row) throw new UsageError(`no deployment named '${deployment}' (see stacky deployments)`, 'watch');
+  if (!row) throw new UsageError(`no deployment named '${deployment}' (see stacky deployments)`);
   return Number(row[0]);
 }
 

@@ -1,0 +1,46 @@
+// `stacky serve`: the StackTach-compatible server (run: source/commands/serve.ts).
+import type {CommandSpec, FlagSet} from '../spec.js';
+import {daemonFlags, dbFlag, retainFlags} from './shared.js';
+
+/** Running unattended: tokens, TLS, bounds, timeouts, health (read by source/commands/serve-setup.ts). */
+export const setupFlags = {
+  'auth-file': {type: 'string', value: 'FILE', description: 'bearer tokens (see stacky token); required to listen beyond loopback'},
+  'open-read': {type: 'boolean', description: 'let reads through without a token (the original stacky client sends none)'},
+  insecure: {type: 'boolean', description: 'listen beyond loopback without tokens (warns at every start)'},
+  'metrics-open': {type: 'boolean', description: '/healthz and /metrics without a token'},
+  'tls-cert': {type: 'string', value: 'FILE', description: 'serve HTTPS with this certificate (with --tls-key)'},
+  'tls-key': {type: 'string', value: 'FILE', description: 'the private key of --tls-cert'},
+  'max-requests': {type: 'int', value: 'N', min: 1, default: 64,
+    description: 'requests answered at once; more get 503 + Retry-After'},
+  'max-watch': {type: 'int', value: 'N', min: 1, default: 4,
+    description: 'watch requests at once per token (per address without tokens)'},
+  'header-timeout': {type: 'int', value: 'S', min: 1, default: 10, description: 'seconds a client has to send its request headers'},
+  'request-timeout': {type: 'int', value: 'S', default: 0, description: 'seconds a client has to send a whole request ' +
+    '(0: off; POST /ingest/ has its own bounds, --limit body-ms and body-idle-ms, and answers with its counts)'},
+  'idle-timeout': {type: 'int', value: 'S', min: 1, default: 65, description: 'seconds an idle keep-alive connection stays open'},
+  'max-lag': {type: 'int', value: 'N', min: 1, default: 100_000, description: "/healthz fails when a consumer's queues hold N messages"},
+  'min-free-mb': {type: 'int', value: 'N', default: 100, description: '/healthz fails below N MiB free beside the database'},
+  ...daemonFlags,
+} as const satisfies FlagSet;
+
+export const serveSpec = {
+  name: 'serve',
+  group: 'server',
+  summary: 'Serve every stacky/ URL of StackTach, plus POST /ingest/ for JSON Lines, GET /healthz and GET /metrics.',
+  details: ['Prints "listening on URL" once it accepts connections; SIGHUP reloads --auth-file; SIGTERM stops within --stop-timeout.'],
+  flags: {
+    ...dbFlag,
+    host: {type: 'string', value: 'HOST', default: '127.0.0.1', description: 'address to listen on'},
+    port: {type: 'int', value: 'N', default: 8000, description: 'port (0 picks a free one)'},
+    worker: {type: 'string', value: 'FILE', description: "also consume RabbitMQ with StackTach's worker config FILE (see stacky worker)"},
+    reports: {type: 'string', value: 'hourly', choices: ['hourly'], description: 'build the summary report a few minutes after each hour'},
+    limit: {type: 'string', value: 'NAME=N', multiple: true,
+      description: "change a bound (repeatable; names and defaults in the README's Limits table)"},
+    'allow-host': {type: 'string', value: 'NAME', multiple: true,
+      description: "also answer requests for this host name (repeatable; '*' any); IP addresses and localhost always are"},
+    ...retainFlags,
+    ...setupFlags,
+  },
+  examples: ['stacky serve --db /var/lib/stacky/stacky.db --port 8000',
+    'stacky serve --host 0.0.0.0 --auth-file tokens.json --open-read --retain 30d'],
+} as const satisfies CommandSpec;

@@ -1,0 +1,28 @@
+// Flags several commands share, composed into their specs (never copied).
+import type {FlagSet} from '../spec.js';
+
+/** Seconds between two background retention passes (--retain-every). */
+export const DEFAULT_RETAIN_EVERY_S = 600;
+
+export const dbFlag = {
+  db: {type: 'string', value: 'PATH', description: "SQLite file (default: $STACKY_DB or the per-user data dir's stacky.db)"},
+} as const satisfies FlagSet;
+
+export const jsonFlag = {
+  json: {type: 'boolean', description: 'print the result as one JSON document'},
+} as const satisfies FlagSet;
+
+/** Background pruning, for the long-running serve and worker. */
+export const retainFlags = {
+  retain: {type: 'string', value: 'SPAN', description: 'delete notifications older than SPAN (30d, 12h, 90m, 2w) in the background'},
+  'retain-every': {type: 'int', value: 'N', min: 1, default: DEFAULT_RETAIN_EVERY_S, description: 'seconds between retention passes'},
+} as const satisfies FlagSet;
+
+/** Running unattended: logs, the stop bound and the systemd unit (serve and worker). */
+export const daemonFlags = {
+  'stop-timeout': {type: 'int', value: 'S', min: 1, default: 30,
+    description: 'on SIGTERM, seconds to finish in-flight work (store and ack) before exiting anyway'},
+  'log-format': {type: 'string', value: 'F', choices: ['text', 'json'], default: 'text', description: 'log lines as'},
+  'log-level': {type: 'string', value: 'L', choices: ['debug', 'info', 'warn', 'error'], default: 'info', description: 'least level logged'},
+  'print-systemd': {type: 'boolean', description: 'print a systemd unit running this command line, and exit'},
+} as const satisfies FlagSet;
