@@ -7,6 +7,7 @@ import type {DemoShape, Envelope} from '../demo/types.js';
 import {Pipeline} from '../ingest/pipeline.js';
 import type {IngestItem} from '../ingest/item.js';
 import {openStore} from '../store/store.js';
+import {yieldToReaders} from './writer-thread.js';
 
 export interface FeederData {
   dbPath: string;
@@ -24,6 +25,7 @@ function toItem(e: Envelope): IngestItem {
   return {deployment: e.deployment, exchange: e.exchange, routingKey: e.routing_key, body: e.body};
 }
 
+yieldToReaders();
 const {dbPath, rate, seed, shape} = workerData as FeederData;
 const store = openStore(dbPath);
 const pipeline = new Pipeline(store.db, {source: 'demo'});
