@@ -7,6 +7,7 @@ import {AuthFileError, TokenSet} from '../server/auth.js';
 import {DEFAULT_MAX_REQUESTS, DEFAULT_MAX_WATCH_PER_TOKEN, Guard} from '../server/guard.js';
 import {StackyMetrics, type ConsumerView} from '../server/metrics.js';
 import {checkHealth} from '../server/health.js';
+import {DEFAULT_READ_THREADS} from '../server/read-threads.js';
 import {oldestRetained, pageStats} from '../store/retention.js';
 import type {Store} from '../store/store.js';
 import {createLogger, loggerOptions, type Logger} from './log.js';
@@ -18,7 +19,7 @@ export const SETUP_FLAGS = {
   'max-requests': {type: 'string'}, 'max-watch': {type: 'string'}, 'header-timeout': {type: 'string'},
   'request-timeout': {type: 'string'}, 'idle-timeout': {type: 'string'}, 'log-format': {type: 'string'},
   'log-level': {type: 'string'}, 'max-lag': {type: 'string'}, 'min-free-mb': {type: 'string'},
-  'stop-timeout': {type: 'string'}, 'print-systemd': {type: 'boolean'},
+  'stop-timeout': {type: 'string'}, 'print-systemd': {type: 'boolean'}, 'read-threads': {type: 'string'},
 } as const;
 
 export const SETUP_HELP = `  --auth-file FILE  bearer tokens (see stacky token); required to listen beyond loopback
@@ -34,6 +35,8 @@ export const SETUP_HELP = `  --auth-file FILE  bearer tokens (see stacky token);
   --idle-timeout S  seconds an idle keep-alive connection stays open (default 65)
   --max-lag N       /healthz fails when a consumer's queues hold N messages (default 100000)
   --min-free-mb N   /healthz fails below N MiB free beside the database (default 100)
+  --read-threads N  threads building uncached read answers, each with its own read-only
+                    connection; 0 builds them on the serving thread (default ${DEFAULT_READ_THREADS})
   --stop-timeout S  on SIGTERM, seconds to finish in-flight work before exiting anyway (default 30)
   --log-format json|text   (default text) --log-level debug|info|warn|error (default info)
   --print-systemd   print a systemd unit running this command line, and exit
@@ -46,6 +49,7 @@ export interface Setup {
   tokens?: TokenSet;
   tls?: {cert: Buffer; key: Buffer};
   stopTimeoutMs: number;
+  readThreads: number;
   /** Builds the guard once the store (and maybe a worker) exists. */
   guard(store: Store, dbPath: string, consumers?: () => ConsumerView | undefined): {guard: Guard; metrics: StackyMetrics};
   timeouts(server: Server): void;
@@ -79,6 +83,7 @@ export function setupFrom(values: Values, host: string): Setup {
   const maxLag = intFlag('max-lag', values['max-lag'], 100_000, 1);
   const minFree = intFlag('min-free-mb', values['min-free-mb'], 100) * 2 ** 20;
   const stopTimeoutMs = seconds('stop-timeout', 30);
+  const readThreads = intFlag('read-threads', values['read-threads'], DEFAULT_READ_THREADS, 0);
   let tokens: TokenSet | undefined;
   if (values['auth-file'] !== undefined) {
     try {
@@ -103,7 +108,7 @@ export function setupFrom(values: Values, host: string): Setup {
     }
   }
   return {
-    log, tokens, tls, stopTimeoutMs,
+    log, tokens, tls, stopTimeoutMs, readThreads,
     guard(store, dbPath, consumers) {
       const metrics = new StackyMetrics({
         sizes: () => {
