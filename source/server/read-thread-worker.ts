@@ -31,6 +31,7 @@ async function answer(req: ReadRequest): Promise<ReadReply> {
   }
 }
 
+parentPort!.postMessage('ready');
 parentPort!.on('message', (m: ReadRequest | 'stop') => {
   if (m === 'stop') {
     store.close();

@@ -50,19 +50,30 @@ function startWorker(data: unknown): Worker {
 
 interface Reader {
   worker: Worker;
+  /** Its connection is open: until then the serving thread answers (a thread takes a moment to start). */
+  ready: boolean;
   pending: Map<number, {resolve: (text: string) => void; reject: (e: Error) => void}>;
 }
 
 export class ReadThreads {
   private readonly readers: Reader[] = [];
   private next = 0;
+  private readonly started: Promise<void>[] = [];
   /** Replies the threads built (tests and diagnostics). */
   answered = 0;
 
   constructor(dbPath: string, count: number, limits: ServerLimits) {
     for (let i = 0; i < count; i++) {
-      const reader: Reader = {worker: startWorker({dbPath, limits}), pending: new Map()};
-      reader.worker.on('message', (reply: ReadReply) => {
+      const reader: Reader = {worker: startWorker({dbPath, limits}), ready: false, pending: new Map()};
+      this.started.push(new Promise<void>((resolve) => {
+        reader.worker.once('message', () => resolve());
+        reader.worker.once('exit', () => resolve());
+      }));
+      reader.worker.on('message', (reply: ReadReply | 'ready') => {
+        if (reply === 'ready') {
+          reader.ready = true;
+          return;
+        }
         const p = reader.pending.get(reply.id);
         if (!p) return;
         reader.pending.delete(reply.id);
@@ -86,11 +97,16 @@ export class ReadThreads {
     }
   }
 
-  /** The reply text of a read route, built on the read thread with the fewest requests in hand; undefined when none is left. */
+  /** Resolves once every thread has said it is ready (or has gone). */
+  async whenReady(): Promise<void> {
+    await Promise.all(this.started);
+  }
+
+  /** The reply text of a read route, built on the ready read thread with the fewest requests in hand; undefined when none is ready. */
   run(route: number, captures: string[], search: string, now: number): Promise<string> | undefined {
-    let reader = this.readers[0];
+    let reader: Reader | undefined;
+    for (const r of this.readers) if (r.ready && (!reader || r.pending.size < reader.pending.size)) reader = r;
     if (!reader) return undefined;
-    for (const r of this.readers) if (r.pending.size < reader.pending.size) reader = r;
     const id = ++this.next;
     return new Promise<string>((resolve, reject) => {
       reader.pending.set(id, {resolve, reject});

@@ -66,6 +66,7 @@ describe('read threads', () => {
     try {
       fill(s);
       const [a, b] = [await listen(threaded), await listen(alone)];
+      await readThreadsOf.get(threaded)!.whenReady();
       const list = urls(store);
       const statuses: number[] = [];
       for (const url of list) {
