@@ -97,8 +97,8 @@ export async function benchLive(quick: boolean): Promise<void> {
   line('live read max', `${fmt(max, 1)} ms`, '< 500 ms', verdict(max < 500));
   line('live read errors', `${fmt(errors + server.errors.length)}`, '0', verdict(errors + server.errors.length === 0));
   line('live stored rate', `${fmt(storedRate)} /s`, `>= 95% of ${fmt(RATE)}/s`, verdict(storedRate >= 0.95 * RATE));
-  // The demo generator's own pace at --rate 2000 is about 1,800/s of simulated time (source/demo/):
-  // what it offered is the other yardstick.
+  // What the demo offered (source/demo/pacer.ts) is the other yardstick: stored against offered
+  // tells the store's share of a shortfall from the generator's.
   const offered = server.offered / server.seconds;
   line('  of what the demo generated', `${fmt((100 * server.stored) / Math.max(1, server.offered), 1)}%`,
     `>= 95% of ${fmt(offered)}/s generated`, verdict(server.stored >= 0.95 * server.offered));

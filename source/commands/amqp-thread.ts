@@ -4,6 +4,7 @@ import {parentPort, workerData} from 'node:worker_threads';
 import {loadWorkerConfig} from '../ingest/sources/amqp/config.js';
 import {startWorker} from '../ingest/sources/amqp/worker.js';
 import {closeDatabase, openDatabase} from '../store/database.js';
+import {yieldToReaders} from './writer-thread.js';
 
 export interface AmqpThreadData {
   configPath: string;
@@ -20,6 +21,7 @@ export interface ConsumerSnapshot {
 /** What the thread posts: a log line, the consumers' state, that it consumes (or failed to start), that it stopped. */
 export type AmqpThreadMessage = {log: string} | {view: ConsumerSnapshot} | {started: true} | {error: string} | {stopped: true};
 
+yieldToReaders();
 const {configPath, dbPath} = workerData as AmqpThreadData;
 const post = (m: AmqpThreadMessage) => parentPort!.postMessage(m);
 try {

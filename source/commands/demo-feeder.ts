@@ -2,10 +2,12 @@
 // timestamps and stores it through the pipeline on a connection of its own (writer-thread.ts).
 import {parentPort, workerData} from 'node:worker_threads';
 import {DemoGenerator} from '../demo/generator.js';
+import {DemoPacer} from '../demo/pacer.js';
 import type {DemoShape, Envelope} from '../demo/types.js';
 import {Pipeline} from '../ingest/pipeline.js';
 import type {IngestItem} from '../ingest/item.js';
 import {openStore} from '../store/store.js';
+import {yieldToReaders} from './writer-thread.js';
 
 export interface FeederData {
   dbPath: string;
@@ -23,17 +25,18 @@ function toItem(e: Envelope): IngestItem {
   return {deployment: e.deployment, exchange: e.exchange, routingKey: e.routing_key, body: e.body};
 }
 
+yieldToReaders();
 const {dbPath, rate, seed, shape} = workerData as FeederData;
 const store = openStore(dbPath);
 const pipeline = new Pipeline(store.db, {source: 'demo'});
 const generator = new DemoGenerator({seed, rate, startMicros: Date.now() * 1000, shape});
+// Up to 5 s of notifications a batch: a feeder that fell behind (a busy core) catches up in a few.
+const pacer = new DemoPacer(generator, rate * 5);
 let stored = 0;
 let offered = 0;
 const post = (m: FeederMessage) => parentPort!.postMessage(m);
 const timer = setInterval(() => {
-  const target = Date.now() * 1000;
-  const batch: IngestItem[] = [];
-  while (generator.nowMicros() < target && batch.length < rate * 5) batch.push(toItem(generator.next()));
+  const batch = pacer.until(Date.now() * 1000).map(toItem);
   if (batch.length === 0) return;
   offered += batch.length;
   try {

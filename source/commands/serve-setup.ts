@@ -7,6 +7,7 @@ import {AuthFileError, TokenSet} from '../server/auth.js';
 import {Guard} from '../server/guard.js';
 import {StackyMetrics, type ConsumerView} from '../server/metrics.js';
 import {checkHealth} from '../server/health.js';
+import {DEFAULT_READ_THREADS} from '../server/read-threads.js';
 import {oldestRetained, pageStats} from '../store/retention.js';
 import type {Store} from '../store/store.js';
 import {createLogger, loggerOptions, type Logger} from './log.js';
@@ -22,6 +23,7 @@ export interface Setup {
   tokens?: TokenSet;
   tls?: {cert: Buffer; key: Buffer};
   stopTimeoutMs: number;
+  readThreads: number;
   /** Builds the guard once the store (and maybe a worker) exists. */
   guard(store: Store, dbPath: string, consumers?: () => ConsumerView | undefined): {guard: Guard; metrics: StackyMetrics};
   timeouts(server: Server): void;
@@ -55,6 +57,7 @@ export function setupFrom(given: Values, host: string): Setup {
   const maxLag = values['max-lag'];
   const minFree = values['min-free-mb'] * 2 ** 20;
   const stopTimeoutMs = values['stop-timeout'] * 1000;
+  const readThreads = values['read-threads'] ?? DEFAULT_READ_THREADS;
   let tokens: TokenSet | undefined;
   if (values['auth-file'] !== undefined) {
     try {
@@ -79,7 +82,7 @@ export function setupFrom(given: Values, host: string): Setup {
     }
   }
   return {
-    log, tokens, tls, stopTimeoutMs,
+    log, tokens, tls, stopTimeoutMs, readThreads,
     guard(store, dbPath, consumers) {
       const metrics = new StackyMetrics({
         sizes: () => {

@@ -1,4 +1,5 @@
 // stacky serve: the StackTach-compatible server on one SQLite file.
+import {DEFAULT_READ_THREADS} from '../server/read-threads.js';
 import type {Server} from 'node:http';
 import {openStore, type Store} from '../store/store.js';
 import {Pipeline} from '../ingest/pipeline.js';
@@ -34,7 +35,7 @@ export async function startServer(opts: {db: string; host: string; port: number;
     ...(metrics ? {observe: (row, status) => metrics.count(row.deployment, row.exchange,
       status === 'rejected' ? 'quarantined' : status)} : {})});
   const server = createStackyServer({store, pipeline, limits: opts.limits, allowedHosts: opts.allowedHosts,
-    guard: built?.guard, tls: opts.setup?.tls,
+    guard: built?.guard, tls: opts.setup?.tls, readThreads: opts.setup?.readThreads ?? DEFAULT_READ_THREADS,
     // Off the event loop (issue #18) where no /metrics counts rows per outcome in this process.
     ingestThread: metrics ? undefined : {source: opts.source ?? 'http'}});
   opts.setup?.timeouts(server);

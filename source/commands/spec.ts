@@ -101,7 +101,10 @@ function parseError(error: Error & {code?: string}): UsageError {
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return new UsageError(`unexpected argument '${quoted}'`);
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return new UsageError(`${flag} ${/argument missing/.test(error.message) ? 'needs a value' : 'takes no value'}`);
+      if (/argument missing/.test(error.message)) return new UsageError(`${flag} needs a value`);
+      // A value starting with a dash (`--limit -1`) reads as a flag unless given with `=`.
+      if (/ambiguous/.test(error.message)) return new UsageError(`${flag} needs its value after '=' when it starts with '-' (${flag}=-…)`);
+      return new UsageError(`${flag} takes no value`);
     default:
       return new UsageError(error.message);
   }

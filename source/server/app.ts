@@ -6,7 +6,8 @@ import type {Micros} from '../core/types.js';
 import {RawBody} from './context.js';
 import {HttpError, errorTable, badRequest} from './http-error.js';
 import {Query} from './params.js';
-import {match} from './routes.js';
+import {match, ROUTES} from './routes.js';
+import {ReadThreads} from './read-threads.js';
 import {sendBody, sendHtml404, sendHtml500, sendJson} from './respond.js';
 import {ResponseCache} from './response-cache.js';
 import {dataVersion} from '../store/version.js';
@@ -37,6 +38,8 @@ export interface AppOptions {
   ingestThread?: {source: string};
   /** Health, metrics, limits and tokens, before the API (source/server/guard.ts). */
   guard?: Guard;
+  /** Build uncached read answers on this many read threads (read-threads.ts); 0 or unset: on the serving thread. */
+  readThreads?: number;
   /** Serve HTTPS with this certificate and key (PEM). */
   tls?: {cert: Buffer; key: Buffer};
 }
@@ -45,6 +48,8 @@ export interface AppOptions {
 export const responseCacheOf = new WeakMap<Server, ResponseCache>();
 /** The shared watch tails of a server, likewise. */
 export const watchTailsOf = new WeakMap<Server, WatchTails>();
+/** The read threads of a server, likewise. */
+export const readThreadsOf = new WeakMap<Server, ReadThreads>();
 
 export function createStackyServer(options: AppOptions): Server {
   const limits: ServerLimits = {...DEFAULT_LIMITS, ...options.limits};
@@ -56,8 +61,9 @@ export function createStackyServer(options: AppOptions): Server {
   const file = options.store.file;
   const ingestSink = options.ingestThread && file !== undefined
     ? new IngestThread({dbPath: file, source: options.ingestThread.source}) : inProcess(options.pipeline);
+  const readers = file !== undefined && (options.readThreads ?? 0) > 0 ? new ReadThreads(file, options.readThreads!, limits) : undefined;
   const app: App = {...options, limits, log, responses: cache, tails, ingestSink, searches: new JsonSearches(options.store, limits),
-    errors: 0};
+    readers, version, errors: 0};
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     const run = () => handle(req, res, app).catch((error: unknown) => fail(req, res, error, app));
     if (options.guard) options.guard.handle(req, res, run);
@@ -70,12 +76,14 @@ export function createStackyServer(options: AppOptions): Server {
     : createServer(checking, listener);
   if (cache) responseCacheOf.set(server, cache);
   if (tails) watchTailsOf.set(server, tails);
+  if (readers) readThreadsOf.set(server, readers);
   server.keepAliveTimeout = 65_000;
   // Node's whole-request timeout would cut a long upload with a bare 408; POST /ingest/ keeps its
   // own (limits.bodyMs, bodyIdleMs) and answers with the counts stored. Headers keep headersTimeout.
   server.requestTimeout = 0;
   server.on('close', () => {
     app.searches.close();
+    readers?.close();
     void ingestSink.close();
   });
   return server;
@@ -100,6 +108,8 @@ interface App extends AppOptions {
   tails: WatchTails | undefined;
   ingestSink: BatchSink;
   searches: JsonSearches;
+  readers: ReadThreads | undefined;
+  version: () => string;
   /** Internal errors so far, to tell log lines apart. */
   errors: number;
 }
@@ -155,11 +165,17 @@ async function handle(req: IncomingMessage, res: ServerResponse, app: App): Prom
     sendBody(res, 200, cached);
     return;
   }
-  const body = await found.route.handler({
-    store: app.store, query, path: found.captures, now: second ? () => at : clock,
-    limits: app.limits, searches: app.searches, tails: app.tails,
-  });
-  const text = body instanceof RawBody ? body.text : pyDumps(body);
-  if (cacheable) app.responses!.set(key, text);
+  // Built on a read thread when there are some (the version first: the thread reads a snapshot at least as new).
+  const version = app.readers && !found.route.mainThread ? app.version() : undefined;
+  let text = version === undefined ? undefined
+    : await app.readers!.run(ROUTES.indexOf(found.route), found.captures, search, at);
+  if (text === undefined) {
+    const body = await found.route.handler({
+      store: app.store, query, path: found.captures, now: second ? () => at : clock,
+      limits: app.limits, searches: app.searches, tails: app.tails,
+    });
+    text = body instanceof RawBody ? body.text : pyDumps(body);
+  }
+  if (cacheable) app.responses!.set(key, text, version);
   sendBody(res, 200, text);
 }

@@ -32,11 +32,12 @@ export class ResponseCache {
     return hit.body;
   }
 
-  set(key: string, body: string): void {
+  /** `version`: the data version read before the body was built, when it was built elsewhere (a read thread). */
+  set(key: string, body: string, version = this.version()): void {
     const old = this.entries.get(key);
     if (old) this.drop(key, old.body);
     if (cost(key, body) > this.maxBytes / 16) return;
-    this.entries.set(key, {version: this.version(), body});
+    this.entries.set(key, {version, body});
     this.bytes += cost(key, body);
     for (const [k, e] of this.entries) {
       if (this.bytes <= this.maxBytes && this.entries.size <= this.maxEntries) break;

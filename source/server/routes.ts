@@ -15,6 +15,8 @@ export interface Route {
   handler: Handler;
   /** Answers that depend on the clock (kpi, reports) are never cached; watch's ('second') are, within the second. */
   live?: boolean | 'second';
+  /** Answered on the serving thread, never a read thread (read-threads.ts): it uses the shared tails or the JSON searches. */
+  mainThread?: true;
 }
 
 export const ROUTES: Route[] = [
@@ -30,8 +32,8 @@ export const ROUTES: Route[] = [
   {pattern: /^\/stacky\/reports\/$/, handler: reports, live: true},
   {pattern: /^\/stacky\/report\/(\d+)\/$/, handler: report},
   {pattern: /^\/stacky\/show\/(\d+)\/$/, handler: show},
-  {pattern: /^\/stacky\/watch\/(\d+)\/$/, handler: watch, live: 'second'},
-  {pattern: /^\/stacky\/search\/$/, handler: search},
+  {pattern: /^\/stacky\/watch\/(\d+)\/$/, handler: watch, live: 'second', mainThread: true},
+  {pattern: /^\/stacky\/search\/$/, handler: search, mainThread: true},
   {pattern: /^\/stacky\/kpi\/$/, handler: kpi, live: true},
   // Django compiles with the Unicode flag: \w is letters, digits and underscore of any script.
   {pattern: /^\/stacky\/kpi\/([\p{L}\p{N}_]+)\/$/u, handler: kpi, live: true},

@@ -44,22 +44,32 @@ class Tail {
   constructor(private readonly store: Store, private readonly service: Service, private readonly deploymentId: number,
     private readonly eventName: string | null, private readonly maxRows: number) {}
 
-  /** Brings the tail to `version`; says whether it was updated by id or built anew. */
-  refresh(version: string): 'updates' | 'builds' | undefined {
+  /** The `until` at which the tail last counted its rows in the database. */
+  private checked = NaN;
+
+  /**
+   * Brings the tail to `version`; says whether it was updated by id or built anew. Rows deleted
+   * under the tail (retention) are looked for once per second of `until`, not at every commit:
+   * counting walks the whole tail in an index, several times the cost of the update itself,
+   * and a commit comes every ~100 ms under a live feed. A deleted row can so stay in replies
+   * until the next second's first poll, which rebuilds the tail.
+   */
+  refresh(version: string, until: Micros): 'updates' | 'builds' | undefined {
     if (version === this.version) return undefined;
     const raw = this.store.raw;
-    if (this.version !== '') {
-      const added = raw.watchAfterId(this.service, this.deploymentId, this.eventName, this.maxId, this.maxRows + 1,
-        this.floor);
-      // Rows gone from under the tail (retention deleted them): built anew.
-      if (added.rows.length <= this.maxRows && added.held === this.rows.length) {
+    if (this.version !== '' && (until === this.checked
+      || raw.watchHeld(this.service, this.deploymentId, this.eventName, this.maxId, this.floor) === this.rows.length)) {
+      this.checked = until;
+      const added = raw.watchAfterId(this.service, this.deploymentId, this.eventName, this.maxId, this.maxRows + 1);
+      if (added.rows.length <= this.maxRows) {
         this.merge(added.rows);
         this.maxId = Math.max(this.maxId, added.maxId);
         this.version = version;
         return 'updates';
       }
     }
-    // First build, or more new rows than a tail holds: the newest rows, and the floor below them.
+    // First build, rows gone from under the tail, or more new rows than a tail holds: the newest
+    // rows, and the floor below them.
     const newest = raw.watchNewest(this.service, this.deploymentId, this.eventName, this.maxRows + 1);
     const kept = newest.rows.slice(0, this.maxRows).reverse();
     const below = newest.rows[this.maxRows];
@@ -67,6 +77,7 @@ class Tail {
     this.rows = kept.map((r) => ({when: r.when, id: r.id, text: watchRowText(r)}));
     this.maxId = newest.maxId;
     this.version = version;
+    this.checked = until;
     return 'builds';
   }
 
@@ -140,7 +151,7 @@ export class WatchTails {
       if (this.tails.size >= this.maxTails) this.tails.delete(this.tails.keys().next().value as string);
     }
     this.tails.set(key, tail); // most recently used last
-    const how = tail.refresh(this.version());
+    const how = tail.refresh(this.version(), until);
     if (how) this.counts[how]++;
     const rows = tail.read(since, until, limit);
     this.counts[rows ? 'hits' : 'fallbacks']++;

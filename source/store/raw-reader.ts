@@ -225,22 +225,36 @@ export class RawReader {
    * The shared tail's reads (source/server/watch-tail.ts), each in one snapshot with the table's
    * highest id: the newest `limit` rows of a watch (newest first), or its rows above `afterId`
    * (by id, at most `limit`). Ids only grow, so "above the highest id seen" is what later commits
-   * added; retention (source/store/retention.ts) deletes rows, so the update also counts the rows
-   * the tail should still hold (after `floor`, up to the id seen) for the tail to compare.
+   * added; retention (source/store/retention.ts) deletes rows, which the tail finds with watchHeld.
    */
   watchNewest(service: Service, deploymentId: number, eventName: string | null, limit: number): {rows: WatchRow[]; maxId: number} {
     return this.watchSnapshot(service, deploymentId, eventName, null, limit);
   }
 
   watchAfterId(service: Service, deploymentId: number, eventName: string | null, afterId: number,
-    limit: number, floor: {when: number; id: number}): {rows: WatchRow[]; maxId: number; held: number} {
-    const conds = ['r.id <= ?', '(r."when" > ? OR (r."when" = ? AND r.id > ?))'];
+    limit: number): {rows: WatchRow[]; maxId: number} {
+    return this.watchSnapshot(service, deploymentId, eventName, afterId, limit);
+  }
+
+  /**
+   * How many rows of a watch lie after `floor` (in `when`, id order) with an id up to `maxId`: what
+   * a tail of those rows should hold unless some were deleted. Counted as the rows from floor's
+   * instant on, less those of that instant up to its id, so that each count walks one range of
+   * the ("when") or (deployment_id, "when") index (an OR of the two would walk it twice).
+   */
+  watchHeld(service: Service, deploymentId: number, eventName: string | null, maxId: number,
+    floor: {when: number; id: number}): number {
     const when = Number.isFinite(floor.when) ? floor.when : -Number.MAX_SAFE_INTEGER;
-    const params: (string | number)[] = [afterId, when, when, floor.id];
-    narrowWatch(conds, params, deploymentId, eventName);
-    const count = this.stmt(`SELECT count(*) AS n FROM ${RAW_TABLE[service]} r WHERE ${conds.join(' AND ')}`);
-    return this.db.transaction(() => ({...this.watchSnapshot(service, deploymentId, eventName, afterId, limit),
-      held: (count.get(...params) as {n: number}).n}))();
+    const from = ['r."when" >= ?', 'r.id <= ?'];
+    const fromParams: (string | number)[] = [when, maxId];
+    narrowWatch(from, fromParams, deploymentId, eventName);
+    const at = ['r."when" = ?', 'r.id <= ?'];
+    const atParams: (string | number)[] = [when, Math.min(maxId, floor.id)];
+    narrowWatch(at, atParams, deploymentId, eventName);
+    const table = RAW_TABLE[service];
+    const count = this.stmt(`SELECT (SELECT count(*) FROM ${table} r WHERE ${from.join(' AND ')})
+      - (SELECT count(*) FROM ${table} r WHERE ${at.join(' AND ')}) AS n`);
+    return (count.get(...fromParams, ...atParams) as {n: number}).n;
   }
 
   private watchSnapshot(service: Service, deploymentId: number, eventName: string | null, afterId: number | null,

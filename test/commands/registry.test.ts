@@ -64,7 +64,10 @@ describe('every command of the registry', () => {
       const refused = (argv: string[], message: string) => assert.throws(() => parseCommand(spec, argv), new UsageError(message));
       for (const [name, flag] of Object.entries(spec.flags)) {
         if (flag.type === 'boolean') refused([`--${name}=yes`], `--${name} takes no value`);
-        else refused([`--${name}`], `--${name} needs a value`);
+        else {
+          refused([`--${name}`], `--${name} needs a value`);
+          refused([`--${name}`, '-1'], `--${name} needs its value after '=' when it starts with '-' (--${name}=-…)`);
+        }
         const bad = badValue(name, flag);
         if (bad) refused([`--${name}`, bad[0]], bad[1]);
       }

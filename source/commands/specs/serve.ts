@@ -20,6 +20,9 @@ export const setupFlags = {
   'idle-timeout': {type: 'int', value: 'S', min: 1, default: 65, description: 'seconds an idle keep-alive connection stays open'},
   'max-lag': {type: 'int', value: 'N', min: 1, default: 100_000, description: "/healthz fails when a consumer's queues hold N messages"},
   'min-free-mb': {type: 'int', value: 'N', default: 100, description: '/healthz fails below N MiB free beside the database'},
+  // No default here: it depends on the cores (source/server/read-threads.ts), and specs load no server code.
+  'read-threads': {type: 'int', value: 'N', min: 0, description: 'threads building uncached read answers, each with its own ' +
+    'read-only connection; 0 builds them on the serving thread (default: one per core beside the serving thread, 1 to 4)'},
   ...daemonFlags,
 } as const satisfies FlagSet;
 

@@ -1,0 +1,42 @@
+// A read thread (read-threads.ts): answers the serving thread's uncached read requests with the
+// same route table and handlers, on a read-only connection of its own.
+import {parentPort, workerData} from 'node:worker_threads';
+import {openStore} from '../store/store.js';
+import {pyDumps} from '../core/pyjson.js';
+import {RawBody} from './context.js';
+import {HttpError} from './http-error.js';
+import {Query} from './params.js';
+import {ROUTES} from './routes.js';
+import type {ServerLimits} from './limits.js';
+import type {JsonSearches} from './json-search.js';
+import type {ReadReply, ReadRequest} from './read-threads.js';
+
+const {dbPath, limits} = workerData as {dbPath: string; limits: ServerLimits};
+const store = openStore(dbPath, {readonly: true});
+/** Routes that search the raw JSON stay on the serving thread (routes.ts `mainThread`): none reaches this. */
+const searches = null as unknown as JsonSearches;
+
+async function answer(req: ReadRequest): Promise<ReadReply> {
+  try {
+    const body = await ROUTES[req.route]!.handler({
+      store, query: new Query(new URLSearchParams(req.search)), path: req.captures, now: () => req.now, limits, searches,
+    });
+    return {id: req.id, text: body instanceof RawBody ? body.text : pyDumps(body)};
+  } catch (error) {
+    if (error instanceof HttpError) {
+      return {id: req.id, http: {status: error.status, type: error.type, message: error.message, extra: error.extra,
+        headers: error.headers}};
+    }
+    return {id: req.id, internal: error instanceof Error ? {name: error.name, message: error.message} : {name: 'Error', message: String(error)}};
+  }
+}
+
+parentPort!.postMessage('ready');
+parentPort!.on('message', (m: ReadRequest | 'stop') => {
+  if (m === 'stop') {
+    store.close();
+    parentPort!.close();
+    return;
+  }
+  void answer(m).then((reply) => parentPort!.postMessage(reply));
+});
