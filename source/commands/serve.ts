@@ -156,7 +156,7 @@ export async function run(argv: string[]): Promise<number> {
       });
     }
     if (retain !== undefined) {
-      const handle = startRetention(running.store.db, retain, {
+      const handle = startRetention(db, retain, {
         everySeconds: intFlag('retain-every', values['retain-every'], DEFAULT_RETAIN_EVERY_S, 1),
         log: (event, fields) => log.info(event, fields),
       });

@@ -140,7 +140,7 @@ export async function run(argv: string[], options: WorkerRunOptions = {}): Promi
     batchSize: batch as number | undefined,
   });
 
-  const retention = retain === undefined ? undefined : startRetention(db, retain, {
+  const retention = retain === undefined ? undefined : startRetention(dbPath, retain, {
     everySeconds: retainEvery as number | undefined,
     log: (event, fields) => logger.info(event, fields),
   });
