@@ -34,13 +34,13 @@ export function startRetention(dbPath: string, retain: Micros, options: {
   let passes = 0;
   let thread: Worker | undefined;
   const pass = () => new Promise<void>((resolve, reject) => {
-    if (!thread) {
-      thread = startWriterThread('retention-thread', {dbPath} satisfies RetentionThreadData);
-      thread.unref();
-    }
+    thread ??= startWriterThread('retention-thread', {dbPath} satisfies RetentionThreadData);
     const t = thread;
+    // A pass in progress keeps the process up; between passes the thread does not.
+    t.ref();
     const cutoff = now() * 1000 - retain;
     const settle = () => {
+      t.unref();
       t.off('message', done);
       t.off('error', failed);
       t.off('exit', exited);
@@ -72,7 +72,8 @@ export function startRetention(dbPath: string, retain: Micros, options: {
         if (!stopping) schedule((options.everySeconds ?? DEFAULT_RETAIN_EVERY_S) * 1000);
       });
     }, ms);
-    timer.unref();
+    // The first pass starts now whatever else the process does; later ones only while it runs.
+    if (ms > 0) timer.unref();
   };
   schedule(0);
   return {
@@ -83,7 +84,10 @@ export function startRetention(dbPath: string, retain: Micros, options: {
       stopping = true;
       if (timer) clearTimeout(timer);
       // The thread ends its pass between two transactions and closes its connection.
-      if (thread) await stopWriterThread(thread);
+      if (thread) {
+        thread.ref();
+        await stopWriterThread(thread);
+      }
       await running;
     },
   };

@@ -172,6 +172,20 @@ export class Sizer {
   }
 }
 
+/** Runs body in a BEGIN IMMEDIATE transaction; `locked.at` is when the write lock was had. */
+function inImmediate<T>(db: Db, body: () => T, locked: {at: number}): T {
+  db.exec('BEGIN IMMEDIATE');
+  locked.at = performance.now();
+  try {
+    const result = body();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
 /** One step of work: runs at most one transaction; answers how long it held the write lock (0: it only read). */
 export type Step = () => number;
 
@@ -197,24 +211,16 @@ export function* pruneSteps(db: Db, cutoff: Micros, counts: PruneCounts = emptyC
     db.pragma('synchronous = NORMAL');
     db.pragma('wal_autocheckpoint = 0');
     const start = performance.now();
-    let locked = start;
+    const locked = {at: start};
     let result: T;
     try {
-      db.exec('BEGIN IMMEDIATE');
-      locked = performance.now();
-      try {
-        result = body();
-        db.exec('COMMIT');
-      } catch (error) {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        throw error;
-      }
+      result = inImmediate(db, body, locked);
     } finally {
       db.pragma(`synchronous = ${sync}`);
       db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
     }
-    const ms = performance.now() - locked;
-    const waitMs = locked - start;
+    const ms = performance.now() - locked.at;
+    const waitMs = locked.at - start;
     counts.batches++;
     if (ms > 50) counts.over50++;
     if (ms > counts.longestMs) {
