@@ -4,9 +4,9 @@
 //   (source/commands/retention-thread.ts), through the same paced pass (prunePaced);
 // - the writer on another thread with its own connection, as a worker or POST /ingest/ writes;
 // - the reader over HTTP to a server on the main thread, as `serve` answers.
-// The writer takes its lock with BEGIN IMMEDIATE before the pipeline's batch (which then runs
-// as a savepoint), so the time it waited for someone else's write lock is measured apart from
-// the batch's own work. Stalls before the prune (same load, same length of time) are printed
+// The writer prepares a batch (parse, compress) first, then takes its lock with BEGIN IMMEDIATE
+// before the pipeline stores it (as a savepoint), so the time it waited for someone else's
+// write lock is measured apart from the batch's own work. Stalls before the prune (same load, same length of time) are printed
 // beside, as the machine's own noise. Threads load the built dist/ (npm run build first).
 import {copyFileSync, rmSync, writeFileSync} from 'node:fs';
 import {Agent, request} from 'node:http';
@@ -30,9 +30,12 @@ const {openSync, readSync} = require('node:fs');
   const {openDatabase} = await import(workerData.root + '/dist/source/store/database.js');
   const {Pipeline} = await import(workerData.root + '/dist/source/ingest/pipeline.js');
   const {DemoGenerator} = await import(workerData.root + '/dist/source/demo/generator.js');
+  const {Preparer} = await import(workerData.root + '/dist/source/ingest/prepare.js');
   const db = openDatabase(workerData.path);
   const pipeline = new Pipeline(db, {source: 'bench'});
   const gen = new DemoGenerator({seed: 99, startMicros: workerData.startMicros});
+  // Parsed and compressed before the lock is taken, as the worker's preparing threads do.
+  const preparer = new Preparer();
   // The WAL index's count of frames copied back (nBackfill): it moves when a checkpoint ran.
   const shm = openSync(workerData.path + '-shm', 'r');
   const word = Buffer.alloc(4);
@@ -46,10 +49,11 @@ const {openSync, readSync} = require('node:fs');
       const e = gen.next();
       items.push({deployment: e.deployment, exchange: e.exchange, routingKey: e.routing_key, body: e.body});
     }
+    const rows = items.map((item) => preparer.prepare(item));
     const t = performance.now();
     db.exec('BEGIN IMMEDIATE');
     const locked = performance.now();
-    pipeline.ingest(items);
+    pipeline.store(rows);
     const b = backfill();
     db.exec('COMMIT');
     const end = performance.now();

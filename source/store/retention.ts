@@ -3,8 +3,9 @@
 //
 // Every step is one short write transaction over a small batch. Three things keep it from
 // stalling anyone else (README "Retention" has the measurements):
-// - the batch size follows the time the last transaction held the write lock, aiming at
-//   TARGET_MS, far under the 50 ms a reader or the ingest may be held up;
+// - a transaction stops deleting once it has held the write lock for TARGET_MS (10 ms, far
+//   under the 50 ms a reader or the ingest may be held up), and the next batch is sized from
+//   the time the last one held it;
 // - a paced pass (prunePaced) pauses after each transaction for at least as long as it held the
 //   lock, and never less than PAUSE_MIN_MS (pauseAfter): a writer waiting in SQLite's busy
 //   handler retries after 1, 2, 5, 10, 15, 20, 25 ms…, so back-to-back transactions could find
@@ -40,7 +41,11 @@ import {referenceOf, refersToKeyframe} from './json-codec.js';
  */
 export const KEYFRAME_MAX_AGE_MS = 10 * 60_000;
 
-/** Time a transaction aims to hold the write lock. */
+/**
+ * Time a transaction may spend on its deletions while it holds the write lock: the batch stops
+ * there whatever its size (one more row or span eighth, and the commit, come on top), and the
+ * next batch is sized from it.
+ */
 export const TARGET_MS = 10;
 /**
  * Shortest pause of a paced pass after a write transaction: longer than the gaps between a
@@ -194,6 +199,8 @@ export interface PruneOptions {
   nowMs: number;
   /** Hears every write transaction (the bench's timeline). */
   onBatch?: (batch: BatchTiming) => void;
+  /** Time a transaction may hold the write lock for its deletions, ms (TARGET_MS). */
+  budgetMs?: number;
 }
 
 /**
@@ -233,6 +240,7 @@ export function* pruneSteps(db: Db, cutoff: Micros, counts: PruneCounts = emptyC
     return result;
   };
   let lastMs = 0;
+  const budgetMs = options.budgetMs ?? TARGET_MS;
 
   const nowUs = options.nowMs * 1000;
   for (const [table, key, markColumn] of RAW_TABLES) {
@@ -265,7 +273,7 @@ export function* pruneSteps(db: Db, cutoff: Micros, counts: PruneCounts = emptyC
         return 0;
       };
     }
-    const sizer = new Sizer(100, MIN_BATCH, MAX_BATCH);
+    const sizer = new Sizer(100, MIN_BATCH, MAX_BATCH, budgetMs);
     // Oldest first through the "when" index, resuming after the last row looked at.
     const next = db.prepare<{w: number; id: number; cutoff: number; n: number}, {id: number; w: number; h: Buffer}>(
       `SELECT id, "when" AS w, substr(json_z, 1, 1) AS h FROM ${table} WHERE "when" < @cutoff AND ("when", id) > (@w, @id)
@@ -276,17 +284,21 @@ export function* pruneSteps(db: Db, cutoff: Micros, counts: PruneCounts = emptyC
     while (more) {
       yield () => {
         const n = sizer.size;
-        const got = timed(() => {
+        more = timed(() => {
+          const deadline = performance.now() + budgetMs;
           const rows = next.all({...cursor, cutoff, n});
+          let seen = 0;
           for (const r of rows) {
+            // The budget ends the batch whatever its size: one slow batch holds the lock no longer.
+            if (seen > 0 && performance.now() >= deadline) break;
+            seen++;
+            cursor = {w: r.w, id: r.id};
             const standalone = !refersToKeyframe(r.h[0]!);
             if (r.id > last || (standalone && (r.id > bound || kept.has(r.id)))) continue;
             counts[key] += del.run(r.id).changes;
           }
-          if (rows.length > 0) cursor = {w: rows[rows.length - 1]!.w, id: rows[rows.length - 1]!.id};
-          return rows.length;
+          return seen < rows.length || rows.length >= n;
         }, table);
-        more = got >= n;
         sizer.adapt(lastMs);
         return lastMs;
       };
@@ -305,18 +317,27 @@ export function* pruneSteps(db: Db, cutoff: Micros, counts: PruneCounts = emptyC
     const bounds = db.prepare(`SELECT min(rowid) AS lo, max(rowid) AS hi FROM ${d.table}`).get() as {lo: number | null; hi: number | null};
     if (bounds.lo === null || bounds.hi === null) continue;
     const hi = bounds.hi;
-    const sizer = new Sizer(FIRST_SPAN, 50, 200_000);
+    const sizer = new Sizer(FIRST_SPAN, 50, 200_000, budgetMs);
     const del = db.prepare(`DELETE FROM ${d.table} WHERE rowid IN (SELECT t.rowid FROM ${d.table} t
       WHERE t.rowid >= @lo AND t.rowid < @end AND ${d.where})`);
     let lo = bounds.lo;
     while (lo <= hi) {
       yield () => {
-        const end = lo + sizer.size;
-        const params = d.cutoff ? {lo, end, cutoff} : {lo, end};
-        const n = timed(() => del.run(params).changes, d.table);
+        const n = timed(() => {
+          // The span in eighths, the budget checked between them.
+          const deadline = performance.now() + budgetMs;
+          const end = Math.min(lo + sizer.size, hi + 1);
+          const step = Math.ceil(sizer.size / 8);
+          let deleted = 0;
+          do {
+            const to = Math.min(lo + step, end);
+            deleted += del.run(d.cutoff ? {lo, end: to, cutoff} : {lo, end: to}).changes;
+            lo = to;
+          } while (lo < end && performance.now() < deadline);
+          return deleted;
+        }, d.table);
         if (d.table === 'stacky_quarantine') counts.quarantine += n;
         else counts.derived += n;
-        lo = end;
         sizer.adapt(lastMs);
         return lastMs;
       };
@@ -326,9 +347,9 @@ export function* pruneSteps(db: Db, cutoff: Micros, counts: PruneCounts = emptyC
 }
 
 /** Runs a whole pass at once, back to back: for a database no one else writes (tests). */
-export function pruneBefore(db: Db, cutoff: Micros, nowMs = Date.now()): PruneCounts {
+export function pruneBefore(db: Db, cutoff: Micros, nowMs = Date.now(), budgetMs = TARGET_MS): PruneCounts {
   const counts = emptyCounts();
-  for (const step of pruneSteps(db, cutoff, counts, {nowMs})) step();
+  for (const step of pruneSteps(db, cutoff, counts, {nowMs, budgetMs})) step();
   return counts;
 }
 
@@ -354,7 +375,7 @@ const pause = (ms: number) => new Promise<void>((resolve) => {
 export async function prunePaced(db: Db, cutoff: Micros, counts: PruneCounts = emptyCounts(),
   options: Partial<PruneOptions> & {stopped?: () => boolean} = {}): Promise<PruneCounts> {
   let lastCheckpoint = performance.now();
-  for (const step of pruneSteps(db, cutoff, counts, {nowMs: options.nowMs ?? Date.now(), onBatch: options.onBatch})) {
+  for (const step of pruneSteps(db, cutoff, counts, {...options, nowMs: options.nowMs ?? Date.now()})) {
     if (options.stopped?.() || !db.open) return counts;
     const held = step();
     if (performance.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS) {
