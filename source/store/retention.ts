@@ -63,6 +63,8 @@ export function pauseAfter(heldMs: number): number {
 }
 /** How often a paced pass checkpoints the WAL (PASSIVE: it waits for no one and no one waits for it). */
 export const CHECKPOINT_EVERY_MS = 250;
+/** WAL length (16 KiB pages, 32 MiB) past which a paced pass checkpoints before every transaction. */
+export const WAL_PAGES = 2_000;
 const MIN_BATCH = 10;
 const MAX_BATCH = 20_000;
 /** Primary-key span a derived-table sweep looks at per transaction, at first. */
@@ -353,13 +355,34 @@ export function pruneBefore(db: Db, cutoff: Micros, nowMs = Date.now(), budgetMs
   return counts;
 }
 
-/** A PASSIVE checkpoint, counted: copies what the WAL holds back to the file without waiting for anyone. */
-function checkpoint(db: Db, counts: PruneCounts): void {
+/**
+ * A PASSIVE checkpoint, counted: copies what the WAL holds back to the file without waiting for
+ * anyone. Answers the WAL's length in pages (which only a restart shortens).
+ */
+function checkpoint(db: Db, counts: PruneCounts, mode: 'PASSIVE' | 'RESTART' = 'PASSIVE'): number {
   const start = performance.now();
-  db.pragma('wal_checkpoint(PASSIVE)');
+  const [result] = db.pragma(`wal_checkpoint(${mode})`) as {log: number}[];
   const ms = performance.now() - start;
   counts.checkpoints++;
   counts.longestCheckpointMs = Math.max(counts.longestCheckpointMs, ms);
+  return result?.log ?? 0;
+}
+
+/**
+ * Lets the WAL start again from its beginning, right after a PASSIVE checkpoint copied it back:
+ * a RESTART checkpoint without a busy handler takes the write lock only if it is free at once
+ * (else it is a PASSIVE one), copies what was committed since (usually nothing, so no fsync
+ * under the lock), and gives up at once if a reader still reads from the WAL. The next write
+ * transaction then writes from the WAL's start.
+ */
+function restartWal(db: Db, counts: PruneCounts): void {
+  const timeout = db.pragma('busy_timeout', {simple: true}) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    checkpoint(db, counts, 'RESTART');
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
+  }
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => {
@@ -371,17 +394,28 @@ const pause = (ms: number) => new Promise<void>((resolve) => {
  * A whole pass next to other writers (`stacky prune`, `--retain`): after each transaction it
  * pauses (pauseAfter), so a waiting writer gets in; every CHECKPOINT_EVERY_MS it runs a
  * PASSIVE checkpoint, and one at the end. `stopped` ends the pass early, between transactions.
+ *
+ * The WAL only starts again from its beginning when a write transaction begins right after
+ * everything was copied back and no reader still reads from it; with the pass and ingest
+ * writing all the time that moment rarely comes by itself (a writer that waited for the lock
+ * begins after the other's commit), the WAL grows, and once it is past wal_autocheckpoint
+ * every ingest commit runs a checkpoint (with its fsyncs) on its own thread. So the
+ * checkpoint comes just before the pass's next transaction, and while the WAL is longer than
+ * WAL_PAGES it is followed by a restart (restartWal) and repeated before every transaction.
  */
 export async function prunePaced(db: Db, cutoff: Micros, counts: PruneCounts = emptyCounts(),
   options: Partial<PruneOptions> & {stopped?: () => boolean} = {}): Promise<PruneCounts> {
-  let lastCheckpoint = performance.now();
+  let due = performance.now() + CHECKPOINT_EVERY_MS;
   for (const step of pruneSteps(db, cutoff, counts, {...options, nowMs: options.nowMs ?? Date.now()})) {
     if (options.stopped?.() || !db.open) return counts;
-    const held = step();
-    if (performance.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS) {
-      checkpoint(db, counts);
-      lastCheckpoint = performance.now();
+    if (performance.now() >= due) {
+      const version = db.pragma('data_version', {simple: true});
+      const long = checkpoint(db, counts) > WAL_PAGES;
+      // Only if no one committed meanwhile: the restart would copy their pages under the lock.
+      if (long && db.pragma('data_version', {simple: true}) === version) restartWal(db, counts);
+      due = performance.now() + (long ? 0 : CHECKPOINT_EVERY_MS);
     }
+    const held = step();
     await pause(pauseAfter(held));
   }
   if (db.open) checkpoint(db, counts);
