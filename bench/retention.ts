@@ -106,7 +106,7 @@ function thread<T>(code: string, workerData: Record<string, unknown>): {worker: 
 }
 
 const sorted = (xs: number[]) => xs.sort((a, b) => a - b);
-const max = (xs: number[]) => (xs.length ? Math.max(...xs) : NaN);
+const max = (xs: number[]) => (xs.length ? xs.reduce((m, x) => Math.max(m, x), -Infinity) : NaN);
 
 /** `--timeline=FILE` keeps every write, read and prune transaction with its time, as JSON. */
 export async function benchRetention(benchDb: string): Promise<void> {

@@ -401,7 +401,8 @@ const pause = (ms: number) => new Promise<void>((resolve) => {
  * begins after the other's commit), the WAL grows, and once it is past wal_autocheckpoint
  * every ingest commit runs a checkpoint (with its fsyncs) on its own thread. So the
  * checkpoint comes just before the pass's next transaction, and while the WAL is longer than
- * WAL_PAGES it is followed by a restart (restartWal) and repeated before every transaction.
+ * WAL_PAGES it is followed by a restart (restartWal) and repeated before the next transactions
+ * (no more than a third of the pass's time) until the WAL has started again.
  */
 export async function prunePaced(db: Db, cutoff: Micros, counts: PruneCounts = emptyCounts(),
   options: Partial<PruneOptions> & {stopped?: () => boolean} = {}): Promise<PruneCounts> {
@@ -410,10 +411,13 @@ export async function prunePaced(db: Db, cutoff: Micros, counts: PruneCounts = e
     if (options.stopped?.() || !db.open) return counts;
     if (performance.now() >= due) {
       const version = db.pragma('data_version', {simple: true});
+      const start = performance.now();
       const long = checkpoint(db, counts) > WAL_PAGES;
       // Only if no one committed meanwhile: the restart would copy their pages under the lock.
       if (long && db.pragma('data_version', {simple: true}) === version) restartWal(db, counts);
-      due = performance.now() + (long ? 0 : CHECKPOINT_EVERY_MS);
+      // Checkpoints (their fsyncs) take at most a third of the pass's time.
+      const took = performance.now() - start;
+      due = performance.now() + Math.max(long ? 0 : CHECKPOINT_EVERY_MS, 2 * took);
     }
     const held = step();
     await pause(pauseAfter(held));
