@@ -1,6 +1,6 @@
 // `stacky prune [--db PATH] --before T`: a one-off retention pass (see source/store/retention.ts).
 import {closeDatabase, openDatabase} from '../store/database.js';
-import {pageStats, pruneBefore} from '../store/retention.js';
+import {pageStats, prunePaced} from '../store/retention.js';
 import {parseDateTimeArg, whenString} from '../core/time.js';
 import {defaultDbPath} from './paths.js';
 import {UsageError} from './args.js';
@@ -14,7 +14,8 @@ export async function run(argv: string[]): Promise<number> {
     if (cutoff === null) throw new UsageError(`--before takes epoch seconds or 'YYYY-MM-DD HH:MM:SS' (UTC), got '${values.before}'`);
     const db = openDatabase(values.db ?? defaultDbPath());
     try {
-      const counts = pruneBefore(db, cutoff);
+      // Paced, as the background passes are: a running server and worker keep writing meanwhile.
+      const counts = await prunePaced(db, cutoff);
       const pages = pageStats(db);
       if (values.json) {
         process.stdout.write(`${JSON.stringify({before: cutoff / 1e6, ...counts, freePages: pages.freePages})}\n`);

@@ -1,17 +1,18 @@
-// `--retain DURATION` on serve and worker: a pruning pass now and then, in the background.
-// Each step is one short transaction (source/store/retention.ts); between steps the event loop
-// runs, so requests, deliveries and ingest batches are served while a pass goes on.
-import {isOpen, type Db} from '../store/database.js';
-import {emptyCounts, pruneSteps, type PruneCounts} from '../store/retention.js';
+// `--retain DURATION` on serve and worker: a pruning pass now and then, in the background, on a
+// thread with its own connection (retention-thread.ts): each step is one short transaction
+// (source/store/retention.ts), and requests, deliveries and ingest batches never wait behind it.
+import type {Worker} from 'node:worker_threads';
 import type {Micros} from '../core/types.js';
 import {parseRetain} from '../core/retain.js';
 import {UsageError} from './args.js';
 import {DEFAULT_RETAIN_EVERY_S} from './specs/shared.js';
+import {startWriterThread, stopWriterThread} from './writer-thread.js';
+import type {RetentionReply, RetentionRequest, RetentionThreadData} from './retention-thread.js';
 
 
 export interface RetentionHandle {
   stop(): Promise<void>;
-  /** Resolves after the pass in progress (or the next one) is done; for tests. */
+  /** Passes completed so far. */
   readonly passes: number;
 }
 
@@ -22,7 +23,7 @@ export function retainFlag(value: string | undefined): Micros | undefined {
   return us;
 }
 
-export function startRetention(db: Db, retain: Micros, options: {
+export function startRetention(dbPath: string, retain: Micros, options: {
   everySeconds?: number; log?: (event: string, fields: Record<string, unknown>) => void; now?: () => number;
 } = {}): RetentionHandle {
   const now = options.now ?? Date.now;
@@ -30,19 +31,37 @@ export function startRetention(db: Db, retain: Micros, options: {
   let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let passes = 0;
-  const pass = async () => {
+  let thread: Worker | undefined;
+  const pass = () => new Promise<void>((resolve, reject) => {
+    thread ??= startWriterThread('retention-thread', {dbPath} satisfies RetentionThreadData);
+    const t = thread;
+    // A pass in progress keeps the process up; between passes the thread does not.
+    t.ref();
     const cutoff = now() * 1000 - retain;
-    const counts: PruneCounts = emptyCounts();
-    const start = performance.now();
-    for (const step of pruneSteps(db, cutoff, counts)) {
-      if (stopping || !isOpen(db)) return;
-      step();
-      // setImmediate lets pending I/O (requests, deliveries) run between two transactions.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    passes++;
-    options.log?.('retention pass', {cutoff_us: cutoff, ...counts, seconds: Math.round(performance.now() - start) / 1000});
-  };
+    const settle = () => {
+      t.unref();
+      t.off('message', done);
+      t.off('error', failed);
+      t.off('exit', exited);
+    };
+    const done = (reply: RetentionReply) => {
+      settle();
+      if ('error' in reply) return reject(new Error(reply.error));
+      passes++;
+      options.log?.('retention pass', {cutoff_us: cutoff, ...reply.counts, seconds: reply.seconds});
+      resolve();
+    };
+    const failed = (error: Error) => {
+      settle();
+      if (thread === t) thread = undefined;
+      reject(error);
+    };
+    const exited = () => failed(new Error('the retention thread stopped'));
+    t.on('message', done);
+    t.on('error', failed);
+    t.on('exit', exited);
+    t.postMessage({cutoff, nowMs: now()} satisfies RetentionRequest);
+  });
   const schedule = (ms: number) => {
     timer = setTimeout(() => {
       running = pass().catch((error: unknown) => {
@@ -52,7 +71,8 @@ export function startRetention(db: Db, retain: Micros, options: {
         if (!stopping) schedule((options.everySeconds ?? DEFAULT_RETAIN_EVERY_S) * 1000);
       });
     }, ms);
-    timer.unref();
+    // The first pass starts now whatever else the process does; later ones only while it runs.
+    if (ms > 0) timer.unref();
   };
   schedule(0);
   return {
@@ -62,6 +82,11 @@ export function startRetention(db: Db, retain: Micros, options: {
     async stop() {
       stopping = true;
       if (timer) clearTimeout(timer);
+      // The thread ends its pass between two transactions and closes its connection.
+      if (thread) {
+        thread.ref();
+        await stopWriterThread(thread);
+      }
       await running;
     },
   };

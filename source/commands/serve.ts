@@ -129,7 +129,7 @@ export async function run(argv: string[]): Promise<number> {
       });
     }
     if (retain !== undefined) {
-      const handle = startRetention(running.store.db, retain, {
+      const handle = startRetention(db, retain, {
         everySeconds: values['retain-every'],
         log: (event, fields) => log.info(event, fields),
       });

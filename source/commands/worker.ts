@@ -86,7 +86,7 @@ async function work(argv: string[], values: Values<typeof workerSpec.flags>, env
     batchSize: batch,
   });
 
-  const retention = retain === undefined ? undefined : startRetention(db, retain, {
+  const retention = retain === undefined ? undefined : startRetention(dbPath, retain, {
     everySeconds: retainEvery,
     log: (event, fields) => logger.info(event, fields),
   });

@@ -1,9 +1,21 @@
 // Retention: deletes raw rows older than a cut-off, the derived rows that only they explained,
 // and old quarantine entries. Stored reports stay.
 //
-// Every step is one short write transaction over a small batch; the batch size adapts so a
-// transaction stays well under the 50 ms the server and the worker may wait for the write lock
-// (target TARGET_MS). Between batches the caller yields, so ingest and queries interleave.
+// Every step is one short write transaction over a small batch. Three things keep it from
+// stalling anyone else (README "Retention" has the measurements):
+// - a transaction stops deleting once it has held the write lock for TARGET_MS (10 ms, far
+//   under the 50 ms a reader or the ingest may be held up), and the next batch is sized from
+//   the time the last one held it;
+// - a paced pass (prunePaced) pauses after each transaction for at least as long as it held the
+//   lock, and never less than PAUSE_MIN_MS (pauseAfter): a writer waiting in SQLite's busy
+//   handler retries after 1, 2, 5, 10, 15, 20, 25 ms…, so back-to-back transactions could find
+//   the lock taken at every one of its retries, while a pause longer than those gaps lets the
+//   next retry in;
+// - its commits never checkpoint (wal_autocheckpoint off on them): a paced pass checkpoints
+//   PASSIVE every CHECKPOINT_EVERY_MS itself, outside any transaction, so the WAL stays small
+//   and no writer's commit inherits a large checkpoint of the pass's pages.
+// Readers are never blocked by the write lock (WAL); the pass runs on a thread of its own in
+// serve and worker (source/commands/retention-thread.ts), so it never blocks their event loop.
 //
 // Freed pages go to SQLite's freelist and the next inserts take them from there, so a database
 // under steady ingest and retention stops growing at its steady size. No auto_vacuum: an
@@ -29,8 +41,31 @@ import {referenceOf, refersToKeyframe} from './json-codec.js';
  */
 export const KEYFRAME_MAX_AGE_MS = 10 * 60_000;
 
-export const TARGET_MS = 20;
-const MIN_BATCH = 50;
+/**
+ * Time a transaction may spend on its deletions while it holds the write lock: the batch stops
+ * there whatever its size (one more row or span eighth, and the commit, come on top), and the
+ * next batch is sized from it.
+ */
+export const TARGET_MS = 10;
+/**
+ * Shortest pause of a paced pass after a write transaction: longer than the gaps between a
+ * waiting writer's retries in SQLite's busy handler (1, 2, 5, 10, 15, 20, 25, 25, 25 ms, then 50).
+ */
+export const PAUSE_MIN_MS = 30;
+
+/**
+ * The pause after a transaction that held the write lock for heldMs: never shorter than the
+ * hold, so a writer that waited that long (its retries now up to 50 ms apart) finds the lock
+ * free at its next retry, and the pass holds the lock at most half the time.
+ */
+export function pauseAfter(heldMs: number): number {
+  return heldMs > 0 ? Math.max(PAUSE_MIN_MS, Math.ceil(heldMs)) : 0;
+}
+/** How often a paced pass checkpoints the WAL (PASSIVE: it waits for no one and no one waits for it). */
+export const CHECKPOINT_EVERY_MS = 250;
+/** WAL length (16 KiB pages, 32 MiB) past which a paced pass checkpoints before every transaction. */
+export const WAL_PAGES = 2_000;
+const MIN_BATCH = 10;
 const MAX_BATCH = 20_000;
 /** Primary-key span a derived-table sweep looks at per transaction, at first. */
 const FIRST_SPAN = 500;
@@ -41,17 +76,31 @@ export interface PruneCounts {
   generic: number;
   derived: number;
   quarantine: number;
-  /** Transactions run, and the longest one in ms. */
+  /** Write transactions run, and the longest time one held the write lock, in ms. */
   batches: number;
   longestMs: number;
   /** The table of the longest transaction. */
   longestIn: string;
-  /** Transactions that took longer than 50 ms (the bound a reader or writer may wait). */
+  /** Transactions that held the lock longer than 50 ms (the bound a reader or writer may wait). */
   over50: number;
+  /** The longest wait for the write lock (others' transactions), ms. */
+  longestWaitMs: number;
+  /** Checkpoints a paced pass ran, and the longest, ms. */
+  checkpoints: number;
+  longestCheckpointMs: number;
 }
 
 export function emptyCounts(): PruneCounts {
-  return {raw: 0, glance: 0, generic: 0, derived: 0, quarantine: 0, batches: 0, longestMs: 0, longestIn: '', over50: 0};
+  return {raw: 0, glance: 0, generic: 0, derived: 0, quarantine: 0, batches: 0, longestMs: 0, longestIn: '', over50: 0,
+    longestWaitMs: 0, checkpoints: 0, longestCheckpointMs: 0};
+}
+
+/** One write transaction of a pass, for the bench: when it began waiting (ms since the time origin), waited, held. */
+export interface BatchTiming {
+  table: string;
+  at: number;
+  waitMs: number;
+  heldMs: number;
 }
 
 const RAW_TABLES = [
@@ -116,47 +165,84 @@ const DERIVED: readonly {table: string; where: string; cutoff: boolean}[] = [
   {table: 'stacky_quarantine', where: 't.received < @cutoff', cutoff: true},
 ];
 
-/** Batch sizes that follow the measured cost: double under a quarter of the target, halve above it. */
-class Sizer {
-  constructor(public size: number, private readonly min: number, private readonly max: number) {}
-  adapt(ms: number): void {
-    if (ms > TARGET_MS) this.size = Math.max(this.min, Math.floor(this.size / 2));
-    else if (ms < TARGET_MS / 4) this.size = Math.min(this.max, this.size * 2);
+/**
+ * Batch sizes that follow the measured cost: scaled by target / held time, at most doubled and
+ * at least quartered at a time (one slow transaction, say a descheduled thread, does not drop
+ * the size to the minimum, and a fast one does not jump far past what was measured).
+ */
+export class Sizer {
+  constructor(public size: number, private readonly min: number, private readonly max: number,
+    private readonly targetMs = TARGET_MS) {}
+  adapt(heldMs: number): void {
+    const factor = heldMs <= 0 ? 2 : Math.min(2, Math.max(0.25, this.targetMs / heldMs));
+    this.size = Math.min(this.max, Math.max(this.min, Math.round(this.size * factor)));
   }
 }
 
-/** One step of work: runs one transaction, says whether there is more. */
-export type Step = () => boolean;
+/** Runs body in a BEGIN IMMEDIATE transaction; `locked.at` is when the write lock was had. */
+function inImmediate<T>(db: Db, body: () => T, locked: {at: number}): T {
+  db.exec('BEGIN IMMEDIATE');
+  locked.at = performance.now();
+  try {
+    const result = body();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+/** One step of work: runs at most one transaction; answers how long it held the write lock (0: it only read). */
+export type Step = () => number;
+
+export interface PruneOptions {
+  /** The clock the keyframe-safety bounds are taken against (ms). */
+  nowMs: number;
+  /** Hears every write transaction (the bench's timeline). */
+  onBatch?: (batch: BatchTiming) => void;
+  /** Time a transaction may hold the write lock for its deletions, ms (TARGET_MS). */
+  budgetMs?: number;
+}
 
 /**
  * The steps of one pruning pass for rows older than `cutoff`, as a generator of steps so a
  * caller can run them back to back (a one-off prune) or yield between them (in the background).
  */
 export function* pruneSteps(db: Db, cutoff: Micros, counts: PruneCounts = emptyCounts(),
-  options: {nowMs: number} = {nowMs: Date.now()}): Generator<Step, PruneCounts> {
+  options: PruneOptions = {nowMs: Date.now()}): Generator<Step, PruneCounts> {
   const timed = <T>(body: () => T, table: string): T => {
     // A lost deletion costs nothing, so the pass's commits skip the fsync that ingest's commits
-    // pay (database.ts: synchronous FULL); the write lock is held for less.
+    // pay (database.ts: synchronous FULL), and they never run a checkpoint (prunePaced does,
+    // outside the transaction): the write lock is held for the deletions alone.
     const sync = db.pragma('synchronous', {simple: true}) as number;
+    const autocheckpoint = db.pragma('wal_autocheckpoint', {simple: true}) as number;
     db.pragma('synchronous = NORMAL');
+    db.pragma('wal_autocheckpoint = 0');
     const start = performance.now();
+    const locked = {at: start};
     let result: T;
     try {
-      result = db.transaction(body).immediate();
+      result = inImmediate(db, body, locked);
     } finally {
       db.pragma(`synchronous = ${sync}`);
+      db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
     }
-    const ms = performance.now() - start;
+    const ms = performance.now() - locked.at;
+    const waitMs = locked.at - start;
     counts.batches++;
     if (ms > 50) counts.over50++;
     if (ms > counts.longestMs) {
       counts.longestMs = ms;
       counts.longestIn = table;
     }
+    counts.longestWaitMs = Math.max(counts.longestWaitMs, waitMs);
+    options.onBatch?.({table, at: performance.timeOrigin + start, waitMs, heldMs: ms});
     lastMs = ms;
     return result;
   };
   let lastMs = 0;
+  const budgetMs = options.budgetMs ?? TARGET_MS;
 
   const nowUs = options.nowMs * 1000;
   for (const [table, key, markColumn] of RAW_TABLES) {
@@ -186,10 +272,10 @@ export function* pruneSteps(db: Db, cutoff: Micros, counts: PruneCounts = emptyC
         }
         scanning = rows.length === SCAN_ROWS;
         if (rows.length > 0) after = rows[rows.length - 1]!.id;
-        return scanning;
+        return 0;
       };
     }
-    const sizer = new Sizer(100, MIN_BATCH, MAX_BATCH);
+    const sizer = new Sizer(100, MIN_BATCH, MAX_BATCH, budgetMs);
     // Oldest first through the "when" index, resuming after the last row looked at.
     const next = db.prepare<{w: number; id: number; cutoff: number; n: number}, {id: number; w: number; h: Buffer}>(
       `SELECT id, "when" AS w, substr(json_z, 1, 1) AS h FROM ${table} WHERE "when" < @cutoff AND ("when", id) > (@w, @id)
@@ -200,19 +286,23 @@ export function* pruneSteps(db: Db, cutoff: Micros, counts: PruneCounts = emptyC
     while (more) {
       yield () => {
         const n = sizer.size;
-        const got = timed(() => {
+        more = timed(() => {
+          const deadline = performance.now() + budgetMs;
           const rows = next.all({...cursor, cutoff, n});
+          let seen = 0;
           for (const r of rows) {
+            // The budget ends the batch whatever its size: one slow batch holds the lock no longer.
+            if (seen > 0 && performance.now() >= deadline) break;
+            seen++;
+            cursor = {w: r.w, id: r.id};
             const standalone = !refersToKeyframe(r.h[0]!);
             if (r.id > last || (standalone && (r.id > bound || kept.has(r.id)))) continue;
             counts[key] += del.run(r.id).changes;
           }
-          if (rows.length > 0) cursor = {w: rows[rows.length - 1]!.w, id: rows[rows.length - 1]!.id};
-          return rows.length;
+          return seen < rows.length || rows.length >= n;
         }, table);
-        more = got >= n;
         sizer.adapt(lastMs);
-        return more;
+        return lastMs;
       };
     }
   }
@@ -221,7 +311,7 @@ export function* pruneSteps(db: Db, cutoff: Micros, counts: PruneCounts = emptyC
       WHERE nova < coalesce((SELECT min(id) FROM stacktach_rawdata), 0)
       AND glance < coalesce((SELECT min(id) FROM stacktach_glancerawdata), 0)
       AND generic < coalesce((SELECT min(id) FROM stacktach_genericrawdata), 0))`).run(), 'stacky_id_marks');
-    return false;
+    return lastMs;
   };
 
   // Derived tables: swept along the primary key in spans, so no table needs a new index.
@@ -229,30 +319,110 @@ export function* pruneSteps(db: Db, cutoff: Micros, counts: PruneCounts = emptyC
     const bounds = db.prepare(`SELECT min(rowid) AS lo, max(rowid) AS hi FROM ${d.table}`).get() as {lo: number | null; hi: number | null};
     if (bounds.lo === null || bounds.hi === null) continue;
     const hi = bounds.hi;
-    const sizer = new Sizer(FIRST_SPAN, 50, 200_000);
+    const sizer = new Sizer(FIRST_SPAN, 50, 200_000, budgetMs);
     const del = db.prepare(`DELETE FROM ${d.table} WHERE rowid IN (SELECT t.rowid FROM ${d.table} t
       WHERE t.rowid >= @lo AND t.rowid < @end AND ${d.where})`);
     let lo = bounds.lo;
     while (lo <= hi) {
       yield () => {
-        const end = lo + sizer.size;
-        const params = d.cutoff ? {lo, end, cutoff} : {lo, end};
-        const n = timed(() => del.run(params).changes, d.table);
+        const n = timed(() => {
+          // The span in eighths, the budget checked between them.
+          const deadline = performance.now() + budgetMs;
+          const end = Math.min(lo + sizer.size, hi + 1);
+          const step = Math.ceil(sizer.size / 8);
+          let deleted = 0;
+          do {
+            const to = Math.min(lo + step, end);
+            deleted += del.run(d.cutoff ? {lo, end: to, cutoff} : {lo, end: to}).changes;
+            lo = to;
+          } while (lo < end && performance.now() < deadline);
+          return deleted;
+        }, d.table);
         if (d.table === 'stacky_quarantine') counts.quarantine += n;
         else counts.derived += n;
-        lo = end;
         sizer.adapt(lastMs);
-        return lo <= hi;
+        return lastMs;
       };
     }
   }
   return counts;
 }
 
-/** Runs a whole pass at once (the one-off `stacky prune`). */
-export function pruneBefore(db: Db, cutoff: Micros, nowMs = Date.now()): PruneCounts {
+/** Runs a whole pass at once, back to back: for a database no one else writes (tests). */
+export function pruneBefore(db: Db, cutoff: Micros, nowMs = Date.now(), budgetMs = TARGET_MS): PruneCounts {
   const counts = emptyCounts();
-  for (const step of pruneSteps(db, cutoff, counts, {nowMs})) step();
+  for (const step of pruneSteps(db, cutoff, counts, {nowMs, budgetMs})) step();
+  return counts;
+}
+
+/**
+ * A PASSIVE checkpoint, counted: copies what the WAL holds back to the file without waiting for
+ * anyone. Answers the WAL's length in pages (which only a restart shortens).
+ */
+function checkpoint(db: Db, counts: PruneCounts, mode: 'PASSIVE' | 'RESTART' = 'PASSIVE'): number {
+  const start = performance.now();
+  const [result] = db.pragma(`wal_checkpoint(${mode})`) as {log: number}[];
+  const ms = performance.now() - start;
+  counts.checkpoints++;
+  counts.longestCheckpointMs = Math.max(counts.longestCheckpointMs, ms);
+  return result?.log ?? 0;
+}
+
+/**
+ * Lets the WAL start again from its beginning, right after a PASSIVE checkpoint copied it back:
+ * a RESTART checkpoint without a busy handler takes the write lock only if it is free at once
+ * (else it is a PASSIVE one), copies what was committed since (usually nothing, so no fsync
+ * under the lock), and gives up at once if a reader still reads from the WAL. The next write
+ * transaction then writes from the WAL's start.
+ */
+function restartWal(db: Db, counts: PruneCounts): void {
+  const timeout = db.pragma('busy_timeout', {simple: true}) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    checkpoint(db, counts, 'RESTART');
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
+  }
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => {
+  if (ms > 0) setTimeout(resolve, ms);
+  else setImmediate(resolve);
+});
+
+/**
+ * A whole pass next to other writers (`stacky prune`, `--retain`): after each transaction it
+ * pauses (pauseAfter), so a waiting writer gets in; every CHECKPOINT_EVERY_MS it runs a
+ * PASSIVE checkpoint, and one at the end. `stopped` ends the pass early, between transactions.
+ *
+ * The WAL only starts again from its beginning when a write transaction begins right after
+ * everything was copied back and no reader still reads from it; with the pass and ingest
+ * writing all the time that moment rarely comes by itself (a writer that waited for the lock
+ * begins after the other's commit), the WAL grows, and once it is past wal_autocheckpoint
+ * every ingest commit runs a checkpoint (with its fsyncs) on its own thread. So the
+ * checkpoint comes just before the pass's next transaction, and while the WAL is longer than
+ * WAL_PAGES it is followed by a restart (restartWal) and repeated before the next transactions
+ * (no more than a third of the pass's time) until the WAL has started again.
+ */
+export async function prunePaced(db: Db, cutoff: Micros, counts: PruneCounts = emptyCounts(),
+  options: Partial<PruneOptions> & {stopped?: () => boolean} = {}): Promise<PruneCounts> {
+  let due = performance.now() + CHECKPOINT_EVERY_MS;
+  for (const step of pruneSteps(db, cutoff, counts, {...options, nowMs: options.nowMs ?? Date.now()})) {
+    if (options.stopped?.() || !db.open) return counts;
+    if (performance.now() >= due) {
+      const version = db.pragma('data_version', {simple: true});
+      const start = performance.now();
+      const long = checkpoint(db, counts) > WAL_PAGES;
+      // Only if no one committed meanwhile: the restart would copy their pages under the lock.
+      if (long && db.pragma('data_version', {simple: true}) === version) restartWal(db, counts);
+      // Checkpoints (their fsyncs) take at most a third of the pass's time.
+      const took = performance.now() - start;
+      due = performance.now() + Math.max(long ? 0 : CHECKPOINT_EVERY_MS, 2 * took);
+    }
+    const held = step();
+    await pause(pauseAfter(held));
+  }
+  if (db.open) checkpoint(db, counts);
   return counts;
 }
 

@@ -1,0 +1,129 @@
+// How a retention pass keeps out of other writers' way (source/store/retention.ts): a batch ends
+// at its time budget, batch sizes follow the time the lock was held, the pause after a
+// transaction outlasts a waiting writer's retry gaps, and the pass's commits never checkpoint
+// (a paced pass checkpoints on its own).
+import assert from 'node:assert/strict';
+import {closeSync, mkdtempSync, openSync, readSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {describe, it} from 'node:test';
+import {DemoGenerator} from '../../source/demo/generator.js';
+import {Pipeline} from '../../source/ingest/pipeline.js';
+import {openDatabase, type Db} from '../../source/store/database.js';
+import {emptyCounts, PAUSE_MIN_MS, pauseAfter, pruneBefore, prunePaced, pruneSteps, Sizer, type BatchTiming}
+  from '../../source/store/retention.js';
+
+describe('batch sizes follow the time a transaction held the lock', () => {
+  it('scale by target / held, at most doubled and at least quartered, within their bounds', () => {
+    const sizer = new Sizer(100, 10, 1000, 10);
+    const sizes: number[] = [];
+    for (const held of [5, 10, 20, 100, 0, 2, 1, 1, 1, 40, 400, 400, 400]) {
+      sizer.adapt(held);
+      sizes.push(sizer.size);
+    }
+    assert.deepEqual(sizes, [200, 200, 100, 25, 50, 100, 200, 400, 800, 200, 50, 13, 10]);
+    for (let i = 0; i < 10; i++) sizer.adapt(1);
+    assert.equal(sizer.size, 1000);
+  });
+});
+
+/** A file with 2,000 demo notifications ingested long ago (every keyframe may go). */
+function seeded(path: string): Db {
+  const db = openDatabase(path);
+  const pipeline = new Pipeline(db, {source: 'test', nowMicros: () => 0});
+  const generator = new DemoGenerator({seed: 11, rate: 50});
+  for (let i = 0; i < 4; i++) {
+    pipeline.ingest(Array.from({length: 500}, () => {
+      const e = generator.next();
+      return {deployment: e.deployment, exchange: e.exchange, routingKey: e.routing_key, body: e.body};
+    }));
+  }
+  return db;
+}
+
+const whens = (db: Db) => db.prepare('SELECT "when" FROM stacktach_rawdata ORDER BY "when"').pluck().all() as number[];
+
+describe('the time budget of a transaction', () => {
+  it('ends a batch whatever its size: with none, each transaction deletes one row, and the pass deletes the same', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stacky-budget-'));
+    const a = seeded(join(dir, 'a.db'));
+    const b = seeded(join(dir, 'b.db'));
+    try {
+      const cutoff = whens(a)[1200]!;
+      const candidates = a.prepare('SELECT count(*) FROM stacktach_rawdata WHERE "when" < ?').pluck().get(cutoff) as number;
+      const budgeted = pruneBefore(a, cutoff, Date.now(), 0);
+      const usual = pruneBefore(b, cutoff);
+      assert.deepEqual([budgeted.raw, budgeted.glance, budgeted.generic, budgeted.derived],
+        [usual.raw, usual.glance, usual.generic, usual.derived]);
+      const ids = (db: Db) => db.prepare('SELECT id FROM stacktach_rawdata ORDER BY id').pluck().all();
+      assert.deepEqual(ids(a), ids(b));
+      const batches: BatchTiming[] = [];
+      const c = seeded(join(dir, 'c.db'));
+      try {
+        for (const step of pruneSteps(c, cutoff, emptyCounts(), {nowMs: Date.now(), budgetMs: 0, onBatch: (x) => batches.push(x)})) step();
+      } finally {
+        c.close();
+      }
+      assert.equal(batches.filter((x) => x.table === 'stacktach_rawdata').length, candidates);
+    } finally {
+      a.close();
+      b.close();
+      rmSync(dir, {recursive: true, force: true});
+    }
+  });
+});
+
+describe('the pause after a transaction', () => {
+  it('is none after a step that only read, else as long as the hold and never under the minimum', () => {
+    assert.equal(PAUSE_MIN_MS, 30);
+    assert.deepEqual([0, 0.4, 12, 30, 45.2, 200].map(pauseAfter), [0, 30, 30, 30, 46, 200]);
+  });
+});
+
+/** The WAL index header's frame count and the checkpoint's backfill count (the -shm file's layout). */
+function walState(path: string): {frames: number; copied: number} {
+  const fd = openSync(`${path}-shm`, 'r');
+  try {
+    const b = Buffer.alloc(100);
+    readSync(fd, b, 0, 100, 0);
+    return {frames: b.readUInt32LE(16), copied: b.readUInt32LE(96)};
+  } finally {
+    closeSync(fd);
+  }
+}
+
+describe('checkpoints and a pass', () => {
+  it('a pass commits without checkpointing, keeps the connection\'s settings, and a paced pass checkpoints outside', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stacky-pacing-'));
+    const path = join(dir, 'c.db');
+    const db = seeded(path);
+    try {
+      const times = whens(db);
+      // Every commit of this connection would checkpoint the whole WAL, but for the pass's own.
+      db.pragma('wal_autocheckpoint = 1');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      assert.deepEqual(walState(path), {frames: 0, copied: 0});
+      const first = pruneBefore(db, times[500]!);
+      assert.ok(first.raw > 0 && first.batches > 1);
+      const after = walState(path);
+      assert.ok(after.frames > 0);
+      assert.equal(after.copied, 0);
+      assert.equal(db.pragma('wal_autocheckpoint', {simple: true}), 1);
+      assert.equal(db.pragma('synchronous', {simple: true}), 2);
+
+      db.pragma('wal_autocheckpoint = 0');
+      const batches: BatchTiming[] = [];
+      const counts = await prunePaced(db, times[1000]!, emptyCounts(), {nowMs: Date.now(), onBatch: (b) => batches.push(b)});
+      assert.ok(counts.raw > 0);
+      assert.equal(batches.length, counts.batches);
+      assert.ok(counts.checkpoints >= 1);
+      // The last checkpoint ran after the last commit: everything is copied back.
+      const end = walState(path);
+      assert.equal(end.copied, end.frames);
+      assert.equal(db.pragma('wal_autocheckpoint', {simple: true}), 0);
+    } finally {
+      db.close();
+      rmSync(dir, {recursive: true, force: true});
+    }
+  });
+});
