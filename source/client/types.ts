@@ -22,3 +22,6 @@ export interface TimeRange {
   whenMin?: string;
   whenMax?: string;
 }
+
+/** /stacky/report/<id>/: the stored report JSON verbatim (a list with a metadata object first, for summary reports). */
+export type ReportReply = unknown;
