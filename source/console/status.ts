@@ -83,17 +83,45 @@ function dedupe(parts: StatusPart[]): StatusPart[] {
   });
 }
 
-/**
- * The watch header's rates: events/s and errors/s as sparklines over the last five minutes
- * (10 s a bar), in `room` characters; the peak of each is written after it.
- */
-export function rateLines(tail: WatchTail, room: number): string {
-  const bars = Math.max(4, Math.min(30, Math.floor((room - 24) / 2)));
+const peak = (v: number[]) => formatRate(Math.max(0, ...v));
+
+/** Events/s and errors/s as sparklines of `bars` bars over the last five minutes, each with its peak. */
+function totals(tail: WatchTail, bars: number): string {
   const per = Math.max(1, Math.ceil(300 / bars));
   const ev = tail.rates(bars, per);
   const err = tail.rates(bars, per, true);
-  const peak = (v: number[]) => formatRate(Math.max(0, ...v));
   return `ev/s ${sparkline(ev)} ${peak(ev)}  err/s ${sparkline(err)} ${peak(err)}`;
+}
+
+/** Bars of each deployment's sparkline under `:watch all`. */
+const depBars = 10;
+
+/** One deployment's events/s sparkline, its name cut to 14 characters. */
+function deploymentRate(tail: WatchTail, dep: string): string {
+  const ev = tail.rates(depBars, Math.ceil(300 / depBars), false, dep);
+  return `${dep.length > 14 ? `${dep.slice(0, 13)}…` : dep} ${sparkline(ev)} ${peak(ev)}`;
+}
+
+/**
+ * The watch header's rates in `room` characters: events/s and errors/s as sparklines over the
+ * last five minutes, each with its peak. Under `:watch all`, one events/s sparkline per
+ * deployment follows (busiest first) as room allows, the totals then drawn at their narrowest.
+ */
+export function rateLines(tail: WatchTail, room: number): string {
+  const wide = totals(tail, Math.max(4, Math.min(30, Math.floor((room - 24) / 2))));
+  const all = tail.deployment.trim() === '' || tail.deployment.trim().toLowerCase() === 'all';
+  if (!all) return wide;
+  const deps = tail.deploymentsSeen();
+  if (deps.length < 2) return wide;
+  let line = totals(tail, 8);
+  let shown = 0;
+  for (const dep of deps) {
+    const next = `${line} │ ${deploymentRate(tail, dep)}`;
+    if (next.length > room) break;
+    line = next;
+    shown++;
+  }
+  return shown === 0 ? wide : line;
 }
 
 export function plural(n: number, word: string): string {

@@ -25,7 +25,7 @@ async function until(check: () => boolean, ms = 2000) {
 
 test('watch rows over a snapshot keep every line while the ring moves on under them', () => {
   const row = (id: number): WatchRow => ({id, error: false, date: '2026-05-01', time: '10:00:00', deployment: 'd',
-    event: `e${id}`, uuid: ''});
+    event: `e${id}`, uuid: '', host: '', tenant: '', requestId: ''});
   const ring = new RingBuffer<WatchRow>(3);
   for (let i = 1; i <= 3; i++) ring.push(row(i));
   const rows = new WatchRows(new Snapshot(ring), undefined, '', 'nova');
