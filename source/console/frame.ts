@@ -7,8 +7,7 @@ import {clean} from './text.js';
 import {applyFilter, type Line, type Listing, type Target, type View} from './views.js';
 import {watchColumns, type RowStore, type WatchRows} from './watch-rows.js';
 
-export const minColumns = 80;
-export const minRows = 24;
+export {heights, minColumns, minRows} from './frame-size.js';
 
 export interface Body {
   rows: Rows;
@@ -38,10 +37,6 @@ export interface Frame {
   helpLines: number;
 }
 
-export function heights(rows: number): {frameHeight: number; bodyHeight: number} {
-  const frameHeight = Math.max(1, rows - 1);
-  return {frameHeight, bodyHeight: Math.max(1, frameHeight - 4)};
-}
 
 /** The watch pane's body: the tail's rows under a header that says which clock the times are on. */
 export function watchBody(rows: WatchRows, relative: boolean): Body {

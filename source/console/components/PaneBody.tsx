@@ -10,7 +10,8 @@ import {clean, fit, wrapText} from '../text.js';
 import type {Theme} from '../theme.js';
 import {isKind, type View} from '../views.js';
 import {needsLoad} from '../views/registry.js';
-import {LineRow, lineText} from './LineRow.js';
+import {lineText} from '../line-text.js';
+import {LineRow} from './LineRow.js';
 import {SearchForm} from './SearchForm.js';
 
 export interface PaneBodyProps {
