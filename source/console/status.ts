@@ -6,7 +6,7 @@ import {countData, type Body} from './frame.js';
 import {keyFor} from './keymap.js';
 import type {AppState} from './state.js';
 import type {WatchTail} from './tail.js';
-import {sparkline} from './text.js';
+import {sparkline, truncate} from './text.js';
 import {pageSize, type View} from './views.js';
 import {reportHeader} from './views/report.js';
 
@@ -96,10 +96,10 @@ function totals(tail: WatchTail, bars: number): string {
 /** Bars of each deployment's sparkline under `:watch all`. */
 const depBars = 10;
 
-/** One deployment's events/s sparkline, its name cut to 14 characters. */
+/** One deployment's events/s sparkline, its name cut as the Deployment column cuts it (20). */
 function deploymentRate(tail: WatchTail, dep: string): string {
   const ev = tail.rates(depBars, Math.ceil(300 / depBars), false, dep);
-  return `${dep.length > 14 ? `${dep.slice(0, 13)}…` : dep} ${sparkline(ev)} ${peak(ev)}`;
+  return `${truncate(dep, 20)} ${sparkline(ev)} ${peak(ev)}`;
 }
 
 /**
