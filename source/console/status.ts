@@ -7,8 +7,8 @@ import {keyFor} from './keymap.js';
 import type {AppState} from './state.js';
 import type {WatchTail} from './tail.js';
 import {sparkline, truncate} from './text.js';
-import {pageSize, type View} from './views.js';
-import {reportHeader} from './views/report.js';
+import type {View} from './views.js';
+import {viewStatus} from './views/registry.js';
 
 const statusTtlMs = 6000;
 
@@ -48,11 +48,8 @@ export function buildStatus(state: AppState, top: View, tail: WatchTail, body: B
     if (top.load.problem.kind === 'unreachable') parts.push({text: ` · retrying (${keyFor('refresh')} now)`});
   } else if (top.load.state === 'ok') {
     parts.push({text: ` · ${plural(countData(body.rows), top.kind === 'show' ? 'line' : 'row')}`});
-    if (top.kind === 'search' && top.query) parts.push({text: ` · page ${Math.floor(top.query.offset / pageSize) + 1}`});
-    if (top.kind === 'report') {
-      const header = reportHeader(top.load.data);
-      if (header.length > 0) parts.push({text: ` · sorted by ${header[top.sortCol]}${top.sortDesc ? ' ▼' : ' ▲'} (${keyFor('sort')} next column, ${keyFor('sortReverse')} reverse)`});
-    }
+    const own = viewStatus(top);
+    if (own) parts.push({text: ` · ${own}`});
   }
   if (top.filter) parts.push({text: ` · filter "${top.filter}" ${body.hidden} hidden`, tone: 'accent'});
   if (top.highlight) parts.push({text: ` · highlight "${top.highlight}"`, tone: 'accent'});

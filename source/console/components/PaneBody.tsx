@@ -9,7 +9,7 @@ import type {Body} from '../frame.js';
 import {clean, fit, wrapText} from '../text.js';
 import type {Theme} from '../theme.js';
 import {isKind, type View} from '../views.js';
-import {needsLoad} from '../views/registry.js';
+import {idleText, needsLoad} from '../views/registry.js';
 import {lineText} from '../line-text.js';
 import {LineRow} from './LineRow.js';
 import {SearchForm} from './SearchForm.js';
@@ -38,8 +38,8 @@ function Placeholder({text, tone, theme, width}: {text: string; tone?: 'error' |
 
 /** What the pane says instead of rows (loading, failed, nothing yet); undefined when it has rows to show. */
 function placeholder(view: View): {text: string; tone?: 'error' | 'dim'} | undefined {
-  if (isKind(view, 'instance') && !needsLoad(view)) return {text: 'No instance yet: Enter on a watch row that has a UUID, or :uuid ID', tone: 'dim'};
-  if (isKind(view, 'request') && !needsLoad(view)) return {text: 'No request yet: r on an event row, or :req ID', tone: 'dim'};
+  const idle = idleText(view);
+  if (idle) return {text: idle, tone: 'dim'};
   if (view.load.state === 'error') return {text: `✖ ${view.load.problem.message}`, tone: 'error'};
   if (needsLoad(view) && view.load.state !== 'ok') return {text: 'loading…', tone: 'dim'};
   return undefined;

@@ -25,6 +25,10 @@ export interface ViewDef<V extends View> {
   needsLoad(v: V): boolean;
   fetch(v: V, source: ConsoleSource): Promise<DataOf<V>>;
   listing(v: V, data: DataOf<V>): Listing;
+  /** What the pane says when the view has nothing to load yet (an instance pane opened empty). */
+  idle?(v: V): string;
+  /** A part of the status line once loaded (the search's page, the report's sort). */
+  status?(v: V, data: DataOf<V>): string | undefined;
   /** Enter on a row of `v` whose target is `t`. */
   open(t: Target, v: V): Intent;
 }

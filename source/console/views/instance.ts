@@ -48,6 +48,7 @@ export const instanceView: ViewDef<InstanceView> = {
   scopes: eventScopes,
   label: (v) => (v.uuid ? `instance ${v.uuid.slice(0, 8)}…` : 'instance'),
   identity: (v) => v.uuid ?? '',
+  idle: () => 'No instance yet: Enter on a watch row that has a UUID, or :uuid ID',
   needsLoad: (v) => v.uuid !== undefined,
   fetch: async (v, source) => {
     const uuid = v.uuid ?? '';

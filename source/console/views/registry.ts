@@ -87,6 +87,22 @@ export function buildListing(v: View): Listing {
   return listingFor(v.kind, v);
 }
 
+function idleFor<K extends ViewKind>(kind: K, v: ViewMap[K]): string | undefined {
+  return viewDefs[kind].idle?.(v);
+}
+/** What the pane says when the view has nothing to load yet. */
+export function idleText(v: View): string | undefined {
+  return needsLoad(v) ? undefined : idleFor(v.kind, v);
+}
+
+function statusFor<K extends ViewKind>(kind: K, v: ViewMap[K]): string | undefined {
+  return v.load.state === 'ok' ? viewDefs[kind].status?.(v, v.load.data) : undefined;
+}
+/** The view's own part of the status line, once loaded. */
+export function viewStatus(v: View): string | undefined {
+  return statusFor(v.kind, v);
+}
+
 function openFor<K extends ViewKind>(kind: K, v: ViewMap[K], t: Target): Intent {
   return viewDefs[kind].open(t, v);
 }

@@ -6,6 +6,7 @@ import {clean, durationSeconds, epochText, fit} from '../text.js';
 import type {Line, Listing, ReportView} from '../views.js';
 import {blank, jsonLines, title} from './tables.js';
 import {showOrSay, type ViewDef} from './def.js';
+import {keyFor} from '../keymap.js';
 
 export function isRateColumn(title: unknown): boolean {
   return /^%|percent|rate/i.test(String(title ?? ''));
@@ -139,6 +140,10 @@ export const reportView: ViewDef<ReportView> = {
   scopes: ['report', 'list', 'global'],
   label: (v) => `report #${v.reportId}`,
   identity: (v) => String(v.reportId),
+  status: (v, data) => {
+    const header = reportHeader(data);
+    return header.length > 0 ? `sorted by ${header[v.sortCol]}${v.sortDesc ? ' ▼' : ' ▲'} (${keyFor('sort')} next column, ${keyFor('sortReverse')} reverse)` : undefined;
+  },
   needsLoad: () => true,
   fetch: (v, source) => source.report(v.reportId),
   listing: reportListing,

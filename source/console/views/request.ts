@@ -9,6 +9,7 @@ export const requestView: ViewDef<RequestView> = {
   scopes: eventScopes,
   label: (v) => (v.requestId ? `request ${v.requestId.slice(0, 12)}…` : 'request'),
   identity: (v) => v.requestId ?? '',
+  idle: () => 'No request yet: r on an event row, or :req ID',
   needsLoad: (v) => v.requestId !== undefined,
   fetch: (v, source) => source.request(v.requestId ?? ''),
   listing: (v, data) => {

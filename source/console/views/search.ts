@@ -26,6 +26,7 @@ export const searchView: ViewDef<SearchView> = {
     const s = v.query ?? emptySearch;
     return source.search(s.field, s.value, {service: v.service, limit: pageSize, offset: s.offset, whenMin: toEpoch(s.whenMin), whenMax: toEpoch(s.whenMax)});
   },
+  status: (v) => (v.query ? `page ${Math.floor(v.query.offset / pageSize) + 1}` : undefined),
   listing: (v, data) => {
     const t = eventTable(asTable(data), v.service, 0);
     return {tables: [t.columns], lines: t.lines, empty: t.lines.length <= 1 ? 'no events found' : undefined};
