@@ -16,7 +16,7 @@ export async function launchConsole(settings: Settings, options: LaunchOptions =
   // The first watch poll goes out before Ink and React load (most of the start-up time), and
   // its rows are written at once as a plain first frame (first-frame.ts); Ink draws over it.
   const [{clientSource}, {WatchTail}, {enterAlternateScreen}, {firstFrame}] = await Promise.all([
-    import('./data-source.js'),
+    import('./client-source.js'),
     import('./tail.js'),
     import('./terminal.js'),
     import('./first-frame.js'),
