@@ -13,6 +13,9 @@ export type WatchReply = [number[], WatchCells[], string];
 /** /stacky/show/<id>/: key/value table, pretty JSON text, and the related instance or image id. */
 export type ShowReply = [Table, string, string | null];
 
+/** /stacky/report/<id>/: the stored report JSON verbatim (a list with a metadata object first, for summary reports). */
+export type ReportReply = unknown;
+
 export type StackyService = 'nova' | 'glance' | 'generic';
 
 export interface Paging {
@@ -25,6 +28,3 @@ export interface TimeRange {
   whenMin?: string;
   whenMax?: string;
 }
-
-/** /stacky/report/<id>/: the stored report JSON verbatim (a list with a metadata object first, for summary reports). */
-export type ReportReply = unknown;
