@@ -125,9 +125,9 @@ export class StackyClient {
   }
 
   /** deployment 0 means all deployments. */
-  watch(deployment: number, opts: {service?: StackyService; eventName?: string; since?: string} = {}): Promise<WatchReply> {
+  watch(deployment: number, opts: {service?: StackyService; eventName?: string; since?: string; extra?: boolean} = {}): Promise<WatchReply> {
     return this.get(`/stacky/watch/${deployment}/`, {
-      service: opts.service ?? 'nova', event_name: opts.eventName, since: opts.since,
+      service: opts.service ?? 'nova', event_name: opts.eventName, since: opts.since, extra: opts.extra ? '1' : undefined,
     }) as Promise<WatchReply>;
   }
 

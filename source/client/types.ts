@@ -4,11 +4,17 @@ export type Row = Value[];
 /** A stacky table: the header row first, then data rows; uuid/search answer [] when empty. */
 export type Table = Row[];
 
-/** /stacky/watch/<dep>/: column widths, 7-cell rows, and `now` to send back as `since`. */
-export type WatchReply = [number[], [number, string, string, string, string, string, string][], string];
+/** A watch row's cells: seven, then host, tenant and request id when asked with `extra=1` (Stacky's own). */
+export type WatchCells = [number, string, string, string, string, string, string, string?, string?, string?];
+
+/** /stacky/watch/<dep>/: column widths, 7-cell rows (10 with `extra`), and `now` to send back as `since`. */
+export type WatchReply = [number[], WatchCells[], string];
 
 /** /stacky/show/<id>/: key/value table, pretty JSON text, and the related instance or image id. */
 export type ShowReply = [Table, string, string | null];
+
+/** /stacky/report/<id>/: the stored report JSON verbatim (a list with a metadata object first, for summary reports). */
+export type ReportReply = unknown;
 
 export type StackyService = 'nova' | 'glance' | 'generic';
 

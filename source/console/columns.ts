@@ -13,10 +13,32 @@ export interface Column {
   align?: 'left' | 'right';
   /** Cut long cells without an ellipsis (times: drop trailing digits). */
   cut?: boolean;
+  /**
+   * Shown only in the room left once every other column is at its widest, by priority (the
+   * watch pane's host, tenant and request id): it never makes another column narrower.
+   */
+  extra?: boolean;
 }
 
 /** Width of each column (0 = dropped) so the row fits in `width` with one space between columns. */
 export function layoutColumns(columns: readonly Column[], width: number): number[] {
+  if (!columns.some((c) => c.extra)) return layoutCore(columns, width);
+  const core = columns.map((c, i) => i).filter((i) => !columns[i]!.extra);
+  const widths = columns.map(() => 0);
+  layoutCore(core.map((i) => columns[i]!), width).forEach((w, k) => (widths[core[k]!] = w));
+  const shown = widths.filter((w) => w > 0);
+  let spare = width - shown.reduce((n, w) => n + w + 1, shown.length > 0 ? -1 : 0);
+  const extras = columns.map((c, i) => i).filter((i) => columns[i]!.extra).sort((a, b) => columns[a]!.priority - columns[b]!.priority || a - b);
+  for (const i of extras) {
+    const c = columns[i]!;
+    if (spare < c.min + 1) continue;
+    widths[i] = Math.min(c.max, spare - 1);
+    spare -= widths[i]! + 1;
+  }
+  return widths;
+}
+
+function layoutCore(columns: readonly Column[], width: number): number[] {
   const kept = columns.map(() => true);
   const need = () => {
     let sum = 0;

@@ -1,6 +1,7 @@
-// The only way the console reaches the server. The real source is a StackyClient; tests hand
-// the app a fake with the same methods, so panes can be exercised without a server.
-import {StackyClient} from '../client/client.js';
+// The only way the console reaches the server. The real source is a StackyClient
+// (client-source.ts); tests hand the app a fake with the same methods, so panes can be
+// exercised without a server. No client library is loaded here (start-up, first-frame.ts).
+import type {StackyClient} from '../client/client.js';
 import {StackyHttpError, StackyUnreachableError} from '../client/errors.js';
 
 export type ConsoleSource = Pick<
@@ -19,10 +20,6 @@ export type ConsoleSource = Pick<
   | 'summary'
   | 'kpi'
 > & {readonly baseUrl: string};
-
-export function clientSource(url: string, timeoutMs = 10_000): ConsoleSource {
-  return new StackyClient({url, timeoutMs});
-}
 
 export interface Problem {
   kind: 'unreachable' | 'http' | 'other';

@@ -188,7 +188,7 @@ export function lookup(name: string, scopes: readonly Scope[]): Binding | undefi
 /** How a key is shown to people. */
 export function keyLabel(name: string): string {
   const names: Record<string, string> = {
-    enter: 'Enter', esc: 'Esc', tab: 'Tab', 'shift+tab': 'S-Tab', space: 'Space', up: '↑', down: '↓',
+    enter: 'Enter', esc: 'Esc', tab: 'Tab', 'shift+tab': 'S-Tab', space: 'Space', up: '↑', down: '↓', left: '←', right: '→',
     pageup: 'PgUp', pagedown: 'PgDn', home: 'Home', end: 'End', backspace: 'Bksp', 'ctrl+c': 'Ctrl-C',
   };
   return names[name] ?? name;

@@ -4,15 +4,23 @@
 // production build is chosen here, before React is first loaded.
 import type {Settings} from '../commands/settings.js';
 
+/** How long Ink waits for the first poll before loading anyway. */
+const firstFrameWaitMs = 300;
+
 export interface LaunchOptions {
   banner?: string;
 }
 
 export async function launchConsole(settings: Settings, options: LaunchOptions = {}): Promise<number> {
   if (!process.env.NODE_ENV) process.env.NODE_ENV = 'production';
-  // The first watch poll goes out before Ink and React load (most of the start-up time), so
-  // the first frame already has rows to show.
-  const [{clientSource}, {WatchTail}] = await Promise.all([import('./data-source.js'), import('./tail.js')]);
+  // The first watch poll goes out before Ink and React load (most of the start-up time), and
+  // its rows are written at once as a plain first frame (first-frame.ts); Ink draws over it.
+  const [{clientSource}, {WatchTail}, {enterAlternateScreen}, {firstFrame}] = await Promise.all([
+    import('./client-source.js'),
+    import('./tail.js'),
+    import('./terminal.js'),
+    import('./first-frame.js'),
+  ]);
   const source = clientSource(settings.url);
   const tail = new WatchTail(source, {
     deployment: settings.deployment,
@@ -21,6 +29,27 @@ export async function launchConsole(settings: Settings, options: LaunchOptions =
     capacity: 5000,
   });
   tail.start();
-  const {startConsole} = await import('./start.js');
-  return startConsole(settings, options, {source, tail});
+  const restoreScreen = enterAlternateScreen(process.stdout);
+  const out = process.stdout;
+  // Ink loads once the first frame is out (or the first poll is slow to bring rows): loading
+  // it is CPU work that would otherwise delay handling the first reply.
+  let firstDone: () => void = () => undefined;
+  const first = new Promise<void>((resolve) => (firstDone = resolve));
+  const timer = setTimeout(firstDone, firstFrameWaitMs);
+  const stopFirst = tail.subscribe(() => {
+    const frame = firstFrame(tail, out.columns || 80, out.rows || 24, source.baseUrl);
+    if (frame !== undefined) out.write(frame);
+    // Rows drawn, or an answer without rows or an error: Ink's own frame says what there is.
+    firstDone();
+  });
+  try {
+    await first;
+    clearTimeout(timer);
+    stopFirst();
+    const {startConsole} = await import('./start.js');
+    return await startConsole(settings, options, {source, tail, restoreScreen});
+  } catch (error) {
+    restoreScreen();
+    throw error;
+  }
 }

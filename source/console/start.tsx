@@ -4,7 +4,8 @@ import {renameSync, writeFileSync} from 'node:fs';
 import {render} from 'ink';
 import type {Settings} from '../commands/settings.js';
 import {App} from './app.js';
-import {clientSource, type ConsoleSource} from './data-source.js';
+import type {ConsoleSource} from './data-source.js';
+import {clientSource} from './client-source.js';
 import {WatchTail} from './tail.js';
 import {enterAlternateScreen, osc52} from './terminal.js';
 import {dataDir} from '../commands/paths.js';
@@ -12,7 +13,14 @@ import {join} from 'node:path';
 
 import type {LaunchOptions} from './launch.js';
 
-export async function startConsole(settings: Settings, options: LaunchOptions = {}, started?: {source: ConsoleSource; tail: WatchTail}): Promise<number> {
+/** What launch.tsx started before Ink loaded: the source, the polling tail, the alternate screen. */
+export interface Started {
+  source: ConsoleSource;
+  tail: WatchTail;
+  restoreScreen: () => void;
+}
+
+export async function startConsole(settings: Settings, options: LaunchOptions = {}, started?: Started): Promise<number> {
   const source = started?.source ?? clientSource(settings.url);
   const tail =
     started?.tail ??
@@ -45,7 +53,9 @@ export async function startConsole(settings: Settings, options: LaunchOptions = 
   if (statsFile) process.on('SIGUSR2', () => void import('node:v8').then((v8) => v8.writeHeapSnapshot(`${statsFile}.${Date.now()}.heapsnapshot`)));
   // Node pauses stdin when its last listener goes; make sure Ink gets keys from the start.
   process.stdin.resume();
-  const restoreScreen = enterAlternateScreen(process.stdout);
+  const restoreScreen = started?.restoreScreen ?? enterAlternateScreen(process.stdout);
+  // Ink draws from the top of a clear screen, over launch.tsx's first frame.
+  if (started) process.stdout.write('\u001B[H\u001B[2J');
   const clipboard = (text: string) => process.stdout.write(osc52(text));
   const saveDir = join(dataDir(), 'saved');
   const instance = render(<App source={source} settings={settings} tail={tail} banner={options.banner} saveDir={saveDir} clipboard={clipboard} onExit={(c) => (code = c)} />, {

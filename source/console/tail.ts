@@ -14,6 +14,10 @@ export interface WatchRow {
   event: string;
   /** '' when the event has no instance (the server sends '-'). */
   uuid: string;
+  /** Asked for with `extra=1` (docs/api.md §2.10); '' from a server that does not send them. */
+  host: string;
+  tenant: string;
+  requestId: string;
 }
 
 export type TailStatus =
@@ -32,8 +36,27 @@ export interface TailOptions {
 }
 
 const rateWindowMs = 10_000;
+
 /** How far back the sparklines reach (five minutes). */
 const historySeconds = 300;
+
+interface Bucket {
+  n: number;
+  errors: number;
+}
+
+/** Counts rows in second `sec` of a history and forgets seconds older than five minutes. */
+function add(history: Map<number, Bucket>, sec: number, n: number, errors: number): void {
+  const b = history.get(sec) ?? {n: 0, errors: 0};
+  b.n += n;
+  b.errors += errors;
+  history.set(sec, b);
+  forget(history, sec);
+}
+
+function forget(history: Map<number, Bucket>, sec: number): void {
+  for (const k of history.keys()) if (k <= sec - historySeconds) history.delete(k);
+}
 
 export class WatchTail {
   readonly buffer: RingBuffer<WatchRow>;
@@ -61,7 +84,9 @@ export class WatchTail {
   }
   private samples: {at: number; n: number; dt: number}[] = [];
   /** Rows and error rows per second over the last `historySeconds`, for the sparklines. */
-  private history = new Map<number, {n: number; errors: number}>();
+  private history = new Map<number, Bucket>();
+  /** The same, per deployment (`:watch all` draws one sparkline each). */
+  private byDeployment = new Map<string, Map<number, Bucket>>();
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly source: ConsoleSource, options: TailOptions) {
@@ -105,6 +130,7 @@ export class WatchTail {
     this.lastIds.clear();
     this.samples = [];
     this.history.clear();
+    this.byDeployment.clear();
     this.lastSuccessAt = undefined;
     this.attempt = 0;
     this.status = {kind: 'connecting', message: 'connecting…'};
@@ -132,26 +158,43 @@ export class WatchTail {
     return dt > 0 ? (n * 1000) / dt : 0;
   }
 
-  private record(at: number, n: number, errors: number): void {
+  private record(at: number, n: number, errors: number, perDeployment: ReadonlyMap<string, Bucket>): void {
     const sec = Math.floor(at / 1000);
-    const b = this.history.get(sec) ?? {n: 0, errors: 0};
-    b.n += n;
-    b.errors += errors;
-    this.history.set(sec, b);
-    for (const k of this.history.keys()) if (k <= sec - historySeconds) this.history.delete(k);
+    add(this.history, sec, n, errors);
+    for (const [dep, b] of perDeployment) {
+      const h = this.byDeployment.get(dep) ?? new Map<number, Bucket>();
+      add(h, sec, b.n, b.errors);
+      this.byDeployment.set(dep, h);
+    }
+    for (const [dep, h] of this.byDeployment) {
+      forget(h, sec);
+      if (h.size === 0) this.byDeployment.delete(dep);
+    }
+  }
+
+  /** Deployments with rows in the last five minutes, busiest first (the per-deployment sparklines). */
+  deploymentsSeen(): string[] {
+    const now = Math.floor(this.now() / 1000);
+    const total = (h: Map<number, Bucket>) => {
+      let n = 0;
+      for (const [s, b] of h) if (s > now - historySeconds) n += b.n;
+      return n;
+    };
+    return [...this.byDeployment].map(([dep, h]) => ({dep, n: total(h)})).filter((d) => d.n > 0).sort((a, b) => b.n - a.n || a.dep.localeCompare(b.dep)).map((d) => d.dep);
   }
 
   /**
    * Rows (or error rows) per second for the last `buckets` buckets of `secondsPerBucket`,
    * oldest first. A poll's rows count in the second it answered.
    */
-  rates(buckets: number, secondsPerBucket: number, errors = false): number[] {
+  rates(buckets: number, secondsPerBucket: number, errors = false, deployment?: string): number[] {
     const now = Math.floor(this.now() / 1000);
+    const history = deployment === undefined ? this.history : (this.byDeployment.get(deployment) ?? new Map<number, Bucket>());
     const out: number[] = [];
     for (let b = buckets - 1; b >= 0; b--) {
       let sum = 0;
       for (let s = 0; s < secondsPerBucket; s++) {
-        const h = this.history.get(now - b * secondsPerBucket - s);
+        const h = history.get(now - b * secondsPerBucket - s);
         if (h) sum += errors ? h.errors : h.n;
       }
       out.push(sum / secondsPerBucket);
@@ -192,6 +235,7 @@ export class WatchTail {
         service: this.service,
         eventName: this.eventName || undefined,
         since: this.since,
+        extra: true,
       });
       if (gen !== this.generation || !this.running) return;
       if (!Array.isArray(reply) || !Array.isArray(reply[1])) throw new Error('unexpected watch reply');
@@ -199,6 +243,7 @@ export class WatchTail {
       const ids = new Set<number>();
       let n = 0;
       let errors = 0;
+      const perDeployment = new Map<string, Bucket>();
       for (const r of reply[1]) {
         const id = Number(r[0]);
         ids.add(id);
@@ -211,12 +256,19 @@ export class WatchTail {
           deployment: String(r[4] ?? ''),
           event: String(r[5] ?? ''),
           uuid: r[6] && r[6] !== '-' ? String(r[6]) : '',
+          host: String(r[7] ?? ''),
+          tenant: String(r[8] ?? ''),
+          requestId: String(r[9] ?? ''),
         });
         n++;
         if (r[1] === 'E') errors++;
+        const dep = perDeployment.get(String(r[4] ?? '')) ?? {n: 0, errors: 0};
+        dep.n++;
+        if (r[1] === 'E') dep.errors++;
+        perDeployment.set(String(r[4] ?? ''), dep);
       }
       this.lastIds = ids;
-      this.record(at, n, errors);
+      this.record(at, n, errors, perDeployment);
       if (this.lastSuccessAt !== undefined) this.samples.push({at, n, dt: at - this.lastSuccessAt});
       this.samples = this.samples.filter((s) => s.at >= at - rateWindowMs);
       this.lastSuccessAt = at;

@@ -1,26 +1,21 @@
-// Views (what sits on the navigation stack), how each is fetched, and how its data becomes
-// lines: a pure layer with no React, so lists, filters and drill-down targets are testable alone.
-import type {StackyService} from '../client/types.js';
-import type {ConsoleSource, Problem} from './data-source.js';
+// Views (what sits on the navigation stack): a discriminated union, one member per kind, each
+// holding what it needs and the reply it loaded, typed from the client's replies
+// (client/types.ts). A pure layer with no React, so lists, filters and drill-down targets are
+// testable alone. What each kind does lives in its file under views/, gathered in
+// views/registry.ts.
+import type {ReportReply, ShowReply, StackyService, Table} from '../client/types.js';
+import type {Problem} from './data-source.js';
 import type {Column} from './columns.js';
 import {matches} from './text.js';
 import type {Tone} from './theme.js';
-import {viewDefs} from './views/registry.js';
-import {asTable} from './views/tables.js';
-
-export {cellNumber, reportColumnCount, reportHeader} from './views/report-listing.js';
-
-export type ViewKind =
-  | 'watch' | 'search' | 'instance' | 'request' | 'reports' | 'report' | 'show'
-  | 'summary' | 'kpi' | 'deployments' | 'events' | 'hosts' | 'inflight';
 
 export type Pane = 'watch' | 'search' | 'instance' | 'request' | 'reports' | 'summary' | 'inflight';
 export const panes: readonly Pane[] = ['watch', 'search', 'instance', 'request', 'reports', 'summary', 'inflight'];
 
-export type Load =
+export type Load<D> =
   | {state: 'idle'}
   | {state: 'loading'}
-  | {state: 'ok'; data: unknown}
+  | {state: 'ok'; data: D}
   | {state: 'error'; problem: Problem; attempt: number};
 
 export interface SearchParams {
@@ -35,36 +30,104 @@ export interface SearchParams {
 
 export const pageSize = 50;
 
-export interface View {
+/** What every view has: where its cursor and window are, and how its rows are read. */
+export interface ViewCommon {
   key: number;
-  kind: ViewKind;
   /** Selected row; -1 until the user moves (the first data row is selected). */
   cursor: number;
   top: number;
   filter: string;
-  load: Load;
-  uuid?: string;
-  requestId?: string;
-  eventId?: number;
-  service?: StackyService;
-  tenant?: string;
-  reportId?: number;
-  /** The search form as typed (a draft until Enter). */
-  search?: SearchParams;
-  /** The search that was run: what is fetched and shown (#3: typing never fetches). */
-  query?: SearchParams;
-  sortCol?: number;
-  sortDesc?: boolean;
   /** Consecutive failed loads, for the retry backoff. */
-  failures?: number;
+  failures: number;
   /** `h`: rows stay, matches are highlighted in place and n/N jump between them (lnav's search). */
-  highlight?: string;
+  highlight: string;
   /** `w`: the selected row (every row of a raw event) wraps instead of being cut (#6). */
-  wrap?: boolean;
+  wrap: boolean;
   /** ←/→: columns scrolled off to the left (#6). */
-  x?: number;
+  x: number;
+}
+
+/** An instance's events and timings, fetched together. */
+export interface InstanceData {
+  events: Table;
+  timings: Table;
+}
+
+interface Of<K extends string, D> extends ViewCommon {
+  kind: K;
+  load: Load<D>;
+}
+
+/** The watch and in-flight views draw the tail's rows; they load nothing of their own. */
+export type WatchView = Of<'watch', never>;
+export type InflightView = Of<'inflight', never>;
+export interface InstanceView extends Of<'instance', InstanceData> {
+  /** Undefined: the pane opened before any instance was (a hint is shown). */
+  uuid: string | undefined;
+  service: StackyService;
   /** Event ids shown before the last live refresh; rows not among them are marked new (#16). */
   known?: readonly number[];
+}
+export interface RequestView extends Of<'request', Table> {
+  requestId: string | undefined;
+  known?: readonly number[];
+}
+export interface SearchView extends Of<'search', Table> {
+  /** The search form as typed (a draft until Enter). */
+  search: SearchParams;
+  /** The search that was run: what is fetched and shown (#3: typing never fetches). */
+  query: SearchParams | undefined;
+  service: StackyService;
+}
+export interface ShowView extends Of<'show', ShowReply | null> {
+  eventId: number;
+  service: StackyService;
+}
+export type ReportsView = Of<'reports', Table>;
+export interface ReportView extends Of<'report', ReportReply> {
+  reportId: number;
+  sortCol: number;
+  sortDesc: boolean;
+}
+export type SummaryView = Of<'summary', Table>;
+export interface KpiView extends Of<'kpi', Table> {
+  tenant: string | undefined;
+}
+export type DeploymentsView = Of<'deployments', Table>;
+export type EventsView = Of<'events', Table>;
+export interface HostsView extends Of<'hosts', Table> {
+  service: StackyService;
+}
+
+/** Every view kind by name. */
+export interface ViewMap {
+  watch: WatchView;
+  inflight: InflightView;
+  instance: InstanceView;
+  request: RequestView;
+  search: SearchView;
+  show: ShowView;
+  reports: ReportsView;
+  report: ReportView;
+  summary: SummaryView;
+  kpi: KpiView;
+  deployments: DeploymentsView;
+  events: EventsView;
+  hosts: HostsView;
+}
+
+export type ViewKind = keyof ViewMap;
+export type View = ViewMap[ViewKind];
+/** The reply a view of this type loads. */
+export type DataOf<V extends View> = Extract<V['load'], {state: 'ok'}>['data'];
+
+/** What opening a view takes: its own fields; the common ones (and a preloaded reply) optional. */
+export type ViewInit = {
+  [K in ViewKind]: Omit<ViewMap[K], keyof ViewCommon | 'load'> & Partial<Omit<ViewCommon, 'key'>> & {load?: ViewMap[K]['load']};
+}[ViewKind];
+
+export function isKind<K extends ViewKind>(v: View, kind: K): v is ViewMap[K] {
+  return v.kind === kind;
 }
 
 /** What Enter, d, r and i act on. */
@@ -103,65 +166,6 @@ export interface Listing {
   target?: Target;
   /** Shown when there are no data lines. */
   empty?: string;
-}
-
-export function paneOfKind(kind: ViewKind): Pane | undefined {
-  return viewDefs[kind].pane;
-}
-
-/** The pane a stack is in: the nearest view from the top that belongs to one. */
-export function currentPane(stack: readonly View[]): Pane {
-  for (let i = stack.length - 1; i >= 0; i--) {
-    const p = paneOfKind(stack[i]!.kind);
-    if (p) return p;
-  }
-  return 'watch';
-}
-
-export const summaryCycle: readonly ViewKind[] = ['summary', 'kpi', 'deployments', 'events', 'hosts'];
-
-/** Breadcrumb label of a view. */
-export function viewLabel(v: View): string {
-  return viewDefs[v.kind].label(v);
-}
-
-/** Whether the view has something to fetch (an instance pane without a uuid has not). */
-export function needsLoad(v: View): boolean {
-  return viewDefs[v.kind].needsLoad(v);
-}
-
-export function fetchView(v: View, source: ConsoleSource): Promise<unknown> {
-  return viewDefs[v.kind].fetch(v, source);
-}
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-export function buildListing(v: View): Listing {
-  if (v.load.state !== 'ok') return {tables: [], lines: []};
-  return viewDefs[v.kind].listing(v, v.load.data);
-}
-
-/** Event ids an instance or request view shows now (for marking what a live refresh adds). */
-export function shownEventIds(v: View): number[] {
-  if (v.load.state !== 'ok') return [];
-  const data = v.load.data as {events?: unknown} | unknown;
-  const table = asTable(v.kind === 'instance' ? (data as {events: unknown}).events : data);
-  return table.slice(1).map((r) => Number(r[0]));
 }
 
 /** Lines after the `/` filter: headers and titles stay; data lines must match. */

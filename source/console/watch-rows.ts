@@ -16,10 +16,14 @@ export const watchColumns: Column[] = [
   {title: 'Deployment', min: 15, max: 20, priority: 2},
   {title: 'Event', min: 30, max: 36, priority: 1},
   {title: 'UUID', min: 13, max: 36, priority: 4},
+  // As width allows, once the columns above are whole (columns.ts `extra`); ←/→ reach them too.
+  {title: 'Host', min: 10, max: 24, priority: 7, extra: true},
+  {title: 'Tenant', min: 12, max: 32, priority: 8, extra: true},
+  {title: 'Request id', min: 40, max: 40, priority: 9, extra: true},
 ];
 
 export function watchSearchText(r: WatchRow): string {
-  return `${r.id} ${r.error ? 'E' : ''} ${r.date} ${r.time} ${r.deployment} ${r.event} ${r.uuid}`;
+  return `${r.id} ${r.error ? 'E' : ''} ${r.date} ${r.time} ${r.deployment} ${r.event} ${r.uuid} ${r.host} ${r.tenant} ${r.requestId}`;
 }
 
 /** What WatchRows reads: a copy of the ring buffer taken for a render, or the one kept at the pause. */
@@ -108,12 +112,12 @@ export class WatchRows {
     if (!r) return undefined;
     return {
       kind: 'data',
-      cells: [r.error ? 'E' : ' ', r.date, this.relativeTo === undefined ? r.time : `${ageText(this.relativeTo - rowTime(r))} ago`, r.id, r.deployment, r.event, r.uuid || '-'],
+      cells: [r.error ? 'E' : ' ', r.date, this.relativeTo === undefined ? r.time : `${ageText(this.relativeTo - rowTime(r))} ago`, r.id, r.deployment, r.event, r.uuid || '-', r.host, r.tenant, r.requestId],
       table: 0,
       error: r.error,
       tone: r.error ? 'error' : undefined,
       search: watchSearchText(r),
-      target: {eventId: r.id, service: this.service, uuid: r.uuid || undefined},
+      target: {eventId: r.id, service: this.service, uuid: r.uuid || undefined, requestId: r.requestId || undefined},
     };
   }
 }

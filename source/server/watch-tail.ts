@@ -22,12 +22,29 @@ export interface TailRow {
   when: Micros;
   id: number;
   text: string;
+  /** The extra cells (host, tenant, request id) as JSON list items, for `extra=1`. */
+  extra: string;
 }
 
 export function watchRowText(r: WatchRow): string {
   const [date, time] = watchDateTime(r.when);
   return pyDumps([r.id, errorFlag(r.routing_key), date, time, r.deployment ?? '', r.event ?? '',
     r.instance === null || r.instance === '' ? '-' : r.instance]);
+}
+
+/** Watch's extra cells for `extra=1` (docs/api.md §2.10): host, tenant, request id, as list items. */
+export function watchRowExtra(r: WatchRow): string {
+  return pyDumps([r.host ?? '', r.tenant ?? '', r.request_id ?? '']).slice(1, -1);
+}
+
+/** A watch row as the reply lists it: its seven cells, and the extra three when asked. */
+export function tailRow(r: WatchRow): TailRow {
+  return {when: r.when, id: r.id, text: watchRowText(r), extra: watchRowExtra(r)};
+}
+
+/** The row's text in a reply, with the extra cells when `extra` is asked for. */
+export function replyRowText(r: TailRow, extra: boolean): string {
+  return extra ? `${r.text.slice(0, -1)}, ${r.extra}]` : r.text;
 }
 
 function after(a: Cursor, b: Cursor): boolean {
@@ -74,7 +91,7 @@ class Tail {
     const kept = newest.rows.slice(0, this.maxRows).reverse();
     const below = newest.rows[this.maxRows];
     this.floor = below ? {when: below.when, id: below.id} : {when: -Infinity, id: 0};
-    this.rows = kept.map((r) => ({when: r.when, id: r.id, text: watchRowText(r)}));
+    this.rows = kept.map(tailRow);
     this.maxId = newest.maxId;
     this.version = version;
     this.checked = until;
@@ -83,7 +100,7 @@ class Tail {
 
   private merge(added: WatchRow[]): void {
     const fresh = added.filter((r) => after(r, this.floor))
-      .map((r) => ({when: r.when, id: r.id, text: watchRowText(r)}))
+      .map(tailRow)
       .sort((a, b) => a.when - b.when || a.id - b.id);
     if (fresh.length === 0) return;
     const last = this.rows[this.rows.length - 1];

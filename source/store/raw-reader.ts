@@ -73,7 +73,14 @@ export interface WatchRow {
   deployment: string | null;
   event: Cell;
   instance: Cell;
+  /** Watch's extra cells (docs/api.md §2.10, `extra=1`). */
+  host: Cell;
+  tenant: Cell;
+  request_id: Cell;
 }
+
+/** The tenant column of a raw table (glance's has none). */
+const TENANT_COLUMN: Record<Service, string> = {nova: 'r.tenant', glance: 'NULL', generic: 'r.tenant'};
 
 /** Lookups the server may ask for (Django's names); values are already validated and typed. */
 export type Lookup = 'exact' | 'iexact' | 'contains' | 'icontains' | 'startswith' | 'istartswith' | 'endswith'
@@ -216,7 +223,8 @@ export class RawReader {
     const params: (string | number)[] = [since, since, sinceId, until];
     narrowWatch(conds, params, deploymentId, eventName);
     const rows = this.stmt(`SELECT r.id, r.routing_key, r."when", r.deployment_id, r.event,
-      r.${INSTANCE_COLUMN[service]} AS instance FROM ${table} r WHERE ${conds.join(' AND ')}
+      r.${INSTANCE_COLUMN[service]} AS instance, r.host, ${TENANT_COLUMN[service]} AS tenant, r.request_id
+      FROM ${table} r WHERE ${conds.join(' AND ')}
       ORDER BY r."when", r.id LIMIT ?`).all(...params, limit) as (Omit<WatchRow, 'deployment'> & {deployment_id: number})[];
     return rows.map(({deployment_id: id, ...r}) => ({...r, deployment: this.deploymentName(id)}));
   }
@@ -265,7 +273,8 @@ export class RawReader {
     narrowWatch(conds, params, deploymentId, eventName);
     const order = afterId === null ? 'r."when" DESC, r.id DESC' : 'r.id';
     const select = this.stmt(`SELECT r.id, r.routing_key, r."when", r.deployment_id, r.event,
-      r.${INSTANCE_COLUMN[service]} AS instance FROM ${table} r WHERE ${conds.join(' AND ')} ORDER BY ${order} LIMIT ?`);
+      r.${INSTANCE_COLUMN[service]} AS instance, r.host, ${TENANT_COLUMN[service]} AS tenant, r.request_id
+      FROM ${table} r WHERE ${conds.join(' AND ')} ORDER BY ${order} LIMIT ?`);
     const max = this.stmt(`SELECT coalesce(max(id), 0) AS m FROM ${table}`);
     return this.db.transaction(() => {
       const rows = select.all(...params, limit) as (Omit<WatchRow, 'deployment'> & {deployment_id: number})[];

@@ -8,7 +8,7 @@ import {keys, startEach, type Harness} from './helpers.js';
 const start = startEach();
 import {FakeSource, U1, U2, watchRow} from './fake-source.js';
 import type {Table} from '../../source/client/types.js';
-import {cellNumber} from '../../source/console/views.js';
+import {cellNumber} from '../../source/console/views/report.js';
 
 /** Frame lines without trailing spaces. */
 const lines = (h: Harness) => h.frame().split('\n').map((l) => l.trimEnd());

@@ -9,10 +9,11 @@ export const REQ = 'req-8888bbbb-9e47-4b27-a95e-27996cc40c06';
 
 const novaHeader = ['#', '?', 'When', 'Deployment', 'Event', 'Host', 'State', "State'", "Task'"];
 
-export type WatchRowTuple = [number, string, string, string, string, string, string];
+/** Seven cells, and host, tenant and request id as a server answering `extra=1` sends them. */
+export type WatchRowTuple = [number, string, string, string, string, string, string, string?, string?, string?];
 
-export function watchRow(id: number, event: string, opts: {error?: boolean; uuid?: string; dep?: string; time?: string} = {}): WatchRowTuple {
-  return [id, opts.error ? 'E' : ' ', '2026-05-01', opts.time ?? `10:00:${String(id % 60).padStart(2, '0')}.123456`, opts.dep ?? 'dep1', event, opts.uuid ?? U1];
+export function watchRow(id: number, event: string, opts: {error?: boolean; uuid?: string; dep?: string; time?: string; extra?: [string, string, string]} = {}): WatchRowTuple {
+  return [id, opts.error ? 'E' : ' ', '2026-05-01', opts.time ?? `10:00:${String(id % 60).padStart(2, '0')}.123456`, opts.dep ?? 'dep1', event, opts.uuid ?? U1, ...(opts.extra ?? [])];
 }
 
 export class FakeSource implements ConsoleSource {

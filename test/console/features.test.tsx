@@ -59,3 +59,32 @@ test('rates: events/s and errors/s per bucket, drawn as sparklines in the watch 
   await h.until(/create\.error/);
   await h.until((f) => /^ watch\s+ev\/s ▁*█ 0\.1 {2}err\/s ▁*█ 0\.1 {2}http:\/\/fake:8000$/.test(f.split('\n')[1]!));
 });
+
+test('watch all: one events/s sparkline per deployment after the totals, busiest first, as room allows', async () => {
+  const h = await start({size: {columns: 200, rows: 50}});
+  h.source.watchBatches.push([watchRow(1, 'a', {dep: 'east'}), watchRow(2, 'b', {dep: 'west'}), watchRow(3, 'c', {dep: 'west'})]);
+  await h.until(/ c /);
+  const header = await h.until((f) => /│ west/.test(f.split('\n')[1]!));
+  assert.match(header.split('\n')[1]!, /^ watch +ev\/s ▁{7}█ [\d.]+ {2}err\/s ▁{8} 0\.0 │ west ▁{9}█ [\d.]+ │ east ▁{9}█ [\d.]+ {2}http:\/\/fake:8000$/);
+  // At 80 columns only the totals fit.
+  h.rerender({size: {columns: 80, rows: 24}});
+  await h.until((f) => /^ watch\s+ev\/s ▁*█ 0\.1 {2}err\/s ▁+ 0\.0 {2}http:\/\/fake:8000$/.test(f.split('\n')[1]!));
+});
+
+test('extra watch columns: host, tenant and request id as width allows, never narrowing the others; at 200 nothing shown is cut', async () => {
+  const req = 'req-5f3c8a5e-0b0a-4c5e-9a51-3c3c3c3c3c3c';
+  const row = watchRow(1, 'compute.instance.create.start', {uuid: U1, extra: ['compute-17.example', '0123456789abcdef0123456789abcdef', req]});
+  const h = await start({size: {columns: 200, rows: 50}});
+  h.source.watchBatches.push([row]);
+  let f = await h.until(/create\.start/);
+  assert.match(f, /Host {21}Tenant +\n/, 'host and tenant whole; the request id does not fit');
+  assert.doesNotMatch(f, /Request id/);
+  assert.ok(f.includes(`${U1} compute-17.example       0123456789abcdef0123456789abcdef`));
+  h.rerender({size: {columns: 240, rows: 50}});
+  f = await h.until(/Request id/);
+  assert.ok(f.includes(req));
+  h.rerender({size: {columns: 120, rows: 30}});
+  // 120 columns: the usual columns are not all whole yet, so no extra column takes their room.
+  f = await h.until((fr) => !/Host/.test(fr));
+  assert.match(f, /Event +UUID/);
+});

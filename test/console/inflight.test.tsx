@@ -18,7 +18,7 @@ function row(id: number, event: string, uuid: string, ms: number): [number, stri
 test('in flight: a start without its end, oldest first, with the last event of the instance', () => {
   const ring = new RingBuffer<WatchRow>(100);
   const add = (id: number, event: string, uuid: string, time: string) =>
-    ring.push({id, error: false, date: '2026-05-01', time, deployment: 'd', event, uuid});
+    ring.push({id, error: false, date: '2026-05-01', time, deployment: 'd', event, uuid, host: '', tenant: '', requestId: ''});
   add(1, 'compute.instance.resize.start', 'b', '10:00:05.000000');
   add(2, 'compute.instance.create.start', 'a', '10:00:01.000000');
   add(3, 'compute.instance.update', 'a', '10:00:06.000000');

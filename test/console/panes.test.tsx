@@ -237,5 +237,9 @@ test('keys that arrive together in one read are handled one by one', async () =>
   await h.until(() => /1003/.test(h.selected() ?? ''));
   await h.press('/1002\r');
   await h.until(/filter "1002" \d+ hidden/);
+  // A mode change and the keys after it in one read: `kpi` is typed on the command line, not
+  // taken as up, pause and instance.
+  await h.press(':kpi\r');
+  await h.until(/› kpi/);
   h.unmount();
 });

@@ -25,7 +25,7 @@ async function until(check: () => boolean, ms = 2000) {
 
 test('watch rows over a snapshot keep every line while the ring moves on under them', () => {
   const row = (id: number): WatchRow => ({id, error: false, date: '2026-05-01', time: '10:00:00', deployment: 'd',
-    event: `e${id}`, uuid: ''});
+    event: `e${id}`, uuid: '', host: '', tenant: '', requestId: ''});
   const ring = new RingBuffer<WatchRow>(3);
   for (let i = 1; i <= 3; i++) ring.push(row(i));
   const rows = new WatchRows(new Snapshot(ring), undefined, '', 'nova');
@@ -113,21 +113,22 @@ test('keymap: no key bound twice in one scope; hints fit; help lists every bindi
 
 test('navigation stack: push, pop, pane switching and the root', () => {
   let s = initialState();
-  s = reducer(s, {type: 'push', view: {kind: 'instance', uuid: 'u'}});
-  s = reducer(s, {type: 'push', view: {kind: 'show', eventId: 3}});
+  s = reducer(s, {type: 'push', view: {kind: 'instance', uuid: 'u', service: 'nova'}});
+  s = reducer(s, {type: 'push', view: {kind: 'show', eventId: 3, service: 'nova'}});
   assert.deepEqual(s.stack.map((v) => v.kind), ['watch', 'instance', 'show']);
-  s = reducer(s, {type: 'switchPane', pane: 'instance'});
+  s = reducer(s, {type: 'switchPane', pane: 'instance', service: 'nova'});
   assert.deepEqual(s.stack.map((v) => v.kind), ['watch', 'instance']);
-  s = reducer(s, {type: 'switchPane', pane: 'reports'});
+  s = reducer(s, {type: 'switchPane', pane: 'reports', service: 'nova'});
   assert.equal(topView(s).kind, 'reports');
-  s = reducer(s, {type: 'switchPane', pane: 'watch'});
+  s = reducer(s, {type: 'switchPane', pane: 'watch', service: 'nova'});
   assert.deepEqual(s.stack.map((v) => v.kind), ['watch']);
-  s = reducer(s, {type: 'switchPane', pane: 'instance'});
-  assert.equal(topView(s).uuid, 'u', 'the instance pane remembers the last instance');
+  s = reducer(s, {type: 'switchPane', pane: 'instance', service: 'nova'});
+  const shown = topView(s);
+  assert.equal(shown.kind === 'instance' ? shown.uuid : undefined, 'u', 'the instance pane remembers the last instance');
   s = reducer(s, {type: 'pop'});
   s = reducer(s, {type: 'pop'});
   assert.equal(s.stack.length, 1, 'the root never pops');
-  for (let i = 0; i < 100; i++) s = reducer(s, {type: 'push', view: {kind: 'show', eventId: i}});
+  for (let i = 0; i < 100; i++) s = reducer(s, {type: 'push', view: {kind: 'show', eventId: i, service: 'nova'}});
   assert.ok(s.stack.length <= 30);
   assert.equal(s.stack[0]!.kind, 'watch');
 });
@@ -225,4 +226,22 @@ test('text from the data is shown with its control characters escaped, never sen
   assert.equal(clean('\x1b]0;PWNED\x07compute.instance.update'), '\\x1b]0;PWNED\\x07compute.instance.update');
   assert.equal(clean('a\nb\u202ec'), 'a\\x0ab\\u202ec');
   assert.equal(clean(null), '');
+});
+
+test('moves are reducer actions given the rows: they compose without a render and clamp to the count given', async () => {
+  const {arrayRows} = await import('../../source/console/selection.js');
+  const line = (n: number) => ({kind: 'data' as const, cells: [n], search: String(n), target: {eventId: n}});
+  const rows = arrayRows([{kind: 'title', text: 'T', search: ''}, ...Array.from({length: 20}, (_, i) => line(i))]);
+  let s = reducer(initialState(), {type: 'push', view: {kind: 'reports'}});
+  const over = {rows, page: 5};
+  // Not moved yet: the cursor is on the first data row (1, below the title); three downs in a row.
+  for (let i = 0; i < 3; i++) s = reducer(s, {type: 'move', move: {type: 'down'}, over});
+  assert.deepEqual([topView(s).cursor, topView(s).top], [4, 0]);
+  s = reducer(s, {type: 'move', move: {type: 'pageDown'}, over});
+  assert.deepEqual([topView(s).cursor, topView(s).top], [9, 5]);
+  // Fewer rows than the cursor (a filter typed in the same read): clamped to the last row.
+  s = reducer(s, {type: 'move', move: {type: 'down'}, over: {rows: arrayRows([line(0), line(1), line(2)]), page: 5}});
+  assert.deepEqual([topView(s).cursor, topView(s).top], [2, 0]);
+  s = reducer(s, {type: 'move', move: {type: 'top'}, over});
+  assert.deepEqual([topView(s).cursor, topView(s).top], [1, 0], 'the title never holds the cursor');
 });

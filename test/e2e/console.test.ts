@@ -214,6 +214,16 @@ test('console end to end in tmux against stacky serve', {skip: !hasTmux && 'tmux
   await keys('t', '1');
   await waitFor(/^ watch\s+ev\/s .* http:\/\/127\.0\.0\.1:\d+\s*$/m);
 
+  // At 200×50 the watch pane adds host and tenant (the request id needs more room), and under
+  // `:watch all` one sparkline per deployment that sent rows follows the totals.
+  await post([body('compute.instance.pause', UA, Date.now())], 'e2e-west');
+  tmux('resize-window', '-t', session, '-x', '200', '-y', '50');
+  s = await waitFor(/compute\.instance\.pause\s+e2e0aaaa-0000-4000-8000-00000000000a e2e-host-1\s+e2e-tenant/);
+  assert.match(s, /^\? Date +Time UTC +# Deployment +Event +UUID +Host +Tenant\s*$/m);
+  assert.match(s, /ev\/s [▁-█]+ [\d.]+ {2}err\/s [▁-█]+ [\d.]+ │ e2e-(east|west) [▁-█]+ [\d.]+ │ e2e-(east|west) /);
+  tmux('resize-window', '-t', session, '-x', '100', '-y', '30');
+  await waitFor(/^\? Date +Time UTC +# Deployment +Event +UUID\s*$/m);
+
   // The console survives a server restart and the tail resumes.
   await stopServer();
   await waitFor(/server unreachable/);

@@ -170,4 +170,25 @@ describe('watch: shared tails', () => {
       await p.close();
     }
   });
+
+  it('extra=1 adds host, tenant and request id to each row, from the tail and from the database alike', async () => {
+    const p = await pair({watchTailRows: 2});
+    try {
+      p.s.ingest({...note(T + SECOND / 2), tenant: 't-1', request: 'req-1', publisher: 'compute.host-a'},
+        {...note(T + SECOND / 2 + 1), tenant: null, request: null}, note(T + SECOND / 2 + 2));
+      p.s.clock.now = T + 2 * SECOND;
+      const since = String(T / SECOND);
+      const [, plain] = await p.both(`/stacky/watch/0/?since=${since}`);
+      const [, wide] = await p.both(`/stacky/watch/0/?since=${since}&extra=1`);
+      assert.deepEqual(plain.map((r) => r.length), [7, 7, 7]);
+      assert.deepEqual(wide.map((r) => r.slice(0, 7)), plain, 'the first seven cells are as without it');
+      assert.deepEqual(wide[0]!.slice(7), ['host-a', 't-1', 'req-1']);
+      assert.deepEqual(wide[1]!.slice(7), ['c-01', '', '']);
+      // The 2-row tail holds the newest rows: a window from the start came from the database.
+      const [, recent] = await p.both(`/stacky/watch/0/?since=${encodeURIComponent(`${since}.5`)}&extra=1`);
+      assert.deepEqual(recent.map((r) => r.length), [10, 10]);
+    } finally {
+      await p.close();
+    }
+  });
 });

@@ -4,7 +4,8 @@
 import type {RowStore} from '../watch-rows.js';
 import type {WatchRow} from '../tail.js';
 import type {Column} from '../columns.js';
-import type {Line, Listing} from '../views.js';
+import type {InflightView, Line, Listing} from '../views.js';
+import {eventScopes, loadsNothing, noLines, type ViewDef} from './def.js';
 import type {StackyService} from '../../client/types.js';
 
 export interface InFlight {
@@ -76,3 +77,14 @@ export function inflightListing(rows: RowStore, now: number, stuckMs: number, se
   }
   return {tables: [inflightColumns], lines, empty: 'nothing in flight: every .start seen has its .end'};
 }
+
+/** Its lines come from the tail (inflightListing, drawn by the app); it loads nothing itself. */
+export const inflightView: ViewDef<InflightView> = {
+  pane: 'inflight',
+  scopes: eventScopes,
+  label: () => 'inflight',
+  needsLoad: () => false,
+  fetch: loadsNothing,
+  listing: noLines,
+  open: () => ({kind: 'instance'}),
+};

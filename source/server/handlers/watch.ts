@@ -3,7 +3,7 @@ import type {Context} from '../context.js';
 import {secondsString, decimalString, parseDecimalSeconds} from '../../core/time.js';
 import {pyDumps} from '../../core/pyjson.js';
 import {RawBody} from '../context.js';
-import {watchRowText} from '../watch-tail.js';
+import {replyRowText, tailRow, type TailRow} from '../watch-tail.js';
 import {serviceOf} from '../params.js';
 import {badRequest} from '../http-error.js';
 
@@ -30,9 +30,10 @@ export function watch(ctx: Context): RawBody {
   const since = cursorOf(ctx.query.get('since')) ?? {when: now - 2 * SECOND, id: Number.MAX_SAFE_INTEGER};
   const cap = ctx.limits.watchRows;
   // The shared tail (watch-tail.ts) when it holds the window; the database otherwise.
-  let rows: {when: number; id: number; text: string}[] | undefined = ctx.tails?.read(service, deploymentId, eventName, since, now, cap + 1);
-  rows ??= ctx.store.raw.watch(service, deploymentId, eventName, since.when, now, cap + 1, since.id)
-    .map((r) => ({when: r.when, id: r.id, text: watchRowText(r)}));
+  let rows: TailRow[] | undefined = ctx.tails?.read(service, deploymentId, eventName, since, now, cap + 1);
+  rows ??= ctx.store.raw.watch(service, deploymentId, eventName, since.when, now, cap + 1, since.id).map(tailRow);
+  // Stacky's own: `extra=1` adds host, tenant and request id to each row (the console's columns).
+  const extra = ctx.query.get('extra') === '1';
   let until = secondsString(now);
   if (rows.length > cap) {
     // The original had no cap. Cut after `cap` rows; when the next row shares the last one's
@@ -51,5 +52,5 @@ export function watch(ctx: Context): RawBody {
   // Keyed by service only when nova has no names, which a commit can change: one lookup a version.
   const width = ctx.tails ? ctx.tails.width(service, widthOf) : widthOf();
   // pyDumps([widths, rows, until]), with each row's text made once (by the tail, when shared).
-  return new RawBody(`[${pyDumps([10, 1, 15, 20, width, 36])}, [${rows.map((r) => r.text).join(', ')}], ${pyDumps(until)}]`);
+  return new RawBody(`[${pyDumps([10, 1, 15, 20, width, 36])}, [${rows.map((r) => replyRowText(r, extra)).join(', ')}], ${pyDumps(until)}]`);
 }

@@ -1,10 +1,12 @@
-// The reports list's lines.
+// The reports list (pane 5): stored reports, Enter opens one.
+import type {Table} from '../../client/types.js';
 import type {Column} from '../columns.js';
 import {clean, epochText} from '../text.js';
-import type {Listing} from '../views.js';
+import type {Listing, ReportsView} from '../views.js';
 import {asTable, genericTable} from './tables.js';
+import type {ViewDef} from './def.js';
 
-export function reportsListing(data: unknown): Listing {
+function reportsListing(data: Table): Listing {
   const table = asTable(data);
   const [header, ...rows] = table;
   if (!header) return {tables: [], lines: [], empty: 'no reports in the last 24 hours'};
@@ -21,3 +23,14 @@ export function reportsListing(data: unknown): Listing {
   ];
   return {tables: [columns], lines, empty: rows.length === 0 ? 'no reports in the last 24 hours' : undefined};
 }
+
+export const reportsView: ViewDef<ReportsView> = {
+  pane: 'reports',
+  scopes: ['list', 'global'],
+  label: () => 'reports',
+  needsLoad: () => true,
+  fetch: (_v, source) => source.reports(),
+  listing: (_v, data) => reportsListing(data),
+  open: (t) =>
+    t.reportId !== undefined ? {kind: 'push', view: {kind: 'report', reportId: t.reportId, sortCol: 0, sortDesc: false}} : {kind: 'status', text: 'not a report'},
+};

@@ -1,11 +1,13 @@
-// The instance view's lines: its timings first (bars proportional to duration), then its events.
+// The instance view (pane 3, `:uuid`, Enter on a watch row): one instance's timings first (bars
+// proportional to duration), then its events; refreshed live while open (hooks/useLiveRefresh.ts).
 import type {Column} from '../columns.js';
 import {clean, durationSeconds} from '../text.js';
-import type {Line, Listing, View} from '../views.js';
+import type {InstanceData, InstanceView, Line, Listing} from '../views.js';
 import {asTable, blank, eventTable, title} from './tables.js';
+import {eventScopes, showOrSay, type ViewDef} from './def.js';
 
-export function instanceListing(v: View, data: {events: unknown; timings: unknown}): Listing {
-  const service = v.service ?? 'nova';
+function instanceListing(v: InstanceView, data: InstanceData): Listing {
+  const service = v.service;
   const events = eventTable(asTable(data.events), service, 0, v.uuid, v.known ? new Set(v.known) : undefined);
   const timings = asTable(data.timings);
   const [th, ...trows] = timings;
@@ -40,3 +42,19 @@ export function instanceListing(v: View, data: {events: unknown; timings: unknow
   lines.push(...events.lines);
   return {tables: [events.columns, timingColumns], lines};
 }
+
+export const instanceView: ViewDef<InstanceView> = {
+  pane: 'instance',
+  scopes: eventScopes,
+  label: (v) => (v.uuid ? `instance ${v.uuid.slice(0, 8)}…` : 'instance'),
+  identity: (v) => v.uuid ?? '',
+  idle: () => 'No instance yet: Enter on a watch row that has a UUID, or :uuid ID',
+  needsLoad: (v) => v.uuid !== undefined,
+  fetch: async (v, source) => {
+    const uuid = v.uuid ?? '';
+    const [events, timings] = await Promise.all([source.uuid(uuid, {service: v.service}), source.timingsForUuid(uuid)]);
+    return {events, timings};
+  },
+  listing: instanceListing,
+  open: showOrSay,
+};

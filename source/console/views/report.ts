@@ -1,8 +1,12 @@
-// A stored report's lines: the metadata block as stored, then its table sorted by one column.
+// A stored report (Enter in the reports list, `:report ID`): the metadata block as stored, then
+// its table sorted by one column (s next column, S reverse).
+import type {ReportReply} from '../../client/types.js';
 import {columnsFor} from '../columns.js';
 import {clean, durationSeconds, epochText, fit} from '../text.js';
-import type {Line, Listing, View} from '../views.js';
+import type {Line, Listing, ReportView} from '../views.js';
 import {blank, jsonLines, title} from './tables.js';
+import {showOrSay, type ViewDef} from './def.js';
+import {keyFor} from '../keymap.js';
 
 export function isRateColumn(title: unknown): boolean {
   return /^%|percent|rate/i.test(String(title ?? ''));
@@ -79,18 +83,18 @@ export function metaLines(meta: Record<string, unknown>): Line[] {
 }
 
 /** The column titles of a report's table (empty when it has none). */
-export function reportHeader(data: unknown): string[] {
+export function reportHeader(data: ReportReply): string[] {
   if (reportColumnCount(data) === 0) return [];
   return ((data as unknown[])[1] as unknown[]).map(clean);
 }
 
 /** Columns a report can be sorted by (0 when it has no table). */
-export function reportColumnCount(data: unknown): number {
+export function reportColumnCount(data: ReportReply): number {
   if (!Array.isArray(data) || typeof data[0] !== 'object' || Array.isArray(data[0]) || !Array.isArray(data[1])) return 0;
   return (data[1] as unknown[]).length;
 }
 
-export function reportListing(v: View, data: unknown): Listing {
+function reportListing(v: ReportView, data: ReportReply): Listing {
   if (!Array.isArray(data)) return {tables: [], lines: [title(`Report #${v.reportId}`), ...jsonLines(data)]};
   const [first, ...rest] = data as unknown[];
   const meta = first && typeof first === 'object' && !Array.isArray(first) ? (first as Record<string, unknown>) : undefined;
@@ -100,7 +104,7 @@ export function reportListing(v: View, data: unknown): Listing {
   if (meta.raw_text) return {tables: [], lines: [...lines, ...rest.map((r) => ({kind: 'data' as const, text: clean(r), search: clean(r)}))]};
   const [header, ...rows] = rest.filter(Array.isArray) as unknown[][];
   if (!header) return {tables: [], lines};
-  const sortCol = Math.min(v.sortCol ?? 0, header.length - 1);
+  const sortCol = Math.min(v.sortCol, header.length - 1);
   const sorted = [...rows].sort((a, b) => compareCells(a[sortCol], b[sortCol]) * (v.sortDesc ? -1 : 1));
   const rateCols = header.map(isRateColumn);
   const shownRows = sorted.map((r) => r.map((c, i) => (rateCols[i] && typeof c === 'number' && c <= 1 ? `${(c * 100).toFixed(1)}%` : c)));
@@ -130,3 +134,18 @@ export function reportPriority(title: string, index: number): number {
   if (title === 'Min' || title === 'Max') return 6;
   return 7;
 }
+
+export const reportView: ViewDef<ReportView> = {
+  pane: 'reports',
+  scopes: ['report', 'list', 'global'],
+  label: (v) => `report #${v.reportId}`,
+  identity: (v) => String(v.reportId),
+  status: (v, data) => {
+    const header = reportHeader(data);
+    return header.length > 0 ? `sorted by ${header[v.sortCol]}${v.sortDesc ? ' ▼' : ' ▲'} (${keyFor('sort')} next column, ${keyFor('sortReverse')} reverse)` : undefined;
+  },
+  needsLoad: () => true,
+  fetch: (v, source) => source.report(v.reportId),
+  listing: reportListing,
+  open: showOrSay,
+};
