@@ -94,7 +94,14 @@ export async function benchConsole(opts: {seconds?: number; rate?: number} = {})
       }
     };
     // Time to first rows: from starting the console to event rows on screen (node start-up,
-    // Ink, the first watch poll, the first frame).
+    // Ink, the first watch poll, the first frame), against a server that has rows to show: the
+    // demo's first seconds may hold none yet, and waiting for traffic is not start-up.
+    for (let i = 0; ; i++) {
+      const reply = await (await fetch(`${url}/stacky/watch/0/`)).json() as [unknown, unknown[]];
+      if (reply[1].length > 0) break;
+      if (i > 200) throw new Error('the demo server shows no rows');
+      await delay(50);
+    }
     const started = performance.now();
     tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', `sh ${script}`);
     const pid = Number(tmux('display-message', '-p', '-t', session, '#{pane_pid}').trim());

@@ -1,7 +1,9 @@
 // Typed HTTP client for the stacky API, shared by the console and the print commands.
-import axios, {type AxiosInstance, AxiosError} from 'axios';
+import type {Agent as HttpAgent} from 'node:http';
+import type {Agent as HttpsAgent} from 'node:https';
 import {StackyHttpError, StackyUnreachableError, errorTableMessage, htmlErrorMessage} from './errors.js';
-import {defaultCredentials, requestOptions, type Credentials} from './credentials.js';
+import {defaultCredentials, type Credentials} from './credentials.js';
+import {agentFor, getText, TransportError} from './transport.js';
 import type {IngestReply, Paging, ShowReply, StackyService, Table, TimeRange, WatchReply} from './types.js';
 import type {Readable} from 'node:stream';
 import {upload} from './upload.js';
@@ -37,38 +39,37 @@ function range(r: TimeRange = {}): Params {
 
 export class StackyClient {
   readonly baseUrl: string;
-  private readonly http: AxiosInstance;
   private readonly onReply: ((reply: RawReply) => void) | undefined;
   private readonly credentials: Credentials;
+  private readonly agent: HttpAgent | HttpsAgent;
+  private readonly timeoutMs: number;
+  private readonly signal: AbortSignal | undefined;
 
   constructor(options: ClientOptions) {
     this.baseUrl = options.url.replace(/\/+$/, '');
     this.onReply = options.onReply;
     this.credentials = options.credentials ?? defaultCredentials();
-    this.http = axios.create({
-      baseURL: this.baseUrl,
-      timeout: options.timeoutMs ?? 10_000,
-      // Keep the body as text: show/<missing> answers an empty 200 body.
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-      ...(options.signal ? {signal: options.signal} : {}),
-      ...requestOptions(this.credentials),
-    });
+    this.agent = agentFor(this.baseUrl, this.credentials);
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.signal = options.signal;
   }
 
   /** GET a stacky path; returns the parsed JSON, or null for an empty body. */
   async get(path: string, params: Params = {}): Promise<unknown> {
-    const clean: Record<string, string | number> = {};
-    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') clean[k] = v;
+    let url: URL;
+    try {
+      url = new URL(this.baseUrl + path);
+    } catch {
+      throw new StackyUnreachableError(this.baseUrl, 'not a URL');
+    }
+    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
     let res;
     try {
-      res = await this.http.get<string>(path, {params: clean});
+      res = await getText(url, {agent: this.agent, token: this.credentials.token, timeoutMs: this.timeoutMs, signal: this.signal});
     } catch (error) {
-      const cause = error instanceof AxiosError ? (error.code ?? error.message) : String(error);
-      throw new StackyUnreachableError(this.baseUrl, cause);
+      throw new StackyUnreachableError(this.baseUrl, error instanceof TransportError ? error.code : String(error));
     }
-    const text = typeof res.data === 'string' ? res.data : '';
+    const text = res.text;
     let body: unknown = null;
     if (text.length > 0) {
       try {

@@ -2,8 +2,6 @@
 // signed its TLS certificate. commands/ reads them (flags, STACKY_TOKEN, STACKY_CA, the saved
 // config) and sets them here once; every StackyClient made afterwards uses them, so the
 // console, which builds its own client, gets them too.
-import {Agent as HttpsAgent} from 'node:https';
-
 export interface Credentials {
   token?: string;
   /** PEM text of the CA certificate(s) to trust for https:// URLs. */
@@ -18,12 +16,4 @@ export function setDefaultCredentials(c: Credentials): void {
 
 export function defaultCredentials(): Credentials {
   return defaults;
-}
-
-/** axios options for the credentials: the Authorization header and an https agent with the CA. */
-export function requestOptions(c: Credentials): {headers?: Record<string, string>; httpsAgent?: HttpsAgent} {
-  return {
-    ...(c.token ? {headers: {Authorization: `Bearer ${c.token}`}} : {}),
-    ...(c.ca ? {httpsAgent: new HttpsAgent({ca: c.ca, keepAlive: true})} : {}),
-  };
 }

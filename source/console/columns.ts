@@ -86,15 +86,6 @@ function layoutCore(columns: readonly Column[], width: number): number[] {
   return widths;
 }
 
-/** One line of cells laid out by `widths` (dropped columns skipped), trailing spaces kept so lines align. */
-export function formatCells(cells: readonly unknown[], columns: readonly Column[], widths: readonly number[]): string {
-  const parts: string[] = [];
-  widths.forEach((w, i) => {
-    if (w > 0) parts.push(fitCell(cells[i], w, columns[i]));
-  });
-  return parts.join(' ');
-}
-
 export function fitCell(value: unknown, width: number, column: Column | undefined): string {
   const text = clean(value);
   if (column?.cut && text.length > width) return text.slice(0, width);

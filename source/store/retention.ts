@@ -348,13 +348,6 @@ export function* pruneSteps(db: Db, cutoff: Micros, counts: PruneCounts = emptyC
   return counts;
 }
 
-/** Runs a whole pass at once, back to back: for a database no one else writes (tests). */
-export function pruneBefore(db: Db, cutoff: Micros, nowMs = Date.now(), budgetMs = TARGET_MS): PruneCounts {
-  const counts = emptyCounts();
-  for (const step of pruneSteps(db, cutoff, counts, {nowMs, budgetMs})) step();
-  return counts;
-}
-
 /**
  * A PASSIVE checkpoint, counted: copies what the WAL holds back to the file without waiting for
  * anyone. Answers the WAL's length in pages (which only a restart shortens).

@@ -10,8 +10,9 @@ import {describe, it} from 'node:test';
 import {DemoGenerator} from '../../source/demo/generator.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import {openDatabase, type Db} from '../../source/store/database.js';
-import {emptyCounts, PAUSE_MIN_MS, pauseAfter, pruneBefore, prunePaced, pruneSteps, Sizer, type BatchTiming}
+import {emptyCounts, PAUSE_MIN_MS, pauseAfter, prunePaced, pruneSteps, Sizer, type BatchTiming}
   from '../../source/store/retention.js';
+import {pruneBefore} from './prune-all.js';
 
 describe('batch sizes follow the time a transaction held the lock', () => {
   it('scale by target / held, at most doubled and at least quartered, within their bounds', () => {

@@ -9,7 +9,7 @@ import {after, before, describe, it} from 'node:test';
 import {DemoGenerator} from '../../source/demo/generator.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import {openStore, type Store} from '../../source/store/store.js';
-import {pruneBefore} from '../../source/store/retention.js';
+import {pruneBefore} from './prune-all.js';
 import {decodeJson, referenceOf} from '../../source/store/json-codec.js';
 import type {IngestItem} from '../../source/ingest/item.js';
 import {INSTANCE_ID_1, INSTANCE_ID_2, micros, REQUEST_ID_1, startServer, type TestServer} from '../server/helpers.js';
