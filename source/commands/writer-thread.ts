@@ -1,9 +1,8 @@
 // Ingest off the HTTP event loop (issue #18): the demo feeder and `serve --worker` write from a
 // thread of their own with its own SQLite connection, so no request waits behind a batch. The
 // server sees their commits through the data version (source/store/version.ts).
-import {readlinkSync} from 'node:fs';
-import {getPriority, setPriority} from 'node:os';
 import {Worker} from 'node:worker_threads';
+import {lowerThisThread} from '../ingest/thread-priority.js';
 
 /** Starts `script` (next to this file) on a thread: the compiled .js, or the .ts through tsx (tests, bench). */
 export function startWriterThread(script: string, workerData: unknown): Worker {
@@ -34,10 +33,5 @@ export const WRITER_NICENESS = 5;
  * On Linux a thread's nice value is its own (/proc/thread-self names it).
  */
 export function yieldToReaders(): void {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    setPriority(tid, Math.min(19, getPriority(tid) + WRITER_NICENESS));
-  } catch {
-    // not Linux: the thread keeps the process's priority
-  }
+  lowerThisThread(WRITER_NICENESS);
 }

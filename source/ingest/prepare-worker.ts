@@ -1,9 +1,8 @@
 // Worker thread: prepares batches (parse, fields, deflate) for ParallelIngest on the main thread.
 import {parentPort} from 'node:worker_threads';
-import {readlinkSync} from 'node:fs';
-import {getPriority, setPriority} from 'node:os';
 import {Preparer, type LinesChunk, type PackedItems, type Prepared, type Work} from './prepare.js';
 import type {LineDefaults} from './sources/jsonl/line.js';
+import {lowerThisThread} from './thread-priority.js';
 
 export interface PrepareRequest {
   id: number;
@@ -16,21 +15,9 @@ export interface PrepareReply {
   rows: Prepared[];
 }
 
-/**
- * The writing thread is the serial stage: when the cores are contended (two preparing threads,
- * the broker, V8's helpers), it should run whenever it can. On Linux a thread's nice value is its
- * own, so this thread lowers just itself; elsewhere it is left as it is.
- */
-function yieldToWriter(by: number): void {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    setPriority(tid, Math.min(19, getPriority(tid) + by));
-  } catch {
-    // no /proc/thread-self (not Linux): every thread keeps the process's priority
-  }
-}
-
-yieldToWriter(10);
+// The writing thread is the serial stage: when the cores are contended (two preparing threads,
+// the broker, V8's helpers), it should run whenever it can.
+lowerThisThread(10);
 const preparer = new Preparer();
 
 parentPort!.on('message', (req: PrepareRequest | 'reset') => {
