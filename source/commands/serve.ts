@@ -2,7 +2,7 @@
 import {DEFAULT_READ_THREADS} from '../server/read-threads.js';
 import type {Server} from 'node:http';
 import {openStore, type Store} from '../store/store.js';
-import {Pipeline} from '../ingest/pipeline.js';
+import {Pipeline, type RowStatus} from '../ingest/pipeline.js';
 import {createStackyServer} from '../server/app.js';
 import {defaultDbPath} from './paths.js';
 import {UsageError} from './args.js';
@@ -31,13 +31,15 @@ export async function startServer(opts: {db: string; host: string; port: number;
   const store = openStore(opts.db);
   const built = opts.setup?.guard(store, opts.db, opts.consumers);
   const metrics = built?.metrics;
+  const observe = metrics ? (deployment: string, exchange: string, status: RowStatus, rows = 1) =>
+    metrics.count(deployment, exchange, status === 'rejected' ? 'quarantined' : status, rows) : undefined;
+  // In process only for a database without a file (:memory:), which a thread cannot open.
   const pipeline = new Pipeline(store.db, {source: opts.source ?? 'http',
-    ...(metrics ? {observe: (row, status) => metrics.count(row.deployment, row.exchange,
-      status === 'rejected' ? 'quarantined' : status)} : {})});
+    ...(observe ? {observe: (row, status) => observe(row.deployment, row.exchange, status)} : {})});
   const server = createStackyServer({store, pipeline, limits: opts.limits, allowedHosts: opts.allowedHosts,
     guard: built?.guard, tls: opts.setup?.tls, readThreads: opts.setup?.readThreads ?? DEFAULT_READ_THREADS,
-    // Off the event loop (issue #18) where no /metrics counts rows per outcome in this process.
-    ingestThread: metrics ? undefined : {source: opts.source ?? 'http'}});
+    // POST /ingest/ off the event loop (issue #18), its rows counted by /metrics as they commit.
+    ingestThread: {source: opts.source ?? 'http', ...(observe ? {observe} : {})}});
   opts.setup?.timeouts(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -19,7 +19,7 @@ import {JsonSearches} from './json-search.js';
 import {WatchTails} from './watch-tail.js';
 import {inProcess} from '../ingest/sources/http/in-process.js';
 import type {BatchSink} from '../ingest/stream.js';
-import {IngestThread} from '../ingest/sources/http/writer-thread.js';
+import {IngestThread, type ObserveOutcomes} from '../ingest/sources/http/writer-thread.js';
 import {createServer as createHttpsServer} from 'node:https';
 import type {Guard} from './guard.js';
 
@@ -34,8 +34,11 @@ export interface AppOptions {
   limits?: Partial<ServerLimits>;
   /** Host names served besides IP literals and localhost ('*' for any), see guards.ts. */
   allowedHosts?: readonly string[];
-  /** POST /ingest/ stores on a writer thread with its own connection, quarantine source named so (source/ingest/sources/http/writer-thread.ts). */
-  ingestThread?: {source: string};
+  /**
+   * POST /ingest/ stores on a writer thread with its own connection, quarantine source named so,
+   * its rows by outcome heard by `observe` (source/ingest/sources/http/writer-thread.ts).
+   */
+  ingestThread?: {source: string; observe?: ObserveOutcomes};
   /** Health, metrics, limits and tokens, before the API (source/server/guard.ts). */
   guard?: Guard;
   /** Build uncached read answers on this many read threads (read-threads.ts); 0 or unset: on the serving thread. */
@@ -60,7 +63,7 @@ export function createStackyServer(options: AppOptions): Server {
   const tails = enabled ? new WatchTails(options.store, version, limits.watchTailRows, limits.watchTails) : undefined;
   const file = options.store.file;
   const ingestSink = options.ingestThread && file !== undefined
-    ? new IngestThread({dbPath: file, source: options.ingestThread.source}) : inProcess(options.pipeline);
+    ? new IngestThread({dbPath: file, source: options.ingestThread.source}, options.ingestThread.observe) : inProcess(options.pipeline);
   const readers = file !== undefined && (options.readThreads ?? 0) > 0 ? new ReadThreads(file, options.readThreads!, limits) : undefined;
   const app: App = {...options, limits, log, responses: cache, tails, ingestSink, searches: new JsonSearches(options.store, limits),
     readers, version, errors: 0};

@@ -6,6 +6,7 @@ import type {IngestResult} from '../../item.js';
 import type {LinesChunk} from '../../prepare.js';
 import type {LineDefaults} from '../jsonl/line.js';
 import type {BatchSink} from '../../stream.js';
+import type {RowStatus} from '../../pipeline.js';
 
 export interface IngestThreadData {
   dbPath: string;
@@ -13,7 +14,11 @@ export interface IngestThreadData {
 }
 
 export type IngestThreadRequest = {id: number; chunk: LinesChunk; defaults: LineDefaults};
-export type IngestThreadReply = {id: number; result: IngestResult} | {id: number; error: string; code?: string};
+/** A batch's rows by outcome: [deployment, exchange, status, rows] (for /metrics). */
+export type OutcomeCount = [string, string, RowStatus, number];
+export type IngestThreadReply = {id: number; result: IngestResult; outcomes: OutcomeCount[]} | {id: number; error: string; code?: string};
+/** Hears each committed batch's rows by outcome, on the calling thread (the server's metrics). */
+export type ObserveOutcomes = (deployment: string, exchange: string, status: RowStatus, rows: number) => void;
 
 function startThread(data: IngestThreadData): Worker {
   const url = new URL(import.meta.url.endsWith('.ts') ? './writer-thread-worker.ts' : './writer-thread-worker.js', import.meta.url);
@@ -30,7 +35,7 @@ export class IngestThread implements BatchSink {
   private next = 0;
   private readonly waiting = new Map<number, {resolve: (r: IngestResult) => void; reject: (e: Error) => void}>();
 
-  constructor(private readonly data: IngestThreadData) {}
+  constructor(private readonly data: IngestThreadData, private readonly observe?: ObserveOutcomes) {}
 
   /** The chunk's bytes are transferred to the thread: the caller must not use them afterwards. */
   submit(chunk: LinesChunk, defaults: LineDefaults): Promise<IngestResult> {
@@ -48,7 +53,10 @@ export class IngestThread implements BatchSink {
     thread.on('message', (m: IngestThreadReply) => {
       const w = this.waiting.get(m.id);
       this.waiting.delete(m.id);
-      if ('result' in m) w?.resolve(m.result);
+      if ('result' in m) {
+        if (this.observe) for (const [deployment, exchange, status, n] of m.outcomes) this.observe(deployment, exchange, status, n);
+        w?.resolve(m.result);
+      }
       else w?.reject(Object.assign(new Error(m.error), {code: m.code}));
     });
     const died = (error: Error) => {
