@@ -1,6 +1,6 @@
 // Cursor and window moves over a list of `rows` rows shown `page` at a time: pure, so every
-// key's effect is a function of the row count and testable alone (as gemini-cli's
-// useSelectionList reduces its moves). state.ts applies them as reducer actions.
+// key's effect is a function of the row count and testable alone. state.ts applies them as
+// reducer actions.
 import type {AppState} from './state.js';
 import type {Line} from './views.js';
 

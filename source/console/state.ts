@@ -1,7 +1,7 @@
 // App state and its reducer: the navigation stack, the input mode, the status message and the
 // watch pane's pause. Cursor, page and scroll moves are actions that carry the rows they move
-// over (their count, which rows may hold the cursor): the reducer clamps with what it is given
-// (gemini-cli's useSelectionList idea), so keys arriving faster than renders still compose.
+// over (their count, which rows may hold the cursor): the reducer clamps with what it is given,
+// so keys arriving faster than renders still compose.
 // Pure, so the navigation rules are testable without rendering.
 import type {StackyService} from '../client/types.js';
 import type {Problem} from './data-source.js';

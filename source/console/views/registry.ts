@@ -1,4 +1,4 @@
-// Every view kind in one table (the k9s registrar idea): each kind's file under views/ declares
+// Every view kind in one table: each kind's file under views/ declares
 // its pane, label, key scopes, fetch, listing and what Enter opens (def.ts); this file only
 // gathers them. Adding a view means adding its file and a row here; nothing else switches on
 // the kind. The accessors below are generic over the kind, so each view's functions get its
