@@ -1,17 +1,12 @@
 // Ingest off the HTTP event loop (issue #18): the demo feeder and `serve --worker` write from a
 // thread of their own with its own SQLite connection, so no request waits behind a batch. The
 // server sees their commits through the data version (source/store/version.ts).
-import {Worker} from 'node:worker_threads';
-import {lowerThisThread} from '../ingest/thread-priority.js';
+import type {Worker} from 'node:worker_threads';
+import {lowerThisThread, startThread} from '../threads.js';
 
-/** Starts `script` (next to this file) on a thread: the compiled .js, or the .ts through tsx (tests, bench). */
+/** Starts `script` (next to this file) on a thread. */
 export function startWriterThread(script: string, workerData: unknown): Worker {
-  const ts = import.meta.url.endsWith('.ts');
-  const url = new URL(`./${script}.${ts ? 'ts' : 'js'}`, import.meta.url);
-  if (!ts) return new Worker(url, {workerData});
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, {eval: true, workerData});
+  return startThread(`./${script}`, import.meta.url, {workerData});
 }
 
 /** Asks a writer thread to stop (it finishes the batch in hand and closes its connection); resolves when it has exited. */

@@ -1,6 +1,7 @@
 // Two cores, two halves: a worker thread parses and deflates the next batch while the main
 // thread writes the current one to SQLite. Used for files, stdin and RabbitMQ.
-import {Worker} from 'node:worker_threads';
+import type {Worker} from 'node:worker_threads';
+import {startThread} from '../threads.js';
 import {availableParallelism} from 'node:os';
 import type {Db} from '../store/database.js';
 import {Pipeline, type PipelineOptions, type RowOutcome} from './pipeline.js';
@@ -10,16 +11,11 @@ import type {LineDefaults} from './sources/jsonl/line.js';
 import type {IngestResult} from './item.js';
 import type {BatchSink} from './stream.js';
 
-/** The worker runs the compiled .js; under tsx (tests, benchmarks) it loads the .ts through tsx. */
+/** A preparing thread. */
 function startWorker(): Worker {
-  const url = new URL(import.meta.url.endsWith('.ts') ? './prepare-worker.ts' : './prepare-worker.js', import.meta.url);
   // Each notification leaves ~10 KB of short-lived garbage: a larger young generation means
   // fewer scavenges (measured: about 2% more notifications/s).
-  const resourceLimits = {maxYoungGenerationSizeMb: 96};
-  if (url.pathname.endsWith('.js')) return new Worker(url, {resourceLimits});
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, {eval: true, resourceLimits});
+  return startThread('./prepare-worker', import.meta.url, {resourceLimits: {maxYoungGenerationSizeMb: 96}});
 }
 
 /**

@@ -2,7 +2,7 @@
 import {parentPort} from 'node:worker_threads';
 import {Preparer, type LinesChunk, type PackedItems, type Prepared, type Work} from './prepare.js';
 import type {LineDefaults} from './sources/jsonl/line.js';
-import {lowerThisThread} from './thread-priority.js';
+import {lowerThisThread} from '../threads.js';
 
 export interface PrepareRequest {
   id: number;

@@ -3,7 +3,8 @@
 // own, so every other request is answered meanwhile, and are abandoned past a time limit
 // (503, and the worker is stopped). How many run at once is bounded too (see limits.ts); the
 // others wait their turn, within the same time limit.
-import {Worker} from 'node:worker_threads';
+import type {Worker} from 'node:worker_threads';
+import {startThread} from '../threads.js';
 import type {Store} from '../store/store.js';
 import type {RawQuery, RawRow} from '../store/raw-reader.js';
 import type {ServerLimits} from './limits.js';
@@ -15,15 +16,6 @@ export interface JsonSearchRequest {
 }
 
 export type JsonSearchReply = {rows: RawRow[]} | {error: string};
-
-/** The compiled .js in production; under tsx (tests) the .ts through tsx, as parallel.ts does. */
-function startWorker(data: JsonSearchRequest): Worker {
-  const url = new URL(import.meta.url.endsWith('.ts') ? './json-search-worker.ts' : './json-search-worker.js', import.meta.url);
-  if (url.pathname.endsWith('.js')) return new Worker(url, {workerData: data});
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, {eval: true, workerData: data});
-}
 
 /** Searches waiting for a turn beyond those running; past this many more answer 503 at once. */
 const QUEUE = 16;
@@ -52,7 +44,7 @@ export class JsonSearches {
 
   private start(dbPath: string, query: RawQuery, ms: number): Promise<RawRow[]> {
     return new Promise<RawRow[]>((resolve, reject) => {
-      const worker = startWorker({dbPath, query});
+      const worker = startThread('./json-search-worker', import.meta.url, {workerData: {dbPath, query} satisfies JsonSearchRequest});
       this.running.add(worker);
       let settled = false;
       const settle = (fn: () => void) => {

@@ -4,7 +4,8 @@
 // WAL lets every connection read while one writes. How many: `serve --read-threads N` (0: all on
 // the serving thread), see the README's Limits table.
 import {availableParallelism} from 'node:os';
-import {Worker} from 'node:worker_threads';
+import type {Worker} from 'node:worker_threads';
+import {startThread} from '../threads.js';
 import type {ServerLimits} from './limits.js';
 import {HttpError, type ErrorStatus} from './http-error.js';
 
@@ -39,15 +40,6 @@ function rebuilt(reply: ReadReply): Error | undefined {
   return undefined;
 }
 
-/** The compiled .js in production; under tsx (tests, bench) the .ts through tsx, as json-search.ts does. */
-function startWorker(data: unknown): Worker {
-  const url = new URL(import.meta.url.endsWith('.ts') ? './read-thread-worker.ts' : './read-thread-worker.js', import.meta.url);
-  if (url.pathname.endsWith('.js')) return new Worker(url, {workerData: data});
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, {eval: true, workerData: data});
-}
-
 interface Reader {
   worker: Worker;
   /** Its connection is open: until then the serving thread answers (a thread takes a moment to start). */
@@ -64,7 +56,7 @@ export class ReadThreads {
 
   constructor(dbPath: string, count: number, limits: ServerLimits) {
     for (let i = 0; i < count; i++) {
-      const reader: Reader = {worker: startWorker({dbPath, limits}), ready: false, pending: new Map()};
+      const reader: Reader = {worker: startThread('./read-thread-worker', import.meta.url, {workerData: {dbPath, limits}}), ready: false, pending: new Map()};
       this.started.push(new Promise<void>((resolve) => {
         reader.worker.once('message', () => resolve());
         reader.worker.once('exit', () => resolve());

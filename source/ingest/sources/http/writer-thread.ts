@@ -1,7 +1,8 @@
 // POST /ingest/'s writer thread (issue #18): batches are parsed and stored on a thread with its
 // own SQLite connection, so no request waits behind one; the server sees the commits through the
 // data version (source/store/version.ts). Batches of all uploads queue on the one thread, in order.
-import {Worker} from 'node:worker_threads';
+import type {Worker} from 'node:worker_threads';
+import {startThread} from '../../../threads.js';
 import type {IngestResult} from '../../item.js';
 import type {LinesChunk} from '../../prepare.js';
 import type {LineDefaults} from '../jsonl/line.js';
@@ -19,14 +20,6 @@ export type OutcomeCount = [string, string, RowStatus, number];
 export type IngestThreadReply = {id: number; result: IngestResult; outcomes: OutcomeCount[]} | {id: number; error: string; code?: string};
 /** Hears each committed batch's rows by outcome, on the calling thread (the server's metrics). */
 export type ObserveOutcomes = (deployment: string, exchange: string, status: RowStatus, rows: number) => void;
-
-function startThread(data: IngestThreadData): Worker {
-  const url = new URL(import.meta.url.endsWith('.ts') ? './writer-thread-worker.ts' : './writer-thread-worker.js', import.meta.url);
-  if (url.pathname.endsWith('.js')) return new Worker(url, {workerData: data});
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, {eval: true, workerData: data});
-}
 
 export class IngestThread implements BatchSink {
   /** One batch is stored while the next is read and cut. */
@@ -49,7 +42,7 @@ export class IngestThread implements BatchSink {
 
   /** Started on the first batch; a thread that died is started again on the next. */
   private start(): Worker {
-    const thread = startThread(this.data);
+    const thread = startThread('./writer-thread-worker', import.meta.url, {workerData: this.data});
     thread.on('message', (m: IngestThreadReply) => {
       const w = this.waiting.get(m.id);
       this.waiting.delete(m.id);
