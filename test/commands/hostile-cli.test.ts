@@ -2,7 +2,7 @@
 // and files, and `stacky ingest` saying exactly what was stored when it fails part-way. Real
 // servers over HTTP, the real binary, real files.
 import assert from 'node:assert/strict';
-import {spawn, spawnSync} from 'node:child_process';
+import {spawnSync} from 'node:child_process';
 import {chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -14,7 +14,7 @@ import {run as worker} from '../../source/commands/worker.js';
 import {StackyClient} from '../../source/client/client.js';
 import {watchLine} from '../../source/commands/print/watch.js';
 import {INSTANCE_ID_1, line, notification, startServer, type TestServer} from '../server/helpers.js';
-import {bin, build, root} from './print-build.js';
+import {bin, build, root, runStacky} from './print-build.js';
 
 let dir: string;
 before(() => {
@@ -117,23 +117,7 @@ describe('#15 credentials stay out of messages and of files others can read', ()
   });
 });
 
-/** The binary, asynchronously (a server in this process must keep answering meanwhile). */
-function stacky(args: string[], options: {input?: string; shell?: string} = {}): Promise<{code: number | null; stdout: string; stderr: string}> {
-  return new Promise((resolve, reject) => {
-    const child = options.shell
-      ? spawn('bash', ['-c', `${options.shell} exec "$0" "$@"`, process.execPath, bin, ...args], {cwd: root})
-      : spawn(process.execPath, [bin, ...args], {cwd: root});
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({code, stdout, stderr}));
-    // The command may stop reading once the server has answered (an early error): not a failure here.
-    child.stdin.on('error', () => {});
-    child.stdin.end(options.input ?? '');
-  });
-}
+const stacky = runStacky;
 
 const rowsOf = (db: string, sql: string) => {
   const d = new Database(db, {readonly: true});

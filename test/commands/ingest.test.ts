@@ -7,7 +7,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, relative} from 'node:path';
 import {after, before, describe, it} from 'node:test';
-import {bin, build, root} from './print-build.js';
+import {bin, build, root, runStacky} from './print-build.js';
 import {openStore} from '../../source/store/store.js';
 import {line, send, type Note} from '../server/helpers.js';
 
@@ -20,25 +20,8 @@ before(() => {
 });
 after(() => rmSync(dir, {recursive: true, force: true}));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function stacky(args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {cwd: dir, stdio: ['pipe', 'pipe', 'pipe'],
-      env: {...process.env, STACKY_DATA_DIR: join(dir, 'data')}});
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({code, stdout, stderr}));
-    child.stdin.end(input ?? '');
-  });
-}
+const stacky = (args: string[], input?: string) =>
+  runStacky(args, {input, cwd: dir, env: {...process.env, STACKY_DATA_DIR: join(dir, 'data')}});
 
 const UPDATE: Note = {event: 'compute.instance.update', at: '2014-01-16 17:10:06', instance: '2222bbbb-6352-4dbc-8271-96cc54bf14cd',
   request: 'req-8888bbbb-9e47-4b27-a95e-27996cc40c06', tenant: 't'};
