@@ -116,16 +116,22 @@ describe('lineChunks with the bounds of a POST body', () => {
 });
 
 describe('lineChunks on a live stream', () => {
-  it('sends the whole lines so far when the input pauses, keeping a partial line for later', async () => {
+  it('sends the whole lines so far when the input pauses, keeping a partial line for later', {timeout: 10_000}, async () => {
     let resumed = false;
+    let sent!: () => void;
+    const firstSent = new Promise<void>((resolve) => (sent = resolve));
     async function* live(): AsyncGenerator<Buffer> {
       yield Buffer.from('{"a":1}\n{"b":2}\n{"pa');
-      await new Promise((r) => setTimeout(r, 300));
+      // The input stays paused until the lines so far went out: only the idle bound can send them.
+      await firstSent;
       resumed = true;
       yield Buffer.from('rt":3}\n{"d":4}\n');
     }
     const got: {lines: {line: string; no: number}[]; resumed: boolean}[] = [];
-    for await (const c of lineChunks(live(), bounds(1000, {idleMs: 50}))) got.push({lines: splitLines(c.bytes, c.firstLine), resumed});
+    for await (const c of lineChunks(live(), bounds(1000, {idleMs: 50}))) {
+      got.push({lines: splitLines(c.bytes, c.firstLine), resumed});
+      sent();
+    }
     // The first lines went out during the pause (idle after 50 ms), not after it.
     assert.deepEqual(got, [
       {lines: [{line: '{"a":1}', no: 1}, {line: '{"b":2}', no: 2}], resumed: false},
