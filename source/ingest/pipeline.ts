@@ -14,7 +14,7 @@ import {aggregateGlanceUsage} from './glance-usage.js';
 import {emptyResult, type IngestItem, type IngestResult} from './item.js';
 import {isStorable, Preparer, rejection, type LinesChunk, type Prepared} from './prepare.js';
 import {parseLine, type LineDefaults} from './sources/jsonl/line.js';
-import type {QuarantineRow} from '../store/quarantine-reader.js';
+import type {QuarantineRow} from '../store/types.js';
 
 export type RowStatus = 'stored' | 'duplicate' | 'rejected';
 

@@ -6,7 +6,7 @@
 import type {Worker} from 'node:worker_threads';
 import {startThread} from '../threads.js';
 import type {Store} from '../store/store.js';
-import type {RawQuery, RawRow} from '../store/raw-reader.js';
+import type {RawQuery, RawRow} from '../store/types.js';
 import type {ServerLimits} from './limits.js';
 import {HttpError} from './http-error.js';
 

@@ -5,7 +5,7 @@
 // text made once. A cursor older than the tail falls through to the database.
 // Bounded by limits.watchTailRows rows per tail and limits.watchTails tails (source/server/limits.ts).
 import type {Store} from '../store/store.js';
-import type {WatchRow} from '../store/raw-reader.js';
+import type {WatchRow} from '../store/types.js';
 import type {Micros, Service} from '../core/types.js';
 import {watchDateTime} from '../core/time.js';
 import {errorFlag} from '../core/notification.js';

@@ -1,17 +1,6 @@
 // Reads of the quarantine table for `stacky quarantine`.
 import type {Db} from './database.js';
-
-export interface QuarantineRow {
-  id: number;
-  received: number;
-  source: string;
-  deployment: string | null;
-  exchange: string | null;
-  routing_key: string | null;
-  line: number | null;
-  error: string;
-  raw: Buffer | null;
-}
+import type {QuarantineRow} from './types.js';
 
 export function listQuarantine(db: Db, limit: number, offset = 0): QuarantineRow[] {
   return db.prepare<[number, number], QuarantineRow>(`SELECT id, received, source, deployment, exchange,

@@ -4,94 +4,12 @@ import type {Db} from './database.js';
 import type {Cell, Micros, Service} from '../core/types.js';
 import {decodeJson, referenceOf} from './json-codec.js';
 import {KEYED_COLUMNS, keySql} from './schema.js';
+import {INSTANCE_COLUMN, RAW_TABLE, SEARCH_COLUMNS, TAIL_COLUMNS, type Filter, type RawQuery, type RawRow, type ShowRow, type WatchRow} from './types.js';
 
-export const RAW_TABLE: Record<Service, string> = {
-  nova: 'stacktach_rawdata',
-  glance: 'stacktach_glancerawdata',
-  generic: 'stacktach_genericrawdata',
-};
-
-/** Columns each service's result row shows after id, flag, when, deployment, event, host. */
-export const TAIL_COLUMNS: Record<Service, string[]> = {
-  nova: ['state', 'old_state', 'old_task'],
-  glance: ['status'],
-  generic: ['instance', 'request_id'],
-};
-
-/** The column holding each service's "instance id" (docs/api.md §1.7). */
-export const INSTANCE_COLUMN: Record<Service, string> = {nova: 'instance', glance: 'uuid', generic: 'instance'};
-
-/** Searchable columns per raw table (docs/api.md §2.11), with their SQL type; `resource` is Stacky's own. */
-export const SEARCH_COLUMNS: Record<Service, Record<string, 'text' | 'int' | 'when' | 'json'>> = {
-  nova: {
-    id: 'int', tenant: 'text', json: 'json', routing_key: 'text', state: 'text', old_state: 'text',
-    old_task: 'text', task: 'text', image_type: 'int', when: 'when', publisher: 'text', event: 'text',
-    service: 'text', host: 'text', instance: 'text', request_id: 'text', deployment: 'int', deployment_id: 'int',
-    resource: 'text',
-  },
-  glance: {
-    id: 'int', owner: 'text', json: 'json', routing_key: 'text', when: 'when', publisher: 'text', event: 'text',
-    service: 'text', host: 'text', instance: 'text', request_id: 'text', uuid: 'text', status: 'text',
-    image_type: 'int', deployment: 'int', deployment_id: 'int',
-  },
-  generic: {
-    id: 'int', tenant: 'text', json: 'json', routing_key: 'text', when: 'when', publisher: 'text', event: 'text',
-    service: 'text', host: 'text', instance: 'text', request_id: 'text', message_id: 'text', deployment: 'int',
-    deployment_id: 'int', resource: 'text',
-  },
-};
-
-export interface RawRow {
-  id: number;
-  routing_key: string | null;
-  when: Micros;
-  deployment: string | null;
-  event: Cell;
-  host: Cell;
-  tail: Cell[];
-}
-
-export interface ShowRow {
-  id: number;
-  when: Micros;
-  deployment: string | null;
-  routing_key: Cell;
-  publisher: Cell;
-  state: Cell;
-  event: Cell;
-  service: Cell;
-  host: Cell;
-  instance: Cell;
-  request_id: Cell;
-  json: string;
-}
-
-export interface WatchRow {
-  id: number;
-  routing_key: string | null;
-  when: Micros;
-  deployment: string | null;
-  event: Cell;
-  instance: Cell;
-  /** Watch's extra cells (docs/api.md §2.10, `extra=1`). */
-  host: Cell;
-  tenant: Cell;
-  request_id: Cell;
-}
 
 /** The tenant column of a raw table (glance's has none). */
 const TENANT_COLUMN: Record<Service, string> = {nova: 'r.tenant', glance: 'NULL', generic: 'r.tenant'};
 
-/** Lookups the server may ask for (Django's names); values are already validated and typed. */
-export type Lookup = 'exact' | 'iexact' | 'contains' | 'icontains' | 'startswith' | 'istartswith' | 'endswith'
-  | 'iendswith' | 'gt' | 'gte' | 'lt' | 'lte' | 'isnull' | 'isnotnull';
-
-/** One filter: a searchable column (or deployment__name), a lookup, and its value. */
-export interface Filter {
-  field: string;
-  lookup: Lookup;
-  value: string | number | null;
-}
 
 function columnSql(service: Service, field: string): string {
   if (field === 'deployment__name') return '(SELECT name FROM stacktach_deployment WHERE id = r.deployment_id)';
@@ -128,17 +46,6 @@ function filterSql(service: Service, f: Filter): {sql: string; params: (string |
     case 'endswith': return {sql: `substr(${c}, -?) = ?`, params: [text.length, text]};
     case 'iendswith': return {sql: `lower(substr(${c}, -?)) = lower(?)`, params: [text.length, text]};
   }
-}
-
-export interface RawQuery {
-  service: Service;
-  filters: Filter[];
-  /** Inclusive bounds on when, µs. */
-  whenMin?: Micros | null;
-  whenMax?: Micros | null;
-  order: 'asc' | 'desc';
-  limit: number;
-  offset: number;
 }
 
 export class RawReader {

@@ -1,23 +1,10 @@
 // Every query the "summary for region" report and its hourly scheduler need (docs/ingest.md §4).
 import type {Db} from './database.js';
+import type {NewReport, RequestPair} from './types.js';
 import {RawReader} from './raw-reader.js';
 import {keySql} from './schema.js';
 import type {Cell, Micros} from '../core/types.js';
 import type {Deployment, ReportRaw} from '../core/report-math.js';
-
-export interface RequestPair {
-  request_id: Cell;
-  instance: Cell;
-}
-
-export interface NewReport {
-  periodStart: Micros;
-  periodEnd: Micros;
-  created: Micros;
-  name: string;
-  version: number;
-  json: string;
-}
 
 export class ReportQueries {
   private readonly deploymentsStmt;

@@ -1,25 +1,7 @@
 // Reads of stored reports (stacktach_jsonreport) for reports, reports/search and report/<id>.
 import type {Db} from './database.js';
+import type {ReportFilter, ReportRow} from './types.js';
 import type {Micros} from '../core/types.js';
-
-export interface ReportRow {
-  id: number;
-  period_start: Micros;
-  period_end: Micros;
-  created: Micros;
-  name: string;
-  version: number;
-}
-
-export interface ReportFilter {
-  id?: number;
-  name?: string;
-  /** Exclusive bounds on created, as the original's `created` day filter. */
-  createdAfter?: Micros;
-  createdBefore?: Micros;
-  periodStart?: Micros;
-  periodEnd?: Micros;
-}
 
 const COLUMNS = 'id, period_start, period_end, created, name, version';
 

@@ -1,21 +1,7 @@
 // Reads of Lifecycle, Timing and RequestTracker for timings, timings/uuid, summary and kpi.
 import type {Db} from './database.js';
+import type {KpiRow, UuidTiming} from './types.js';
 import type {Cell, Micros} from '../core/types.js';
-
-export interface UuidTiming {
-  name: string;
-  start_raw_id: number | null;
-  end_raw_id: number | null;
-  diff: Micros | null;
-}
-
-export interface KpiRow {
-  event: Cell;
-  duration: Micros;
-  instance: Cell;
-  deployment: string | null;
-  tenant: Cell;
-}
 
 export class TimingReader {
   private readonly lifecycles;

@@ -1,12 +1,7 @@
 // Reads of the nova usage tables for the usage/launches, usage/deletes and usage/exists endpoints.
 import type {Db} from './database.js';
-import type {Cell, Micros} from '../core/types.js';
+import type {DeleteRow, ExistsUsageRow, LaunchRow} from './types.js';
 
-export interface LaunchRow { instance: Cell; launched_at: Micros | null; instance_type_id: Cell; instance_flavor_id: Cell }
-export interface DeleteRow { instance: Cell; launched_at: Micros | null; deleted_at: Micros | null }
-export interface ExistsUsageRow extends DeleteRow {
-  instance_type_id: Cell; instance_flavor_id: Cell; message_id: Cell; status: Cell;
-}
 
 const QUERIES = {
   launches: 'SELECT instance, launched_at, instance_type_id, instance_flavor_id FROM stacktach_instanceusage',
@@ -15,7 +10,7 @@ const QUERIES = {
     FROM stacktach_instanceexists`,
 };
 
-export type UsageKind = keyof typeof QUERIES;
+type UsageKind = keyof typeof QUERIES;
 
 export class UsageReader {
   constructor(private readonly db: Db) {}

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import {openDatabase, SchemaError} from '../../source/store/database.js';
 import {openStore} from '../../source/store/store.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
-import type {Filter} from '../../source/store/raw-reader.js';
+import type {Filter} from '../../source/store/types.js';
 import {item, micros} from '../server/helpers.js';
 
 // A schema-1 file as session 1 wrote it: the raw table, its indexes, and two codec-2 rows

@@ -1,6 +1,6 @@
 // The per-service result rows shared by uuid, request and search (docs/api.md §1.7).
 import type {Service} from '../../core/types.js';
-import type {RawRow} from '../../store/raw-reader.js';
+import type {RawRow} from '../../store/types.js';
 import {whenString} from '../../core/time.js';
 import {errorFlag} from '../../core/notification.js';
 

@@ -3,7 +3,7 @@ import {RawBody, type Context} from '../context.js';
 import type {Micros} from '../../core/types.js';
 import {PyFloat} from '../../core/pyjson.js';
 import {fromFields, plainDateTime} from '../../core/time.js';
-import type {ReportFilter} from '../../store/report-reader.js';
+import type {ReportFilter} from '../../store/types.js';
 import {badRequest, notFound} from '../http-error.js';
 import {decimalParam, limitOf, offsetOf} from '../params.js';
 

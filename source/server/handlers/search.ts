@@ -2,7 +2,7 @@
 // field=value straight to Django's ORM; this accepts each table's columns, `deployment__name`,
 // and the lookups operators use; the store turns the validated filter into SQL.
 import type {Context} from '../context.js';
-import {SEARCH_COLUMNS, type Filter, type Lookup, type RawQuery} from '../../store/raw-reader.js';
+import {SEARCH_COLUMNS, type Filter, type Lookup, type RawQuery} from '../../store/types.js';
 import type {Service} from '../../core/types.js';
 import {parseDecimalSeconds} from '../../core/time.js';
 import {badRequest} from '../http-error.js';

@@ -4,7 +4,7 @@ import type {Context} from '../context.js';
 import type {Micros} from '../../core/types.js';
 import {isUuidLike} from '../../core/ids.js';
 import {whenString} from '../../core/time.js';
-import type {UsageKind} from '../../store/usage-reader.js';
+import type {UsageKind} from '../../store/types.js';
 import {badRequest} from '../http-error.js';
 import {limitOf, offsetOf} from '../params.js';
 

@@ -1,0 +1,60 @@
+// The store's one async interface (issue #16): everything outside source/store talks to a
+// Store, never to an engine. SQLite (store/sqlite) answers synchronously underneath and wraps
+// its answers in promises; PostgreSQL (store/postgres) answers over the network. Both give the
+// same answers, byte for byte, for every endpoint (test/server runs on both).
+import type {Cell, Micros, Service} from '../core/types.js';
+import type {RawQuery, RawRow, ShowRow, WatchRow} from './types.js';
+import type {KpiRow, UuidTiming} from './types.js';
+import type {ReportFilter, ReportRow} from './types.js';
+import type {DeleteRow, ExistsUsageRow, LaunchRow, UsageKind} from './types.js';
+
+export interface RawReads {
+  /** uuid, request and search: filtered rows in `when` order with pagination. */
+  rows(q: RawQuery): Promise<RawRow[]>;
+  show(service: Service, id: number): Promise<ShowRow | undefined>;
+  /** watch: since < when <= until, oldest first; rows at `since` itself count when their id is above sinceId. */
+  watch(service: Service, deploymentId: number, eventName: string | null, since: Micros, until: Micros,
+    limit: number, sinceId?: number): Promise<WatchRow[]>;
+  /** The shared tail's reads (source/server/watch-tail.ts); see the engine's reader. */
+  watchNewest(service: Service, deploymentId: number, eventName: string | null, limit: number): Promise<{rows: WatchRow[]; maxId: number}>;
+  watchAfterId(service: Service, deploymentId: number, eventName: string | null, afterId: number,
+    limit: number): Promise<{rows: WatchRow[]; maxId: number}>;
+  watchHeld(service: Service, deploymentId: number, eventName: string | null, maxId: number,
+    floor: {when: number; id: number}): Promise<number>;
+  names(service: Service, kind: 'event' | 'host'): Promise<(string | null)[]>;
+  tenantExists(tenant: string): Promise<boolean>;
+  deployments(): Promise<{id: number; name: string}[]>;
+}
+
+export interface TimingReads {
+  forInstance(instance: string, limit: number, offset: number): Promise<UuidTiming[]>;
+  byEventName(name: string, min: Micros | null, max: Micros | null, limit: number, offset: number): Promise<{instance: Cell; diff: Micros}[]>;
+  summaryDiffs(name: string, limit: number, offset: number): Promise<Micros[]>;
+  kpi(startMin: Micros): Promise<KpiRow[]>;
+}
+
+export interface ReportReads {
+  createdBetween(from: Micros, to: Micros, limit: number, offset: number): Promise<ReportRow[]>;
+  search(f: ReportFilter, limit: number, offset: number): Promise<ReportRow[]>;
+  json(id: number): Promise<string | undefined>;
+}
+
+export interface UsageReads {
+  list(kind: UsageKind, instance: string | null, limit: number, offset: number): Promise<(LaunchRow | DeleteRow | ExistsUsageRow)[]>;
+}
+
+/** What the server reads, and how it learns that the content may have changed. */
+export interface Store {
+  readonly raw: RawReads;
+  readonly timing: TimingReads;
+  readonly reports: ReportReads;
+  readonly usage: UsageReads;
+  /**
+   * What another thread or process passes to openStore to reach the same data: a file path or a
+   * postgres:// URL; undefined when nothing else can (an in-memory SQLite database).
+   */
+  readonly location: string | undefined;
+  /** A value that changes whenever any process may have committed (the response cache's key). */
+  version(): Promise<string>;
+  close(): Promise<void>;
+}
