@@ -1,5 +1,5 @@
 // The store's row and query shapes, shared by both engines and by the server (source/store/api.ts).
-import type {Cell, Micros, Service} from '../core/types.js';
+import type {Cell, Micros, Notification, Service} from '../core/types.js';
 
 export const RAW_TABLE: Record<Service, string> = {
   nova: 'stacktach_rawdata',
@@ -163,4 +163,153 @@ export interface NewReport {
   name: string;
   version: number;
   json: string;
+}
+
+// ---- The write side: what the ingest pipeline hands the store, and what the store runs for it.
+
+/** One statement of the derived tables: a lookup (`get`) or a write (`run`, with the new row's id). */
+export interface Statement<P extends unknown[], R = unknown> {
+  get(...params: P): R | undefined;
+  run(...params: P): {lastInsertRowid: number | bigint};
+}
+
+export interface OpenTiming {
+  id: number;
+  start_when: Micros | null;
+}
+
+export interface UsageRow {
+  id: number;
+  launched_at: Micros | null;
+  instance_type_id: Cell;
+  instance_flavor_id: Cell;
+}
+
+export interface UsageUpdate {
+  id: number;
+  launchedAt: Micros | null;
+  instanceTypeId: Cell;
+  instanceFlavorId: Cell;
+  tenant: Cell;
+  osArchitecture: Cell;
+  osDistro: Cell;
+  osVersion: Cell;
+  raxOptions: Cell;
+}
+
+export interface ExistsRow {
+  instance: Cell; launchedAt: Micros; deletedAt: Micros | null; auditPeriodBeginning: Micros;
+  auditPeriodEnding: Micros; messageId: Cell; instanceTypeId: Cell; instanceFlavorId: Cell; rawId: number;
+  usageId: number | null; deleteId: number | null; tenant: Cell; osArchitecture: Cell; osDistro: Cell;
+  osVersion: Cell; raxOptions: Cell; bandwidthPublicOut: number;
+}
+
+export interface ImageExistsRow {
+  uuid: Cell; createdAt: Micros; deletedAt: Micros | null; auditPeriodBeginning: Micros | null;
+  auditPeriodEnding: Micros | null; owner: Cell; size: Cell; rawId: number; messageId: Cell;
+  usageId: number | null; deleteId: number | null;
+}
+
+/**
+ * Lifecycle, Timing and RequestTracker (docs/ingest.md §3.3–3.5). "First" rows are always the
+ * lowest id. findOpenTiming skips timings whose start raw was pruned.
+ */
+export interface DerivedStatements {
+  findLifecycle: Statement<[Cell], {id: number}>;
+  createLifecycle: Statement<[Cell, Cell, Cell, number]>;
+  updateLifecycle: Statement<[Cell, Cell, number, number]>;
+  startTiming: Statement<[string, number, number, Micros]>;
+  findOpenTiming: Statement<[number, string], OpenTiming>;
+  createEndTiming: Statement<[string, number, number, Micros]>;
+  endTiming: Statement<[number, Micros, Micros | null, number]>;
+  createTracker: Statement<[Cell, number, Micros]>;
+  firstTracker: Statement<[Cell], {id: number; start: Micros}>;
+  updateTracker: Statement<[number, Micros, number]>;
+}
+
+/** The nova and glance usage tables (docs/ingest.md §3.6, §3.8). */
+export interface UsageStatements {
+  findUsage: Statement<[Cell, Cell], UsageRow>;
+  createUsage: Statement<[Cell, Cell]>;
+  saveUsage: Statement<[UsageUpdate]>;
+  findDelete: Statement<[Cell, Micros | null, Micros], {id: number}>;
+  createDelete: Statement<[Cell, Micros, Micros | null, number]>;
+  repointDelete: Statement<[number, number]>;
+  /** Exists rows tolerate a launched_at without microseconds: usage within [L, L+1 s]. */
+  usageNear: Statement<[Cell, Micros, Micros], {id: number}>;
+  deleteNear: Statement<[Cell, Micros, Micros], {id: number}>;
+  insertExists: Statement<[ExistsRow]>;
+  insertImageUsage: Statement<[Cell, Micros, Cell, Cell, number]>;
+  insertImageDelete: Statement<[Cell, Micros | null, number]>;
+  firstImageUsage: Statement<[Cell], {id: number}>;
+  firstImageDelete: Statement<[Cell], {id: number}>;
+  insertImageExists: Statement<[ImageExistsRow]>;
+}
+
+export interface DerivedTables {
+  derived: DerivedStatements;
+  usage: UsageStatements;
+}
+
+/**
+ * Ingest's rules for one stored raw (source/ingest/pipeline.ts), run by the store inside the
+ * batch's transaction against its derived tables. Returns a warning when StackTach would have
+ * logged and skipped; a throw is a warning too and keeps the raw row.
+ */
+export type Derive = (tables: DerivedTables, rawId: number, n: Notification) => string | undefined;
+
+/** A prepared notification: its fields and its compressed JSON (source/store/json-codec.ts). */
+export interface StoreRow {
+  kind: 'row';
+  line: number | null;
+  deployment: string;
+  exchange: string;
+  routingKey: string;
+  /** Sequence number within its preparer; rows compressed against a keyframe name it by this. */
+  seq: number;
+  notification: Notification;
+  jsonZ: Uint8Array;
+  /** The keyframe's sequence number; jsonZ's header holds a placeholder for the keyframe's row id. */
+  refSeq?: number;
+  /** 64-bit hash of the message_id (or body), the redelivery index's key (source/store/message-key.ts). */
+  messageKey?: bigint | null;
+}
+
+/** Input that never became a notification: kept whole in quarantine. */
+export interface QuarantineEntry {
+  source: string;
+  deployment: string | null;
+  exchange: string | null;
+  routingKey: string | null;
+  line: number | null;
+  error: string;
+  raw: Buffer | string;
+}
+
+export type RowStatus = 'stored' | 'duplicate' | 'rejected';
+
+/** What one batch did, row by row in input order: a warning is a derived-table problem of a stored row. */
+export interface BatchOutcome {
+  statuses: RowStatus[];
+  warnings: (string | undefined)[];
+}
+
+/** The ingest side of a store: one transaction per batch, a single writer per Writer. */
+export interface Writer {
+  /**
+   * Stores `rows` in one transaction: quarantines the rejections (with `quarantinedAt`, µs),
+   * stores each StoreRow unless its message is already stored, runs `derive` for each stored one.
+   * Throws only when the database fails; then nothing of the batch stays.
+   */
+  write(rows: (StoreRow | ({kind: 'rejected'} & QuarantineEntry))[], derive: Derive, quarantinedAt: Micros): Promise<BatchOutcome>;
+  /**
+   * Quarantined entries through today's parser, in one transaction: an entry that now stores (or
+   * is a duplicate) leaves the quarantine; a rejection stays, with its new reason.
+   */
+  replay(entries: {id: number; row: StoreRow | ({kind: 'rejected'} & QuarantineEntry)}[], derive: Derive): Promise<BatchOutcome>;
+  /** Rows prepared but not stored (their delivery is gone): keyframes among them stay usable by later rows. */
+  skip(rows: StoreRow[]): void;
+  /** After a failed batch: forget what the preparer and this writer had in common (keyframes). */
+  reset(): void;
+  close(): Promise<void>;
 }
