@@ -1,0 +1,76 @@
+// A pool of connections to the PostgreSQL named by a postgres:// URL, and the one-line errors an
+// operator reads when it cannot be reached: host, port and database, never the password.
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql<Record<string, never>>;
+export type TxSql = postgres.TransactionSql<Record<string, never>>;
+/** A pool or a transaction: what queries run on. */
+export type Queryable = Sql | TxSql;
+
+export interface PoolOptions {
+  /** Connections in the pool (`--db-pool`); default 10. */
+  max?: number;
+  /** Seconds to wait for a connection before the first query fails; default 10. */
+  connectTimeout?: number;
+}
+
+/** Where a URL points, for messages: user@host:port/database, without the password. */
+export function describePostgres(url: string): string {
+  try {
+    const u = new URL(url);
+    const user = u.username ? `${decodeURIComponent(u.username)}@` : '';
+    return `${user}${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname || '/'}`;
+  } catch {
+    return 'an unreadable postgres:// URL';
+  }
+}
+
+/** The connection failed, or the server refused us: named, without the password. */
+export class PostgresUnavailable extends Error {
+  constructor(url: string, cause: unknown) {
+    super(`PostgreSQL at ${describePostgres(url)}: ${reasonOf(cause)}`);
+    this.name = 'PostgresUnavailable';
+  }
+}
+
+function reasonOf(cause: unknown): string {
+  const e = cause as {code?: string; message?: string};
+  if (e.code === 'ECONNREFUSED') return 'connection refused (is it running?)';
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return 'host not found';
+  if (e.code === 'CONNECT_TIMEOUT' || e.code === 'ETIMEDOUT') return 'no answer (timed out)';
+  if (e.code === '28P01' || e.code === '28000') return 'authentication failed (check the user and password)';
+  if (e.code === '3D000') return 'the database does not exist (create it first: Stacky creates everything inside it)';
+  return (e.message ?? String(cause)).replace(/postgres(ql)?:\/\/\S*/g, '(url)');
+}
+
+/** Errors of the connection itself, as opposed to a query's: the caller may retry these. */
+export function isConnectionError(error: unknown): boolean {
+  const code = (error as {code?: string}).code ?? '';
+  return ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED',
+    'CONNECTION_DESTROYED', '57P01', '57P02', '57P03', '08006', '08001', '08003', '08004'].includes(code);
+}
+
+/** int8 comes back as a JS number: every id, time (µs) and count Stacky stores fits in 2^53. */
+const int8AsNumber = {to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x)};
+
+export function connect(url: string, options: PoolOptions = {}): Sql {
+  return postgres(url, {
+    max: options.max ?? 10,
+    connect_timeout: options.connectTimeout ?? 10,
+    onnotice: () => {},
+    types: {int8AsNumber},
+    connection: {application_name: 'stacky'},
+  }) as unknown as Sql;
+}
+
+/** Connects and asks one question, so that a wrong URL fails at start with one clear line. */
+export async function connectChecked(url: string, options: PoolOptions = {}): Promise<Sql> {
+  const sql = connect(url, options);
+  try {
+    await sql`SELECT 1`;
+  } catch (error) {
+    await sql.end({timeout: 1}).catch(() => {});
+    throw new PostgresUnavailable(url, error);
+  }
+  return sql;
+}

@@ -1,0 +1,84 @@
+// Opens a PostgreSQL store: connects, creates or migrates the schema (once, however many
+// processes start together), and hands out the readers and the writer.
+import type {Store} from '../api.js';
+import type {Writer} from '../types.js';
+import {CODEC_ID, READABLE_CODECS} from '../json-codec.js';
+import {connectChecked, describePostgres, type PoolOptions, type Sql} from './connect.js';
+import {PgRawReader, PgReportReader, PgTimingReader, PgUsageReader} from './reader.js';
+import {PG_SCHEMA_VERSION, schemaSql} from './schema.js';
+import {PgWriter} from './writer.js';
+
+export class PgSchemaError extends Error {}
+
+/**
+ * Creates or migrates the schema in one transaction under an advisory lock: processes starting at
+ * once against an empty database wait for the first, then find the schema made.
+ */
+async function migrate(sql: Sql, url: string): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx.unsafe("SELECT pg_advisory_xact_lock(hashtextextended('stacky schema', 0))");
+    const [hasMeta] = await tx.unsafe("SELECT to_regclass('stacky_meta') IS NOT NULL AS ok") as unknown as {ok: boolean}[];
+    const meta = new Map<string, string>();
+    if (hasMeta?.ok) {
+      for (const r of await tx.unsafe('SELECT key, value FROM stacky_meta') as unknown as {key: string; value: string}[]) meta.set(r.key, r.value);
+    }
+    const version = meta.get('schema_version');
+    if (version !== undefined && Number(version) > PG_SCHEMA_VERSION) {
+      throw new PgSchemaError(`PostgreSQL at ${describePostgres(url)} has schema ${version}, newer than this stacky (${PG_SCHEMA_VERSION})`);
+    }
+    const codec = meta.get('json_codec');
+    if (codec !== undefined && !READABLE_CODECS.includes(codec)) {
+      throw new PgSchemaError(`PostgreSQL at ${describePostgres(url)} stores raw JSON as ${codec}; this stacky reads ${READABLE_CODECS.join(', ')}`);
+    }
+    if (version === String(PG_SCHEMA_VERSION) && codec === CODEC_ID) return;
+    await tx.unsafe(schemaSql);
+    await tx.unsafe(`INSERT INTO stacky_meta (key, value) VALUES ('schema_version', $1), ('json_codec', $2)
+      ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [String(PG_SCHEMA_VERSION), CODEC_ID]);
+  });
+}
+
+export interface PgOpenOptions extends PoolOptions {
+  readonly?: boolean;
+}
+
+async function openPool(url: string, options: PgOpenOptions): Promise<Sql> {
+  const sql = await connectChecked(url, options);
+  try {
+    if (!options.readonly) await migrate(sql, url);
+  } catch (error) {
+    await sql.end({timeout: 1}).catch(() => {});
+    throw error;
+  }
+  return sql;
+}
+
+class PgStore implements Store {
+  readonly raw: PgRawReader;
+  readonly timing: PgTimingReader;
+  readonly reports: PgReportReader;
+  readonly usage: PgUsageReader;
+
+  constructor(readonly sql: Sql, readonly location: string) {
+    this.raw = new PgRawReader(sql);
+    this.timing = new PgTimingReader(sql);
+    this.reports = new PgReportReader(sql);
+    this.usage = new PgUsageReader(sql);
+  }
+
+  async version(): Promise<string> {
+    const rows = await this.sql.unsafe('SELECT n FROM stacky_version WHERE one = 1', [], {prepare: true}) as unknown as {n: number}[];
+    return `pg:${rows[0]?.n ?? 0}`;
+  }
+
+  async close(): Promise<void> {
+    await this.sql.end({timeout: 5});
+  }
+}
+
+export async function openPostgresStore(url: string, options: PgOpenOptions = {}): Promise<Store> {
+  return new PgStore(await openPool(url, options), url);
+}
+
+export async function openPostgresWriter(url: string, options: PgOpenOptions = {}): Promise<Writer> {
+  return new PgWriter(await openPool(url, {...options, readonly: false}));
+}
