@@ -1,7 +1,8 @@
 // Ingest into PostgreSQL, one transaction a batch, safe with any number of writers at once:
-// - redeliveries are found by (when, message_key) before the insert; a writer that stores the
-//   same message at the same moment makes the insert fail with a unique violation, and the whole
-//   batch is tried again (it then finds the message stored);
+// - writers take turns from finding redeliveries to their commit (an advisory lock): what another
+//   writer stored is seen, and raw ids commit in the order they were given;
+// - redeliveries are found by (when, message_key) before the insert (the unique index stays as
+//   the last word: a violation, or a deadlock, tries the whole batch again);
 // - raw rows go in with COPY, with ids reserved from the table's sequence first, so that rows
 //   compressed against a keyframe carry its id (source/store/json-codec.ts);
 // - the derived tables are worked out in memory (derived-memory.ts) under transaction-scoped
@@ -131,6 +132,11 @@ export class PgWriter implements Writer {
     const candidates = rows.flatMap((r, i) => (r.kind === 'row' ? [{r, i}] : []));
     if (candidates.length === 0) return {statuses, warnings};
 
+    // Writers take turns from here to their commit: a redelivery stored by another writer is
+    // seen committed, and raw ids become visible in the order they were given, so a reader that
+    // has seen id N has seen every id below it (the shared tail, source/server/watch-tail.ts).
+    // Preparing (parsing, compressing) stays concurrent, in each writer's own process.
+    await q(tx, "SELECT pg_advisory_xact_lock(hashtextextended('stacky raw ids', 0))");
     await this.markIds(tx);
     const duplicate = await this.findDuplicates(tx, candidates.map((c) => c.r));
     const fresh = candidates.filter((_, k) => !duplicate[k]);
