@@ -1,10 +1,10 @@
 // Reads of the three raw tables for uuid, request, search, show, watch, events and hosts.
 import type {Statement} from 'better-sqlite3';
 import type {Db} from './database.js';
-import type {Cell, Micros, Service} from '../core/types.js';
-import {decodeJson, referenceOf} from './json-codec.js';
+import type {Cell, Micros, Service} from '../../core/types.js';
+import {decodeJson, referenceOf} from '../json-codec.js';
 import {KEYED_COLUMNS, keySql} from './schema.js';
-import {INSTANCE_COLUMN, RAW_TABLE, SEARCH_COLUMNS, TAIL_COLUMNS, type Filter, type RawQuery, type RawRow, type ShowRow, type WatchRow} from './types.js';
+import {INSTANCE_COLUMN, RAW_TABLE, SEARCH_COLUMNS, TAIL_COLUMNS, type Filter, type RawQuery, type RawRow, type ShowRow, type WatchRow} from '../types.js';
 
 
 /** The tenant column of a raw table (glance's has none). */
