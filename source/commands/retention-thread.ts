@@ -2,8 +2,8 @@
 // pass never blocks the serving or consuming event loop, and readers of the other connections
 // never wait for it (WAL). Each message starts one paced pass (source/store/retention.ts).
 import {parentPort, workerData} from 'node:worker_threads';
-import {openDatabase} from '../store/database.js';
-import {emptyCounts, prunePaced, type PruneCounts} from '../store/retention.js';
+import {openDatabase} from '../store/sqlite/database.js';
+import {emptyCounts, prunePaced, type PruneCounts} from '../store/sqlite/retention.js';
 
 export interface RetentionThreadData {
   dbPath: string;

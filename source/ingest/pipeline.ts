@@ -1,7 +1,7 @@
 // The one pipeline every way in goes through: parse, store the raw row, derive the rest.
 // A batch is one unit of work of the store (source/store/unit-of-work.ts), one transaction; a
 // bad notification is quarantined and never stops the batch.
-import type {Db} from '../store/database.js';
+import type {Db} from '../store/sqlite/database.js';
 import {RawWriter} from '../store/raw-writer.js';
 import {DerivedWriter} from '../store/derived-writer.js';
 import {UsageWriter} from '../store/usage-writer.js';

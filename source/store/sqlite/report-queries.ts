@@ -6,7 +6,7 @@ import {keySql} from './schema.js';
 import type {Cell, Micros} from '../../core/types.js';
 import type {Deployment, ReportRaw} from '../../core/report-math.js';
 
-export class ReportQueries {
+export class SqliteReportQueries {
   private readonly deploymentsStmt;
   private readonly updatesStmt;
   private readonly pairsStmt;
