@@ -8,7 +8,7 @@ import {join} from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {DemoGenerator} from '../../source/demo/generator.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
-import {openStore, type Store} from '../../source/store/store.js';
+import {openSqliteStore as openStore, type SqliteStore as Store} from '../../source/store/sqlite/store.js';
 import {pruneBefore} from './prune-all.js';
 import {decodeJson, referenceOf} from '../../source/store/json-codec.js';
 import type {IngestItem} from '../../source/ingest/item.js';
