@@ -1,4 +1,4 @@
-// `stacky prune [--db PATH] --before T`: a one-off retention pass (see source/store/retention.ts).
+// `stacky prune [--db PATH] --before T`: a one-off retention pass (see source/store/sqlite/retention.ts).
 import {closeDatabase, openDatabase} from '../store/sqlite/database.js';
 import {pageStats, prunePaced} from '../store/sqlite/retention.js';
 import {parseDateTimeArg, whenString} from '../core/time.js';

@@ -81,7 +81,7 @@ export class Pipeline {
     const nowUs = options.nowMicros ?? (() => Date.now() * 1000);
     this.preparer = new Preparer(() => nowUs() / 1000);
     this.batch = unitOfWork(db, (rows: Prepared[], result: IngestResult, onRow?: RowOutcome) => {
-      // Which ids existed when, for retention (source/store/retention.ts), once a minute at most.
+      // Which ids existed when, for retention (source/store/sqlite/retention.ts), once a minute at most.
       const now = nowUs();
       if (Math.abs(now - this.lastMark) >= ID_MARK_EVERY_US) {
         this.raw.markIds(now);

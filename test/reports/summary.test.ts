@@ -2,6 +2,9 @@
 // metadata value is known by construction (the table in corpus.ts).
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {openSqliteStore, type SqliteStore} from '../../source/store/sqlite/store.js';
 import {buildSummaryReport, RegionNotFoundError, storeSummaryReport} from '../../source/reports/summary.js';
 import {at, HOUR_START, ingest, MAIN, simple, type Req} from './corpus.js';
@@ -207,4 +210,29 @@ test('versioned requests count as legacy ones: the scenario of test/fixtures/ope
   assert.deepEqual(report.rows, [['create', '?', 'linux', '32s', '32s', '32s', '32s', 1, ...ZERO]]);
   assert.equal(report.metadata.total, 1);
   await store.close();
+});
+
+test('on a file, a snapshot reads one state on a connection of its own while the store\'s own writes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stacky-snapshot-'));
+  const store = openSqliteStore(join(dir, 'stacky.db'));
+  try {
+    ingest(store.db, MAIN);
+    const all = [0, Number.MAX_SAFE_INTEGER] as const;
+    const late = {request: 'req-late', instance: 'inst-late', start: at('2014-01-14 19:30:00'), steps: simple('create', 30)};
+    const [before, during] = await store.reportSource.snapshot(async (q) => {
+      const first = (await q.requestPairs(...all)).length;
+      ingest(store.db, [late]);
+      // The store's connection committed outside the snapshot, which still reads its first state.
+      assert.equal(store.db.inTransaction, false);
+      return [first, (await q.requestPairs(...all)).length];
+    });
+    assert.equal(during, before);
+    assert.equal((await store.reportSource.requestPairs(...all)).length, before + 1);
+    // The same report as the in-memory corpus gives, plus the late request.
+    const built = await buildSummaryReport(store.reportSource, {start: HOUR_START, hours: 1});
+    assert.equal(built.report.metadata.total, 14);
+  } finally {
+    await store.close();
+    rmSync(dir, {recursive: true, force: true});
+  }
 });

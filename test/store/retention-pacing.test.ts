@@ -1,4 +1,4 @@
-// How a retention pass keeps out of other writers' way (source/store/retention.ts): a batch ends
+// How a retention pass keeps out of other writers' way (source/store/sqlite/retention.ts): a batch ends
 // at its time budget, batch sizes follow the time the lock was held, the pause after a
 // transaction outlasts a waiting writer's retry gaps, and the pass's commits never checkpoint
 // (a paced pass checkpoints on its own).

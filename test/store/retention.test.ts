@@ -1,4 +1,4 @@
-// Retention (source/store/retention.ts): old raws and what only they explained go, recent
+// Retention (source/store/sqlite/retention.ts): old raws and what only they explained go, recent
 // answers stay the same, keyframes kept rows still need survive, and the file stops growing
 // across repeated ingest-and-prune cycles.
 import assert from 'node:assert/strict';

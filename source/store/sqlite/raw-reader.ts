@@ -140,7 +140,7 @@ export class RawReader {
    * The shared tail's reads (source/server/watch-tail.ts), each in one snapshot with the table's
    * highest id: the newest `limit` rows of a watch (newest first), or its rows above `afterId`
    * (by id, at most `limit`). Ids only grow, so "above the highest id seen" is what later commits
-   * added; retention (source/store/retention.ts) deletes rows, which the tail finds with watchHeld.
+   * added; retention (source/store/sqlite/retention.ts) deletes rows, which the tail finds with watchHeld.
    */
   watchNewest(service: Service, deploymentId: number, eventName: string | null, limit: number): {rows: WatchRow[]; maxId: number} {
     return this.watchSnapshot(service, deploymentId, eventName, null, limit);
