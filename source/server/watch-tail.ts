@@ -1,9 +1,9 @@
 // Shared tails for watch/<dep> (issue #18): a room of operators polls the same deployment once a
 // second, each from the `now` of its last reply. One in-memory tail of recent rows per
 // (service, deployment, event) answers them all: built on the first poll, brought up to date
-// once per commit (rows above the highest id seen, source/store/sqlite/raw-reader.ts), each row's JSON
-// text made once. A cursor older than the tail falls through to the database. The store answers
-// asynchronously: a tail's refreshes run one at a time, and it changes only between them.
+// once per commit (rows above the highest id seen, RawReads.watchAfterId in source/store/api.ts),
+// each row's JSON text made once. A cursor older than the tail falls through to the database. The
+// store answers asynchronously: a tail's refreshes run one at a time, and it changes only between them.
 // Bounded by limits.watchTailRows rows per tail and limits.watchTails tails (source/server/limits.ts).
 import type {Store} from '../store/api.js';
 import type {WatchRow} from '../store/types.js';
