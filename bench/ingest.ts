@@ -3,7 +3,7 @@ import {createReadStream, createWriteStream, existsSync, renameSync, statSync, r
 import {once} from 'node:events';
 import {createInterface} from 'node:readline';
 import Database from 'better-sqlite3';
-import {openDatabase} from '../source/store/database.js';
+import {openDatabase} from '../source/store/sqlite/database.js';
 import {ingestFile} from '../source/ingest/sources/jsonl/files.js';
 import {fmt, line, verdict} from './lib.js';
 

@@ -1,7 +1,7 @@
 // Query latency, warm, on the benchmark database: sequential requests over one keep-alive connection.
 import {Agent, request} from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {openStore} from '../source/store/store.js';
+import {openSqliteStore as openStore} from '../source/store/sqlite/store.js';
 import {Pipeline} from '../source/ingest/pipeline.js';
 import {createStackyServer} from '../source/server/app.js';
 import {fmt, line, percentile, verdict} from './lib.js';

@@ -12,10 +12,10 @@ import {copyFileSync, rmSync, writeFileSync} from 'node:fs';
 import {Agent, request} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {Worker} from 'node:worker_threads';
-import {openStore} from '../source/store/store.js';
+import {openSqliteStore as openStore} from '../source/store/sqlite/store.js';
 import {Pipeline} from '../source/ingest/pipeline.js';
 import {createStackyServer} from '../source/server/app.js';
-import type {BatchTiming, PruneCounts} from '../source/store/retention.js';
+import type {BatchTiming, PruneCounts} from '../source/store/sqlite/retention.js';
 import {fmt, line, percentile, verdict} from './lib.js';
 
 const LIMIT_MS = 50;
@@ -27,7 +27,7 @@ const WRITER = `
 const {parentPort, workerData} = require('node:worker_threads');
 const {openSync, readSync} = require('node:fs');
 (async () => {
-  const {openDatabase} = await import(workerData.root + '/dist/source/store/database.js');
+  const {openDatabase} = await import(workerData.root + '/dist/source/store/sqlite/database.js');
   const {Pipeline} = await import(workerData.root + '/dist/source/ingest/pipeline.js');
   const {DemoGenerator} = await import(workerData.root + '/dist/source/demo/generator.js');
   const {Preparer} = await import(workerData.root + '/dist/source/ingest/prepare.js');
@@ -71,8 +71,8 @@ const {openSync, readSync} = require('node:fs');
 const PRUNER = `
 const {parentPort, workerData} = require('node:worker_threads');
 (async () => {
-  const {openDatabase} = await import(workerData.root + '/dist/source/store/database.js');
-  const {emptyCounts, prunePaced} = await import(workerData.root + '/dist/source/store/retention.js');
+  const {openDatabase} = await import(workerData.root + '/dist/source/store/sqlite/database.js');
+  const {emptyCounts, prunePaced} = await import(workerData.root + '/dist/source/store/sqlite/retention.js');
   const db = openDatabase(workerData.path);
   const batches = [];
   const start = performance.timeOrigin + performance.now();

@@ -9,7 +9,7 @@ import {join} from 'node:path';
 import {randomBytes} from 'node:crypto';
 import {cpus} from 'node:os';
 import * as amqp from 'amqplib';
-import {openDatabase} from '../source/store/database.js';
+import {openDatabase} from '../source/store/sqlite/database.js';
 import {writeCorpus} from '../source/demo/corpus.js';
 import {ingestFile} from '../source/ingest/sources/jsonl/files.js';
 import {parseWorkerConfig} from '../source/ingest/sources/amqp/config.js';

@@ -3,7 +3,7 @@
 import {parentPort, workerData} from 'node:worker_threads';
 import {loadWorkerConfig} from '../ingest/sources/amqp/config.js';
 import {startWorker} from '../ingest/sources/amqp/worker.js';
-import {closeDatabase, openDatabase} from '../store/database.js';
+import {closeDatabase, openDatabase} from '../store/sqlite/database.js';
 import {yieldToReaders} from './writer-thread.js';
 
 export interface AmqpThreadData {

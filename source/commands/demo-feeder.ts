@@ -6,7 +6,7 @@ import {DemoPacer} from '../demo/pacer.js';
 import type {DemoShape, Envelope} from '../demo/types.js';
 import {Pipeline} from '../ingest/pipeline.js';
 import type {IngestItem} from '../ingest/item.js';
-import {openStore} from '../store/store.js';
+import {openSqliteStore as openStore} from '../store/sqlite/store.js';
 import {yieldToReaders} from './writer-thread.js';
 
 export interface FeederData {

@@ -18,7 +18,7 @@ import {demoSpec} from './specs/demo.js';
 export function startFeeder(
   running: Running, rate: number, seed: number, onError: (e: Error) => void, shape: DemoShape = 'mixed',
 ) {
-  const data: FeederData = {dbPath: running.store.file!, rate, seed, shape};
+  const data: FeederData = {dbPath: running.store.location!, rate, seed, shape};
   const thread = startWriterThread('demo-feeder', data);
   let counts = {stored: 0, offered: 0};
   thread.on('message', (m: FeederMessage) => {

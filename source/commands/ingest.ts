@@ -1,7 +1,7 @@
 // stacky ingest: JSON Lines from files or stdin, straight into a database or to a server.
 import {createReadStream} from 'node:fs';
 import type {Readable} from 'node:stream';
-import {openDatabase} from '../store/database.js';
+import {openDatabase} from '../store/sqlite/database.js';
 import {ingestJsonl} from '../ingest/sources/jsonl/files.js';
 import {Tally, type CountedResult} from '../ingest/tally.js';
 import {defaultDbPath} from './paths.js';

@@ -1,6 +1,6 @@
-// `stacky prune [--db PATH] --before T`: a one-off retention pass (see source/store/retention.ts).
-import {closeDatabase, openDatabase} from '../store/database.js';
-import {pageStats, prunePaced} from '../store/retention.js';
+// `stacky prune [--db PATH] --before T`: a one-off retention pass (see source/store/sqlite/retention.ts).
+import {closeDatabase, openDatabase} from '../store/sqlite/database.js';
+import {pageStats, prunePaced} from '../store/sqlite/retention.js';
 import {parseDateTimeArg, whenString} from '../core/time.js';
 import {defaultDbPath} from './paths.js';
 import {UsageError} from './args.js';

@@ -1,7 +1,7 @@
 // stacky quarantine: list the lines and messages that could not be stored, newest first; with
 // --replay, run them through today's parser and keep only those that still do not store.
-import {closeDatabase, openDatabase, type Db} from '../store/database.js';
-import {countQuarantine, listQuarantine, quarantinePage} from '../store/quarantine-reader.js';
+import {closeDatabase, openDatabase, type Db} from '../store/sqlite/database.js';
+import {countQuarantine, listQuarantine, quarantinePage} from '../store/sqlite/quarantine-reader.js';
 import {whenString} from '../core/time.js';
 import {terminalSafe} from '../core/terminal-text.js';
 import {defaultDbPath} from './paths.js';

@@ -1,7 +1,7 @@
 // stacky report summary: build the "summary for region" report for a window, print its JSON,
 // and with --store save it where /stacky/reports/ lists it. (`stacky report <id>` is print's.)
 import {existsSync} from 'node:fs';
-import {closeDatabase, openDatabase} from '../store/database.js';
+import {isPostgresLocation, openStore} from '../store/open.js';
 import {parseDateTimeArg} from '../core/time.js';
 import {buildSummaryReport, RegionNotFoundError, storeSummaryReport} from '../reports/summary.js';
 import {defaultDbPath} from './paths.js';
@@ -18,16 +18,16 @@ export async function run(argv: string[]): Promise<number> {
     const tooLong = values['too-long'];
 
     const path = values.db ?? defaultDbPath();
-    if (!values.store && path !== ':memory:' && !existsSync(path)) {
+    if (!values.store && path !== ':memory:' && !isPostgresLocation(path) && !existsSync(path)) {
       process.stderr.write(`stacky report summary: no database at ${path}\n`);
       return 1;
     }
-    const db = openDatabase(path, {readonly: !values.store && path !== ':memory:'});
+    const store = await openStore(path, {readonly: !values.store && path !== ':memory:'});
     try {
-      const built = buildSummaryReport(db, {start, hours, percentile, region: values.region ?? null, tooLong});
+      const built = await buildSummaryReport(store.reportSource, {start, hours, percentile, region: values.region ?? null, tooLong});
       process.stdout.write(`${built.json}\n`);
       if (values.store) {
-        const id = storeSummaryReport(db, built, {created: Date.now() * 1000});
+        const id = await storeSummaryReport(store.reportSource, built, {created: Date.now() * 1000});
         process.stderr.write(`stored report ${id}: ${built.name}\n`);
       }
       return 0;
@@ -38,7 +38,7 @@ export async function run(argv: string[]): Promise<number> {
       }
       throw error;
     } finally {
-      closeDatabase(db);
+      await store.close();
     }
   });
 }

@@ -1,6 +1,6 @@
 // `--retain DURATION` on serve and worker: a pruning pass now and then, in the background, on a
 // thread with its own connection (retention-thread.ts): each step is one short transaction
-// (source/store/retention.ts), and requests, deliveries and ingest batches never wait behind it.
+// (source/store/sqlite/retention.ts), and requests, deliveries and ingest batches never wait behind it.
 import type {Worker} from 'node:worker_threads';
 import type {Micros} from '../core/types.js';
 import {parseRetain} from '../core/retain.js';

@@ -1,9 +1,9 @@
 // Thread of `--retain` (retention-embed.ts): retention passes on a connection of their own, so a
 // pass never blocks the serving or consuming event loop, and readers of the other connections
-// never wait for it (WAL). Each message starts one paced pass (source/store/retention.ts).
+// never wait for it (WAL). Each message starts one paced pass (source/store/sqlite/retention.ts).
 import {parentPort, workerData} from 'node:worker_threads';
-import {openDatabase} from '../store/database.js';
-import {emptyCounts, prunePaced, type PruneCounts} from '../store/retention.js';
+import {openDatabase} from '../store/sqlite/database.js';
+import {emptyCounts, prunePaced, type PruneCounts} from '../store/sqlite/retention.js';
 
 export interface RetentionThreadData {
   dbPath: string;

@@ -1,6 +1,6 @@
 // serve's flags for running unattended: tokens, TLS, limits, timeouts, logs, health, metrics,
 // and the systemd unit. Read here (commands/ reads configuration), passed down as plain values.
-import {readFileSync, statSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
 import type {Server} from 'node:http';
 import {AuthFileError, TokenSet} from '../server/auth.js';
@@ -8,8 +8,7 @@ import {Guard} from '../server/guard.js';
 import {StackyMetrics, type ConsumerView} from '../server/metrics.js';
 import {checkHealth} from '../server/health.js';
 import {DEFAULT_READ_THREADS} from '../server/read-threads.js';
-import {oldestRetained, pageStats} from '../store/retention.js';
-import type {Store} from '../store/store.js';
+import type {Store} from '../store/api.js';
 import {createLogger, loggerOptions, type Logger} from './log.js';
 import {UsageError} from './args.js';
 import {defaults, type Values as SpecValues} from './spec.js';
@@ -25,7 +24,7 @@ export interface Setup {
   stopTimeoutMs: number;
   readThreads: number;
   /** Builds the guard once the store (and maybe a worker) exists. */
-  guard(store: Store, dbPath: string, consumers?: () => ConsumerView | undefined): {guard: Guard; metrics: StackyMetrics};
+  guard(store: Store, consumers?: () => ConsumerView | undefined): {guard: Guard; metrics: StackyMetrics};
   timeouts(server: Server): void;
 }
 
@@ -83,20 +82,8 @@ export function setupFrom(given: Values, host: string): Setup {
   }
   return {
     log, tokens, tls, stopTimeoutMs, readThreads,
-    guard(store, dbPath, consumers) {
-      const metrics = new StackyMetrics({
-        sizes: () => {
-          const p = pageStats(store.db);
-          let wal = 0;
-          try {
-            wal = statSync(`${dbPath}-wal`).size;
-          } catch {
-            // no WAL file
-          }
-          return {bytes: p.pages * p.pageSize + wal, freeBytes: p.freePages * p.pageSize};
-        },
-        oldest: () => oldestRetained(store.db),
-      });
+    guard(store, consumers) {
+      const metrics = new StackyMetrics(store);
       const view = () => consumers?.();
       metrics.watchConsumers({
         states: () => view()?.states() ?? new Map(),
@@ -106,7 +93,7 @@ export function setupFrom(given: Values, host: string): Setup {
       const guard = new Guard({
         tokens, openRead: values['open-read'] ?? false, metricsOpen: values['metrics-open'] ?? false,
         maxRequests, maxWatchPerToken: maxWatch, metrics, log,
-        health: () => checkHealth({dbPath, minFreeBytes: minFree, consumers: view(), maxLag, isOpen: () => store.isOpen}),
+        health: () => checkHealth({store, minFreeBytes: minFree, consumers: view(), maxLag}),
       });
       return {guard, metrics};
     },

@@ -1,7 +1,9 @@
 // stacky serve: the StackTach-compatible server on one SQLite file.
 import {DEFAULT_READ_THREADS} from '../server/read-threads.js';
 import type {Server} from 'node:http';
-import {openStore, type Store} from '../store/store.js';
+import type {Store} from '../store/api.js';
+import {openStore} from '../store/open.js';
+import {sqliteDb} from '../store/sqlite/store.js';
 import {Pipeline, type RowStatus} from '../ingest/pipeline.js';
 import {createStackyServer} from '../server/app.js';
 import {defaultDbPath} from './paths.js';
@@ -28,13 +30,13 @@ export interface Running {
 /** Starts the server; resolves once it accepts connections. Used by serve and demo. */
 export async function startServer(opts: {db: string; host: string; port: number; source?: string; setup?: Setup;
   consumers?: () => ConsumerView | undefined} & ServeBounds): Promise<Running> {
-  const store = openStore(opts.db);
-  const built = opts.setup?.guard(store, opts.db, opts.consumers);
+  const store = await openStore(opts.db);
+  const built = opts.setup?.guard(store, opts.consumers);
   const metrics = built?.metrics;
   const observe = metrics ? (deployment: string, exchange: string, status: RowStatus, rows = 1) =>
     metrics.count(deployment, exchange, status === 'rejected' ? 'quarantined' : status, rows) : undefined;
   // In process only for a database without a file (:memory:), which a thread cannot open.
-  const pipeline = new Pipeline(store.db, {source: opts.source ?? 'http',
+  const pipeline = new Pipeline(sqliteDb(store), {source: opts.source ?? 'http',
     ...(observe ? {observe: (row, status) => observe(row.deployment, row.exchange, status)} : {})});
   const server = createStackyServer({store, pipeline, limits: opts.limits, allowedHosts: opts.allowedHosts,
     guard: built?.guard, tls: opts.setup?.tls, readThreads: opts.setup?.readThreads ?? DEFAULT_READ_THREADS,
@@ -55,8 +57,7 @@ export async function startServer(opts: {db: string; host: string; port: number;
     server, store, url: `${opts.setup?.tls ? 'https' : 'http'}://${host}:${port}`,
     close: () => new Promise<void>((resolve) => {
       server.close(() => {
-        store.close();
-        resolve();
+        void store.close().then(resolve);
       });
       server.closeAllConnections();
     }),
@@ -115,7 +116,7 @@ export async function run(argv: string[]): Promise<number> {
     const stops: (() => Promise<void> | void)[] = [];
     if (values.worker) {
       const {startWorkerFromFile} = await import('./worker-embed.js');
-      const worker = await startWorkerFromFile(values.worker, running.store.db, log);
+      const worker = await startWorkerFromFile(values.worker, sqliteDb(running.store), log);
       consumers = worker.view;
       stops.push(worker.stop);
     }
@@ -139,7 +140,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (values.reports === 'hourly') {
       const {startHourly} = await import('./reports-embed.js');
-      stops.push(startHourly(running.store.db));
+      stops.push(startHourly(running.store.reportSource));
     }
     process.stdout.write(`listening on ${running.url}\n`);
     log.info('start', {url: running.url, db, auth: setup.tokens ? `${setup.tokens.size} tokens` : 'none',

@@ -1,6 +1,6 @@
 // `stacky serve --worker FILE`: the RabbitMQ worker inside the server process, same database,
 // on a thread with a connection of its own (amqp-thread.ts) so no request waits behind a batch.
-import {databaseFile, type Db} from '../store/database.js';
+import {databaseFile, type Db} from '../store/sqlite/database.js';
 import {loadWorkerConfig, WorkerConfigError} from '../ingest/sources/amqp/config.js';
 import {startWriterThread, stopWriterThread} from './writer-thread.js';
 import type {AmqpThreadData, AmqpThreadMessage, ConsumerSnapshot} from './amqp-thread.js';

@@ -2,7 +2,7 @@
 // the SQLite file. Runs until SIGINT/SIGTERM, then stops consuming, stores and acks what was
 // delivered, and closes the connections.
 import {workerConfigWarning} from './file-modes.js';
-import {closeDatabase, openDatabase} from '../store/database.js';
+import {closeDatabase, openDatabase} from '../store/sqlite/database.js';
 import {defaultDbPath} from './paths.js';
 import {consumerPlan, defaultWorkerConfigPath, loadWorkerConfig, WorkerConfigError} from '../ingest/sources/amqp/config.js';
 import {startWorker} from '../ingest/sources/amqp/worker.js';

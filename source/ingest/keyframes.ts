@@ -1,7 +1,7 @@
 // Which earlier row each new raw row is compressed against: the first stored notification about
 // the same instance (or request, or event and publisher). A bounded LRU, so memory stays flat.
 import type {Notification} from '../core/types.js';
-import {KEYFRAME_MAX_AGE_MS} from '../store/retention.js';
+import {KEYFRAME_MAX_AGE_MS} from '../store/sqlite/retention.js';
 
 export interface CachedKeyframe<Id> {
   id: Id;

@@ -3,7 +3,7 @@
 import type {Worker} from 'node:worker_threads';
 import {startThread} from '../threads.js';
 import {availableParallelism} from 'node:os';
-import type {Db} from '../store/database.js';
+import type {Db} from '../store/sqlite/database.js';
 import {Pipeline, type PipelineOptions, type RowOutcome} from './pipeline.js';
 import type {LinesChunk, PackedItems, Prepared, Work} from './prepare.js';
 import type {PrepareReply, PrepareRequest} from './prepare-worker.js';

@@ -1,7 +1,7 @@
 // The one pipeline every way in goes through: parse, store the raw row, derive the rest.
 // A batch is one unit of work of the store (source/store/unit-of-work.ts), one transaction; a
 // bad notification is quarantined and never stops the batch.
-import type {Db} from '../store/database.js';
+import type {Db} from '../store/sqlite/database.js';
 import {RawWriter} from '../store/raw-writer.js';
 import {DerivedWriter} from '../store/derived-writer.js';
 import {UsageWriter} from '../store/usage-writer.js';
@@ -81,7 +81,7 @@ export class Pipeline {
     const nowUs = options.nowMicros ?? (() => Date.now() * 1000);
     this.preparer = new Preparer(() => nowUs() / 1000);
     this.batch = unitOfWork(db, (rows: Prepared[], result: IngestResult, onRow?: RowOutcome) => {
-      // Which ids existed when, for retention (source/store/retention.ts), once a minute at most.
+      // Which ids existed when, for retention (source/store/sqlite/retention.ts), once a minute at most.
       const now = nowUs();
       if (Math.abs(now - this.lastMark) >= ID_MARK_EVERY_US) {
         this.raw.markIds(now);

@@ -2,8 +2,7 @@
 // --hours 1 --store`) made it: a few minutes after each hour, the previous hour's report. At
 // start-up, missed hours are caught up (oldest first, one per turn of the event loop). A period
 // already stored under the same name is never generated again, even by another process.
-import type {Db} from '../store/database.js';
-import {ReportQueries} from '../store/report-queries.js';
+import type {ReportQueries, ReportSource} from '../store/api.js';
 import {reportWindow, summaryName} from '../core/report-math.js';
 import type {Micros} from '../core/types.js';
 import {plainDateTime} from '../core/time.js';
@@ -18,8 +17,8 @@ export interface TimerHandle {
 export interface SchedulerOptions {
   /** Wall clock, milliseconds since the epoch (Date.now). */
   now?: () => number;
-  /** Runs fn once after ms milliseconds. The default is an unref'd setTimeout. */
-  setTimer?: (fn: () => void, ms: number) => TimerHandle;
+  /** Runs fn (a turn, settled when it is done) once after ms milliseconds. The default is an unref'd setTimeout. */
+  setTimer?: (fn: () => Promise<void>, ms: number) => TimerHandle;
   /** One line per report generated or failed. The default writes to stderr. */
   log?: (line: string) => void;
   /** Minutes after the hour before the previous hour is reported (default 5), so late events land. */
@@ -35,8 +34,8 @@ export interface HourlyReports {
   stop(): void;
 }
 
-function realTimer(fn: () => void, ms: number): TimerHandle {
-  const t = setTimeout(fn, ms);
+function realTimer(fn: () => Promise<void>, ms: number): TimerHandle {
+  const t = setTimeout(() => void fn(), ms);
   t.unref();
   return {cancel: () => clearTimeout(t)};
 }
@@ -46,10 +45,10 @@ function realTimer(fn: () => void, ms: number): TimerHandle {
  * now ≥ H + 1 h + delay; the oldest considered is `catchUpHours − 1` before the latest due one,
  * and hours ending before the first raw ever stored are skipped (nothing to report yet).
  */
-export function dueHours(queries: ReportQueries, nowMs: number, opts: {delayMinutes: number; catchUpHours: number;
-  region: string | null}): Micros[] {
+export async function dueHours(queries: ReportQueries, nowMs: number, opts: {delayMinutes: number; catchUpHours: number;
+  region: string | null}): Promise<Micros[]> {
   const latest = Math.floor((nowMs - opts.delayMinutes * 60_000) / MS_PER_HOUR) * MS_PER_HOUR - MS_PER_HOUR;
-  const earliestRaw = queries.earliestRaw();
+  const earliestRaw = await queries.earliestRaw();
   if (earliestRaw === null) return [];
   const name = summaryName(opts.region);
   const hours: Micros[] = [];
@@ -57,21 +56,20 @@ export function dueHours(queries: ReportQueries, nowMs: number, opts: {delayMinu
     const start = (latest - i * MS_PER_HOUR) * 1000;
     const window = reportWindow(start, 1);
     if (window.end < earliestRaw) continue;
-    if (queries.findReport(name, window.start, window.end) === undefined) hours.push(start);
+    if (await queries.findReport(name, window.start, window.end) === undefined) hours.push(start);
   }
   return hours;
 }
 
 const hourText = (start: Micros) => plainDateTime(start).slice(0, 16);
 
-export function startHourlyReports(db: Db, options: SchedulerOptions = {}): HourlyReports {
+export function startHourlyReports(source: ReportSource, options: SchedulerOptions = {}): HourlyReports {
   const now = options.now ?? Date.now;
   const setTimer = options.setTimer ?? realTimer;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const delayMinutes = options.delayMinutes ?? 5;
   const catchUpHours = Math.max(1, options.catchUpHours ?? 24);
   const region = options.region ?? null;
-  const queries = new ReportQueries(db);
   // Hours that failed in the current batch; retried at the next hourly turn, not in a tight loop.
   const failed = new Set<Micros>();
   let timer: TimerHandle | null = null;
@@ -88,11 +86,11 @@ export function startHourlyReports(db: Db, options: SchedulerOptions = {}): Hour
     return Math.floor((t - delay) / MS_PER_HOUR) * MS_PER_HOUR + MS_PER_HOUR + delay - t;
   };
 
-  function generate(start: Micros): void {
+  async function generate(start: Micros): Promise<void> {
     try {
-      const built = buildSummaryReport(db, {start, hours: 1, region, percentile: options.percentile,
-        tooLong: options.tooLong}, queries);
-      const id = storeSummaryReport(db, built, {created: Math.round(now() * 1000), once: true}, queries);
+      const built = await buildSummaryReport(source, {start, hours: 1, region, percentile: options.percentile,
+        tooLong: options.tooLong});
+      const id = await storeSummaryReport(source, built, {created: Math.round(now() * 1000), once: true});
       if (id === null) log(`hourly report ${hourText(start)}: already stored`);
       else log(`hourly report ${hourText(start)}: stored report ${id} (${built.report.metadata.total} requests)`);
     } catch (error) {
@@ -101,19 +99,19 @@ export function startHourlyReports(db: Db, options: SchedulerOptions = {}): Hour
     }
   }
 
-  function turn(): void {
+  async function turn(): Promise<void> {
     timer = null;
     if (stopped) return;
     let pending: Micros[];
     try {
-      pending = dueHours(queries, now(), {delayMinutes, catchUpHours, region}).filter((h) => !failed.has(h));
+      pending = (await dueHours(source, now(), {delayMinutes, catchUpHours, region})).filter((h) => !failed.has(h));
     } catch (error) {
       log(`hourly report: cannot list due hours: ${(error as Error).message}`);
       schedule(untilNextHour());
       return;
     }
     const hour = pending[0];
-    if (hour !== undefined) generate(hour);
+    if (hour !== undefined) await generate(hour);
     // One report per turn keeps the server answering between catch-up reports. When the batch
     // is done, hours that failed in it become eligible again for the next hourly turn.
     if (pending.length > 1) {

@@ -1,8 +1,6 @@
 // The "summary for region" report built from the store (reports/pretty.py, docs/ingest.md §4).
 // The arithmetic and the list of kept quirks live in core/report-math.ts.
-import type {Db} from '../store/database.js';
-import {ReportQueries} from '../store/report-queries.js';
-import {snapshot} from '../store/unit-of-work.js';
+import type {ReportSource} from '../store/api.js';
 import {pyDumps} from '../core/pyjson.js';
 import {
   buildSummary, DEFAULT_HOURS, DEFAULT_PERCENTILE, DEFAULT_TOO_LONG, evaluateRequest, REPORT_VERSION,
@@ -42,23 +40,23 @@ export class RegionNotFoundError extends Error {
   }
 }
 
-export function buildSummaryReport(db: Db, options: SummaryOptions, queries = new ReportQueries(db)): BuiltSummary {
+export async function buildSummaryReport(source: ReportSource, options: SummaryOptions): Promise<BuiltSummary> {
   const hours = options.hours ?? DEFAULT_HOURS;
   const percentile = options.percentile ?? DEFAULT_PERCENTILE;
   const tooLong = options.tooLong ?? DEFAULT_TOO_LONG;
   const region = options.region ? options.region : null;
   const window = reportWindow(options.start, hours);
 
-  const deployments = selectDeployments(queries.deployments(), region);
+  const deployments = selectDeployments(await source.deployments(), region);
   if (region !== null && deployments.length === 0) throw new RegionNotFoundError(region);
 
-  // One read transaction: a consistent snapshot while ingest keeps writing.
+  // One snapshot: consistent reads while ingest keeps writing.
   const tally = new SummaryTally();
   let requests = 0;
-  snapshot(db, () => {
-    const updated = queries.updatedInstances(window.start, window.end, deployments.map((d) => d.id));
+  await source.snapshot(async (queries) => {
+    const updated = await queries.updatedInstances(window.start, window.end, deployments.map((d) => d.id));
     const byInstance = new Map<Cell, Cell[]>();
-    for (const pair of queries.requestPairs(window.start, window.end)) {
+    for (const pair of await queries.requestPairs(window.start, window.end)) {
       const list = byInstance.get(pair.instance);
       if (list) list.push(pair.request_id);
       else byInstance.set(pair.instance, [pair.request_id]);
@@ -66,19 +64,19 @@ export function buildSummaryReport(db: Db, options: SummaryOptions, queries = ne
     // A request's raws do not depend on the instance, so each request id is evaluated once even
     // when it is counted for several instances.
     const evaluated = new Map<Cell, {ev: Evaluation; failure: string | null} | null>();
-    const evaluate = (requestId: Cell) => {
+    const evaluate = async (requestId: Cell) => {
       if (evaluated.has(requestId)) return evaluated.get(requestId)!;
-      const ev = evaluateRequest(queries.rawsForRequest(requestId), tooLong);
+      const ev = evaluateRequest(await queries.rawsForRequest(requestId), tooLong);
       const result = ev && {
         ev,
-        failure: ev.failure !== null && ev.err ? resolveFailure(ev.failure, queries.rawJson(ev.err.id)) : ev.failure,
+        failure: ev.failure !== null && ev.err ? resolveFailure(ev.failure, await queries.rawJson(ev.err.id)) : ev.failure,
       };
       evaluated.set(requestId, result);
       return result;
     };
     for (const instance of updated) {
       for (const requestId of byInstance.get(instance) ?? []) {
-        const result = evaluate(requestId);
+        const result = await evaluate(requestId);
         if (!result) continue;
         requests += 1;
         tally.add(result.ev.operation, result.ev.image, result.ev.osType, result.ev.durationUs, result.failure);
@@ -98,11 +96,10 @@ export interface StoreOptions {
 }
 
 /** Saves a built report as a stacktach_jsonreport row (version 4); the new id. */
-export function storeSummaryReport(db: Db, built: BuiltSummary, options: StoreOptions,
-  queries = new ReportQueries(db)): number | null {
+export async function storeSummaryReport(source: ReportSource, built: BuiltSummary, options: StoreOptions): Promise<number | null> {
   const row = {
     periodStart: built.window.start, periodEnd: built.window.end, created: options.created,
     name: built.name, version: REPORT_VERSION, json: built.json,
   };
-  return options.once ? queries.insertReportOnce(row) : queries.insertReport(row);
+  return options.once ? source.insertReportOnce(row) : source.insertReport(row);
 }

@@ -1,6 +1,6 @@
 // The stacky HTTP server: routing, the slash redirect, error tables, and POST /ingest/.
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
-import type {Store} from '../store/store.js';
+import type {Store} from '../store/api.js';
 import type {Pipeline} from '../ingest/pipeline.js';
 import type {Micros} from '../core/types.js';
 import {RawBody} from './context.js';
@@ -10,7 +10,6 @@ import {match, ROUTES} from './routes.js';
 import {ReadThreads} from './read-threads.js';
 import {sendBody, sendHtml404, sendHtml500, sendJson} from './respond.js';
 import {ResponseCache} from './response-cache.js';
-import {dataVersion} from '../store/version.js';
 import {pyDumps} from '../core/pyjson.js';
 import {handleIngest} from './ingest-handler.js';
 import {DEFAULT_LIMITS, type ServerLimits} from './limits.js';
@@ -58,13 +57,14 @@ export function createStackyServer(options: AppOptions): Server {
   const limits: ServerLimits = {...DEFAULT_LIMITS, ...options.limits};
   const log = options.log ?? ((l) => process.stderr.write(`${l}\n`));
   const enabled = options.cache ?? process.env.STACKY_HTTP_CACHE !== '0';
-  const version = dataVersion(options.store.db);
-  const cache = enabled ? new ResponseCache(version, limits.cacheBytes, limits.cacheEntries) : undefined;
+  const version = () => options.store.version();
+  const cache = enabled ? new ResponseCache(limits.cacheBytes, limits.cacheEntries) : undefined;
   const tails = enabled ? new WatchTails(options.store, version, limits.watchTailRows, limits.watchTails) : undefined;
-  const file = options.store.file;
-  const ingestSink = options.ingestThread && file !== undefined
-    ? new IngestThread({dbPath: file, source: options.ingestThread.source}, options.ingestThread.observe) : inProcess(options.pipeline);
-  const readers = file !== undefined && (options.readThreads ?? 0) > 0 ? new ReadThreads(file, options.readThreads!, limits) : undefined;
+  // Threads open the store anew at its location: none for a store only this one reaches (in memory).
+  const location = options.store.location;
+  const ingestSink = options.ingestThread && location !== undefined
+    ? new IngestThread({dbPath: location, source: options.ingestThread.source}, options.ingestThread.observe) : inProcess(options.pipeline);
+  const readers = location !== undefined && (options.readThreads ?? 0) > 0 ? new ReadThreads(location, options.readThreads!, limits) : undefined;
   const app: App = {...options, limits, log, responses: cache, tails, ingestSink, searches: new JsonSearches(options.store, limits),
     readers, version, errors: 0};
   const listener = (req: IncomingMessage, res: ServerResponse) => {
@@ -112,7 +112,7 @@ interface App extends AppOptions {
   ingestSink: BatchSink;
   searches: JsonSearches;
   readers: ReadThreads | undefined;
-  version: () => string;
+  version: () => Promise<string>;
   /** Internal errors so far, to tell log lines apart. */
   errors: number;
 }
@@ -163,15 +163,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, app: App): Prom
   const second = found.route.live === 'second';
   const key = second ? `${raw}\n${Math.floor(at / 1_000_000)}` : raw;
   const cacheable = app.responses !== undefined && (!found.route.live || second);
-  const cached = cacheable ? app.responses!.get(key) : undefined;
+  // The version before the body: whatever builds it reads a snapshot at least as new.
+  const version = cacheable ? await app.version() : undefined;
+  const cached = version !== undefined ? app.responses!.get(key, version) : undefined;
   if (cached !== undefined) {
     sendBody(res, 200, cached);
     return;
   }
-  // Built on a read thread when there are some (the version first: the thread reads a snapshot at least as new).
-  const version = app.readers && !found.route.mainThread ? app.version() : undefined;
-  let text = version === undefined ? undefined
-    : await app.readers!.run(ROUTES.indexOf(found.route), found.captures, search, at);
+  // Built on a read thread when there are some.
+  let text = app.readers && !found.route.mainThread
+    ? await app.readers.run(ROUTES.indexOf(found.route), found.captures, search, at) : undefined;
   if (text === undefined) {
     const body = await found.route.handler({
       store: app.store, query, path: found.captures, now: second ? () => at : clock,
@@ -179,6 +180,6 @@ async function handle(req: IncomingMessage, res: ServerResponse, app: App): Prom
     });
     text = body instanceof RawBody ? body.text : pyDumps(body);
   }
-  if (cacheable) app.responses!.set(key, text, version);
+  if (version !== undefined) app.responses!.set(key, text, version);
   sendBody(res, 200, text);
 }

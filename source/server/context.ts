@@ -1,5 +1,5 @@
 // What a handler gets, and what it may answer besides a plain JSON value.
-import type {Store} from '../store/store.js';
+import type {Store} from '../store/api.js';
 import type {Micros} from '../core/types.js';
 import type {Query} from './params.js';
 import type {ServerLimits} from './limits.js';
@@ -24,4 +24,5 @@ export class RawBody {
   constructor(readonly text: string) {}
 }
 
+/** The reply's value (or a RawBody), or a promise of it: handlers await the store. */
 export type Handler = (ctx: Context) => unknown;

@@ -24,7 +24,7 @@ export interface GuardOptions {
   /** Watch requests in flight per token (or per peer address without tokens); more get 429. */
   maxWatchPerToken: number;
   metrics?: StackyMetrics;
-  health?: () => Health;
+  health?: () => Promise<Health>;
   log?: GuardLog;
 }
 
@@ -103,7 +103,10 @@ export class Guard {
         else this.watching.set(watchKey, n);
       }
     });
-    if (kind === 'health' && (req.method === 'GET' || req.method === 'HEAD')) return this.health(res);
+    if (kind === 'health' && (req.method === 'GET' || req.method === 'HEAD')) {
+      this.health(res).catch(() => sendTable(res, 500, 'Internal Server Error', 'Health could not be checked.'));
+      return;
+    }
     if (kind === 'metrics' && (req.method === 'GET' || req.method === 'HEAD') && this.o.metrics) {
       this.o.metrics.text().then((text) => {
         const body = Buffer.from(text, 'utf8');
@@ -129,8 +132,8 @@ export class Guard {
     return who;
   }
 
-  private health(res: ServerResponse): void {
-    const h = this.o.health?.() ?? {ok: true, reasons: []};
+  private async health(res: ServerResponse): Promise<void> {
+    const h = await this.o.health?.() ?? {ok: true, reasons: []};
     const body = h.ok ? 'ok\n' : `${h.reasons.join('\n')}\n`;
     res.writeHead(h.ok ? 200 : 503, {'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body)});
     res.end(res.req.method === 'HEAD' ? undefined : body);

@@ -1,16 +1,16 @@
-// Worker thread of json-search.ts: one search on a read-only connection of its own.
+// Worker thread of json-search.ts: one search on a read-only store of its own.
 import {parentPort, workerData} from 'node:worker_threads';
-import {openStore} from '../store/store.js';
+import {openStore} from '../store/open.js';
 import type {JsonSearchReply, JsonSearchRequest} from './json-search.js';
 
-const {dbPath, query} = workerData as JsonSearchRequest;
+const {location, query} = workerData as JsonSearchRequest;
 let reply: JsonSearchReply;
 try {
-  const store = openStore(dbPath, {readonly: true});
+  const store = await openStore(location, {readonly: true});
   try {
-    reply = {rows: store.raw.rows(query)};
+    reply = {rows: await store.raw.rows(query)};
   } finally {
-    store.close();
+    await store.close();
   }
 } catch (error) {
   reply = {error: (error as Error).message};

@@ -1,17 +1,18 @@
 // Searches inside the raw JSON (search?field=json__contains&value=…) inflate every row they
-// look at: seconds on a large table. They run on a worker thread with a connection of their
-// own, so every other request is answered meanwhile, and are abandoned past a time limit
+// look at: seconds on a large table. They run on a worker thread with a store of their
+// own (opened at the store's location), so every other request is answered meanwhile, and are abandoned past a time limit
 // (503, and the worker is stopped). How many run at once is bounded too (see limits.ts); the
 // others wait their turn, within the same time limit.
 import type {Worker} from 'node:worker_threads';
 import {startThread} from '../threads.js';
-import type {Store} from '../store/store.js';
+import type {Store} from '../store/api.js';
 import type {RawQuery, RawRow} from '../store/types.js';
 import type {ServerLimits} from './limits.js';
 import {HttpError} from './http-error.js';
 
 export interface JsonSearchRequest {
-  dbPath: string;
+  /** The store's location (source/store/api.ts), opened read-only by the worker. */
+  location: string;
   query: RawQuery;
 }
 
@@ -26,10 +27,10 @@ export class JsonSearches {
 
   constructor(private readonly store: Store, private readonly limits: Pick<ServerLimits, 'jsonSearchMs' | 'jsonSearches'>) {}
 
-  /** Runs a query with a json filter; an in-memory database (tests only) is searched inline. */
+  /** Runs a query with a json filter; a store no other thread can open (in memory, tests only) is searched inline. */
   async run(query: RawQuery): Promise<RawRow[]> {
-    const file = this.store.file;
-    if (file === undefined) return this.store.raw.rows(query);
+    const location = this.store.location;
+    if (location === undefined) return this.store.raw.rows(query);
     const deadline = Date.now() + this.limits.jsonSearchMs;
     if (this.running.size >= this.limits.jsonSearches) {
       if (this.waiting.length >= QUEUE) {
@@ -39,12 +40,12 @@ export class JsonSearches {
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
-    return this.start(file, query, Math.max(0, deadline - Date.now()));
+    return this.start(location, query, Math.max(0, deadline - Date.now()));
   }
 
-  private start(dbPath: string, query: RawQuery, ms: number): Promise<RawRow[]> {
+  private start(location: string, query: RawQuery, ms: number): Promise<RawRow[]> {
     return new Promise<RawRow[]>((resolve, reject) => {
-      const worker = startThread('./json-search-worker', import.meta.url, {workerData: {dbPath, query} satisfies JsonSearchRequest});
+      const worker = startThread('./json-search-worker', import.meta.url, {workerData: {location, query} satisfies JsonSearchRequest});
       this.running.add(worker);
       let settled = false;
       const settle = (fn: () => void) => {

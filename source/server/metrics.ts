@@ -3,6 +3,7 @@
 // queries, the consumers' state and queue depth, the database's size and oldest notification,
 // and the process's own metrics.
 import {Counter, Gauge, Histogram, Registry, collectDefaultMetrics} from 'prom-client';
+import type {Store} from '../store/api.js';
 
 export interface ConsumerView {
   /** "deployment/exchange" → state ('consuming', 'connecting', 'waiting', …). */
@@ -13,12 +14,8 @@ export interface ConsumerView {
   depths?(): Map<string, number>;
 }
 
-export interface StoreView {
-  /** Bytes of the database file and its WAL, and bytes free for reuse inside it. */
-  sizes(): {bytes: number; freeBytes: number};
-  /** Epoch µs of the oldest notification kept, or null. */
-  oldest(): number | null;
-}
+/** The store's size and oldest notification (source/store/api.ts). */
+export type StoreView = Pick<Store, 'stats'>;
 
 export type Outcome = 'stored' | 'duplicate' | 'quarantined';
 
@@ -47,17 +44,17 @@ export class StackyMetrics {
     this.inFlight = new Gauge({name: 'stacky_http_requests_in_flight', registers, help: 'Requests being answered now.'});
     const consumers = () => this.consumers;
     new Gauge({name: 'stacky_database_bytes', registers, help: 'Size of the database file and its write-ahead log.',
-      collect() {
-        this.set(store.sizes().bytes);
+      async collect() {
+        this.set((await store.stats()).bytes);
       }});
     new Gauge({name: 'stacky_database_free_bytes', registers, help: 'Bytes inside the database file free for reuse.',
-      collect() {
-        this.set(store.sizes().freeBytes);
+      async collect() {
+        this.set((await store.stats()).freeBytes);
       }});
     new Gauge({name: 'stacky_oldest_notification_timestamp_seconds', registers,
       help: 'Timestamp of the oldest notification kept (0 when there is none).',
-      collect() {
-        const us = store.oldest();
+      async collect() {
+        const us = (await store.stats()).oldest;
         this.set(us === null ? 0 : us / 1e6);
       }});
     new Gauge({name: 'stacky_consumer_up', registers, labelNames: ['consumer', 'state'],

@@ -1,7 +1,7 @@
 // A read thread (read-threads.ts): answers the serving thread's uncached read requests with the
-// same route table and handlers, on a read-only connection of its own.
+// same route table and handlers, on a read-only store of its own.
 import {parentPort, workerData} from 'node:worker_threads';
-import {openStore} from '../store/store.js';
+import {openStore} from '../store/open.js';
 import {pyDumps} from '../core/pyjson.js';
 import {RawBody} from './context.js';
 import {HttpError} from './http-error.js';
@@ -11,8 +11,8 @@ import type {ServerLimits} from './limits.js';
 import type {JsonSearches} from './json-search.js';
 import type {ReadReply, ReadRequest} from './read-threads.js';
 
-const {dbPath, limits} = workerData as {dbPath: string; limits: ServerLimits};
-const store = openStore(dbPath, {readonly: true});
+const {location, limits} = workerData as {location: string; limits: ServerLimits};
+const store = await openStore(location, {readonly: true});
 /** Routes that search the raw JSON stay on the serving thread (routes.ts `mainThread`): none reaches this. */
 const searches = null as unknown as JsonSearches;
 
@@ -34,8 +34,7 @@ async function answer(req: ReadRequest): Promise<ReadReply> {
 parentPort!.postMessage('ready');
 parentPort!.on('message', (m: ReadRequest | 'stop') => {
   if (m === 'stop') {
-    store.close();
-    parentPort!.close();
+    void store.close().finally(() => parentPort!.close());
     return;
   }
   void answer(m).then((reply) => parentPort!.postMessage(reply));

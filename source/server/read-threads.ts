@@ -1,7 +1,7 @@
 // Reads on more than one core (issue #18): the uncached answers of read routes are built (query
-// and serialisation) on read threads, each with a read-only SQLite connection of its own, while
-// the serving thread parses requests, screens them, serves the response cache and writes replies.
-// WAL lets every connection read while one writes. How many: `serve --read-threads N` (0: all on
+// and serialisation) on read threads, each with a read-only store of its own (opened at the
+// store's location), while the serving thread parses requests, screens them, serves the response
+// cache and writes replies. The engines let every connection read while one writes. How many: `serve --read-threads N` (0: all on
 // the serving thread), see the README's Limits table.
 import {availableParallelism} from 'node:os';
 import type {Worker} from 'node:worker_threads';
@@ -54,9 +54,10 @@ export class ReadThreads {
   /** Replies the threads built (tests and diagnostics). */
   answered = 0;
 
-  constructor(dbPath: string, count: number, limits: ServerLimits) {
+  /** `location`: the store's (source/store/api.ts), which each thread opens read-only. */
+  constructor(location: string, count: number, limits: ServerLimits) {
     for (let i = 0; i < count; i++) {
-      const reader: Reader = {worker: startThread('./read-thread-worker', import.meta.url, {workerData: {dbPath, limits}}), ready: false, pending: new Map()};
+      const reader: Reader = {worker: startThread('./read-thread-worker', import.meta.url, {workerData: {location, limits}}), ready: false, pending: new Map()};
       this.started.push(new Promise<void>((resolve) => {
         reader.worker.once('message', () => resolve());
         reader.worker.once('exit', () => resolve());

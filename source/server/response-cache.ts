@@ -11,18 +11,18 @@ export class ResponseCache {
   private readonly entries = new Map<string, {version: string; body: string}>();
   private bytes = 0;
 
-  constructor(private readonly version: () => string, private readonly maxBytes = 32 * 1024 * 1024,
-    private readonly maxEntries = 10_000) {}
+  constructor(private readonly maxBytes = 32 * 1024 * 1024, private readonly maxEntries = 10_000) {}
 
   /** Entries and bytes held now. */
   get size(): {entries: number; bytes: number} {
     return {entries: this.entries.size, bytes: this.bytes};
   }
 
-  get(key: string): string | undefined {
+  /** The body kept for `key`, unless the data version has moved on from the one it was built at. */
+  get(key: string, version: string): string | undefined {
     const hit = this.entries.get(key);
     if (!hit) return undefined;
-    if (hit.version !== this.version()) {
+    if (hit.version !== version) {
       this.drop(key, hit.body);
       return undefined;
     }
@@ -32,8 +32,11 @@ export class ResponseCache {
     return hit.body;
   }
 
-  /** `version`: the data version read before the body was built, when it was built elsewhere (a read thread). */
-  set(key: string, body: string, version = this.version()): void {
+  /**
+   * `version`: the data version read before the body was built. Read after, a commit meanwhile
+   * would file the older body under the newer version.
+   */
+  set(key: string, body: string, version: string): void {
     const old = this.entries.get(key);
     if (old) this.drop(key, old.body);
     if (cost(key, body) > this.maxBytes / 16) return;

@@ -1,10 +1,11 @@
 // Shared tails for watch/<dep> (issue #18): a room of operators polls the same deployment once a
 // second, each from the `now` of its last reply. One in-memory tail of recent rows per
 // (service, deployment, event) answers them all: built on the first poll, brought up to date
-// once per commit (rows above the highest id seen, source/store/raw-reader.ts), each row's JSON
-// text made once. A cursor older than the tail falls through to the database.
+// once per commit (rows above the highest id seen, RawReads.watchAfterId in source/store/api.ts),
+// each row's JSON text made once. A cursor older than the tail falls through to the database. The
+// store answers asynchronously: a tail's refreshes run one at a time, and it changes only between them.
 // Bounded by limits.watchTailRows rows per tail and limits.watchTails tails (source/server/limits.ts).
-import type {Store} from '../store/store.js';
+import type {Store} from '../store/api.js';
 import type {WatchRow} from '../store/types.js';
 import type {Micros, Service} from '../core/types.js';
 import {watchDateTime} from '../core/time.js';
@@ -63,21 +64,30 @@ class Tail {
 
   /** The `until` at which the tail last counted its rows in the database. */
   private checked = NaN;
+  /** The refresh running now, which the next one waits for. */
+  private busy: Promise<unknown> = Promise.resolve();
 
   /**
    * Brings the tail to `version`; says whether it was updated by id or built anew. Rows deleted
    * under the tail (retention) are looked for once per second of `until`, not at every commit:
    * counting walks the whole tail in an index, several times the cost of the update itself,
    * and a commit comes every ~100 ms under a live feed. A deleted row can so stay in replies
-   * until the next second's first poll, which rebuilds the tail.
+   * until the next second's first poll, which rebuilds the tail. `version` is read before the
+   * store is: rows newer than it may come in, and the next version brings no row twice (by id).
    */
-  refresh(version: string, until: Micros): 'updates' | 'builds' | undefined {
+  refresh(version: string, until: Micros): Promise<'updates' | 'builds' | undefined> {
+    const run = this.busy.then(() => this.refreshNow(version, until));
+    this.busy = run.catch(() => undefined);
+    return run;
+  }
+
+  private async refreshNow(version: string, until: Micros): Promise<'updates' | 'builds' | undefined> {
     if (version === this.version) return undefined;
     const raw = this.store.raw;
     if (this.version !== '' && (until === this.checked
-      || raw.watchHeld(this.service, this.deploymentId, this.eventName, this.maxId, this.floor) === this.rows.length)) {
+      || await raw.watchHeld(this.service, this.deploymentId, this.eventName, this.maxId, this.floor) === this.rows.length)) {
       this.checked = until;
-      const added = raw.watchAfterId(this.service, this.deploymentId, this.eventName, this.maxId, this.maxRows + 1);
+      const added = await raw.watchAfterId(this.service, this.deploymentId, this.eventName, this.maxId, this.maxRows + 1);
       if (added.rows.length <= this.maxRows) {
         this.merge(added.rows);
         this.maxId = Math.max(this.maxId, added.maxId);
@@ -87,7 +97,7 @@ class Tail {
     }
     // First build, rows gone from under the tail, or more new rows than a tail holds: the newest
     // rows, and the floor below them.
-    const newest = raw.watchNewest(this.service, this.deploymentId, this.eventName, this.maxRows + 1);
+    const newest = await raw.watchNewest(this.service, this.deploymentId, this.eventName, this.maxRows + 1);
     const kept = newest.rows.slice(0, this.maxRows).reverse();
     const below = newest.rows[this.maxRows];
     this.floor = below ? {when: below.when, id: below.id} : {when: -Infinity, id: 0};
@@ -153,12 +163,12 @@ export class WatchTails {
   /** What the tails did, for tests and diagnostics: full builds, per-commit updates, reads answered, reads sent to the database. */
   readonly counts = {builds: 0, updates: 0, hits: 0, fallbacks: 0};
 
-  constructor(private readonly store: Store, private readonly version: () => string,
+  constructor(private readonly store: Store, private readonly version: () => Promise<string>,
     private readonly maxRows: number, private readonly maxTails: number) {}
 
   /** Rows of a watch after `since` up to `until`, at most `limit`, from the shared tail; undefined sends the caller to the database. */
-  read(service: Service, deploymentId: number, eventName: string | null, since: Cursor, until: Micros,
-    limit: number): TailRow[] | undefined {
+  async read(service: Service, deploymentId: number, eventName: string | null, since: Cursor, until: Micros,
+    limit: number): Promise<TailRow[] | undefined> {
     const key = `${service}\0${deploymentId}\0${eventName ?? ''}`;
     let tail = this.tails.get(key);
     if (tail) {
@@ -168,7 +178,7 @@ export class WatchTails {
       if (this.tails.size >= this.maxTails) this.tails.delete(this.tails.keys().next().value as string);
     }
     this.tails.set(key, tail); // most recently used last
-    const how = tail.refresh(this.version(), until);
+    const how = await tail.refresh(await this.version(), until);
     if (how) this.counts[how]++;
     const rows = tail.read(since, until, limit);
     this.counts[rows ? 'hits' : 'fallbacks']++;
@@ -176,10 +186,12 @@ export class WatchTails {
   }
 
   /** The event column's width (watch.ts), looked up once per data version. */
-  width(service: Service, compute: () => number): number {
-    const v = this.version();
-    let w = this.widths.get(service);
-    if (w?.version !== v) this.widths.set(service, w = {version: v, width: compute()});
-    return w.width;
+  async width(service: Service, compute: () => Promise<number>): Promise<number> {
+    const v = await this.version();
+    const w = this.widths.get(service);
+    if (w?.version === v) return w.width;
+    const width = await compute();
+    this.widths.set(service, {version: v, width});
+    return width;
   }
 }

@@ -7,6 +7,8 @@ import type {RawQuery, RawRow, ShowRow, WatchRow} from './types.js';
 import type {KpiRow, UuidTiming} from './types.js';
 import type {ReportFilter, ReportRow} from './types.js';
 import type {DeleteRow, ExistsUsageRow, LaunchRow, UsageKind} from './types.js';
+import type {NewReport, RequestPair} from './types.js';
+import type {Deployment, ReportRaw} from '../core/report-math.js';
 
 export interface RawReads {
   /** uuid, request and search: filtered rows in `when` order with pagination. */
@@ -43,12 +45,51 @@ export interface UsageReads {
   list(kind: UsageKind, instance: string | null, limit: number, offset: number): Promise<(LaunchRow | DeleteRow | ExistsUsageRow)[]>;
 }
 
+/** Every query the "summary for region" report and its hourly scheduler need (docs/ingest.md §4). */
+export interface ReportQueries {
+  /** Deployments in table (id) order. */
+  deployments(): Promise<Deployment[]>;
+  /** Distinct instances updated (legacy or versioned) in the window on one of the deployments. */
+  updatedInstances(start: Micros, end: Micros, deploymentIds: readonly number[]): Promise<Cell[]>;
+  /** Distinct (request_id, instance) pairs of the window, from all deployments. */
+  requestPairs(start: Micros, end: Micros): Promise<RequestPair[]>;
+  /** A request's raws over all time, exists events excluded, in `when` order. */
+  rawsForRequest(requestId: Cell): Promise<ReportRaw[]>;
+  /** The stored `[routing_key, body]` of a nova raw, parsed; undefined when the row is gone. */
+  rawJson(id: number): Promise<unknown>;
+  /** The oldest raw's when, or null when there are no raws. */
+  earliestRaw(): Promise<Micros | null>;
+  findReport(name: string, periodStart: Micros, periodEnd: Micros): Promise<number | undefined>;
+}
+
+/** Building and storing reports (source/reports/): their queries, one snapshot, and the report rows. */
+export interface ReportSource extends ReportQueries {
+  /** `read` sees one consistent snapshot while ingest goes on writing; its result is returned. */
+  snapshot<R>(read: (q: ReportQueries) => Promise<R>): Promise<R>;
+  /** Stores a report row; its id. */
+  insertReport(r: NewReport): Promise<number>;
+  /** Stores it unless one of the same name and period exists (checked and written atomically, across processes); the new id, or null. */
+  insertReportOnce(r: NewReport): Promise<number | null>;
+}
+
+/** The database's size and age, for /metrics. */
+export interface StoreStats {
+  /** Bytes the database takes on disk. */
+  bytes: number;
+  /** Bytes inside it free for reuse. */
+  freeBytes: number;
+  /** Epoch µs of the oldest notification kept, or null when there is none. */
+  oldest: Micros | null;
+}
+
 /** What the server reads, and how it learns that the content may have changed. */
 export interface Store {
   readonly raw: RawReads;
   readonly timing: TimingReads;
   readonly reports: ReportReads;
   readonly usage: UsageReads;
+  /** The report builders' side (source/reports/). */
+  readonly reportSource: ReportSource;
   /**
    * What another thread or process passes to openStore to reach the same data: a file path or a
    * postgres:// URL; undefined when nothing else can (an in-memory SQLite database).
@@ -56,5 +97,12 @@ export interface Store {
   readonly location: string | undefined;
   /** A value that changes whenever any process may have committed (the response cache's key). */
   version(): Promise<string>;
+  /** Size and oldest notification (/metrics). */
+  stats(): Promise<StoreStats>;
+  /**
+   * Why the store cannot take writes now, or null when it can (/healthz): closed, unreachable,
+   * not writable, or fewer than `minFreeBytes` free where it keeps its data (when that is known).
+   */
+  writeProblem(minFreeBytes: number): Promise<string | null>;
   close(): Promise<void>;
 }

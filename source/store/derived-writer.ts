@@ -1,6 +1,6 @@
 // Statements behind Lifecycle, Timing and RequestTracker (docs/ingest.md §3.3–3.5).
 // "First" rows are always taken in ascending id order (docs/ingest.md §0.3).
-import type {Db} from './database.js';
+import type {Db} from './sqlite/database.js';
 import type {Cell, Micros} from '../core/types.js';
 
 export interface OpenTiming {

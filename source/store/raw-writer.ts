@@ -1,5 +1,5 @@
 // Inserts of raw rows, deployments, name lists and quarantined input.
-import type {Db} from './database.js';
+import type {Db} from './sqlite/database.js';
 import type {Cell, GenericFields, GlanceFields, NovaFields, Service} from '../core/types.js';
 import type {MessageKey} from './message-key.js';
 import {unitOfWork} from './unit-of-work.js';

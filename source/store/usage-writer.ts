@@ -1,5 +1,5 @@
 // Statements behind the nova and glance usage tables (docs/ingest.md §3.6, §3.8).
-import type {Db} from './database.js';
+import type {Db} from './sqlite/database.js';
 import type {Cell, Micros} from '../core/types.js';
 
 export interface UsageRow {

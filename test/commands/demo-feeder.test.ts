@@ -8,19 +8,20 @@ import {join} from 'node:path';
 import {startServer} from '../../source/commands/serve.js';
 import {startFeeder} from '../../source/commands/demo.js';
 import {waitFor} from '../ingest/sources/amqp/helpers.js';
+import {sqliteDb} from '../../source/store/sqlite/store.js';
 
 describe('demo feeder', () => {
   it('stores off the serving connection; the server sees the rows through the data version', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stacky-feeder-'));
     const running = await startServer({db: join(dir, 'demo.db'), host: '127.0.0.1', port: 0});
-    const changes = () => running.store.db.prepare('SELECT total_changes()').pluck().get() as number;
+    const changes = () => sqliteDb(running.store).prepare('SELECT total_changes()').pluck().get() as number;
     const before = changes(); // opening the file writes its schema
     const errors: Error[] = [];
     const feeder = startFeeder(running, 500, 7, (e) => errors.push(e), 'flat');
     try {
       await waitFor('100 rows stored by the feeder', () => errors.length > 0 || feeder.stored() >= 100);
       assert.deepEqual(errors, []);
-      const count = () => running.store.db.prepare(`SELECT (SELECT count(*) FROM stacktach_rawdata)
+      const count = () => sqliteDb(running.store).prepare(`SELECT (SELECT count(*) FROM stacktach_rawdata)
         + (SELECT count(*) FROM stacktach_glancerawdata) + (SELECT count(*) FROM stacktach_genericrawdata)`).pluck().get() as number;
       const stored = feeder.stored();
       assert.ok(count() >= stored, `${count()} rows, ${stored} stored`);

@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import {join, relative} from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {bin, build, root, runStacky} from './print-build.js';
-import {openStore} from '../../source/store/store.js';
+import {openSqliteStore as openStore} from '../../source/store/sqlite/store.js';
 import {line, send, type Note} from '../server/helpers.js';
 
 let dir: string;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {openDatabase} from '../../source/store/database.js';
+import {openDatabase} from '../../source/store/sqlite/database.js';
 import {RawWriter} from '../../source/store/raw-writer.js';
 import {tempDir} from '../ingest/sources/amqp/helpers.js';
 import {envelope, messages} from '../fixtures/openstack.js';

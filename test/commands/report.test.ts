@@ -7,7 +7,7 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {openDatabase} from '../../source/store/database.js';
+import {openDatabase} from '../../source/store/sqlite/database.js';
 import {buildSummaryReport} from '../../source/reports/summary.js';
 import {items, MAIN, HOUR_START, at} from '../reports/corpus.js';
 import {startServer} from '../server/helpers.js';
@@ -47,7 +47,7 @@ test('prints the report JSON for the window; --store saves it and the API serves
   const server = await startServer();
   try {
     server.pipeline.ingest(MAIN.flatMap(items));
-    const expected = buildSummaryReport(server.store.db, {start: HOUR_START, hours: 1}).json;
+    const expected = (await buildSummaryReport(server.store.reportSource, {start: HOUR_START, hours: 1})).json;
 
     const printed = await stacky(['report', 'summary', '--db', server.dbPath, '--start', '2014-01-14 19:00:00', '--hours', '1']);
     assert.equal(printed.code, 0, printed.stderr);

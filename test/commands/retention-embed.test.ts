@@ -5,7 +5,7 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, it} from 'node:test';
-import {openStore} from '../../source/store/store.js';
+import {openSqliteStore as openStore} from '../../source/store/sqlite/store.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import {startRetention} from '../../source/commands/retention-embed.js';
 import {item, micros} from '../server/helpers.js';

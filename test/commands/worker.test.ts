@@ -6,7 +6,7 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {openDatabase, type Db} from '../../source/store/database.js';
+import {openDatabase, type Db} from '../../source/store/sqlite/database.js';
 import {DemoGenerator} from '../../source/demo/generator.js';
 import {
   brokerSkip, novaGlanceTopics, publisher, rabbitmqctl, tempDir, testVhost, waitFor, workerConfig,

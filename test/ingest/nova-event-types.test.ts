@@ -2,7 +2,7 @@
 // none is quarantined; instance events are found by their instance, the others by their object.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {openDatabase} from '../../source/store/database.js';
+import {openDatabase} from '../../source/store/sqlite/database.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import {envelope} from '../fixtures/openstack.js';
 

@@ -10,12 +10,12 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {AddressInfo} from 'node:net';
 import {startServer, send, type TestServer} from '../server/helpers.js';
-import {openStore, type Store} from '../../source/store/store.js';
+import {openSqliteStore as openStore, type SqliteStore as Store} from '../../source/store/sqlite/store.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import {createStackyServer} from '../../source/server/app.js';
 import {parseWorkerConfig} from '../../source/ingest/sources/amqp/config.js';
 import {startWorker} from '../../source/ingest/sources/amqp/worker.js';
-import {openDatabase} from '../../source/store/database.js';
+import {openDatabase} from '../../source/store/sqlite/database.js';
 import {brokerSkip, BROKER, publisher, tempDir, testVhost, waitFor} from './sources/amqp/helpers.js';
 import {
   AGGREGATE, envelope, INSTANCE_A, INSTANCE_B, messages, PORT, PROJECT, REQUEST_A, STACK, VOLUME, wire,

@@ -4,7 +4,7 @@ import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:f
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, it} from 'node:test';
-import {openStore} from '../../source/store/store.js';
+import {openSqliteStore as openStore} from '../../source/store/sqlite/store.js';
 import {ParallelIngest} from '../../source/ingest/parallel.js';
 import {packItems} from '../../source/ingest/prepare.js';
 

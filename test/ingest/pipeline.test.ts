@@ -6,12 +6,13 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, it} from 'node:test';
-import {openStore, type Store} from '../../source/store/store.js';
+import {openSqliteStore as openStore, type SqliteStore as Store} from '../../source/store/sqlite/store.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import {Preparer} from '../../source/ingest/prepare.js';
 import type {IngestResult} from '../../source/ingest/item.js';
 import {item, micros, notification, SECOND, type Note} from '../server/helpers.js';
 import {referenceOf} from '../../source/store/json-codec.js';
+import {RawReader} from '../../source/store/sqlite/raw-reader.js';
 
 const I1 = '2222bbbb-6352-4dbc-8271-96cc54bf14cd';
 const I2 = '3333cccc-41d3-b86d-5467-e584edc61dab';
@@ -484,7 +485,7 @@ describe('batches', () => {
 describe('raw JSON keyframes', () => {
   const blobs = () => all('SELECT id, hex(substr(json_z, 1, 1)) AS tag, json_z FROM stacktach_rawdata ORDER BY id')
     .map((r) => ({id: r.id, tag: r.tag, ref: referenceOf(r.json_z as Buffer)}));
-  const texts = () => all('SELECT id FROM stacktach_rawdata ORDER BY id').map((r) => store.raw.show('nova', r.id as number)!.json);
+  const texts = () => all('SELECT id FROM stacktach_rawdata ORDER BY id').map((r) => new RawReader(store.db).show('nova', r.id as number)!.json);
   const note = (at: string, messageId: string, instance = I1): Note =>
     ({event: 'compute.instance.update', at, instance, request: R1, messageId, state: at.slice(-2)});
 

@@ -2,7 +2,7 @@
 // summary.test.ts): requests are lists of steps, stored through the real ingest pipeline.
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import type {IngestItem} from '../../source/ingest/item.js';
-import type {Db} from '../../source/store/database.js';
+import type {Db} from '../../source/store/sqlite/database.js';
 import type {Micros} from '../../source/core/types.js';
 
 export const SECOND = 1_000_000;

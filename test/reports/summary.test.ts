@@ -2,15 +2,17 @@
 // metadata value is known by construction (the table in corpus.ts).
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {openDatabase, type Db} from '../../source/store/database.js';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {openSqliteStore, type SqliteStore} from '../../source/store/sqlite/store.js';
 import {buildSummaryReport, RegionNotFoundError, storeSummaryReport} from '../../source/reports/summary.js';
-import {ReportReader} from '../../source/store/report-reader.js';
 import {at, HOUR_START, ingest, MAIN, simple, type Req} from './corpus.js';
 
-function mainDb(): Db {
-  const db = openDatabase(':memory:');
-  ingest(db, MAIN);
-  return db;
+function mainStore(): SqliteStore {
+  const store = openSqliteStore(':memory:');
+  ingest(store.db, MAIN);
+  return store;
 }
 
 const HEADER = ['Operation', 'Image', 'OS Type', 'Min', 'Max', 'Med', '97%', 'Requests',
@@ -18,9 +20,9 @@ const HEADER = ['Operation', 'Image', 'OS Type', 'Min', 'Max', 'Med', '97%', 'Re
 
 const ZERO = [0, 0, 0, 0, 0, 0, 0, 0];
 
-test('the hourly report of the main corpus: every cell and every metadata value', () => {
-  const db = mainDb();
-  const built = buildSummaryReport(db, {start: HOUR_START, hours: 1});
+test('the hourly report of the main corpus: every cell and every metadata value', async () => {
+  const store = mainStore();
+  const built = await buildSummaryReport(store.reportSource, {start: HOUR_START, hours: 1});
   const {metadata, header, rows} = built.report;
   assert.deepEqual(header, HEADER);
   assert.deepEqual(rows, [
@@ -57,12 +59,12 @@ test('the hourly report of the main corpus: every cell and every metadata value'
   assert.equal(built.report.unreportedFailures, 1);
   assert.equal(built.name, 'summary for region: all');
   assert.deepEqual(built.window, {start: at('2014-01-14 19:00:00'), end: at('2014-01-14 19:59:59')});
-  db.close();
+  await store.close();
 });
 
-test('the JSON text is Python json.dumps: floats keep .0, keys in pretty.py order', () => {
-  const db = mainDb();
-  const {json} = buildSummaryReport(db, {start: HOUR_START, hours: 1});
+test('the JSON text is Python json.dumps: floats keep .0, keys in pretty.py order', async () => {
+  const store = mainStore();
+  const {json} = await buildSummaryReport(store.reportSource, {start: HOUR_START, hours: 1});
   assert.ok(json.startsWith('[{"percentile": 97, "pct": 0.015, "hours": 1, "start": 1389726000.0, ' +
     '"end": 1389729599.0, "region": null, "cells": ["east-1", "west-1"], "total": 13, ' +
     '"4xx failure count": 1, "4xx failure percentage": 7.6923076923076925, '), json);
@@ -71,23 +73,23 @@ test('the JSON text is Python json.dumps: floats keep .0, keys in pretty.py orde
   assert.ok(json.includes('["create", "base", "linux", "10s", "01:02:05", "5:44s", "01:02:05", 5, 0, 0.0, 0, 0.0, 1, 0.2, 1, 0.2]'));
   const parsed = JSON.parse(json) as unknown[];
   assert.equal(parsed.length, 7);
-  db.close();
+  await store.close();
 });
 
-test('--percentile picks sorted[trunc(p/100·n)] and renames the column; pct follows', () => {
-  const db = mainDb();
-  const {report} = buildSummaryReport(db, {start: HOUR_START, hours: 1, percentile: 60});
+test('--percentile picks sorted[trunc(p/100·n)] and renames the column; pct follows', async () => {
+  const store = mainStore();
+  const {report} = await buildSummaryReport(store.reportSource, {start: HOUR_START, hours: 1, percentile: 60});
   assert.equal(report.header[6], '60%');
   assert.equal(report.metadata.percentile, 60);
   assert.equal(report.metadata.pct, 0.2);
   // aux: sorted[1]; create base linux: sorted[3] = 1860 s; create snap windows: sorted[2] = 40 s
   assert.deepEqual(report.rows.map((r) => r[6]), ['5s', '31:00s', '40s', '1:40s', '7s']);
-  db.close();
+  await store.close();
 });
 
-test('--too-long renames the class and moves requests into it', () => {
-  const db = mainDb();
-  const {report} = buildSummaryReport(db, {start: HOUR_START, hours: 1, tooLong: 300});
+test('--too-long renames the class and moves requests into it', async () => {
+  const store = mainStore();
+  const {report} = await buildSummaryReport(store.reportSource, {start: HOUR_START, hours: 1, tooLong: 300});
   assert.deepEqual(report.header.slice(12), ['> 5', '% > 5', 'state', '% state']);
   // 344 s and 1860 s are now too long; req-5 stays a state failure.
   assert.deepEqual(report.rows[1]!.slice(7), [5, 0, 0, 0, 0, 2, 0.4, 1, 0.2]);
@@ -95,15 +97,15 @@ test('--too-long renames the class and moves requests into it', () => {
   assert.equal(report.metadata['> 30 failure count'], undefined);
   assert.equal(report.metadata.failure_grand_total, 5);
 
-  const lenient = buildSummaryReport(db, {start: HOUR_START, hours: 1, tooLong: 3000}).report;
+  const lenient = (await buildSummaryReport(store.reportSource, {start: HOUR_START, hours: 1, tooLong: 3000})).report;
   assert.deepEqual(lenient.rows[1]!.slice(7), [5, 0, 0, 0, 0, 0, 0, 1, 0.2]);
   assert.equal(lenient.metadata['> 50 failure count'], 0);
-  db.close();
+  await store.close();
 });
 
-test('an empty window is a valid report: no rows, total 0, every rate 0.0', () => {
-  const db = mainDb();
-  const built = buildSummaryReport(db, {start: at('2014-01-15 03:00:00'), hours: 1});
+test('an empty window is a valid report: no rows, total 0, every rate 0.0', async () => {
+  const store = mainStore();
+  const built = await buildSummaryReport(store.reportSource, {start: at('2014-01-15 03:00:00'), hours: 1});
   assert.deepEqual(built.report.rows, []);
   assert.equal(built.report.metadata.total, 0);
   for (const t of ['4xx', '5xx', '> 30', 'state']) {
@@ -115,28 +117,28 @@ test('an empty window is a valid report: no rows, total 0, every rate 0.0', () =
   assert.ok(built.json.includes('"failure_grand_rate": 0.0}'));
   assert.deepEqual((JSON.parse(built.json) as unknown[])[1], HEADER);
 
-  const empty = openDatabase(':memory:');
-  const none = buildSummaryReport(empty, {start: HOUR_START, hours: 1});
+  const empty = openSqliteStore(':memory:');
+  const none = await buildSummaryReport(empty.reportSource, {start: HOUR_START, hours: 1});
   assert.deepEqual(none.report.metadata.cells, []);
   assert.equal(none.report.metadata.total, 0);
-  db.close();
-  empty.close();
+  await store.close();
+  await empty.close();
 });
 
-test('a 24-hour window spans the day and stops at 23:59:59', () => {
-  const db = mainDb();
-  const {report, window} = buildSummaryReport(db, {start: at('2014-01-14 00:00:00')});
+test('a 24-hour window spans the day and stops at 23:59:59', async () => {
+  const store = mainStore();
+  const {report, window} = await buildSummaryReport(store.reportSource, {start: at('2014-01-14 00:00:00')});
   assert.equal(report.metadata.hours, 24);
   assert.equal(window.end, at('2014-01-14 23:59:59'));
   assert.equal(report.metadata.end, 1389743999);
   // req-13's update at 19:00:00.000000 is inside a day window; its request is create base linux
   // from 18:59:50 to 19:00:00 (10 s); req-14's update at 19:59:59.5 is too.
   assert.equal(report.metadata.total, 15);
-  db.close();
+  await store.close();
 });
 
-test('region: substring of the uppercased name; updates filtered, requests and raws not', () => {
-  const db = openDatabase(':memory:');
+test('region: substring of the uppercased name; updates filtered, requests and raws not', async () => {
+  const store = openSqliteStore(':memory:');
   const start = at('2014-01-14 19:00:00');
   const reqs: Req[] = [
     // inst-a is updated in WEST-1 by req-a; req-b on the same instance runs only in east-2.
@@ -148,8 +150,8 @@ test('region: substring of the uppercased name; updates filtered, requests and r
       {t: 0, event: 'compute.instance.rebuild.start', deployment: 'west-1'},
       {t: 7300, event: 'compute.instance.update'}]},
   ];
-  ingest(db, reqs);
-  const west = buildSummaryReport(db, {start, hours: 1, region: 'west'});
+  ingest(store.db, reqs);
+  const west = await buildSummaryReport(store.reportSource, {start, hours: 1, region: 'west'});
   assert.equal(west.name, 'summary for region: west');
   assert.equal(west.report.metadata.region, 'WEST');
   assert.deepEqual(west.report.metadata.cells, ['west-1']);
@@ -157,56 +159,80 @@ test('region: substring of the uppercased name; updates filtered, requests and r
     ['aux', '?', '?', '5s', '5s', '5s', '5s', 1],
     ['rescue', '?', '?', '12s', '12s', '12s', '12s', 1],
   ]);
-  const east = buildSummaryReport(db, {start, hours: 1, region: 'EaSt'});
+  const east = await buildSummaryReport(store.reportSource, {start, hours: 1, region: 'EaSt'});
   assert.equal(east.name, 'summary for region: EaSt');
   assert.equal(east.report.metadata.region, 'EAST');
   assert.deepEqual(east.report.rows.map((r) => r.slice(0, 8)), [
     ['rebuild', '?', '?', '02:01:40', '02:01:40', '02:01:40', '02:01:40', 1],
   ]);
   assert.deepEqual(east.report.rows[0]!.slice(12, 14), [1, 1]);
-  assert.throws(() => buildSummaryReport(db, {start, hours: 1, region: 'north'}),
+  await assert.rejects(buildSummaryReport(store.reportSource, {start, hours: 1, region: 'north'}),
     (e: unknown) => e instanceof RegionNotFoundError && e.message === "No regions found for 'north'");
-  db.close();
+  await store.close();
 });
 
-test('a request touching two updated instances counts once per instance', () => {
-  const db = openDatabase(':memory:');
+test('a request touching two updated instances counts once per instance', async () => {
+  const store = openSqliteStore(':memory:');
   const start = at('2014-01-14 19:10:00');
-  ingest(db, [
+  ingest(store.db, [
     {request: 'req-multi', instance: 'inst-x', start, steps: simple('create', 30)},
     {request: 'req-multi', instance: 'inst-y', start: start + 5e6, steps: simple('create', 40)},
   ]);
-  const {report} = buildSummaryReport(db, {start: HOUR_START, hours: 1});
+  const {report} = await buildSummaryReport(store.reportSource, {start: HOUR_START, hours: 1});
   // Both passes see the raws of both instances: 19:10:00 to 19:10:45.
   assert.deepEqual(report.rows, [['create', '?', '?', '45s', '45s', '45s', '45s', 2, ...ZERO]]);
-  db.close();
+  await store.close();
 });
 
-test('stored: a version 4 row named for the region, over the period, with the JSON verbatim', () => {
-  const db = mainDb();
-  const built = buildSummaryReport(db, {start: HOUR_START, hours: 1});
+test('stored: a version 4 row named for the region, over the period, with the JSON verbatim', async () => {
+  const store = mainStore();
+  const built = await buildSummaryReport(store.reportSource, {start: HOUR_START, hours: 1});
   const created = at('2014-01-14 20:10:00');
-  const id = storeSummaryReport(db, built, {created})!;
-  const reader = new ReportReader(db);
-  assert.deepEqual(reader.createdBetween(0, created, 50, 0), [{
+  const id = (await storeSummaryReport(store.reportSource, built, {created}))!;
+  assert.deepEqual(await store.reports.createdBetween(0, created, 50, 0), [{
     id, period_start: at('2014-01-14 19:00:00'), period_end: at('2014-01-14 19:59:59'), created,
     name: 'summary for region: all', version: 4,
   }]);
-  assert.equal(reader.json(id), built.json);
-  assert.equal(storeSummaryReport(db, built, {created, once: true}), null);
-  db.close();
+  assert.equal(await store.reports.json(id), built.json);
+  assert.equal(await storeSummaryReport(store.reportSource, built, {created, once: true}), null);
+  await store.close();
 });
 
 test('versioned requests count as legacy ones: the scenario of test/fixtures/openstack.ts', async () => {
   const {messages} = await import('../fixtures/openstack.js');
   const {Pipeline} = await import('../../source/ingest/pipeline.js');
-  const db = openDatabase(':memory:');
-  new Pipeline(db, {source: 'test'}).ingest(messages().map((m) =>
+  const store = openSqliteStore(':memory:');
+  new Pipeline(store.db, {source: 'test'}).ingest(messages().map((m) =>
     ({deployment: 'region-1', exchange: m.exchange, routingKey: m.routingKey, body: m.body})));
-  const {report} = buildSummaryReport(db, {start: Date.UTC(2026, 2, 1, 10) * 1000 - 1, hours: 1});
+  const {report} = await buildSummaryReport(store.reportSource, {start: Date.UTC(2026, 2, 1, 10) * 1000 - 1, hours: 1});
   // Instance A's request (update from the api, create.start, create.end): one create of 32.5 s,
   // linux from os_type; nothing else is an updated instance's request.
   assert.deepEqual(report.rows, [['create', '?', 'linux', '32s', '32s', '32s', '32s', 1, ...ZERO]]);
   assert.equal(report.metadata.total, 1);
-  db.close();
+  await store.close();
+});
+
+test('on a file, a snapshot reads one state on a connection of its own while the store\'s own writes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stacky-snapshot-'));
+  const store = openSqliteStore(join(dir, 'stacky.db'));
+  try {
+    ingest(store.db, MAIN);
+    const all = [0, Number.MAX_SAFE_INTEGER] as const;
+    const late = {request: 'req-late', instance: 'inst-late', start: at('2014-01-14 19:30:00'), steps: simple('create', 30)};
+    const [before, during] = await store.reportSource.snapshot(async (q) => {
+      const first = (await q.requestPairs(...all)).length;
+      ingest(store.db, [late]);
+      // The store's connection committed outside the snapshot, which still reads its first state.
+      assert.equal(store.db.inTransaction, false);
+      return [first, (await q.requestPairs(...all)).length];
+    });
+    assert.equal(during, before);
+    assert.equal((await store.reportSource.requestPairs(...all)).length, before + 1);
+    // The same report as the in-memory corpus gives, plus the late request.
+    const built = await buildSummaryReport(store.reportSource, {start: HOUR_START, hours: 1});
+    assert.equal(built.report.metadata.total, 14);
+  } finally {
+    await store.close();
+    rmSync(dir, {recursive: true, force: true});
+  }
 });

@@ -9,7 +9,7 @@ import {hashToken, readAuthFile, TokenSet, writeAuthFile} from '../../source/ser
 import {Guard, type GuardOptions} from '../../source/server/guard.js';
 import {createStackyServer} from '../../source/server/app.js';
 import {StackyMetrics} from '../../source/server/metrics.js';
-import {openStore, type Store} from '../../source/store/store.js';
+import {openSqliteStore as openStore, type SqliteStore as Store} from '../../source/store/sqlite/store.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import type {AddressInfo} from 'node:net';
 import {line, send} from './helpers.js';
@@ -27,7 +27,7 @@ let store: Store;
 let authFile: string;
 
 async function serve(options: Partial<GuardOptions>): Promise<Running> {
-  const metrics = new StackyMetrics({sizes: () => ({bytes: 0, freeBytes: 0}), oldest: () => null});
+  const metrics = new StackyMetrics(store);
   const guard = new Guard({tokens: new TokenSet(authFile), maxRequests: 64, maxWatchPerToken: 4, metrics, ...options});
   const server = createStackyServer({store, pipeline: new Pipeline(store.db, {source: 'test'}), guard, log: () => {}});
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

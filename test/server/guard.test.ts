@@ -11,7 +11,7 @@ import {after, before, describe, it} from 'node:test';
 import {hashToken, TokenSet, writeAuthFile} from '../../source/server/auth.js';
 import {Guard, type GuardOptions} from '../../source/server/guard.js';
 import {setupFrom} from '../../source/commands/serve-setup.js';
-import {openStore} from '../../source/store/store.js';
+import {openSqliteStore as openStore} from '../../source/store/sqlite/store.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import {createStackyServer} from '../../source/server/app.js';
 import {send, type Reply} from './helpers.js';

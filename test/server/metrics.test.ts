@@ -141,7 +141,7 @@ describe('/metrics and /healthz', () => {
   it('/healthz is 200 "ok" while the database takes writes, 503 with the reason when it is closed', async () => {
     const ok = await send(`${running.url}/healthz`);
     assert.deepEqual([ok.status, ok.text], [200, 'ok\n']);
-    running.store.db.close();
+    await running.store.close();
     const down = await send(`${running.url}/healthz`);
     assert.deepEqual([down.status, down.text], [503, 'database: closed\n']);
     void (running.server.address() as AddressInfo);

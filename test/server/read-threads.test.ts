@@ -5,7 +5,7 @@ import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import type {AddressInfo} from 'node:net';
 import type {Server} from 'node:http';
-import {openStore, type Store} from '../../source/store/store.js';
+import {openSqliteStore as openStore, type SqliteStore as Store} from '../../source/store/sqlite/store.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import {createStackyServer, readThreadsOf} from '../../source/server/app.js';
 import {DemoGenerator} from '../../source/demo/generator.js';

@@ -47,17 +47,17 @@ describe('response cache', () => {
   });
 
   it('evicts the least recently used answers beyond its size, and skips huge ones', () => {
-    let version = '1';
-    const cache = new ResponseCache(() => version, 3200); // entries cost ~160 bytes with their keys
-    cache.set('a', 'x'.repeat(60));
-    cache.set('b', 'y'.repeat(60));
-    assert.equal(cache.get('a'), 'x'.repeat(60));
-    for (let i = 0; i < 30; i++) cache.set(`k${i}`, 'z'.repeat(60));
-    assert.equal(cache.get('b'), undefined, 'b was least recently used');
-    cache.set('huge', 'h'.repeat(200));
-    assert.equal(cache.get('huge'), undefined, 'an answer over a sixteenth of the budget is not kept');
-    cache.set('c', 'c');
-    version = '2';
-    assert.equal(cache.get('c'), undefined, 'a new data version invalidates');
+    const version = '1';
+    const cache = new ResponseCache(3200); // entries cost ~160 bytes with their keys
+    cache.set('a', 'x'.repeat(60), version);
+    cache.set('b', 'y'.repeat(60), version);
+    assert.equal(cache.get('a', version), 'x'.repeat(60));
+    for (let i = 0; i < 30; i++) cache.set(`k${i}`, 'z'.repeat(60), version);
+    assert.equal(cache.get('b', version), undefined, 'b was least recently used');
+    cache.set('huge', 'h'.repeat(200), version);
+    assert.equal(cache.get('huge', version), undefined, 'an answer over a sixteenth of the budget is not kept');
+    cache.set('c', 'c', version);
+    assert.equal(cache.get('c', version), 'c');
+    assert.equal(cache.get('c', '2'), undefined, 'a new data version invalidates');
   });
 });

@@ -5,7 +5,7 @@
 import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import type {AddressInfo} from 'node:net';
-import {openStore} from '../../source/store/store.js';
+import {openSqliteStore as openStore} from '../../source/store/sqlite/store.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import {createStackyServer, watchTailsOf} from '../../source/server/app.js';
 import type {ServerLimits} from '../../source/server/limits.js';

@@ -6,8 +6,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, it} from 'node:test';
 import Database from 'better-sqlite3';
-import {openDatabase, SchemaError} from '../../source/store/database.js';
-import {openStore} from '../../source/store/store.js';
+import {openDatabase, SchemaError} from '../../source/store/sqlite/database.js';
+import {openSqliteStore as openStore} from '../../source/store/sqlite/store.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import type {Filter} from '../../source/store/types.js';
 import {item, micros} from '../server/helpers.js';
@@ -78,31 +78,31 @@ describe('openDatabase', () => {
     db.close();
   });
 
-  it('migrates a schema-1 file in place: its rows and their codec-2 JSON stay readable', () => {
+  it('migrates a schema-1 file in place: its rows and their codec-2 JSON stay readable', async () => {
     writeSchema1();
     const store = openStore(path);
     assert.deepEqual(meta(store.db), {json_codec: 'zstd-keyframe-4', schema_version: '3'});
     assert.deepEqual(indexes(store.db), ['raw_deployment', 'raw_event', 'raw_host', 'raw_instance_key',
       'raw_message_when', 'raw_request_key', 'raw_resource', 'raw_tenant_key', 'raw_when']);
-    const rows = store.raw.rows({service: 'nova', filters: [exact('instance', INSTANCE)], order: 'asc', limit: 50,
+    const rows = await store.raw.rows({service: 'nova', filters: [exact('instance', INSTANCE)], order: 'asc', limit: 50,
       offset: 0});
     assert.deepEqual(rows.map((r) => [r.id, r.event]), [[1, 'compute.instance.create.start'],
       [2, 'compute.instance.create.end']]);
-    assert.equal(store.raw.show('nova', 2)?.json, ROW_TEXT);
-    assert.equal(store.raw.show('nova', 1)?.json, KEY_TEXT);
+    assert.equal((await store.raw.show('nova', 2))?.json, ROW_TEXT);
+    assert.equal((await store.raw.show('nova', 1))?.json, KEY_TEXT);
     // New rows go in beside the old ones and are found the same way.
     const pipeline = new Pipeline(store.db, {source: 'test'});
     const result = pipeline.ingest([item({event: 'compute.instance.update', at: micros('2026-01-01 00:00:09'),
       instance: INSTANCE, request: 'req-1', tenant: 't-1', deployment: 'east'})]);
     assert.equal(result.stored, 1);
     for (const filter of [exact('instance', INSTANCE), exact('request_id', 'req-1'), exact('tenant', 't-1')]) {
-      const found = store.raw.rows({service: 'nova', filters: [filter], order: 'asc', limit: 50, offset: 0});
+      const found = await store.raw.rows({service: 'nova', filters: [filter], order: 'asc', limit: 50, offset: 0});
       assert.deepEqual(found.map((r) => r.id), [1, 2, 3], filter.field);
     }
     // Schema 3's resource column was added to the old table.
     const columns = (store.db.prepare('PRAGMA table_info(stacktach_rawdata)').all() as {name: string}[]).map((c) => c.name);
     assert.equal(columns.at(-1), 'resource');
-    store.close();
+    await store.close();
     // A second open finds schema 3 and changes nothing.
     const again = openDatabase(path);
     assert.deepEqual(meta(again), {json_codec: 'zstd-keyframe-4', schema_version: '3'});
@@ -137,7 +137,7 @@ describe('openDatabase', () => {
 });
 
 describe('keyed lookups', () => {
-  it('values sharing their last 8 characters are told apart, and the key index is used', () => {
+  it('values sharing their last 8 characters are told apart, and the key index is used', async () => {
     const store = openStore(path);
     const pipeline = new Pipeline(store.db, {source: 'test'});
     const a = 'aaaaaaaa-0000-0000-0000-000012345678';
@@ -145,12 +145,12 @@ describe('keyed lookups', () => {
     pipeline.ingest([a, b, a].map((instance, i) => item({event: 'compute.instance.update', at: micros(`2026-01-01 00:00:0${i}`),
       instance, request: `req-${instance}`, tenant: `tenant-${instance}`})));
     for (const [field, value] of [['instance', b], ['request_id', `req-${b}`], ['tenant', `tenant-${b}`]] as const) {
-      const found = store.raw.rows({service: 'nova', filters: [exact(field, value)], order: 'asc', limit: 50, offset: 0});
+      const found = await store.raw.rows({service: 'nova', filters: [exact(field, value)], order: 'asc', limit: 50, offset: 0});
       assert.deepEqual(found.map((r) => r.id), [2], field);
     }
     const plan = store.db.prepare(`EXPLAIN QUERY PLAN SELECT id FROM stacktach_rawdata r
       WHERE r.instance_key = substr(?, -8) AND r.instance = ? ORDER BY "when"`).all(a, a) as {detail: string}[];
     assert.deepEqual(plan.map((p) => p.detail), ['SEARCH r USING INDEX raw_instance_key (instance_key=?)']);
-    store.close();
+    await store.close();
   });
 });

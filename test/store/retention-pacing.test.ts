@@ -1,4 +1,4 @@
-// How a retention pass keeps out of other writers' way (source/store/retention.ts): a batch ends
+// How a retention pass keeps out of other writers' way (source/store/sqlite/retention.ts): a batch ends
 // at its time budget, batch sizes follow the time the lock was held, the pause after a
 // transaction outlasts a waiting writer's retry gaps, and the pass's commits never checkpoint
 // (a paced pass checkpoints on its own).
@@ -9,9 +9,9 @@ import {join} from 'node:path';
 import {describe, it} from 'node:test';
 import {DemoGenerator} from '../../source/demo/generator.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
-import {openDatabase, type Db} from '../../source/store/database.js';
+import {openDatabase, type Db} from '../../source/store/sqlite/database.js';
 import {emptyCounts, PAUSE_MIN_MS, pauseAfter, prunePaced, pruneSteps, Sizer, type BatchTiming}
-  from '../../source/store/retention.js';
+  from '../../source/store/sqlite/retention.js';
 import {pruneBefore} from './prune-all.js';
 
 describe('batch sizes follow the time a transaction held the lock', () => {

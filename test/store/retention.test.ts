@@ -1,4 +1,4 @@
-// Retention (source/store/retention.ts): old raws and what only they explained go, recent
+// Retention (source/store/sqlite/retention.ts): old raws and what only they explained go, recent
 // answers stay the same, keyframes kept rows still need survive, and the file stops growing
 // across repeated ingest-and-prune cycles.
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import {join} from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {DemoGenerator} from '../../source/demo/generator.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
-import {openStore, type Store} from '../../source/store/store.js';
+import {openSqliteStore as openStore, type SqliteStore as Store} from '../../source/store/sqlite/store.js';
 import {pruneBefore} from './prune-all.js';
 import {decodeJson, referenceOf} from '../../source/store/json-codec.js';
 import type {IngestItem} from '../../source/ingest/item.js';

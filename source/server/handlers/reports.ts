@@ -12,19 +12,19 @@ const DAY = 86_400 * SECOND;
 const HEADER = ['Id', 'Start', 'End', 'Created', 'Name', 'Version'];
 const SEARCHABLE = new Set(['id', 'name', 'created', 'period_start', 'period_end']);
 
-export function reports(ctx: Context): unknown {
+export async function reports(ctx: Context): Promise<unknown> {
   const now = ctx.now();
   const from = decimalParam(ctx.query, 'created_from', true, 'ceil') ?? now - DAY;
   const to = decimalParam(ctx.query, 'created_to', true, 'floor') ?? now;
-  const rows = ctx.store.reports.createdBetween(from, to, limitOf(ctx.query), offsetOf(ctx.query));
+  const rows = await ctx.store.reports.createdBetween(from, to, limitOf(ctx.query), offsetOf(ctx.query));
   const seconds = (us: Micros) => new PyFloat(us / SECOND);
   return [HEADER, ...rows.map((r) => [r.id, seconds(r.period_start), seconds(r.period_end), seconds(r.created),
     r.name, r.version])];
 }
 
-export function report(ctx: Context): unknown {
+export async function report(ctx: Context): Promise<unknown> {
   const id = Number(ctx.path[0]);
-  const json = ctx.store.reports.json(id);
+  const json = await ctx.store.reports.json(id);
   // The original answered Django's HTML 404 here; a JSON error table says the same, readably.
   if (json === undefined) throw notFound(`Report ${id} does not exist`);
   return new RawBody(json);
@@ -58,7 +58,7 @@ function periodValue(value: string): Micros {
   throw badRequest(`'${value}' value has an invalid format. It must be in ${fmt} format.`);
 }
 
-export function reportsSearch(ctx: Context): unknown {
+export async function reportsSearch(ctx: Context): Promise<unknown> {
   const q = ctx.query;
   const unknown = q.names().filter((n) => n !== 'limit' && n !== 'offset' && !SEARCHABLE.has(n)).sort();
   if (unknown.length > 0) {
@@ -86,7 +86,7 @@ export function reportsSearch(ctx: Context): unknown {
   if (start !== undefined) f.periodStart = periodValue(start);
   const end = q.get('period_end');
   if (end !== undefined) f.periodEnd = periodValue(end);
-  const rows = ctx.store.reports.search(f, limitOf(q), offsetOf(q));
+  const rows = await ctx.store.reports.search(f, limitOf(q), offsetOf(q));
   return [HEADER, ...rows.map((r) => [r.id, plainDateTime(r.period_start), plainDateTime(r.period_end),
     plainDateTime(r.created), r.name, r.version])];
 }

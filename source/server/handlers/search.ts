@@ -59,6 +59,6 @@ export async function search(ctx: Context): Promise<unknown> {
     filters: [filter],
   };
   // Looking inside the deflated JSON inflates every row: off the main thread (json-search.ts).
-  const rows = SEARCH_COLUMNS[service][filter.field] === 'json' ? await ctx.searches.run(query) : ctx.store.raw.rows(query);
+  const rows = SEARCH_COLUMNS[service][filter.field] === 'json' ? await ctx.searches.run(query) : await ctx.store.raw.rows(query);
   return rows.length === 0 ? [] : [HEADERS[service], ...rows.map(resultRow)];
 }

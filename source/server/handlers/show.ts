@@ -5,9 +5,9 @@ import {pyDumps} from '../../core/pyjson.js';
 import {serviceOf} from '../params.js';
 import {nestedDeeperThan} from '../../core/json-depth.js';
 
-export function show(ctx: Context): unknown {
+export async function show(ctx: Context): Promise<unknown> {
   const service = serviceOf(ctx.query, 'nova');
-  const row = ctx.store.raw.show(service, Number(ctx.path[0]));
+  const row = await ctx.store.raw.show(service, Number(ctx.path[0]));
   // A missing id answers 200 with an empty body; the original client tests for that.
   if (!row) return new RawBody('');
   const table = [

@@ -7,10 +7,10 @@ import {decimalParam, limitOf, offsetOf} from '../params.js';
 
 const SECOND = 1_000_000;
 
-export function timingsForUuid(ctx: Context): unknown {
+export async function timingsForUuid(ctx: Context): Promise<unknown> {
   const value = ctx.query.required('uuid');
   if (!isUuidLike(value)) throw badRequest(`${value} is not uuid-like`);
-  const timings = ctx.store.timing.forInstance(value, limitOf(ctx.query), offsetOf(ctx.query));
+  const timings = await ctx.store.timing.forInstance(value, limitOf(ctx.query), offsetOf(ctx.query));
   const rows = timings.map((t) => {
     const hasStart = t.start_raw_id !== null;
     const hasEnd = t.end_raw_id !== null;
@@ -21,24 +21,24 @@ export function timingsForUuid(ctx: Context): unknown {
   return [['?', 'Event', 'Time (secs)'], ...rows];
 }
 
-export function timingsByName(ctx: Context): unknown {
+export async function timingsByName(ctx: Context): Promise<unknown> {
   const name = ctx.query.required('name');
   // Present-but-empty bounds crashed the original; here they are a 400 like any bad number.
   const min = decimalParam(ctx.query, 'end_when_min', true, 'ceil');
   const max = decimalParam(ctx.query, 'end_when_max', true, 'floor');
-  const rows = ctx.store.timing.byEventName(name, min, max, limitOf(ctx.query), offsetOf(ctx.query));
+  const rows = await ctx.store.timing.byEventName(name, min, max, limitOf(ctx.query), offsetOf(ctx.query));
   return [[name, 'Time'], ...rows.map((r) => [r.instance, secToTimeDecimal(r.diff)])];
 }
 
-export function summary(ctx: Context): unknown {
+export async function summary(ctx: Context): Promise<unknown> {
   const limit = limitOf(ctx.query);
   const offset = offsetOf(ctx.query);
-  const names = ctx.store.raw.names('nova', 'event')
+  const names = (await ctx.store.raw.names('nova', 'event'))
     .filter((n): n is string => n !== null && n.endsWith('.start'))
     .map((n) => n.slice(0, -'.start'.length));
   const rows: unknown[][] = [];
   for (const name of names) {
-    const diffs = ctx.store.timing.summaryDiffs(name, limit, offset);
+    const diffs = await ctx.store.timing.summaryDiffs(name, limit, offset);
     if (diffs.length === 0) continue;
     // The original converts to floats: Min/Max take the float path, Avg the int path.
     const secs = diffs.map((d) => d / SECOND);

@@ -19,10 +19,10 @@ function when(us: Micros | null): string | null {
 }
 
 export function usage(kind: UsageKind) {
-  return (ctx: Context): unknown => {
+  return async (ctx: Context): Promise<unknown> => {
     const instance = ctx.query.get('instance');
     if (instance !== undefined && !isUuidLike(instance)) throw badRequest(`${instance} is not uuid-like`);
-    const rows = ctx.store.usage.list(kind, instance ?? null, limitOf(ctx.query), offsetOf(ctx.query));
+    const rows = await ctx.store.usage.list(kind, instance ?? null, limitOf(ctx.query), offsetOf(ctx.query));
     return [HEADERS[kind], ...rows.map((r) => {
       const row = r as unknown as Record<string, unknown>;
       if (kind === 'launches') return [row.instance, when(row.launched_at as Micros | null), row.instance_type_id, row.instance_flavor_id];

@@ -10,11 +10,11 @@ export function whenRange(q: Query): {whenMin: number | null; whenMax: number | 
   return {whenMin: decimalParam(q, 'when_min', false, 'ceil'), whenMax: decimalParam(q, 'when_max', false, 'floor')};
 }
 
-export function uuid(ctx: Context): unknown {
+export async function uuid(ctx: Context): Promise<unknown> {
   const value = ctx.query.required('uuid');
   if (!isUuidLike(value)) throw badRequest(`${value} is not uuid-like`);
   const service = serviceOf(ctx.query, 'nova');
-  const rows = ctx.store.raw.rows({
+  const rows = await ctx.store.raw.rows({
     service, order: 'asc', limit: limitOf(ctx.query), offset: offsetOf(ctx.query), ...whenRange(ctx.query),
     filters: [{field: service === 'glance' ? 'uuid' : 'instance', lookup: 'exact', value}],
   });
@@ -22,10 +22,10 @@ export function uuid(ctx: Context): unknown {
   return rows.length === 0 ? [] : [HEADERS[service], ...rows.map(resultRow)];
 }
 
-export function request(ctx: Context): unknown {
+export async function request(ctx: Context): Promise<unknown> {
   const value = ctx.query.required('request_id');
   if (!isRequestIdLike(value)) throw badRequest(`${value} is not request-id-like`);
-  const rows = ctx.store.raw.rows({
+  const rows = await ctx.store.raw.rows({
     service: 'nova', order: 'asc', limit: limitOf(ctx.query), offset: offsetOf(ctx.query), ...whenRange(ctx.query),
     filters: [{field: 'request_id', lookup: 'exact', value}],
   });

@@ -21,7 +21,7 @@ function cursorOf(raw: string | undefined): {when: number; id: number} | null {
   return {when, id: m ? Number(m[2]) : Number.MAX_SAFE_INTEGER};
 }
 
-export function watch(ctx: Context): RawBody {
+export async function watch(ctx: Context): Promise<RawBody> {
   const service = serviceOf(ctx.query, 'nova');
   const deploymentId = Number(ctx.path[0]);
   const eventName = ctx.query.get('event_name') || null;
@@ -30,8 +30,8 @@ export function watch(ctx: Context): RawBody {
   const since = cursorOf(ctx.query.get('since')) ?? {when: now - 2 * SECOND, id: Number.MAX_SAFE_INTEGER};
   const cap = ctx.limits.watchRows;
   // The shared tail (watch-tail.ts) when it holds the window; the database otherwise.
-  let rows: TailRow[] | undefined = ctx.tails?.read(service, deploymentId, eventName, since, now, cap + 1);
-  rows ??= ctx.store.raw.watch(service, deploymentId, eventName, since.when, now, cap + 1, since.id).map(tailRow);
+  let rows: TailRow[] | undefined = await ctx.tails?.read(service, deploymentId, eventName, since, now, cap + 1);
+  rows ??= (await ctx.store.raw.watch(service, deploymentId, eventName, since.when, now, cap + 1, since.id)).map(tailRow);
   // Stacky's own: `extra=1` adds host, tenant and request id to each row (the console's columns).
   const extra = ctx.query.get('extra') === '1';
   let until = secondsString(now);
@@ -44,13 +44,13 @@ export function watch(ctx: Context): RawBody {
     until = tie ? `${decimalString(last.when)}:${last.id}` : decimalString(last.when);
   }
   // Widths come from nova's event names even when watching glance or generic, as the original.
-  const widthOf = () => {
-    const names = ctx.store.raw.names('nova', 'event');
-    const pool = names.length > 0 ? names : ctx.store.raw.names(service, 'event');
+  const widthOf = async () => {
+    const names = await ctx.store.raw.names('nova', 'event');
+    const pool = names.length > 0 ? names : await ctx.store.raw.names(service, 'event');
     return pool.reduce((w, n) => Math.max(w, n === null ? 0 : n.length), 0);
   };
   // Keyed by service only when nova has no names, which a commit can change: one lookup a version.
-  const width = ctx.tails ? ctx.tails.width(service, widthOf) : widthOf();
+  const width = ctx.tails ? await ctx.tails.width(service, widthOf) : await widthOf();
   // pyDumps([widths, rows, until]), with each row's text made once (by the tail, when shared).
   return new RawBody(`[${pyDumps([10, 1, 15, 20, width, 36])}, [${rows.map((r) => replyRowText(r, extra)).join(', ')}], ${pyDumps(until)}]`);
 }

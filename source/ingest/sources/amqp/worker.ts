@@ -3,7 +3,7 @@
 // committed, so a crash at any point loses nothing: the broker redelivers, and redelivered
 // messages are recognised by message_id.
 import {isUtf8} from 'node:buffer';
-import type {Db} from '../../../store/database.js';
+import type {Db} from '../../../store/sqlite/database.js';
 import {RawWriter, type QuarantineEntry} from '../../../store/raw-writer.js';
 import {Pipeline, type RowOutcome, type RowStatus} from '../../pipeline.js';
 import {laneCount, ParallelIngest} from '../../parallel.js';

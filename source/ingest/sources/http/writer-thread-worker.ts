@@ -1,6 +1,6 @@
 // Thread of writer-thread.ts: one connection, one pipeline, batches stored in the order they come.
 import {parentPort, workerData} from 'node:worker_threads';
-import {openStore} from '../../../store/store.js';
+import {openSqliteStore as openStore} from '../../../store/sqlite/store.js';
 import {Pipeline} from '../../pipeline.js';
 import type {IngestThreadData, IngestThreadReply, IngestThreadRequest, OutcomeCount} from './writer-thread.js';
 

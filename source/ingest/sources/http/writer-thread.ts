@@ -1,6 +1,6 @@
 // POST /ingest/'s writer thread (issue #18): batches are parsed and stored on a thread with its
 // own SQLite connection, so no request waits behind one; the server sees the commits through the
-// data version (source/store/version.ts). Batches of all uploads queue on the one thread, in order.
+// data version (source/store/sqlite/version.ts). Batches of all uploads queue on the one thread, in order.
 import type {Worker} from 'node:worker_threads';
 import {startThread} from '../../../threads.js';
 import type {IngestResult} from '../../item.js';

@@ -1,7 +1,7 @@
 // JSON Lines from a file or stdin into the store, through the one stream path (../../stream.ts):
 // worker threads prepare the next batches while this thread stores the current one.
 import {createReadStream} from 'node:fs';
-import type {Db} from '../../../store/database.js';
+import type {Db} from '../../../store/sqlite/database.js';
 import type {LineDefaults} from './line.js';
 import {laneSink} from '../../parallel.js';
 import {FILE_BATCH, IDLE_MS, ingestStream} from '../../stream.js';

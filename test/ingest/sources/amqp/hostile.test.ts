@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import {join} from 'node:path';
 import {parseWorkerConfig} from '../../../../source/ingest/sources/amqp/config.js';
 import {startWorker, type WorkerHandle} from '../../../../source/ingest/sources/amqp/worker.js';
-import {openDatabase} from '../../../../source/store/database.js';
+import {openDatabase} from '../../../../source/store/sqlite/database.js';
 import {brokerSkip, novaGlanceTopics, novaNotification, publisher, tempDir, testVhost, waitFor, workerConfig} from './helpers.js';
 
 const skip = await brokerSkip();

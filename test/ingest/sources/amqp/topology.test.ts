@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url';
 import * as amqp from 'amqplib';
 import {parseWorkerConfig} from '../../../../source/ingest/sources/amqp/config.js';
 import {startWorker, type WorkerHandle} from '../../../../source/ingest/sources/amqp/worker.js';
-import {openDatabase, type Db} from '../../../../source/store/database.js';
+import {openDatabase, type Db} from '../../../../source/store/sqlite/database.js';
 import {
   BROKER, brokerSkip, novaNotification, publisher, rabbitmqctl, testVhost, waitFor, workerConfig, type TestBroker,
 } from './helpers.js';

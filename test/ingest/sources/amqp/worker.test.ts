@@ -8,7 +8,7 @@ import {promisify} from 'node:util';
 import * as amqp from 'amqplib';
 import {parseWorkerConfig} from '../../../../source/ingest/sources/amqp/config.js';
 import {startWorker, type WorkerHandle} from '../../../../source/ingest/sources/amqp/worker.js';
-import {openDatabase, type Db} from '../../../../source/store/database.js';
+import {openDatabase, type Db} from '../../../../source/store/sqlite/database.js';
 import {startServer} from '../../../../source/commands/serve.js';
 import {
   brokerSkip, novaGlanceTopics, novaNotification, publisher, rabbitmqctl, tempDir, testVhost, waitFor, workerConfig,

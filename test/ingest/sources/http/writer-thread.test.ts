@@ -7,7 +7,7 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {AddressInfo} from 'node:net';
-import {openStore} from '../../../../source/store/store.js';
+import {openSqliteStore as openStore} from '../../../../source/store/sqlite/store.js';
 import {Pipeline} from '../../../../source/ingest/pipeline.js';
 import {createStackyServer} from '../../../../source/server/app.js';
 import {INSTANCE_ID_2, line, micros, send} from '../../../server/helpers.js';

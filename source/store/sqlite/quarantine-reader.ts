@@ -1,6 +1,6 @@
 // Reads of the quarantine table for `stacky quarantine`.
 import type {Db} from './database.js';
-import type {QuarantineRow} from './types.js';
+import type {QuarantineRow} from '../types.js';
 
 export function listQuarantine(db: Db, limit: number, offset = 0): QuarantineRow[] {
   return db.prepare<[number, number], QuarantineRow>(`SELECT id, received, source, deployment, exchange,

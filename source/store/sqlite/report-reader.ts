@@ -1,7 +1,7 @@
 // Reads of stored reports (stacktach_jsonreport) for reports, reports/search and report/<id>.
 import type {Db} from './database.js';
-import type {ReportFilter, ReportRow} from './types.js';
-import type {Micros} from '../core/types.js';
+import type {ReportFilter, ReportRow} from '../types.js';
+import type {Micros} from '../../core/types.js';
 
 const COLUMNS = 'id, period_start, period_end, created, name, version';
 

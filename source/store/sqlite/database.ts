@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import {mkdirSync} from 'node:fs';
 import {dirname} from 'node:path';
 import {migrateFrom1Sql, RESOURCE_TABLES, SCHEMA_VERSION, schemaSql} from './schema.js';
-import {CODEC_ID, READABLE_CODECS} from './json-codec.js';
+import {CODEC_ID, READABLE_CODECS} from '../json-codec.js';
 
 export type Db = Database.Database;
 

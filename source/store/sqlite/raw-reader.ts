@@ -1,10 +1,10 @@
 // Reads of the three raw tables for uuid, request, search, show, watch, events and hosts.
 import type {Statement} from 'better-sqlite3';
 import type {Db} from './database.js';
-import type {Cell, Micros, Service} from '../core/types.js';
-import {decodeJson, referenceOf} from './json-codec.js';
+import type {Cell, Micros, Service} from '../../core/types.js';
+import {decodeJson, referenceOf} from '../json-codec.js';
 import {KEYED_COLUMNS, keySql} from './schema.js';
-import {INSTANCE_COLUMN, RAW_TABLE, SEARCH_COLUMNS, TAIL_COLUMNS, type Filter, type RawQuery, type RawRow, type ShowRow, type WatchRow} from './types.js';
+import {INSTANCE_COLUMN, RAW_TABLE, SEARCH_COLUMNS, TAIL_COLUMNS, type Filter, type RawQuery, type RawRow, type ShowRow, type WatchRow} from '../types.js';
 
 
 /** The tenant column of a raw table (glance's has none). */
@@ -140,7 +140,7 @@ export class RawReader {
    * The shared tail's reads (source/server/watch-tail.ts), each in one snapshot with the table's
    * highest id: the newest `limit` rows of a watch (newest first), or its rows above `afterId`
    * (by id, at most `limit`). Ids only grow, so "above the highest id seen" is what later commits
-   * added; retention (source/store/retention.ts) deletes rows, which the tail finds with watchHeld.
+   * added; retention (source/store/sqlite/retention.ts) deletes rows, which the tail finds with watchHeld.
    */
   watchNewest(service: Service, deploymentId: number, eventName: string | null, limit: number): {rows: WatchRow[]; maxId: number} {
     return this.watchSnapshot(service, deploymentId, eventName, null, limit);

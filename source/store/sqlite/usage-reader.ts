@@ -1,6 +1,6 @@
 // Reads of the nova usage tables for the usage/launches, usage/deletes and usage/exists endpoints.
 import type {Db} from './database.js';
-import type {DeleteRow, ExistsUsageRow, LaunchRow} from './types.js';
+import type {DeleteRow, ExistsUsageRow, LaunchRow} from '../types.js';
 
 
 const QUERIES = {

@@ -1,7 +1,7 @@
 // Reads of Lifecycle, Timing and RequestTracker for timings, timings/uuid, summary and kpi.
 import type {Db} from './database.js';
-import type {KpiRow, UuidTiming} from './types.js';
-import type {Cell, Micros} from '../core/types.js';
+import type {KpiRow, UuidTiming} from '../types.js';
+import type {Cell, Micros} from '../../core/types.js';
 
 export class TimingReader {
   private readonly lifecycles;

@@ -150,7 +150,7 @@ CREATE INDEX IF NOT EXISTS report_created ON stacktach_jsonreport (created);
 CREATE INDEX IF NOT EXISTS report_period ON stacktach_jsonreport (name, period_start);
 
 -- The highest raw ids at a time (µs), written by ingest once a minute: which rows are old enough
--- that no keyframe cache still refers to them (source/store/retention.ts).
+-- that no keyframe cache still refers to them (source/store/sqlite/retention.ts).
 CREATE TABLE IF NOT EXISTS stacky_id_marks (
   ts INTEGER PRIMARY KEY, nova INTEGER NOT NULL, glance INTEGER NOT NULL, generic INTEGER NOT NULL);
 

@@ -30,9 +30,9 @@
 // - lifecycles and instance usage: no raw of their instance is left (and, for usage, launched
 //   before the cut-off); image usage: its last raw is gone and it was created before the cut-off.
 import type {Db} from './database.js';
-import type {Micros} from '../core/types.js';
+import type {Micros} from '../../core/types.js';
 import {keySql} from './schema.js';
-import {referenceOf, refersToKeyframe} from './json-codec.js';
+import {referenceOf, refersToKeyframe} from '../json-codec.js';
 
 /**
  * A keyframe is used for at most this long after it was cached, then the next row of its key

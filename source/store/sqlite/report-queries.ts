@@ -1,12 +1,12 @@
 // Every query the "summary for region" report and its hourly scheduler need (docs/ingest.md §4).
 import type {Db} from './database.js';
-import type {NewReport, RequestPair} from './types.js';
+import type {NewReport, RequestPair} from '../types.js';
 import {RawReader} from './raw-reader.js';
 import {keySql} from './schema.js';
-import type {Cell, Micros} from '../core/types.js';
-import type {Deployment, ReportRaw} from '../core/report-math.js';
+import type {Cell, Micros} from '../../core/types.js';
+import type {Deployment, ReportRaw} from '../../core/report-math.js';
 
-export class ReportQueries {
+export class SqliteReportQueries {
   private readonly deploymentsStmt;
   private readonly updatesStmt;
   private readonly pairsStmt;
