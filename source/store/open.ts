@@ -2,6 +2,7 @@
 // anything else a SQLite file (":memory:" too). The one place that picks the engine.
 import type {Store} from './api.js';
 import {openSqliteStore} from './sqlite/store.js';
+import {describePostgres} from './postgres/connect.js';
 
 export interface OpenStoreOptions {
   /** Reads only: nothing is created or migrated (a read thread's or a search's own connection). */
@@ -12,22 +13,16 @@ export function isPostgresLocation(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
 }
 
-/** The location for messages: host:port/dbname of a URL (never its user or password), the path of a file. */
+/** The location for messages: user@host:port/dbname of a URL (never its password), the path of a file. */
 export function describeLocation(location: string): string {
-  if (!isPostgresLocation(location)) return location;
-  try {
-    const url = new URL(location);
-    const host = url.hostname || url.searchParams.get('host') || 'localhost';
-    return `${host}:${url.port || '5432'}/${decodeURIComponent(url.pathname.slice(1))}`;
-  } catch {
-    return 'a PostgreSQL URL that does not parse';
-  }
+  return isPostgresLocation(location) ? describePostgres(location) : location;
 }
 
 export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
   if (isPostgresLocation(location)) {
-    // ---- The PostgreSQL dispatch point: replaced by the engine's import (source/store/postgres/).
-    throw new Error('PostgreSQL is not available in this build');
+    // Loaded only when asked for: a SQLite-only process never loads the driver.
+    const {openPostgresStore} = await import('./postgres/open.js');
+    return openPostgresStore(location, options);
   }
   return openSqliteStore(location, options);
 }

@@ -15,9 +15,9 @@ describe('store locations', () => {
       [false, false, false, false, false]);
   });
 
-  it('a URL is named by host, port and database, never by its user or password; a path as it is', () => {
-    assert.equal(describeLocation('postgresql://stacky:s3cret@db.example:6543/stacky?sslmode=require'), 'db.example:6543/stacky');
-    assert.equal(describeLocation('postgres://stacky:s3cret@db.example/stacky'), 'db.example:5432/stacky');
+  it('a URL is named by user, host, port and database, never by its password; a path as it is', () => {
+    assert.equal(describeLocation('postgresql://stacky:s3cret@db.example:6543/stacky?sslmode=require'), 'stacky@db.example:6543/stacky');
+    assert.equal(describeLocation('postgres://stacky:s3cret@db.example/stacky'), 'stacky@db.example:5432/stacky');
     assert.equal(describeLocation('postgres:///stacky?host=/run/postgresql'), '/run/postgresql:5432/stacky');
     assert.equal(describeLocation('/var/lib/stacky/stacky.db'), '/var/lib/stacky/stacky.db');
   });

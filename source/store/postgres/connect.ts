@@ -19,9 +19,10 @@ export function describePostgres(url: string): string {
   try {
     const u = new URL(url);
     const user = u.username ? `${decodeURIComponent(u.username)}@` : '';
-    return `${user}${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname || '/'}`;
+    const host = u.hostname || u.searchParams.get('host') || 'localhost';
+    return `${user}${host}:${u.port || '5432'}/${decodeURIComponent(u.pathname.slice(1))}`;
   } catch {
-    return 'an unreadable postgres:// URL';
+    return 'a PostgreSQL URL that does not parse';
   }
 }
 

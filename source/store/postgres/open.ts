@@ -1,9 +1,10 @@
 // Opens a PostgreSQL store: connects, creates or migrates the schema (once, however many
 // processes start together), and hands out the readers and the writer.
-import type {Store} from '../api.js';
+import type {Store, StoreStats} from '../api.js';
 import type {Writer} from '../types.js';
 import {CODEC_ID, READABLE_CODECS} from '../json-codec.js';
-import {connectChecked, describePostgres, type PoolOptions, type Sql} from './connect.js';
+import {connectChecked, describePostgres, PostgresUnavailable, type PoolOptions, type Sql} from './connect.js';
+import {PgReportSource} from './report-source.js';
 import {PgRawReader, PgReportReader, PgTimingReader, PgUsageReader} from './reader.js';
 import {PG_SCHEMA_VERSION, schemaSql} from './schema.js';
 import {PgWriter} from './writer.js';
@@ -57,8 +58,10 @@ class PgStore implements Store {
   readonly timing: PgTimingReader;
   readonly reports: PgReportReader;
   readonly usage: PgUsageReader;
+  readonly reportSource: PgReportSource;
 
   constructor(readonly sql: Sql, readonly location: string) {
+    this.reportSource = new PgReportSource(sql);
     this.raw = new PgRawReader(sql);
     this.timing = new PgTimingReader(sql);
     this.reports = new PgReportReader(sql);
@@ -68,6 +71,27 @@ class PgStore implements Store {
   async version(): Promise<string> {
     const rows = await this.sql.unsafe('SELECT n FROM stacky_version WHERE one = 1', [], {prepare: true}) as unknown as {n: number}[];
     return `pg:${rows[0]?.n ?? 0}`;
+  }
+
+  /**
+   * The database's size as PostgreSQL counts it. Free space inside it is PostgreSQL's own affair
+   * (autovacuum reuses it), so freeBytes is 0.
+   */
+  async stats(): Promise<StoreStats> {
+    const [row] = await this.sql.unsafe(`SELECT pg_database_size(current_database()) AS bytes, (SELECT min(m) FROM (
+      SELECT min("when") AS m FROM stacktach_rawdata UNION ALL SELECT min("when") FROM stacktach_glancerawdata
+      UNION ALL SELECT min("when") FROM stacktach_genericrawdata) s) AS oldest`) as unknown as {bytes: number; oldest: number | null}[];
+    return {bytes: row!.bytes, freeBytes: 0, oldest: row!.oldest};
+  }
+
+  /** Unreachable or a read-only replica; the server's free disk is not known from here. */
+  async writeProblem(): Promise<string | null> {
+    try {
+      const [row] = await this.sql.unsafe('SELECT pg_is_in_recovery() AS ro') as unknown as {ro: boolean}[];
+      return row!.ro ? `PostgreSQL at ${describePostgres(this.location)} is a read-only replica` : null;
+    } catch (error) {
+      return new PostgresUnavailable(this.location, error).message;
+    }
   }
 
   async close(): Promise<void> {
