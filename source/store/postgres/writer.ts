@@ -60,20 +60,31 @@ export class PgWriter implements Writer {
   private readonly knownNames = new Set<string>();
   private lastMark = -Infinity;
 
-  constructor(private readonly sql: Sql) {}
+  /** `owner`: this writer ends the pool when closed (a fork shares its parent's). */
+  constructor(private readonly sql: Sql, private readonly owner = true) {}
 
-  async write(rows: Input[], derive: Derive, quarantinedAt: number): Promise<BatchOutcome> {
-    return this.attempt(async (tx, pending) => {
-      const outcome = await this.writeIn(tx, rows, derive, quarantinedAt, pending);
-      return outcome;
-    });
+  async write(rows: Input[], derive: Derive, now: number): Promise<BatchOutcome> {
+    return this.attempt((tx, pending) => this.writeIn(tx, rows, derive, now, pending));
+  }
+
+  async quarantine(entries: QuarantineEntry[], receivedAt: number): Promise<void> {
+    await this.sql.begin((tx) => this.quarantineIn(tx, entries, receivedAt));
+  }
+
+  async addDeployments(names: string[]): Promise<void> {
+    await this.sql.begin((tx) => this.deploymentIds(tx, names));
+  }
+
+  /** Another preparer's writer on the same pool: keyframes of its own; writers take turns in the database anyway. */
+  fork(): Writer {
+    return new PgWriter(this.sql, false);
   }
 
   async replay(entries: {id: number; row: Input}[], derive: Derive): Promise<BatchOutcome> {
     return this.attempt(async (tx, pending) => {
       const outcome: BatchOutcome = {statuses: [], warnings: []};
       const stored = entries.filter((e) => e.row.kind === 'row');
-      const inner = await this.writeIn(tx, stored.map((e) => e.row), derive, 0, pending);
+      const inner = await this.writeIn(tx, stored.map((e) => e.row), derive, Date.now() * 1000, pending);
       let s = 0;
       for (const e of entries) {
         if (e.row.kind === 'rejected') {
@@ -102,7 +113,7 @@ export class PgWriter implements Writer {
   }
 
   async close(): Promise<void> {
-    await this.sql.end({timeout: 5});
+    if (this.owner) await this.sql.end({timeout: 5});
   }
 
   /** Runs a batch in a transaction, again from the start when another writer collided with it. */
@@ -121,13 +132,13 @@ export class PgWriter implements Writer {
     }
   }
 
-  private async writeIn(tx: TxSql, rows: Input[], derive: Derive, quarantinedAt: number,
+  private async writeIn(tx: TxSql, rows: Input[], derive: Derive, now: number,
     pending: [number, number | Uint8Array][]): Promise<BatchOutcome> {
     const statuses: RowStatus[] = new Array<RowStatus>(rows.length);
     const warnings: (string | undefined)[] = new Array<string | undefined>(rows.length).fill(undefined);
     const rejected = rows.flatMap((r, i) => (r.kind === 'rejected' ? [{r, i}] : []));
     for (const {i} of rejected) statuses[i] = 'rejected';
-    if (rejected.length > 0) await this.quarantine(tx, rejected.map((x) => x.r), quarantinedAt);
+    if (rejected.length > 0) await this.quarantineIn(tx, rejected.map((x) => x.r), now);
 
     const candidates = rows.flatMap((r, i) => (r.kind === 'row' ? [{r, i}] : []));
     if (candidates.length === 0) return {statuses, warnings};
@@ -137,7 +148,7 @@ export class PgWriter implements Writer {
     // has seen id N has seen every id below it (the shared tail, source/server/watch-tail.ts).
     // Preparing (parsing, compressing) stays concurrent, in each writer's own process.
     await q(tx, "SELECT pg_advisory_xact_lock(hashtextextended('stacky raw ids', 0))");
-    await this.markIds(tx);
+    await this.markIds(tx, now);
     const duplicate = await this.findDuplicates(tx, candidates.map((c) => c.r));
     const fresh = candidates.filter((_, k) => !duplicate[k]);
     candidates.forEach((c, k) => {
@@ -210,7 +221,7 @@ export class PgWriter implements Writer {
     return copy;
   }
 
-  private async quarantine(tx: TxSql, entries: QuarantineEntry[], at: number): Promise<void> {
+  private async quarantineIn(tx: TxSql, entries: QuarantineEntry[], at: number): Promise<void> {
     for (const e of entries) {
       await q(tx, `INSERT INTO stacky_quarantine (received, source, deployment, exchange, routing_key, line, error, raw)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [at, e.source, e.deployment, e.exchange, e.routingKey, e.line, e.error,
@@ -281,8 +292,7 @@ export class PgWriter implements Writer {
     [table, add.map((a) => a[0]), add.map((a) => a[1]), add.map((a) => a[2])]);
   }
 
-  private async markIds(tx: TxSql): Promise<void> {
-    const now = Date.now() * 1000;
+  private async markIds(tx: TxSql, now: number): Promise<void> {
     if (Math.abs(now - this.lastMark) < ID_MARK_EVERY_US) return;
     await q(tx, `INSERT INTO stacky_id_marks (ts, nova, glance, generic) VALUES ($1,
       (SELECT coalesce(max(last_value), 0) FROM stacktach_rawdata_id_seq), (SELECT coalesce(max(last_value), 0) FROM stacktach_glancerawdata_id_seq),
