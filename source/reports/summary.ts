@@ -2,7 +2,7 @@
 // The arithmetic and the list of kept quirks live in core/report-math.ts.
 import type {Db} from '../store/database.js';
 import {ReportQueries} from '../store/report-queries.js';
-import {snapshot} from '../store/unit-of-work.js';
+import {snapshot} from '../store/sqlite/unit-of-work.js';
 import {pyDumps} from '../core/pyjson.js';
 import {
   buildSummary, DEFAULT_HOURS, DEFAULT_PERCENTILE, DEFAULT_TOO_LONG, evaluateRequest, REPORT_VERSION,

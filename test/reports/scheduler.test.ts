@@ -65,9 +65,9 @@ function start(db: Db, clock: FakeClock, extra: SchedulerOptions = {}) {
   return {running, lines};
 }
 
-test('catch-up at start-up, then one report five minutes after each hour', () => {
+test('catch-up at start-up, then one report five minutes after each hour', async () => {
   const db = openDatabase(':memory:');
-  ingest(db, MAIN); // raws from 2014-01-14 18:00:00 to 19:59:59.5
+  await ingest(db, MAIN); // raws from 2014-01-14 18:00:00 to 19:59:59.5
   const clock = new FakeClock(ms('2014-01-14 22:03:00'));
   const {running, lines} = start(db, clock);
 
@@ -106,9 +106,9 @@ test('catch-up at start-up, then one report five minutes after each hour', () =>
   db.close();
 });
 
-test('a restart never generates a stored period again, and catches up only what is missing', () => {
+test('a restart never generates a stored period again, and catches up only what is missing', async () => {
   const db = openDatabase(':memory:');
-  ingest(db, MAIN);
+  await ingest(db, MAIN);
   const clock = new FakeClock(ms('2014-01-14 21:10:00'));
   const first = start(db, clock);
   clock.advance(0);
@@ -134,9 +134,9 @@ test('a restart never generates a stored period again, and catches up only what 
   db.close();
 });
 
-test('two schedulers on one database still store each period once', () => {
+test('two schedulers on one database still store each period once', async () => {
   const db = openDatabase(':memory:');
-  ingest(db, MAIN);
+  await ingest(db, MAIN);
   const clock = new FakeClock(ms('2014-01-15 01:30:00'));
   const a = start(db, clock);
   const b = start(db, clock);
@@ -149,9 +149,9 @@ test('two schedulers on one database still store each period once', () => {
   db.close();
 });
 
-test('catch-up looks back catchUpHours at most; an empty hour is still a report', () => {
+test('catch-up looks back catchUpHours at most; an empty hour is still a report', async () => {
   const db = openDatabase(':memory:');
-  ingest(db, MAIN);
+  await ingest(db, MAIN);
   const clock = new FakeClock(ms('2014-01-16 00:30:00'));
   const {running} = start(db, clock, {catchUpHours: 3});
   clock.advance(0);
@@ -162,7 +162,7 @@ test('catch-up looks back catchUpHours at most; an empty hour is still a report'
   db.close();
 });
 
-test('no data yet: nothing is generated until the first raw arrives', () => {
+test('no data yet: nothing is generated until the first raw arrives', async () => {
   const db = openDatabase(':memory:');
   const clock = new FakeClock(ms('2014-01-14 18:30:00'));
   const {running} = start(db, clock);
@@ -170,16 +170,16 @@ test('no data yet: nothing is generated until the first raw arrives', () => {
   assert.deepEqual(clock.pending(), [ms('2014-01-14 19:05:00')]);
   clock.advance(60 * MINUTE);
   assert.equal(stored(db).length, 0);
-  ingest(db, [{request: 'req-z', instance: 'inst-z', start: at('2014-01-14 19:40:00'), steps: simple('create', 30)}]);
+  await ingest(db, [{request: 'req-z', instance: 'inst-z', start: at('2014-01-14 19:40:00'), steps: simple('create', 30)}]);
   clock.advance(60 * MINUTE); // 20:05: the 19:00 hour is due
   assert.deepEqual(stored(db).map((r) => [hourText(r.period_start), JSON.parse(r.json)[0].total]), [['2014-01-14 19:00', 1]]);
   running.stop();
   db.close();
 });
 
-test('stop cancels the pending timer; a failing hour is logged and retried the next hour', () => {
+test('stop cancels the pending timer; a failing hour is logged and retried the next hour', async () => {
   const db = openDatabase(':memory:');
-  ingest(db, MAIN);
+  await ingest(db, MAIN);
   const clock = new FakeClock(ms('2014-01-14 20:10:00'));
   // A region that matches nothing fails every build.
   const {running, lines} = start(db, clock, {region: 'nowhere', catchUpHours: 2});

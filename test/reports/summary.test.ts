@@ -6,10 +6,11 @@ import {openDatabase, type Db} from '../../source/store/database.js';
 import {buildSummaryReport, RegionNotFoundError, storeSummaryReport} from '../../source/reports/summary.js';
 import {ReportReader} from '../../source/store/report-reader.js';
 import {at, HOUR_START, ingest, MAIN, simple, type Req} from './corpus.js';
+import {SqliteWriter} from '../../source/store/sqlite/writer.js';
 
-function mainDb(): Db {
+async function mainDb(): Promise<Db> {
   const db = openDatabase(':memory:');
-  ingest(db, MAIN);
+  await ingest(db, MAIN);
   return db;
 }
 
@@ -18,8 +19,8 @@ const HEADER = ['Operation', 'Image', 'OS Type', 'Min', 'Max', 'Med', '97%', 'Re
 
 const ZERO = [0, 0, 0, 0, 0, 0, 0, 0];
 
-test('the hourly report of the main corpus: every cell and every metadata value', () => {
-  const db = mainDb();
+test('the hourly report of the main corpus: every cell and every metadata value', async () => {
+  const db = await mainDb();
   const built = buildSummaryReport(db, {start: HOUR_START, hours: 1});
   const {metadata, header, rows} = built.report;
   assert.deepEqual(header, HEADER);
@@ -60,8 +61,8 @@ test('the hourly report of the main corpus: every cell and every metadata value'
   db.close();
 });
 
-test('the JSON text is Python json.dumps: floats keep .0, keys in pretty.py order', () => {
-  const db = mainDb();
+test('the JSON text is Python json.dumps: floats keep .0, keys in pretty.py order', async () => {
+  const db = await mainDb();
   const {json} = buildSummaryReport(db, {start: HOUR_START, hours: 1});
   assert.ok(json.startsWith('[{"percentile": 97, "pct": 0.015, "hours": 1, "start": 1389726000.0, ' +
     '"end": 1389729599.0, "region": null, "cells": ["east-1", "west-1"], "total": 13, ' +
@@ -74,8 +75,8 @@ test('the JSON text is Python json.dumps: floats keep .0, keys in pretty.py orde
   db.close();
 });
 
-test('--percentile picks sorted[trunc(p/100·n)] and renames the column; pct follows', () => {
-  const db = mainDb();
+test('--percentile picks sorted[trunc(p/100·n)] and renames the column; pct follows', async () => {
+  const db = await mainDb();
   const {report} = buildSummaryReport(db, {start: HOUR_START, hours: 1, percentile: 60});
   assert.equal(report.header[6], '60%');
   assert.equal(report.metadata.percentile, 60);
@@ -85,8 +86,8 @@ test('--percentile picks sorted[trunc(p/100·n)] and renames the column; pct fol
   db.close();
 });
 
-test('--too-long renames the class and moves requests into it', () => {
-  const db = mainDb();
+test('--too-long renames the class and moves requests into it', async () => {
+  const db = await mainDb();
   const {report} = buildSummaryReport(db, {start: HOUR_START, hours: 1, tooLong: 300});
   assert.deepEqual(report.header.slice(12), ['> 5', '% > 5', 'state', '% state']);
   // 344 s and 1860 s are now too long; req-5 stays a state failure.
@@ -101,8 +102,8 @@ test('--too-long renames the class and moves requests into it', () => {
   db.close();
 });
 
-test('an empty window is a valid report: no rows, total 0, every rate 0.0', () => {
-  const db = mainDb();
+test('an empty window is a valid report: no rows, total 0, every rate 0.0', async () => {
+  const db = await mainDb();
   const built = buildSummaryReport(db, {start: at('2014-01-15 03:00:00'), hours: 1});
   assert.deepEqual(built.report.rows, []);
   assert.equal(built.report.metadata.total, 0);
@@ -123,8 +124,8 @@ test('an empty window is a valid report: no rows, total 0, every rate 0.0', () =
   empty.close();
 });
 
-test('a 24-hour window spans the day and stops at 23:59:59', () => {
-  const db = mainDb();
+test('a 24-hour window spans the day and stops at 23:59:59', async () => {
+  const db = await mainDb();
   const {report, window} = buildSummaryReport(db, {start: at('2014-01-14 00:00:00')});
   assert.equal(report.metadata.hours, 24);
   assert.equal(window.end, at('2014-01-14 23:59:59'));
@@ -135,7 +136,7 @@ test('a 24-hour window spans the day and stops at 23:59:59', () => {
   db.close();
 });
 
-test('region: substring of the uppercased name; updates filtered, requests and raws not', () => {
+test('region: substring of the uppercased name; updates filtered, requests and raws not', async () => {
   const db = openDatabase(':memory:');
   const start = at('2014-01-14 19:00:00');
   const reqs: Req[] = [
@@ -148,7 +149,7 @@ test('region: substring of the uppercased name; updates filtered, requests and r
       {t: 0, event: 'compute.instance.rebuild.start', deployment: 'west-1'},
       {t: 7300, event: 'compute.instance.update'}]},
   ];
-  ingest(db, reqs);
+  await ingest(db, reqs);
   const west = buildSummaryReport(db, {start, hours: 1, region: 'west'});
   assert.equal(west.name, 'summary for region: west');
   assert.equal(west.report.metadata.region, 'WEST');
@@ -169,10 +170,10 @@ test('region: substring of the uppercased name; updates filtered, requests and r
   db.close();
 });
 
-test('a request touching two updated instances counts once per instance', () => {
+test('a request touching two updated instances counts once per instance', async () => {
   const db = openDatabase(':memory:');
   const start = at('2014-01-14 19:10:00');
-  ingest(db, [
+  await ingest(db, [
     {request: 'req-multi', instance: 'inst-x', start, steps: simple('create', 30)},
     {request: 'req-multi', instance: 'inst-y', start: start + 5e6, steps: simple('create', 40)},
   ]);
@@ -182,8 +183,8 @@ test('a request touching two updated instances counts once per instance', () => 
   db.close();
 });
 
-test('stored: a version 4 row named for the region, over the period, with the JSON verbatim', () => {
-  const db = mainDb();
+test('stored: a version 4 row named for the region, over the period, with the JSON verbatim', async () => {
+  const db = await mainDb();
   const built = buildSummaryReport(db, {start: HOUR_START, hours: 1});
   const created = at('2014-01-14 20:10:00');
   const id = storeSummaryReport(db, built, {created})!;
@@ -201,7 +202,7 @@ test('versioned requests count as legacy ones: the scenario of test/fixtures/ope
   const {messages} = await import('../fixtures/openstack.js');
   const {Pipeline} = await import('../../source/ingest/pipeline.js');
   const db = openDatabase(':memory:');
-  new Pipeline(db, {source: 'test'}).ingest(messages().map((m) =>
+  await new Pipeline(new SqliteWriter(db), {source: 'test'}).ingest(messages().map((m) =>
     ({deployment: 'region-1', exchange: m.exchange, routingKey: m.routingKey, body: m.body})));
   const {report} = buildSummaryReport(db, {start: Date.UTC(2026, 2, 1, 10) * 1000 - 1, hours: 1});
   // Instance A's request (update from the api, create.start, create.end): one create of 32.5 s,
