@@ -322,6 +322,11 @@ export interface Writer {
   quarantine(entries: QuarantineEntry[], receivedAt: Micros): Promise<void>;
   /** Makes sure these deployments exist (the RabbitMQ worker's start, as StackTach's). */
   addDeployments(names: string[]): Promise<void>;
+  /**
+   * Whether `error` (thrown by this writer) says the database cannot take writes now (locked,
+   * full, unreachable, read-only...), as opposed to one batch or row it refuses.
+   */
+  unavailable(error: unknown): boolean;
   /** Rows prepared but not stored (their delivery is gone): keyframes among them stay usable by later rows. */
   skip(rows: StoreRow[]): void;
   /** After a failed batch: forget what the preparer and this writer had in common (keyframes), and any cache. */

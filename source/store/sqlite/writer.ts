@@ -4,7 +4,7 @@ import type {Db} from '../database.js';
 import {closeDatabase} from '../database.js';
 import type {Micros} from '../../core/types.js';
 import {KeyframeIds} from '../keyframe-ids.js';
-import type {BatchOutcome, Derive, DerivedTables, QuarantineEntry, RejectedRow, RowStatus, StoreRow, Writer} from '../types.js';
+import type {BatchOutcome, Derive, DerivedTables, QuarantineEntry, RejectedRow, StoreRow, Writer} from '../types.js';
 import {DerivedWriter} from './derived-writer.js';
 import {RawWriter} from './raw-writer.js';
 import {unitOfWork} from './unit-of-work.js';
@@ -33,21 +33,21 @@ export class SqliteWriter implements Writer {
         this.raw.markIds(now);
         this.lastMark = now;
       }
-      const out: BatchOutcome = {statuses: new Array<RowStatus>(rows.length), warnings: new Array<string | undefined>(rows.length)};
-      for (let i = 0; i < rows.length; i++) this.one(rows[i]!, derive, now, out, i);
+      const out: BatchOutcome = {statuses: [], warnings: []};
+      for (const row of rows) this.one(row, derive, now, out);
       return out;
     });
     this.replayBatch = unitOfWork(db, (entries: Replayed[], derive: Derive) => {
-      const out: BatchOutcome = {statuses: new Array<RowStatus>(entries.length), warnings: new Array<string | undefined>(entries.length)};
-      for (let i = 0; i < entries.length; i++) {
-        const {id, row} = entries[i]!;
+      const out: BatchOutcome = {statuses: [], warnings: []};
+      for (const {id, row} of entries) {
         if (row.kind === 'rejected') {
           // Still not a notification: it stays, with today's reason.
           this.raw.requarantine(id, row.error);
-          out.statuses[i] = 'rejected';
+          out.statuses.push('rejected');
+          out.warnings.push(undefined);
           continue;
         }
-        this.one(row, derive, 0, out, i);
+        this.one(row, derive, 0, out);
         this.raw.unquarantine(id);
       }
       return out;
@@ -73,6 +73,13 @@ export class SqliteWriter implements Writer {
     });
   }
 
+  /** Locked past the busy timeout, disk full, I/O error, read-only...: SQLite's result codes. */
+  unavailable(error: unknown): boolean {
+    const code = (error as {code?: unknown})?.code;
+    return typeof code === 'string' &&
+      /^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CORRUPT|CANTOPEN|NOMEM|NOTADB|PROTOCOL|PERM|AUTH)/.test(code);
+  }
+
   skip(rows: StoreRow[]): void {
     this.keyframeIds.skip(rows);
   }
@@ -90,10 +97,12 @@ export class SqliteWriter implements Writer {
     if (this.owns) closeDatabase(this.db);
   }
 
-  private one(row: Row, derive: Derive, now: Micros, out: BatchOutcome, i: number): void {
+  /** Row by row, in order: its status and its warning (if any) pushed on `out`. */
+  private one(row: Row, derive: Derive, now: Micros, out: BatchOutcome): void {
     if (row.kind === 'rejected') {
       this.raw.quarantine(row, now);
-      out.statuses[i] = 'rejected';
+      out.statuses.push('rejected');
+      out.warnings.push(undefined);
       return;
     }
     const n = row.notification;
@@ -107,17 +116,20 @@ export class SqliteWriter implements Writer {
     else rawId = this.raw.insertGeneric(deploymentId, row.routingKey, blob, n, key);
     this.keyframeIds.stored(row, rawId, jsonZ);
     if (rawId === null) {
-      out.statuses[i] = 'duplicate';
+      out.statuses.push('duplicate');
+      out.warnings.push(undefined);
       return;
     }
-    out.statuses[i] = 'stored';
+    out.statuses.push('stored');
     // Derived work after the raw row, as StackTach does after its ack: a failure here keeps
     // the raw row and is reported as a warning.
+    let warning: string | undefined;
     try {
-      out.warnings[i] = derive(this.tables, rawId, n) || undefined;
+      warning = derive(this.tables, rawId, n) || undefined;
     } catch (error) {
-      out.warnings[i] = `derived tables: ${(error as Error).message}`;
+      warning = `derived tables: ${(error as Error).message}`;
     }
+    out.warnings.push(warning);
   }
 }
 

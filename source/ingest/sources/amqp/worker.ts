@@ -226,7 +226,7 @@ class Batcher {
         tally = await storeTallied(liveText, liveRows, (r, onRow) => parallel.store(r, onRow));
       } catch (error) {
         this.renew();
-        if (databaseDown(error)) {
+        if (this.writer.unavailable(error)) {
           this.fatal([...liveText, ...liveBinary], error as Error);
           return;
         }
@@ -288,7 +288,8 @@ class Batcher {
     try {
       return await attempt(deliveries);
     } catch (error) {
-      if (databaseDown(error)) {
+      // Retrying message by message would only wait out the database once per message.
+      if (this.writer.unavailable(error)) {
         this.fatal(deliveries, error as Error);
         return null;
       }
@@ -300,7 +301,7 @@ class Batcher {
         try {
           tally.merge(await attempt([d]));
         } catch (one) {
-          if (databaseDown(one)) throw one;
+          if (this.writer.unavailable(one)) throw one;
           const reason = `could not be stored: ${(one as Error).message}`;
           await this.writer.quarantine([this.quarantined(d, reason)], Date.now() * 1000);
           tally.add(d, 'rejected', reason);
@@ -344,17 +345,6 @@ class Batcher {
     this.rejectionsSuppressed = 0;
     return n;
   }
-}
-
-/**
- * Errors that say the database cannot take writes now (locked past the busy timeout, disk full,
- * I/O error, read-only...), as opposed to one message it refuses. Retrying message by message
- * would only wait out the busy timeout once per message.
- */
-function databaseDown(error: unknown): boolean {
-  const code = (error as {code?: unknown})?.code;
-  return typeof code === 'string' &&
-    /^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CORRUPT|CANTOPEN|NOMEM|NOTADB|PROTOCOL|PERM|AUTH)/.test(code);
 }
 
 function deploymentOf(d: Delivery): string {
