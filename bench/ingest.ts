@@ -4,6 +4,7 @@ import {once} from 'node:events';
 import {createInterface} from 'node:readline';
 import Database from 'better-sqlite3';
 import {openDatabase} from '../source/store/sqlite/database.js';
+import {SqliteWriter} from '../source/store/sqlite/writer.js';
 import {ingestFile} from '../source/ingest/sources/jsonl/files.js';
 import {fmt, line, verdict} from './lib.js';
 
@@ -61,7 +62,7 @@ export async function pipelineRate(corpus: string, dbPath: string): Promise<{rat
   const db = openDatabase(dbPath, {cacheMiB: 512});
   const start = performance.now();
   const cpuStart = process.cpuUsage();
-  const result = await ingestFile(corpus, db, 'bench', {deployment: 'default', exchange: 'nova'});
+  const result = await ingestFile(corpus, new SqliteWriter(db), 'bench', {deployment: 'default', exchange: 'nova'});
   db.pragma('wal_checkpoint(TRUNCATE)');
   const seconds = (performance.now() - start) / 1000;
   // Every thread of this process: the writer and the preparing workers.

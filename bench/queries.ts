@@ -3,6 +3,7 @@ import {Agent, request} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {openSqliteStore as openStore} from '../source/store/sqlite/store.js';
 import {Pipeline} from '../source/ingest/pipeline.js';
+
 import {createStackyServer} from '../source/server/app.js';
 import {fmt, line, percentile, verdict} from './lib.js';
 
@@ -36,7 +37,7 @@ export async function benchQueries(dbPath: string, quick: boolean): Promise<void
   const whens = sample(`SELECT "when" FROM stacktach_rawdata WHERE id IN (${ids})`) as number[];
   let now = 0;
   // No response cache here: these figures are the cost of building each answer.
-  const server = createStackyServer({store, pipeline: new Pipeline(store.db, {source: 'bench'}), now: () => now, cache: false});
+  const server = createStackyServer({store, pipeline: new Pipeline(store.writer(), {source: 'bench'}), now: () => now, cache: false});
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
 

@@ -14,6 +14,7 @@ import type {AddressInfo} from 'node:net';
 import {Worker} from 'node:worker_threads';
 import {openSqliteStore as openStore} from '../source/store/sqlite/store.js';
 import {Pipeline} from '../source/ingest/pipeline.js';
+
 import {createStackyServer} from '../source/server/app.js';
 import type {BatchTiming, PruneCounts} from '../source/store/sqlite/retention.js';
 import {fmt, line, percentile, verdict} from './lib.js';
@@ -29,10 +30,11 @@ const {openSync, readSync} = require('node:fs');
 (async () => {
   const {openDatabase} = await import(workerData.root + '/dist/source/store/sqlite/database.js');
   const {Pipeline} = await import(workerData.root + '/dist/source/ingest/pipeline.js');
+  const {SqliteWriter} = await import(workerData.root + '/dist/source/store/sqlite/writer.js');
   const {DemoGenerator} = await import(workerData.root + '/dist/source/demo/generator.js');
   const {Preparer} = await import(workerData.root + '/dist/source/ingest/prepare.js');
   const db = openDatabase(workerData.path);
-  const pipeline = new Pipeline(db, {source: 'bench'});
+  const pipeline = new Pipeline(new SqliteWriter(db), {source: 'bench'});
   const gen = new DemoGenerator({seed: 99, startMicros: workerData.startMicros});
   // Parsed and compressed before the lock is taken, as the worker's preparing threads do.
   const preparer = new Preparer();
@@ -55,7 +57,7 @@ const {openSync, readSync} = require('node:fs');
     const t = performance.now();
     db.exec('BEGIN IMMEDIATE');
     const locked = performance.now();
-    pipeline.store(rows);
+    await pipeline.store(rows);
     db.exec('COMMIT');
     const end = performance.now();
     const walFrames = frames();
@@ -122,7 +124,7 @@ export async function benchRetention(benchDb: string): Promise<void> {
     .pluck().all(cutoff) as string[];
   const vacuum = store.db.pragma('auto_vacuum', {simple: true}) as number;
   const pagesBefore = store.db.pragma('page_count', {simple: true}) as number;
-  const server = createStackyServer({store, pipeline: new Pipeline(store.db, {source: 'bench'}), cache: false});
+  const server = createStackyServer({store, pipeline: new Pipeline(store.writer(), {source: 'bench'}), cache: false});
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   const writer = thread<Write[]>(WRITER, {path, startMicros: newest + 1});

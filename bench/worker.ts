@@ -10,6 +10,7 @@ import {randomBytes} from 'node:crypto';
 import {cpus} from 'node:os';
 import * as amqp from 'amqplib';
 import {openDatabase} from '../source/store/sqlite/database.js';
+import {SqliteWriter} from '../source/store/sqlite/writer.js';
 import {writeCorpus} from '../source/demo/corpus.js';
 import {ingestFile} from '../source/ingest/sources/jsonl/files.js';
 import {parseWorkerConfig} from '../source/ingest/sources/amqp/config.js';
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
     let db = openDatabase(fileDb);
     let cpu = cpuMeter();
     let start = performance.now();
-    const fileResult = await ingestFile(corpus, db, 'bench', {deployment: 'default', exchange: 'nova'});
+    const fileResult = await ingestFile(corpus, new SqliteWriter(db), 'bench', {deployment: 'default', exchange: 'nova'});
     db.pragma('wal_checkpoint(TRUNCATE)');
     const fileSeconds = (performance.now() - start) / 1000;
     const fileCpu = cpu();
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     // 2. Declare the topology (a worker run with nothing queued), then publish everything.
     const declareDb = join(dir, 'declare.db');
     db = openDatabase(declareDb);
-    const declarer = await startWorker(config, db, quiet, workerOptions);
+    const declarer = await startWorker(config, new SqliteWriter(db), quiet, workerOptions);
     await declarer.ready(30_000);
     await declarer.stop();
     db.close();
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
     db = openDatabase(workerDb, {cacheMiB: 512}); // as `stacky worker` opens it
     cpu = cpuMeter();
     start = performance.now();
-    const worker = await startWorker(config, db, (l) => process.stderr.write(`${l}\n`), workerOptions);
+    const worker = await startWorker(config, new SqliteWriter(db), (l) => process.stderr.write(`${l}\n`), workerOptions);
     const received = () => [...worker.stats().values()].reduce((n, s) => n + s.received, 0);
     while (received() < count) await new Promise((r) => setTimeout(r, 5));
     db.pragma('wal_checkpoint(TRUNCATE)');

@@ -3,7 +3,7 @@
 import {parentPort, workerData} from 'node:worker_threads';
 import {loadWorkerConfig} from '../ingest/sources/amqp/config.js';
 import {startWorker} from '../ingest/sources/amqp/worker.js';
-import {closeDatabase, openDatabase} from '../store/sqlite/database.js';
+import {openWriter} from '../store/open.js';
 import {yieldToReaders} from './writer-thread.js';
 
 export interface AmqpThreadData {
@@ -27,13 +27,13 @@ const post = (m: AmqpThreadMessage) => parentPort!.postMessage(m);
 try {
   // Already loaded once by the serving thread, which printed its warnings.
   const {config} = loadWorkerConfig(configPath);
-  const db = openDatabase(dbPath);
+  const writer = await openWriter(dbPath);
   const live: {handle?: Awaited<ReturnType<typeof startWorker>>} = {};
   const snapshot = () => {
     const h = live.handle;
     if (h) post({view: {states: h.states(), stats: h.stats(), depths: h.depths?.()}});
   };
-  const handle = await startWorker(config, db, (line) => {
+  const handle = await startWorker(config, writer, (line) => {
     post({log: line});
     snapshot(); // a state change is usually logged
   });
@@ -44,9 +44,9 @@ try {
   parentPort!.on('message', (m) => {
     if (m !== 'stop') return;
     clearInterval(timer);
-    void handle.stop().then(() => {
+    void handle.stop().then(async () => {
       snapshot();
-      closeDatabase(db);
+      await writer.close();
       post({stopped: true});
       parentPort!.close();
     });

@@ -6,7 +6,7 @@ import {DemoPacer} from '../demo/pacer.js';
 import type {DemoShape, Envelope} from '../demo/types.js';
 import {Pipeline} from '../ingest/pipeline.js';
 import type {IngestItem} from '../ingest/item.js';
-import {openSqliteStore as openStore} from '../store/sqlite/store.js';
+import {openWriter} from '../store/open.js';
 import {yieldToReaders} from './writer-thread.js';
 
 export interface FeederData {
@@ -27,28 +27,30 @@ function toItem(e: Envelope): IngestItem {
 
 yieldToReaders();
 const {dbPath, rate, seed, shape} = workerData as FeederData;
-const store = openStore(dbPath);
-const pipeline = new Pipeline(store.db, {source: 'demo'});
+const writer = await openWriter(dbPath);
+const pipeline = new Pipeline(writer, {source: 'demo'});
 const generator = new DemoGenerator({seed, rate, startMicros: Date.now() * 1000, shape});
 // Up to 5 s of notifications a batch: a feeder that fell behind (a busy core) catches up in a few.
 const pacer = new DemoPacer(generator, rate * 5);
 let stored = 0;
 let offered = 0;
 const post = (m: FeederMessage) => parentPort!.postMessage(m);
+// One batch at a time: a tick while the last batch is still being stored is skipped.
+let storing: Promise<void> | undefined;
 const timer = setInterval(() => {
+  if (storing) return;
   const batch = pacer.until(Date.now() * 1000).map(toItem);
   if (batch.length === 0) return;
   offered += batch.length;
-  try {
-    stored += pipeline.ingest(batch).stored;
+  storing = pipeline.ingest(batch).then((r) => {
+    stored += r.stored;
     post({stored, offered});
-  } catch (error) {
-    post({error: (error as Error).message});
-  }
+  }, (error: unknown) => post({error: (error as Error).message})).finally(() => {
+    storing = undefined;
+  });
 }, TICK_MS);
 parentPort!.on('message', (m) => {
   if (m !== 'stop') return;
   clearInterval(timer);
-  store.close();
-  parentPort!.close();
+  void (storing ?? Promise.resolve()).then(() => writer.close()).then(() => parentPort!.close());
 });

@@ -1,7 +1,7 @@
 // stacky ingest: JSON Lines from files or stdin, straight into a database or to a server.
 import {createReadStream} from 'node:fs';
 import type {Readable} from 'node:stream';
-import {openDatabase} from '../store/sqlite/database.js';
+import {openWriter} from '../store/open.js';
 import {ingestJsonl} from '../ingest/sources/jsonl/files.js';
 import {Tally, type CountedResult} from '../ingest/tally.js';
 import {defaultDbPath} from './paths.js';
@@ -40,21 +40,21 @@ export async function run(argv: string[]): Promise<number> {
     const files = positionals.length > 0 ? positionals : ['-'];
     const total = new Tally();
     // A bulk load keeps a larger page cache: random index inserts are its cost past a million rows.
-    const db = values.url ? undefined : openDatabase(values.db ?? defaultDbPath(), {cacheMiB: 512});
+    const writer = values.url ? undefined : await openWriter(values.db ?? defaultDbPath(), {cacheMiB: 512});
     try {
       for (const file of files) {
         const name = file === '-' ? 'stdin' : file;
         let r: CountedResult;
         let progress = {stored: 0, duplicates: 0, rejected: 0};
         try {
-          r = db
-            ? await ingestJsonl(open(file), db, name, {deployment, exchange}, (t) => {
+          r = writer
+            ? await ingestJsonl(open(file), writer, name, {deployment, exchange}, (t) => {
               progress = {stored: t.stored, duplicates: t.duplicates, rejected: t.rejectedCount};
             })
             : await post(values.url!, file, deployment, exchange);
         } catch (error) {
           // Say exactly what was committed before the failure, this file's and the earlier ones'.
-          const partial = error instanceof StackyIngestError ? error.counts : db ? progress : undefined;
+          const partial = error instanceof StackyIngestError ? error.counts : writer ? progress : undefined;
           const before = partial === undefined ? 'what was stored of this file is unknown'
             : `stored ${total.stored + partial.stored}, duplicates ${total.duplicates + partial.duplicates}, ` +
               `rejected ${total.rejectedCount + partial.rejected} before the failure`;
@@ -71,7 +71,7 @@ export async function run(argv: string[]): Promise<number> {
         total.add(r);
       }
     } finally {
-      db?.close();
+      await writer?.close();
     }
     process.stdout.write(`${total.summary()}\n`);
     return total.rejectedCount > 0 ? 1 : 0;

@@ -2,6 +2,10 @@
 // --replay, run them through today's parser and keep only those that still do not store.
 import {closeDatabase, openDatabase, type Db} from '../store/sqlite/database.js';
 import {countQuarantine, listQuarantine, quarantinePage} from '../store/sqlite/quarantine-reader.js';
+
+
+import {openWriter} from '../store/open.js';
+import type {Writer} from '../store/types.js';
 import {whenString} from '../core/time.js';
 import {terminalSafe} from '../core/terminal-text.js';
 import {defaultDbPath} from './paths.js';
@@ -12,14 +16,14 @@ import {quarantineSpec} from './specs/quarantine.js';
 /** Entries replayed per transaction: bounded memory, and a reader never waits long. */
 const REPLAY_PAGE = 1000;
 
-async function replay(db: Db, ids: number[] | undefined, json: boolean): Promise<number> {
+async function replay(db: Db, writer: Writer, ids: number[] | undefined, json: boolean): Promise<number> {
   const {Pipeline} = await import('../ingest/pipeline.js');
-  const pipeline = new Pipeline(db, {source: 'replay'});
+  const pipeline = new Pipeline(writer, {source: 'replay'});
   const total = {replayed: 0, stored: 0, duplicates: 0, stayed: 0, warnings: [] as string[]};
   for (let after = 0; ;) {
     const page = quarantinePage(db, after, REPLAY_PAGE, ids);
     if (page.length === 0) break;
-    const r = pipeline.replay(page);
+    const r = await pipeline.replay(page);
     total.replayed += page.length;
     total.stored += r.stored;
     total.duplicates += r.duplicates;
@@ -46,9 +50,17 @@ export async function run(argv: string[]): Promise<number> {
     if (values.replay && given.has('limit')) throw new UsageError('--limit is for listing; --replay takes --id');
     const ids = values.id;
     const {limit} = values;
-    const db = openDatabase(values.db ?? defaultDbPath());
+    const path = values.db ?? defaultDbPath();
+    const db = openDatabase(path);
     try {
-      if (values.replay) return await replay(db, ids, values.json);
+      if (values.replay) {
+        const writer = await openWriter(path);
+        try {
+          return await replay(db, writer, ids, values.json);
+        } finally {
+          await writer.close();
+        }
+      }
       const rows = listQuarantine(db, limit).map((r) => ({...r, raw: r.raw ? r.raw.toString('utf8') : null}));
       if (values.json) {
         process.stdout.write(`${JSON.stringify(rows)}\n`);

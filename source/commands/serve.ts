@@ -3,8 +3,8 @@ import {DEFAULT_READ_THREADS} from '../server/read-threads.js';
 import type {Server} from 'node:http';
 import type {Store} from '../store/api.js';
 import {openStore} from '../store/open.js';
-import {sqliteDb} from '../store/sqlite/store.js';
 import {Pipeline, type RowStatus} from '../ingest/pipeline.js';
+
 import {createStackyServer} from '../server/app.js';
 import {defaultDbPath} from './paths.js';
 import {UsageError} from './args.js';
@@ -36,7 +36,7 @@ export async function startServer(opts: {db: string; host: string; port: number;
   const observe = metrics ? (deployment: string, exchange: string, status: RowStatus, rows = 1) =>
     metrics.count(deployment, exchange, status === 'rejected' ? 'quarantined' : status, rows) : undefined;
   // In process only for a database without a file (:memory:), which a thread cannot open.
-  const pipeline = new Pipeline(sqliteDb(store), {source: opts.source ?? 'http',
+  const pipeline = new Pipeline(store.writer(), {source: opts.source ?? 'http',
     ...(observe ? {observe: (row, status) => observe(row.deployment, row.exchange, status)} : {})});
   const server = createStackyServer({store, pipeline, limits: opts.limits, allowedHosts: opts.allowedHosts,
     guard: built?.guard, tls: opts.setup?.tls, readThreads: opts.setup?.readThreads ?? DEFAULT_READ_THREADS,
@@ -116,7 +116,7 @@ export async function run(argv: string[]): Promise<number> {
     const stops: (() => Promise<void> | void)[] = [];
     if (values.worker) {
       const {startWorkerFromFile} = await import('./worker-embed.js');
-      const worker = await startWorkerFromFile(values.worker, sqliteDb(running.store), log);
+      const worker = await startWorkerFromFile(values.worker, running.store.location ?? ':memory:', log);
       consumers = worker.view;
       stops.push(worker.stop);
     }

@@ -1,6 +1,5 @@
 // `stacky serve --worker FILE`: the RabbitMQ worker inside the server process, same database,
 // on a thread with a connection of its own (amqp-thread.ts) so no request waits behind a batch.
-import {databaseFile, type Db} from '../store/sqlite/database.js';
 import {loadWorkerConfig, WorkerConfigError} from '../ingest/sources/amqp/config.js';
 import {startWriterThread, stopWriterThread} from './writer-thread.js';
 import type {AmqpThreadData, AmqpThreadMessage, ConsumerSnapshot} from './amqp-thread.js';
@@ -9,7 +8,8 @@ import {workerConfigWarning} from './file-modes.js';
 import type {Logger} from './log.js';
 import type {ConsumerView} from '../server/metrics.js';
 
-export async function startWorkerFromFile(path: string, db: Db, logger?: Logger):
+/** `location` is the serving store's: the thread opens its own writer there. */
+export async function startWorkerFromFile(path: string, location: string, logger?: Logger):
   Promise<{stop: () => Promise<void>; view: ConsumerView}> {
   let loaded;
   try {
@@ -22,7 +22,7 @@ export async function startWorkerFromFile(path: string, db: Db, logger?: Logger)
   for (const warning of loaded.warnings) log(`stacky serve: ${warning}`);
   const modeWarning = workerConfigWarning(path);
   if (modeWarning) log(`stacky serve: warning: ${modeWarning}`);
-  const data: AmqpThreadData = {configPath: path, dbPath: databaseFile(db) ?? ':memory:'};
+  const data: AmqpThreadData = {configPath: path, dbPath: location};
   const thread = startWriterThread('amqp-thread', data);
   // /healthz and /metrics read the consumers' state: the thread posts it each second and on changes.
   let seen: ConsumerSnapshot = {states: new Map(), stats: new Map()};

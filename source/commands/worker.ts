@@ -2,7 +2,7 @@
 // the SQLite file. Runs until SIGINT/SIGTERM, then stops consuming, stores and acks what was
 // delivered, and closes the connections.
 import {workerConfigWarning} from './file-modes.js';
-import {closeDatabase, openDatabase} from '../store/sqlite/database.js';
+import {openWriter} from '../store/open.js';
 import {defaultDbPath} from './paths.js';
 import {consumerPlan, defaultWorkerConfigPath, loadWorkerConfig, WorkerConfigError} from '../ingest/sources/amqp/config.js';
 import {startWorker} from '../ingest/sources/amqp/worker.js';
@@ -71,17 +71,17 @@ async function work(argv: string[], values: Values<typeof workerSpec.flags>, env
   }
 
   const dbPath = values.db ?? defaultDbPath(env);
-  let db;
+  let writer;
   try {
     // As `stacky ingest --db`: the bulk writer keeps its indexes in memory well past a million rows.
-    db = openDatabase(dbPath, {cacheMiB: 512});
+    writer = await openWriter(dbPath, {cacheMiB: 512});
   } catch (error) {
     stderr.write(`stacky worker: cannot open the database ${dbPath}: ${(error as Error).message}\n`);
     return 1;
   }
   log(`stacky worker: config ${configPath}, database ${dbPath}`);
 
-  const handle = await startWorker(loaded.config, db, log, {
+  const handle = await startWorker(loaded.config, writer, log, {
     prefetch,
     batchSize: batch,
   });
@@ -114,7 +114,7 @@ async function work(argv: string[], values: Values<typeof workerSpec.flags>, env
   await retention?.stop();
   await handle.stop();
   clearInterval(keepAlive);
-  closeDatabase(db);
+  await writer.close();
   clearTimeout(late);
   logger.info('stop');
   process.removeListener('SIGINT', force);

@@ -1,12 +1,12 @@
 // aggregate_glance_usage: ImageUsage, ImageDeletes and ImageExists (docs/ingest.md §3.8).
-import type {UsageWriter} from '../store/usage-writer.js';
+import type {UsageStatements} from '../store/types.js';
 import type {GlanceFields} from '../core/types.js';
 import {parseNotificationTime} from '../core/time.js';
 import {truthy} from '../core/python.js';
 import {toCell} from '../core/cell.js';
 
 
-export function aggregateGlanceUsage(w: UsageWriter, rawId: number, g: GlanceFields): string | undefined {
+export function aggregateGlanceUsage(w: UsageStatements, rawId: number, g: GlanceFields): string | undefined {
   if (g.event === 'image.activate') {
     if (g.createdAt === null) throw new Error(`image.activate without created_at. GlanceRawData(${rawId})`);
     if (g.size === null) throw new Error(`image.activate without size. GlanceRawData(${rawId})`);
@@ -19,7 +19,7 @@ export function aggregateGlanceUsage(w: UsageWriter, rawId: number, g: GlanceFie
   return undefined;
 }
 
-function imageExists(w: UsageWriter, rawId: number, g: GlanceFields): string | undefined {
+function imageExists(w: UsageStatements, rawId: number, g: GlanceFields): string | undefined {
   const payload = g.payload;
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     return `Received exists with invalid payload GlanceRawData(${rawId})`;

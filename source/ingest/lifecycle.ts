@@ -1,12 +1,12 @@
 // aggregate_lifecycle: Lifecycle, Timing and RequestTracker for one nova raw (docs/ingest.md §3.3–3.5).
-import type {DerivedWriter} from '../store/derived-writer.js';
+import type {DerivedStatements} from '../store/types.js';
 import type {NovaFields} from '../core/types.js';
 import {splitEvent} from '../core/notification.js';
 
 /** The API's update opens a request's KPI tracker: legacy `compute.instance.update` from `api.*`, or versioned `instance.update` from `nova-api:*`. */
 const UPDATES = new Set(['compute.instance.update', 'instance.update']);
 
-export function aggregateLifecycle(w: DerivedWriter, rawId: number, n: NovaFields): void {
+export function aggregateLifecycle(w: DerivedStatements, rawId: number, n: NovaFields): void {
   if (!n.instance) return;
   const found = w.findLifecycle.get(n.instance);
   let lifecycleId: number;
@@ -35,7 +35,7 @@ export function aggregateLifecycle(w: DerivedWriter, rawId: number, n: NovaField
   }
 }
 
-function updateKpi(w: DerivedWriter, timingId: number, n: NovaFields): void {
+function updateKpi(w: DerivedStatements, timingId: number, n: NovaFields): void {
   const tracker = w.firstTracker.get(n.requestId);
   if (tracker) w.updateTracker.run(timingId, n.when - tracker.start, tracker.id);
 }

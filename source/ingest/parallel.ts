@@ -1,9 +1,9 @@
 // Two cores, two halves: a worker thread parses and deflates the next batch while the main
-// thread writes the current one to SQLite. Used for files, stdin and RabbitMQ.
+// thread writes the current one to the store. Used for files, stdin and RabbitMQ.
 import type {Worker} from 'node:worker_threads';
 import {startThread} from '../threads.js';
 import {availableParallelism} from 'node:os';
-import type {Db} from '../store/sqlite/database.js';
+import type {Writer} from '../store/types.js';
 import {Pipeline, type PipelineOptions, type RowOutcome} from './pipeline.js';
 import type {LinesChunk, PackedItems, Prepared, Work} from './prepare.js';
 import type {PrepareReply, PrepareRequest} from './prepare-worker.js';
@@ -34,9 +34,10 @@ export class ParallelIngest {
   private nextId = 0;
   private failed: Error | undefined;
 
-  constructor(db: Db, options: PipelineOptions) {
+  /** `writer` is this lane's own (keyframe numbers belong to the worker); closing the lane closes it. */
+  constructor(private readonly writer: Writer, options: PipelineOptions) {
     // The rows are stored by a pipeline of their own: keyframe numbers belong to the worker.
-    this.pipeline = new Pipeline(db, options);
+    this.pipeline = new Pipeline(writer, options);
     this.worker = startWorker();
     this.worker.unref();
     this.worker.on('message', (reply: PrepareReply) => {
@@ -71,10 +72,10 @@ export class ParallelIngest {
     return promise;
   }
 
-  /** Writes prepared rows in one transaction (synchronous, on the calling thread). */
-  store(rows: Prepared[], onRow?: RowOutcome): IngestResult {
+  /** Writes prepared rows in one transaction, from the calling thread. */
+  async store(rows: Prepared[], onRow?: RowOutcome): Promise<IngestResult> {
     try {
-      return this.pipeline.store(rows, onRow);
+      return await this.pipeline.store(rows, onRow);
     } catch (error) {
       this.worker.postMessage('reset');
       throw error;
@@ -86,11 +87,12 @@ export class ParallelIngest {
     this.pipeline.skip(rows);
   }
 
-  /** Ends the thread; a batch still being prepared is rejected, so that its caller goes on. */
+  /** Ends the thread; a batch still being prepared is rejected, so that its caller goes on. Closes the writer. */
   async close(): Promise<void> {
     this.worker.removeAllListeners('exit');
     await this.worker.terminate();
     this.fail(new Error('prepare worker closed'));
+    await this.writer.close();
   }
 }
 
@@ -98,8 +100,8 @@ export class ParallelIngest {
  * A sink of batches for ingestStream (stream.ts): each batch is prepared on the next lane in turn
  * while the calling thread stores the ones before it, strictly in input order.
  */
-export function laneSink(db: Db, options: PipelineOptions): BatchSink {
-  const lanes = Array.from({length: laneCount()}, () => new ParallelIngest(db, options));
+export function laneSink(writer: Writer, options: PipelineOptions): BatchSink {
+  const lanes = Array.from({length: laneCount()}, () => new ParallelIngest(writer.fork(), options));
   let turn = 0;
   let chain: Promise<unknown> = Promise.resolve();
   return {

@@ -1,12 +1,7 @@
 // The one pipeline every way in goes through: parse, store the raw row, derive the rest.
-// A batch is one unit of work of the store (source/store/unit-of-work.ts), one transaction; a
-// bad notification is quarantined and never stops the batch.
-import type {Db} from '../store/sqlite/database.js';
-import {RawWriter} from '../store/raw-writer.js';
-import {DerivedWriter} from '../store/derived-writer.js';
-import {UsageWriter} from '../store/usage-writer.js';
-import {unitOfWork} from '../store/unit-of-work.js';
-import {decodeJson, encodeJson, setReference} from '../store/json-codec.js';
+// A batch is one write of the store's Writer (source/store/types.ts), one transaction; a bad
+// notification is quarantined and never stops the batch.
+import type {Notification} from '../core/types.js';
 import {aggregateLifecycle} from './lifecycle.js';
 import {aggregateUsage} from './usage.js';
 import {legacyEventOf} from '../core/nova-versioned.js';
@@ -14,9 +9,9 @@ import {aggregateGlanceUsage} from './glance-usage.js';
 import {emptyResult, type IngestItem, type IngestResult} from './item.js';
 import {isStorable, Preparer, rejection, type LinesChunk, type Prepared} from './prepare.js';
 import {parseLine, type LineDefaults} from './sources/jsonl/line.js';
-import type {QuarantineRow} from '../store/types.js';
+import type {BatchOutcome, Derive, DerivedTables, QuarantineRow, RejectedRow, RowStatus, StoreRow, Writer} from '../store/types.js';
 
-export type RowStatus = 'stored' | 'duplicate' | 'rejected';
+export type {RowStatus} from '../store/types.js';
 
 /** What became of one stored row, in input order; `warning` is a derived-table problem. */
 export type RowOutcome = (index: number, status: RowStatus, warning?: string) => void;
@@ -31,134 +26,83 @@ export interface PipelineOptions {
 }
 
 /**
- * Keyframe sequence number → stored row id or, when the keyframe was not stored (a redelivery),
- * its own standalone blob, from which rows compressed against it are re-encoded. Bounded and
- * most-recent-kept: a keyframe a preparer still uses is among its cache's 8,192 most recent, so
- * it is found here while the rows in flight (at most three batches of 10,000) stay under 57,000.
+ * The derived tables of one stored raw (docs/ingest.md §3.3–3.8), run by the store inside the
+ * batch's transaction. Usage is keyed on legacy event names: a versioned instance event counts
+ * as its legacy twin.
  */
-type KeyframeEntry = number | Uint8Array;
-
-class KeyframeIds {
-  private readonly map = new Map<number, KeyframeEntry>();
-
-  constructor(private readonly capacity = 65536) {}
-
-  get(seq: number): KeyframeEntry | undefined {
-    const id = this.map.get(seq);
-    if (id !== undefined) {
-      this.map.delete(seq);
-      this.map.set(seq, id);
-    }
-    return id;
+export const derive: Derive = (tables: DerivedTables, rawId: number, n: Notification) => {
+  if (n.kind === 'nova') {
+    aggregateLifecycle(tables.derived, rawId, n);
+    return aggregateUsage(tables.usage, rawId, n.event.startsWith('instance.') ? {...n, event: legacyEventOf(n.event)} : n);
   }
-
-  set(seq: number, id: KeyframeEntry): void {
-    this.map.set(seq, id);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as number);
-  }
-
-  clear(): void {
-    this.map.clear();
-  }
-}
-
-const ID_MARK_EVERY_US = 60_000_000;
+  if (n.kind === 'glance') return aggregateGlanceUsage(tables.usage, rawId, n);
+  return undefined;
+};
 
 export class Pipeline {
-  private readonly raw: RawWriter;
-  private readonly derived: DerivedWriter;
-  private readonly usage: UsageWriter;
   private readonly preparer: Preparer;
-  private lastMark = -Infinity;
-  private readonly keyframeIds = new KeyframeIds();
-  private readonly batch: (rows: Prepared[], result: IngestResult, onRow?: RowOutcome) => void;
-  private readonly replayBatch: (entries: QuarantineRow[], result: ReplayResult) => void;
+  private readonly nowUs: () => number;
 
-  constructor(db: Db, private readonly options: PipelineOptions) {
-    this.raw = new RawWriter(db);
-    this.derived = new DerivedWriter(db);
-    this.usage = new UsageWriter(db);
-    const nowUs = options.nowMicros ?? (() => Date.now() * 1000);
+  /** `writer` serves this pipeline's preparer alone (or, for ParallelIngest, its worker's). */
+  constructor(private readonly writer: Writer, private readonly options: PipelineOptions) {
+    this.nowUs = options.nowMicros ?? (() => Date.now() * 1000);
+    const nowUs = this.nowUs;
     this.preparer = new Preparer(() => nowUs() / 1000);
-    this.batch = unitOfWork(db, (rows: Prepared[], result: IngestResult, onRow?: RowOutcome) => {
-      // Which ids existed when, for retention (source/store/sqlite/retention.ts), once a minute at most.
-      const now = nowUs();
-      if (Math.abs(now - this.lastMark) >= ID_MARK_EVERY_US) {
-        this.raw.markIds(now);
-        this.lastMark = now;
-      }
-      for (let i = 0; i < rows.length; i++) {
-        const status = this.one(rows[i]!, result);
-        if (!onRow) continue;
-        // A warned row was stored; its warning is the last one pushed.
-        if (status === 'warned') onRow(i, 'stored', result.warnings[result.warnings.length - 1]);
-        else onRow(i, status);
-      }
-    });
-    this.replayBatch = unitOfWork(db, (entries: QuarantineRow[], result: ReplayResult) => {
-      for (const entry of entries) {
-        const p = this.preparer.prepare(replayItem(entry));
-        if (!isStorable(p)) {
-          // Still not a notification: it stays, with today's reason.
-          this.raw.requarantine(entry.id, rejection(p));
-          result.stayed++;
-          continue;
-        }
-        this.one(p, result);
-        this.raw.unquarantine(entry.id);
-      }
-    });
   }
 
   /**
    * Quarantined input through today's parser (after an upgrade that learned a new shape), in one
    * transaction: what now stores leaves the quarantine, what does not stays with its new reason.
    */
-  replay(entries: QuarantineRow[]): ReplayResult {
-    const result: ReplayResult = {...emptyResult(), stayed: 0};
+  async replay(entries: QuarantineRow[]): Promise<ReplayResult> {
+    const prepared = entries.map((entry) => this.preparer.prepare(replayItem(entry)));
+    let outcome: BatchOutcome;
     try {
-      this.replayBatch(entries, result);
+      outcome = await this.writer.replay(entries.map((entry, i) => ({id: entry.id, row: this.storeRow(prepared[i]!)})), derive);
     } catch (error) {
-      this.raw.forgetCaches();
-      this.keyframeIds.clear();
-      this.preparer.reset();
+      this.reset();
       throw error;
     }
+    const result: ReplayResult = {...emptyResult(), stayed: 0};
+    prepared.forEach((p, i) => {
+      // A rejection stays quarantined; it is not counted as rejected input.
+      if (outcome.statuses[i] === 'rejected') result.stayed++;
+      else this.count(p, outcome, i, result);
+    });
     return result;
   }
 
-  /** Stores a batch in one transaction. Throws only when the database itself fails. */
-  ingest(items: IngestItem[]): IngestResult {
+  /** Stores a batch in one transaction. Rejects only when the database itself fails. */
+  ingest(items: IngestItem[]): Promise<IngestResult> {
     return this.store(items.map((item) => this.preparer.prepare(item)));
   }
 
   /** Prepares and stores a chunk of JSON Lines (ingestStream's batch) in one transaction on this thread. */
-  ingestChunk(chunk: LinesChunk, defaults: LineDefaults): IngestResult {
+  ingestChunk(chunk: LinesChunk, defaults: LineDefaults): Promise<IngestResult> {
     return this.store(this.preparer.prepareChunk(chunk, defaults));
   }
 
   /**
    * Stores rows prepared by this pipeline's own preparer or, for ParallelIngest, by a single
    * worker's preparer (never both: keyframe sequence numbers are per preparer). `onRow` hears
-   * what became of each row, for counts by source (the RabbitMQ worker's per-deployment figures).
+   * what became of each row once the batch committed, for counts by source (the RabbitMQ
+   * worker's per-deployment figures).
    */
-  store(rows: Prepared[], onRow?: RowOutcome): IngestResult {
-    const result = emptyResult();
-    const observe = this.options.observe;
-    const statuses: RowStatus[] = [];
-    const heard: RowOutcome | undefined = observe ? (i, status, warning) => {
-      statuses[i] = status;
-      onRow?.(i, status, warning);
-    } : onRow;
+  async store(rows: Prepared[], onRow?: RowOutcome): Promise<IngestResult> {
+    let outcome: BatchOutcome;
     try {
-      this.batch(rows, result, heard);
+      outcome = await this.writer.write(rows.map((p) => this.storeRow(p)), derive, this.nowUs());
     } catch (error) {
-      this.raw.forgetCaches();
-      this.keyframeIds.clear();
-      this.preparer.reset();
+      this.reset();
       throw error;
     }
-    if (observe) for (let i = 0; i < rows.length; i++) if (statuses[i]) observe(rows[i]!, statuses[i]!);
+    const result = emptyResult();
+    const observe = this.options.observe;
+    for (let i = 0; i < rows.length; i++) {
+      const warning = this.count(rows[i]!, outcome, i, result);
+      onRow?.(i, outcome.statuses[i]!, warning);
+    }
+    if (observe) for (let i = 0; i < rows.length; i++) observe(rows[i]!, outcome.statuses[i]!);
     return result;
   }
 
@@ -168,66 +112,51 @@ export class Pipeline {
    * against it are re-encoded instead of failing the batch.
    */
   skip(rows: Prepared[]): void {
-    for (const p of rows) if (isStorable(p) && p.refSeq === undefined) this.keyframeIds.set(p.seq, p.jsonZ);
+    this.writer.skip(rows.filter(isStorable).map((p) => this.storeRow(p) as StoreRow));
   }
 
   /** Keeps input that never became a notification (e.g. a line that is not JSON at all). */
-  quarantine(item: Omit<IngestItem, 'body'> & {text: string}, error: string): void {
-    this.raw.quarantine({
-      source: this.options.source, deployment: item.deployment, exchange: item.exchange,
-      routingKey: item.routingKey, line: item.line ?? null, error,
-      raw: item.raw ? Buffer.from(item.raw.buffer, item.raw.byteOffset, item.raw.byteLength) : item.text,
-    }, this.options.nowMicros ? this.options.nowMicros() : Date.now() * 1000);
+  quarantine(item: Omit<IngestItem, 'body'> & {text: string}, error: string): Promise<void> {
+    return this.writer.quarantine([this.rejected(item, error)], this.nowUs());
   }
 
-  private one(p: Prepared, result: IngestResult): RowStatus | 'warned' {
-    if (!isStorable(p)) {
-      const error = rejection(p);
-      this.quarantine({...p, line: p.line ?? undefined, text: p.text ?? ''}, error);
-      result.rejected.push({line: p.line ?? p.seq, error});
-      return 'rejected';
+  /** After a failed transaction the stored rows behind the cached keyframes may be gone. */
+  private reset(): void {
+    this.writer.reset();
+    this.preparer.reset();
+  }
+
+  private storeRow(p: Prepared): StoreRow | RejectedRow {
+    if (!isStorable(p)) return this.rejected({...p, line: p.line ?? undefined, text: p.text ?? ''}, rejection(p));
+    return {kind: 'row', line: p.line, deployment: p.deployment, exchange: p.exchange, routingKey: p.routingKey, seq: p.seq,
+      notification: p.notification, jsonZ: p.jsonZ, refSeq: p.refSeq, messageKey: p.messageKey};
+  }
+
+  private rejected(item: Omit<IngestItem, 'body'> & {text: string}, error: string): RejectedRow {
+    return {
+      kind: 'rejected', source: this.options.source, deployment: item.deployment, exchange: item.exchange,
+      routingKey: item.routingKey, line: item.line ?? null, error,
+      raw: item.raw ? Buffer.from(item.raw.buffer, item.raw.byteOffset, item.raw.byteLength) : item.text,
+    };
+  }
+
+  /** Adds row `i`'s outcome to `result`; returns its warning as reported ("line N: " first where it has a line). */
+  private count(p: Prepared, outcome: BatchOutcome, i: number, result: IngestResult): string | undefined {
+    const status = outcome.statuses[i];
+    if (status === 'rejected') {
+      result.rejected.push({line: p.line ?? p.seq, error: rejection(p)});
+      return undefined;
     }
-    const n = p.notification;
-    let jsonZ = p.jsonZ;
-    if (p.refSeq !== undefined) {
-      const ref = this.keyframeIds.get(p.refSeq);
-      // Unknown only after a rolled-back batch, whose rows must be prepared again.
-      if (ref === undefined) throw new Error(`keyframe ${p.refSeq} of a prepared row is unknown`);
-      if (typeof ref === 'number') setReference(jsonZ, ref);
-      // The keyframe was a duplicate and is not stored: this row stands alone instead.
-      else jsonZ = encodeJson(decodeJson(jsonZ, () => ref));
-    }
-    const deploymentId = this.raw.deploymentId(p.deployment);
-    const blob = Buffer.from(jsonZ.buffer, jsonZ.byteOffset, jsonZ.byteLength);
-    let rawId: number | null;
-    const key = p.messageKey ?? null;
-    if (n.kind === 'nova') rawId = this.raw.insertNova(deploymentId, p.routingKey, blob, n, key);
-    else if (n.kind === 'glance') rawId = this.raw.insertGlance(deploymentId, p.routingKey, blob, n, key);
-    else rawId = this.raw.insertGeneric(deploymentId, p.routingKey, blob, n, key);
-    if (p.refSeq === undefined) this.keyframeIds.set(p.seq, rawId ?? jsonZ);
-    if (rawId === null) {
+    if (status === 'duplicate') {
       result.duplicates++;
-      return 'duplicate';
+      return undefined;
     }
     result.stored++;
-
-    // Derived work after the raw row, as StackTach does after its ack: a failure here keeps
-    // the raw row and is reported as a warning.
-    try {
-      let warning: string | undefined;
-      if (n.kind === 'nova') {
-        aggregateLifecycle(this.derived, rawId, n);
-        // Usage is keyed on legacy event names; a versioned instance event counts as its legacy twin.
-        warning = aggregateUsage(this.usage, rawId, n.event.startsWith('instance.') ? {...n, event: legacyEventOf(n.event)} : n);
-      } else if (n.kind === 'glance') {
-        warning = aggregateGlanceUsage(this.usage, rawId, n);
-      }
-      if (!warning) return 'stored';
-      result.warnings.push(p.line === null ? warning : `line ${p.line}: ${warning}`);
-    } catch (error) {
-      result.warnings.push(`${p.line === null ? '' : `line ${p.line}: `}derived tables: ${(error as Error).message}`);
-    }
-    return 'warned';
+    const warning = outcome.warnings[i];
+    if (warning === undefined) return undefined;
+    const reported = p.line === null ? warning : `line ${p.line}: ${warning}`;
+    result.warnings.push(reported);
+    return reported;
   }
 }
 

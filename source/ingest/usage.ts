@@ -1,6 +1,6 @@
 // aggregate_usage: InstanceUsage, InstanceDeletes and InstanceExists for one nova raw
 // (docs/ingest.md §3.6). Handlers are keyed on the exact event type.
-import type {UsageRow, UsageWriter} from '../store/usage-writer.js';
+import type {UsageRow, UsageStatements} from '../store/types.js';
 import type {Micros, NovaFields} from '../core/types.js';
 import {parseNotificationTime} from '../core/time.js';
 import {truthy} from '../core/python.js';
@@ -33,7 +33,7 @@ const FLAVOR_CHANGES = new Set([
 
 
 /** Returns a warning when StackTach would have logged and skipped the notification. */
-export function aggregateUsage(w: UsageWriter, rawId: number, n: NovaFields): string | undefined {
+export function aggregateUsage(w: UsageStatements, rawId: number, n: NovaFields): string | undefined {
   if (!n.instance) return undefined;
   if (NEW_LAUNCH.has(n.event)) newLaunch(w, n);
   else if (UPDATES.has(n.event)) updateLaunch(w, n);
@@ -42,14 +42,14 @@ export function aggregateUsage(w: UsageWriter, rawId: number, n: NovaFields): st
   return undefined;
 }
 
-function usageFor(w: UsageWriter, n: NovaFields): UsageRow {
+function usageFor(w: UsageStatements, n: NovaFields): UsageRow {
   const found = w.findUsage.get(n.instance, n.requestId);
   if (found) return found;
   const id = Number(w.createUsage.run(n.instance, n.requestId).lastInsertRowid);
   return {id, launched_at: null, instance_type_id: null, instance_flavor_id: null};
 }
 
-function save(w: UsageWriter, u: UsageRow, n: NovaFields): void {
+function save(w: UsageStatements, u: UsageRow, n: NovaFields): void {
   w.saveUsage.run({
     id: u.id, launchedAt: u.launched_at, instanceTypeId: u.instance_type_id, instanceFlavorId: u.instance_flavor_id,
     tenant: n.tenant, osArchitecture: n.osArchitecture, osDistro: n.osDistro, osVersion: n.osVersion,
@@ -57,7 +57,7 @@ function save(w: UsageWriter, u: UsageRow, n: NovaFields): void {
   });
 }
 
-function newLaunch(w: UsageWriter, n: NovaFields): void {
+function newLaunch(w: UsageStatements, n: NovaFields): void {
   const u = usageFor(w, n);
   if (SETS_FLAVOR_ON_START.has(n.event)) {
     u.instance_type_id = n.instanceTypeId;
@@ -74,7 +74,7 @@ function newLaunch(w: UsageWriter, n: NovaFields): void {
   save(w, u, n);
 }
 
-function updateLaunch(w: UsageWriter, n: NovaFields): void {
+function updateLaunch(w: UsageStatements, n: NovaFields): void {
   // A failed create records no launch.
   if (n.event === 'compute.instance.create.end' && truthy(n.message) && n.message !== 'Success') return;
   const u = usageFor(w, n);
@@ -95,7 +95,7 @@ function optionalTime(v: unknown): Micros | null {
   return truthy(v) ? parseNotificationTime(v) : null;
 }
 
-function recordDelete(w: UsageWriter, rawId: number, n: NovaFields): void {
+function recordDelete(w: UsageStatements, rawId: number, n: NovaFields): void {
   if (!truthy(n.launchedAt)) return;
   // terminated_at wins over deleted_at (StackTach VIRT-2874).
   const deletedAt = truthy(n.terminatedAt) ? parseNotificationTime(n.terminatedAt) : optionalTime(n.deletedAt);
@@ -105,7 +105,7 @@ function recordDelete(w: UsageWriter, rawId: number, n: NovaFields): void {
   else w.createDelete.run(n.instance, launchedAt, deletedAt, rawId);
 }
 
-function recordExists(w: UsageWriter, rawId: number, n: NovaFields): string | undefined {
+function recordExists(w: UsageStatements, rawId: number, n: NovaFields): string | undefined {
   if (n.launchedAt === null || n.launchedAt === undefined || n.launchedAt === '') {
     return `Ignoring exists without launched_at. RawData(${rawId})`;
   }

@@ -7,7 +7,7 @@ import type {RawQuery, RawRow, ShowRow, WatchRow} from './types.js';
 import type {KpiRow, UuidTiming} from './types.js';
 import type {ReportFilter, ReportRow} from './types.js';
 import type {DeleteRow, ExistsUsageRow, LaunchRow, UsageKind} from './types.js';
-import type {NewReport, RequestPair} from './types.js';
+import type {NewReport, RequestPair, Writer} from './types.js';
 import type {Deployment, ReportRaw} from '../core/report-math.js';
 
 export interface RawReads {
@@ -104,5 +104,10 @@ export interface Store {
    * not writable, or fewer than `minFreeBytes` free where it keeps its data (when that is known).
    */
   writeProblem(minFreeBytes: number): Promise<string | null>;
+  /**
+   * A writer on this store's own connection (pool): the server's in-process ingest, and the only
+   * way into an in-memory database. Closing the store closes it.
+   */
+  writer(): Writer;
   close(): Promise<void>;
 }

@@ -1,6 +1,9 @@
 // Opening a store by its location (issue #16): a postgres:// or postgresql:// URL is PostgreSQL,
 // anything else a SQLite file (":memory:" too). The one place that picks the engine.
 import type {Store} from './api.js';
+import type {Writer} from './types.js';
+import {openDatabase} from './sqlite/database.js';
+import {SqliteWriter} from './sqlite/writer.js';
 import {openSqliteStore} from './sqlite/store.js';
 import {describePostgres} from './postgres/connect.js';
 
@@ -25,4 +28,20 @@ export async function openStore(location: string, options: OpenStoreOptions = {}
     return openPostgresStore(location, options);
   }
   return openSqliteStore(location, options);
+}
+
+export interface WriterOptions {
+  /** Page cache in MiB; bulk ingest (files, the RabbitMQ worker) passes more (SQLite). */
+  cacheMiB?: number;
+  /** Connections in the pool (PostgreSQL). */
+  poolSize?: number;
+}
+
+/** The write side's way in: a Writer with a connection of its own. */
+export async function openWriter(location: string, options: WriterOptions = {}): Promise<Writer> {
+  if (isPostgresLocation(location)) {
+    const {openPostgresWriter} = await import('./postgres/open.js');
+    return openPostgresWriter(location, {max: options.poolSize});
+  }
+  return new SqliteWriter(openDatabase(location, {cacheMiB: options.cacheMiB}), true);
 }

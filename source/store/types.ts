@@ -286,30 +286,55 @@ export interface QuarantineEntry {
   raw: Buffer | string;
 }
 
+/** A row of a batch that is quarantined instead of stored. */
+export type RejectedRow = {kind: 'rejected'} & QuarantineEntry;
+
 export type RowStatus = 'stored' | 'duplicate' | 'rejected';
 
-/** What one batch did, row by row in input order: a warning is a derived-table problem of a stored row. */
+/**
+ * What one batch did, row by row in input order. A warning is a derived-table problem of a stored
+ * row: what `derive` returned, or `derived tables: <message>` when it threw. The caller adds the
+ * row's line ("line N: ") where it has one.
+ */
 export interface BatchOutcome {
   statuses: RowStatus[];
   warnings: (string | undefined)[];
 }
 
-/** The ingest side of a store: one transaction per batch, a single writer per Writer. */
+/**
+ * The ingest side of a store: one transaction per batch, a single writer per Writer. A Writer
+ * serves one preparer (keyframe sequence numbers are per preparer); `fork` gives another.
+ */
 export interface Writer {
   /**
-   * Stores `rows` in one transaction: quarantines the rejections (with `quarantinedAt`, µs),
-   * stores each StoreRow unless its message is already stored, runs `derive` for each stored one.
-   * Throws only when the database fails; then nothing of the batch stays.
+   * Stores `rows` in one transaction: quarantines the rejections (received at `now`, µs), stores
+   * each StoreRow unless its message is already stored, runs `derive` for each stored one. `now`
+   * also dates the store's id marks (which ids existed when, for retention), once a minute at most.
+   * Throws only when the database fails; then nothing of the batch stays (the caller calls reset).
    */
-  write(rows: (StoreRow | ({kind: 'rejected'} & QuarantineEntry))[], derive: Derive, quarantinedAt: Micros): Promise<BatchOutcome>;
+  write(rows: (StoreRow | RejectedRow)[], derive: Derive, now: Micros): Promise<BatchOutcome>;
   /**
    * Quarantined entries through today's parser, in one transaction: an entry that now stores (or
    * is a duplicate) leaves the quarantine; a rejection stays, with its new reason.
    */
-  replay(entries: {id: number; row: StoreRow | ({kind: 'rejected'} & QuarantineEntry)}[], derive: Derive): Promise<BatchOutcome>;
+  replay(entries: {id: number; row: StoreRow | RejectedRow}[], derive: Derive): Promise<BatchOutcome>;
+  /** Quarantines entries in one transaction of their own: all are kept, or (the error thrown) none. */
+  quarantine(entries: QuarantineEntry[], receivedAt: Micros): Promise<void>;
+  /** Makes sure these deployments exist (the RabbitMQ worker's start, as StackTach's). */
+  addDeployments(names: string[]): Promise<void>;
+  /**
+   * Whether `error` (thrown by this writer) says the database cannot take writes now (locked,
+   * full, unreachable, read-only...), as opposed to one batch or row it refuses.
+   */
+  unavailable(error: unknown): boolean;
   /** Rows prepared but not stored (their delivery is gone): keyframes among them stay usable by later rows. */
   skip(rows: StoreRow[]): void;
-  /** After a failed batch: forget what the preparer and this writer had in common (keyframes). */
+  /** After a failed batch: forget what the preparer and this writer had in common (keyframes), and any cache. */
   reset(): void;
+  /**
+   * A writer for another preparer on this one's connection: keyframes of its own, its batches
+   * queued with this one's. Closing it leaves the connection to this one.
+   */
+  fork(): Writer;
   close(): Promise<void>;
 }

@@ -42,7 +42,7 @@ describe('#10 print commands never write control sequences from the data', () =>
   let s: TestServer;
   before(async () => {
     s = await startServer({now: 1_389_900_010_000_000});
-    s.ingest({event: PWNED, at: 1_389_900_000_000_000, instance: INSTANCE_ID_1, tenant: `t${PWNED}`,
+    await s.ingest({event: PWNED, at: 1_389_900_000_000_000, instance: INSTANCE_ID_1, tenant: `t${PWNED}`,
       payload: {note: `\u009b31m red \u202e evil`}});
   });
   after(() => s.close());

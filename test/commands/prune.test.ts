@@ -10,21 +10,22 @@ import {openSqliteStore as openStore} from '../../source/store/sqlite/store.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import {item, micros} from '../server/helpers.js';
 
+
 const BIN = fileURLToPath(new URL('../../bin/stacky.js', import.meta.url));
 // Three instances, so no row is deflated against another (a kept row keeps its keyframe).
 const INSTANCES = ['aaaaaaaa-1111-2222-3333-444444444444', 'bbbbbbbb-1111-2222-3333-444444444444',
   'cccccccc-1111-2222-3333-444444444444'];
 
-function seed(path: string): void {
+async function seed(path: string): Promise<void> {
   const store = openStore(path);
   // Ingested "long ago": no keyframe cache can still refer to these rows.
-  const pipeline = new Pipeline(store.db, {source: 'test', nowMicros: () => micros('2014-01-01 00:00:00')});
-  pipeline.ingest([
+  const pipeline = new Pipeline(store.writer(), {source: 'test', nowMicros: () => micros('2014-01-01 00:00:00')});
+  await pipeline.ingest([
     item({event: 'compute.instance.create.start', at: '2014-01-01 00:00:00.000000', instance: INSTANCES[0]}),
     item({event: 'compute.instance.create.end', at: '2014-01-01 00:01:00.000000', instance: INSTANCES[1]}),
     item({event: 'compute.instance.update', at: '2014-01-03 00:00:00.000000', instance: INSTANCES[2]}),
   ]);
-  pipeline.quarantine({deployment: 'd', exchange: 'nova', routingKey: 'k', text: '{'}, 'not JSON');
+  await pipeline.quarantine({deployment: 'd', exchange: 'nova', routingKey: 'k', text: '{'}, 'not JSON');
   store.close();
 }
 
@@ -53,9 +54,9 @@ describe('stacky prune', () => {
     assert.match(bad.stderr, /^stacky prune: --before takes epoch seconds or 'YYYY-MM-DD HH:MM:SS' \(UTC\), got 'yesterday'/);
   });
 
-  it('deletes rows before the time, as a date or as epoch seconds', () => {
+  it('deletes rows before the time, as a date or as epoch seconds', async () => {
     const path = join(dir, 'a.db');
-    seed(path);
+    await seed(path);
     const r = spawnSync(process.execPath, [BIN, 'prune', '--db', path, '--before', '2014-01-02 00:00:00', '--json'], {encoding: 'utf8'});
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout) as {before: number; raw: number; quarantine: number};
@@ -68,7 +69,7 @@ describe('stacky prune', () => {
 
   it('serve --retain prunes in the background', async () => {
     const path = join(dir, 'b.db');
-    seed(path);
+    await seed(path);
     const badSpan = spawnSync(process.execPath, [BIN, 'serve', '--db', path, '--retain', '30 days'], {encoding: 'utf8'});
     assert.equal(badSpan.status, 2);
     assert.match(badSpan.stderr, /--retain takes a span like 30d, 12h, 90m or 2w, got '30 days'/);

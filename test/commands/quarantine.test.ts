@@ -6,33 +6,34 @@ import {spawnSync} from 'node:child_process';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {openDatabase} from '../../source/store/sqlite/database.js';
-import {RawWriter} from '../../source/store/raw-writer.js';
+
+import {openWriter} from '../../source/store/open.js';
+import type {QuarantineEntry} from '../../source/store/types.js';
 import {tempDir} from '../ingest/sources/amqp/helpers.js';
 import {envelope, messages} from '../fixtures/openstack.js';
 
 const bin = join(fileURLToPath(new URL('../..', import.meta.url)), 'bin', 'stacky.js');
 const stacky = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], {encoding: 'utf8'});
 
-test('replay stores what today\'s parser reads, keeps the rest with its new reason, and --id picks entries', () => {
+test('replay stores what today\'s parser reads, keeps the rest with its new reason, and --id picks entries', async () => {
   const tmp = tempDir();
   try {
     const db = join(tmp.dir, 'stacky.db');
     const create = messages().find((m) => m.name === 'instance.create.end')!;
     const attach = messages().find((m) => m.name === 'volume.attach.end')!;
-    const handle = openDatabase(db);
-    const writer = new RawWriter(handle);
+    const writer = await openWriter(db);
     const old = 'missing publisher_id';
-    const entry = (e: Partial<Parameters<RawWriter['quarantine']>[0]>) => writer.quarantine({
+    const entry = (e: Partial<QuarantineEntry>) => writer.quarantine([{
       source: 'amqp', deployment: 'region-1', exchange: 'nova', routingKey: 'versioned_notifications.info', line: null,
       error: old, raw: '', ...e,
-    }, 1);
-    entry({raw: JSON.stringify(envelope(create.body))});
-    entry({source: 'cloud.jsonl', line: 3, routingKey: '', raw: JSON.stringify({deployment: 'region-1', exchange: 'cinder',
+    }], 1);
+    await entry({raw: JSON.stringify(envelope(create.body))});
+    await entry({source: 'cloud.jsonl', line: 3, routingKey: '', raw: JSON.stringify({deployment: 'region-1', exchange: 'cinder',
       routing_key: 'notifications.info', body: envelope(attach.body)})});
-    entry({source: 'http', line: 5, routingKey: '', error: 'not JSON: old words', raw: 'not json at all'});
-    entry({raw: JSON.stringify(envelope(create.body))});
-    entry({raw: JSON.stringify({'oslo.version': '2.0', 'oslo.message': '{}'})});
-    handle.close();
+    await entry({source: 'http', line: 5, routingKey: '', error: 'not JSON: old words', raw: 'not json at all'});
+    await entry({raw: JSON.stringify(envelope(create.body))});
+    await entry({raw: JSON.stringify({'oslo.version': '2.0', 'oslo.message': '{}'})});
+    await writer.close();
 
     const some = stacky('quarantine', '--db', db, '--replay', '--id', '5');
     assert.equal(some.stderr, '');

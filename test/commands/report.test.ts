@@ -46,7 +46,7 @@ function corpusDb(): {dir: string; path: string} {
 test('prints the report JSON for the window; --store saves it and the API serves it', async () => {
   const server = await startServer();
   try {
-    server.pipeline.ingest(MAIN.flatMap(items));
+    await server.pipeline.ingest(MAIN.flatMap(items));
     const expected = (await buildSummaryReport(server.store.reportSource, {start: HOUR_START, hours: 1})).json;
 
     const printed = await stacky(['report', 'summary', '--db', server.dbPath, '--start', '2014-01-14 19:00:00', '--hours', '1']);

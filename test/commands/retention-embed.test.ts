@@ -10,6 +10,7 @@ import {Pipeline} from '../../source/ingest/pipeline.js';
 import {startRetention} from '../../source/commands/retention-embed.js';
 import {item, micros} from '../server/helpers.js';
 
+
 const INSTANCES = ['aaaaaaaa-1111-2222-3333-444444444444', 'bbbbbbbb-1111-2222-3333-444444444444',
   'cccccccc-1111-2222-3333-444444444444'];
 const DAY_US = 86_400_000_000;
@@ -21,8 +22,8 @@ describe('retention in the background', () => {
     const store = openStore(path);
     try {
       // Ingested "long ago": no keyframe cache can still refer to these rows.
-      const pipeline = new Pipeline(store.db, {source: 'test', nowMicros: () => micros('2014-01-01 00:00:00')});
-      pipeline.ingest([
+      const pipeline = new Pipeline(store.writer(), {source: 'test', nowMicros: () => micros('2014-01-01 00:00:00')});
+      await pipeline.ingest([
         item({event: 'compute.instance.create.start', at: '2014-01-01 00:00:00.000000', instance: INSTANCES[0]}),
         item({event: 'compute.instance.create.end', at: '2014-01-01 00:01:00.000000', instance: INSTANCES[1]}),
         item({event: 'compute.instance.update', at: '2014-01-03 00:00:00.000000', instance: INSTANCES[2]}),

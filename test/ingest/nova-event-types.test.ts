@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import {openDatabase} from '../../source/store/sqlite/database.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import {envelope} from '../fixtures/openstack.js';
+import {SqliteWriter} from '../../source/store/sqlite/writer.js';
 
 const INSTANCE = '178b0921-8f85-4257-88b6-2e743b5a975c';
 const steps = (action: string, ...suffixes: string[]) => suffixes.map((s) => `${action}.${s}`);
@@ -63,9 +64,9 @@ function body(event: string, name: string, data: Record<string, unknown>, n: num
   };
 }
 
-test('every documented versioned event type is stored, never quarantined, in either driver\'s form', () => {
+test('every documented versioned event type is stored, never quarantined, in either driver\'s form', async () => {
   const db = openDatabase(':memory:');
-  const pipeline = new Pipeline(db, {source: 'test'});
+  const pipeline = new Pipeline(new SqliteWriter(db), {source: 'test'});
   let n = 0;
   const expected: {event: string; instance: string | null; resource: string | null}[] = [];
   const items = [];
@@ -83,11 +84,11 @@ test('every documented versioned event type is stored, never quarantined, in eit
       expected.push({event, instance: found.instance ?? null, resource: found.resource});
     }
   }
-  const flat = pipeline.ingest(items.map((b) => ({deployment: 'd', exchange: 'nova',
+  const flat = await pipeline.ingest(items.map((b) => ({deployment: 'd', exchange: 'nova',
     routingKey: `versioned_notifications.${String(b.priority).toLowerCase()}`, body: b})));
   assert.deepEqual(flat, {stored: items.length, duplicates: 0, rejected: [], warnings: []});
   // The same messages from the messagingv2 driver are the same notifications: recognised, not stored again.
-  const wrapped = pipeline.ingest(items.map((b) => ({deployment: 'd', exchange: 'nova',
+  const wrapped = await pipeline.ingest(items.map((b) => ({deployment: 'd', exchange: 'nova',
     routingKey: 'versioned_notifications.info', text: JSON.stringify(envelope(b))})));
   assert.deepEqual(wrapped, {stored: 0, duplicates: items.length, rejected: [], warnings: []});
   assert.deepEqual(db.prepare('SELECT event, instance, resource FROM stacktach_rawdata ORDER BY id').all(), expected);

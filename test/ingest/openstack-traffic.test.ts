@@ -21,6 +21,8 @@ import {
   AGGREGATE, envelope, INSTANCE_A, INSTANCE_B, messages, PORT, PROJECT, REQUEST_A, STACK, VOLUME, wire,
 } from '../fixtures/openstack.js';
 
+import {SqliteWriter} from '../../source/store/sqlite/writer.js';
+
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'stacky.js');
 const NOW = Date.UTC(2026, 2, 1, 11) * 1000;
@@ -78,7 +80,7 @@ const EXPECTED: Record<string, string> = {
 /** A server with an injected clock on an existing database file. */
 async function serveFile(path: string): Promise<{store: Store; get(p: string): Promise<string>; close(): Promise<void>}> {
   const store = openStore(path);
-  const pipeline = new Pipeline(store.db, {source: 'test'});
+  const pipeline = new Pipeline(store.writer(), {source: 'test'});
   const server = createStackyServer({store, pipeline, now: () => NOW, log: () => {}});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -225,7 +227,7 @@ describe('the worker with a stock-cloud config, fed enveloped messages through t
         topics: ['notifications', 'versioned_notifications'],
       }]});
       assert.deepEqual(warnings, []);
-      worker = await startWorker(config, db, (l) => logs.push(l), {progressMs: 0, reconnectMs: 100, maxReconnectMs: 500});
+      worker = await startWorker(config, new SqliteWriter(db), (l) => logs.push(l), {progressMs: 0, reconnectMs: 100, maxReconnectMs: 500});
       await worker.ready();
       const pub = await publisher(broker.url);
       for (const m of messages()) pub.publish(m.exchange, m.routingKey, wire(m));

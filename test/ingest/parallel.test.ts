@@ -7,6 +7,7 @@ import {describe, it} from 'node:test';
 import {openSqliteStore as openStore} from '../../source/store/sqlite/store.js';
 import {ParallelIngest} from '../../source/ingest/parallel.js';
 import {packItems} from '../../source/ingest/prepare.js';
+import {SqliteWriter} from '../../source/store/sqlite/writer.js';
 
 const body = Buffer.from('{"event_type": "x", "timestamp": "2014-01-01 00:00:00", "publisher_id": "p"}');
 const header = {deployment: 'd', exchange: 'nova', routingKey: 'monitor.info'};
@@ -27,7 +28,7 @@ function withStore(body: (db: ReturnType<typeof openStore>['db']) => Promise<voi
 
 describe('ParallelIngest close', () => {
   it('rejects a batch still being prepared, so whoever awaits it goes on (a rolled-back batch renews the lanes)', withStore(async (db) => {
-    const lane = new ParallelIngest(db, {source: 'test'});
+    const lane = new ParallelIngest(new SqliteWriter(db), {source: 'test'});
     const pending = lane.prepare(packItems(Array.from({length: 2000}, () => ({item: header, body}))), noDefaults);
     await lane.close();
     await assert.rejects(pending, /prepare worker closed/);
@@ -49,7 +50,7 @@ describe('ParallelIngest lanes', {skip: existsSync('/proc/thread-self') ? false 
   it('each preparing thread runs 10 nice levels below the writer; the writer keeps its own', withStore(async (db) => {
     const before = threadNice();
     const own = before.get(process.pid)!;
-    const lanes = [new ParallelIngest(db, {source: 'test'}), new ParallelIngest(db, {source: 'test'})];
+    const lanes = [new ParallelIngest(new SqliteWriter(db), {source: 'test'}), new ParallelIngest(new SqliteWriter(db), {source: 'test'})];
     try {
       // A reply means the thread has started and set its priority.
       for (const lane of lanes) assert.equal((await lane.prepare(packItems([{item: header, body}]), noDefaults)).length, 1);

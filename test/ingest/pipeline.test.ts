@@ -14,6 +14,7 @@ import {item, micros, notification, SECOND, type Note} from '../server/helpers.j
 import {referenceOf} from '../../source/store/json-codec.js';
 import {RawReader} from '../../source/store/sqlite/raw-reader.js';
 
+
 const I1 = '2222bbbb-6352-4dbc-8271-96cc54bf14cd';
 const I2 = '3333cccc-41d3-b86d-5467-e584edc61dab';
 const R1 = 'req-8888bbbb-9e47-4b27-a95e-27996cc40c06';
@@ -26,14 +27,14 @@ let pipeline: Pipeline;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'stacky-pipeline-'));
   store = openStore(join(dir, 'stacky.db'));
-  pipeline = new Pipeline(store.db, {source: 'test', nowMicros: () => 1});
+  pipeline = new Pipeline(store.writer(), {source: 'test', nowMicros: () => 1});
 });
 afterEach(() => {
   store.close();
   rmSync(dir, {recursive: true, force: true});
 });
 
-function ingest(...notes: Note[]): IngestResult {
+function ingest(...notes: Note[]): Promise<IngestResult> {
   return pipeline.ingest(notes.map(item));
 }
 
@@ -44,8 +45,8 @@ function all(sql: string, ...params: unknown[]): Record<string, unknown>[] {
 const at = (text: string) => micros(text);
 
 describe('raw rows (docs/ingest.md §2, §3.1)', () => {
-  it('service and host split at the first dot of publisher_id; no dot gives a null host', () => {
-    ingest({event: 'a', at: '2014-01-01 00:00:00', publisher: 'compute.c-01.example.com'},
+  it('service and host split at the first dot of publisher_id; no dot gives a null host', async () => {
+    await ingest({event: 'a', at: '2014-01-01 00:00:00', publisher: 'compute.c-01.example.com'},
       {event: 'b', at: '2014-01-01 00:00:00', publisher: 'glance-api01-r2961.global.preprod-ord.ohthree.com'},
       {event: 'c', at: '2014-01-01 00:00:00', publisher: 'scheduler'});
     assert.deepEqual(all('SELECT service, host, publisher FROM stacktach_rawdata ORDER BY id'), [
@@ -55,10 +56,10 @@ describe('raw rows (docs/ingest.md §2, §3.1)', () => {
     ]);
   });
 
-  it('all six timestamp formats, 1-digit fields, and _context_timestamp when timestamp is falsy', () => {
+  it('all six timestamp formats, 1-digit fields, and _context_timestamp when timestamp is falsy', async () => {
     const stamps = ['2013-06-20 17:31:57.939614', '2013-06-20 17:31:57', '2013-06-20T17:31:57.939614', '2013-06-20T17:31:57',
       '2013-05-15T11:51:11.123Z', '2013-05-15T11:51:11Z', '2013-1-25 13:38:23.123'];
-    const r = ingest(...stamps.map((s): Note => ({event: 'x', at: s})),
+    const r = await ingest(...stamps.map((s): Note => ({event: 'x', at: s})),
       {event: 'x', at: '', body: {_context_timestamp: '2013-06-20 17:31:57.5'}},
       {event: 'x', at: '', body: {timestamp: null, _context_timestamp: '2013-06-20T17:31:58'}});
     assert.deepEqual(r.rejected, []);
@@ -67,8 +68,8 @@ describe('raw rows (docs/ingest.md §2, §3.1)', () => {
       1359121103123000, 1371749517500000, 1371749518000000]);
   });
 
-  it('request id, tenant, instance and the state columns: defaults only for absent keys', () => {
-    ingest(
+  it('request id, tenant, instance and the state columns: defaults only for absent keys', async () => {
+    await ingest(
       {event: 'x', at: '2014-01-01 00:00:00', instance: I1, request: R1, tenant: 't1', state: 'active', oldState: 'building',
         oldTask: 'spawning', newTask: 'networking'},
       {event: 'x', at: '2014-01-01 00:00:00', body: {_context_project_id: 'ctx'}, payload: {tenant: 'ignored'}},
@@ -86,8 +87,8 @@ describe('raw rows (docs/ingest.md §2, §3.1)', () => {
     ]);
   });
 
-  it('image_type bits and the image meta row', () => {
-    ingest(
+  it('image_type bits and the image meta row', async () => {
+    await ingest(
       {event: 'x', at: '2014-01-01 00:00:00', payload: {image_meta: {image_type: 'base', os_type: 'linux', os_distro: 'ubuntu',
         'org.openstack__1__architecture': 'x64', 'org.openstack__1__os_distro': 'org.ubuntu',
         'org.openstack__1__os_version': '12.04', 'com.rackspace__1__options': '0'}}},
@@ -104,8 +105,8 @@ describe('raw rows (docs/ingest.md §2, §3.1)', () => {
     ]);
   });
 
-  it('glance rows: uuid, status, owner, instance from properties; a non-object payload nulls them', () => {
-    ingest(
+  it('glance rows: uuid, status, owner, instance from properties; a non-object payload nulls them', async () => {
+    await ingest(
       {event: 'image.upload', at: '2014-01-01 00:00:00', exchange: 'glance', publisher: 'glance.g-01', instance: I2,
         payload: {id: 'img-1', status: 'saving', owner: 'o1', os_type: 'linux', properties: {instance_uuid: I1}}},
       {event: 'image.upload', at: '2014-01-01 00:00:00', exchange: 'glance', publisher: 'glance.g-01', body: {payload: 'error'}},
@@ -116,8 +117,8 @@ describe('raw rows (docs/ingest.md §2, §3.1)', () => {
     ]);
   });
 
-  it('generic rows keep message_id, tenant, instance and request id; each row has its deployment and routing key', () => {
-    ingest({event: 'identity.user.created', at: '2014-01-01 00:00:00', exchange: 'keystone', deployment: 'region-1',
+  it('generic rows keep message_id, tenant, instance and request id; each row has its deployment and routing key', async () => {
+    await ingest({event: 'identity.user.created', at: '2014-01-01 00:00:00', exchange: 'keystone', deployment: 'region-1',
       routingKey: 'notifications.error', instance: I1, request: R1, tenant: 't', messageId: 'm-1'},
     {event: 'x', at: '2014-01-01 00:00:00', deployment: 'region-2'},
     {event: 'x', at: '2014-01-01 00:00:00', deployment: 'region-1'});
@@ -133,7 +134,7 @@ describe('raw rows (docs/ingest.md §2, §3.1)', () => {
 });
 
 describe('per-row outcomes', () => {
-  it('onRow hears each row in order: stored, duplicate, rejected, and a stored row with its warning', () => {
+  it('onRow hears each row in order: stored, duplicate, rejected, and a stored row with its warning', async () => {
     const heard: unknown[] = [];
     const preparer = new Preparer();
     const rows = [
@@ -142,7 +143,7 @@ describe('per-row outcomes', () => {
       {deployment: 'default', exchange: 'nova', routingKey: 'monitor.info', text: '{not json'},
       item({event: 'compute.instance.exists', at: '2014-01-02 00:10:00', instance: I1, payload: {launched_at: ''}}),
     ].map((i) => preparer.prepare(i));
-    const r = new Pipeline(store.db, {source: 'test'}).store(rows, (i, status, warning) => heard.push([i, status, warning]));
+    const r = await new Pipeline(store.writer(), {source: 'test'}).store(rows, (i, status, warning) => heard.push([i, status, warning]));
     assert.deepEqual(heard, [
       [0, 'stored', undefined],
       [1, 'duplicate', undefined],
@@ -155,8 +156,8 @@ describe('per-row outcomes', () => {
 });
 
 describe('Lifecycle (docs/ingest.md §3.3)', () => {
-  it('one per instance; last_raw, last_state and last_task_state = the *old* task state', () => {
-    ingest(
+  it('one per instance; last_raw, last_state and last_task_state = the *old* task state', async () => {
+    await ingest(
       {event: 'compute.instance.update', at: '2014-01-01 00:00:00', instance: I1, state: 'active', oldTask: 'reboot', newTask: 'rebooting'},
       {event: 'compute.instance.update', at: '2014-01-01 00:00:01', instance: I2, state: 'building', oldTask: null},
       {event: 'compute.instance.reboot.end', at: '2013-01-01 00:00:00', instance: I1, state: 'rebooted', oldTask: 'rebooting'},
@@ -171,8 +172,8 @@ describe('Lifecycle (docs/ingest.md §3.3)', () => {
 });
 
 describe('Timing (docs/ingest.md §3.4)', () => {
-  it('.start opens S, .end closes the oldest open one, an unmatched .end is E; diff in exact µs', () => {
-    ingest(
+  it('.start opens S, .end closes the oldest open one, an unmatched .end is E; diff in exact µs', async () => {
+    await ingest(
       {event: 'compute.instance.resize.prep.start', at: '2014-01-01 00:00:00.100000', instance: I1},
       {event: 'compute.instance.resize.prep.start', at: '2014-01-01 00:00:01', instance: I1},
       {event: 'compute.instance.resize.prep.end', at: '2014-01-01 00:00:55.600000', instance: I1},
@@ -197,15 +198,15 @@ describe('Timing (docs/ingest.md §3.4)', () => {
     ]);
   });
 
-  it('an end earlier than its start gives a negative diff, kept as is', () => {
-    ingest({event: 'x.start', at: '2014-01-01 00:00:10', instance: I1}, {event: 'x.end', at: '2014-01-01 00:00:04.5', instance: I1});
+  it('an end earlier than its start gives a negative diff, kept as is', async () => {
+    await ingest({event: 'x.start', at: '2014-01-01 00:00:10', instance: I1}, {event: 'x.end', at: '2014-01-01 00:00:04.5', instance: I1});
     assert.deepEqual(all('SELECT diff FROM stacktach_timing'), [{diff: -5_500_000}]);
   });
 });
 
 describe('RequestTracker (docs/ingest.md §3.5)', () => {
-  it('created only for compute.instance.update from a service containing "api"', () => {
-    ingest(
+  it('created only for compute.instance.update from a service containing "api"', async () => {
+    await ingest(
       {event: 'compute.instance.update', at: '2014-01-01 00:00:00', instance: I1, request: R1, publisher: 'api.api-01'},
       {event: 'compute.instance.update', at: '2014-01-01 00:00:01', instance: I1, request: R1, publisher: 'osapi_compute.h'},
       {event: 'compute.instance.update', at: '2014-01-01 00:00:02', instance: I1, request: R1, publisher: 'compute.api.example.com'},
@@ -218,8 +219,8 @@ describe('RequestTracker (docs/ingest.md §3.5)', () => {
     ]);
   });
 
-  it('a matched .end of the same request sets the first tracker; later ends overwrite; E-only ends do not', () => {
-    ingest(
+  it('a matched .end of the same request sets the first tracker; later ends overwrite; E-only ends do not', async () => {
+    await ingest(
       {event: 'compute.instance.update', at: '2014-01-01 00:00:00', instance: I1, request: R1, publisher: 'api.api-01'},
       {event: 'compute.instance.update', at: '2014-01-01 00:00:05', instance: I1, request: R1, publisher: 'api.api-01'},
       {event: 'compute.instance.resize.prep.start', at: '2014-01-01 00:00:10', instance: I1, request: R1},
@@ -227,7 +228,7 @@ describe('RequestTracker (docs/ingest.md §3.5)', () => {
     );
     assert.deepEqual(all('SELECT id, last_timing_id, duration FROM stacktach_requesttracker ORDER BY id'), [
       {id: 1, last_timing_id: 1, duration: 20_250_000}, {id: 2, last_timing_id: null, duration: 0}]);
-    ingest(
+    await ingest(
       {event: 'compute.instance.finish_resize.start', at: '2014-01-01 00:01:00', instance: I1, request: R1},
       {event: 'compute.instance.finish_resize.end', at: '2014-01-01 00:01:30', instance: I1, request: R1},
       {event: 'compute.instance.resize.confirm.end', at: '2014-01-01 00:02:00', instance: I1, request: R1}, // E only
@@ -244,8 +245,8 @@ describe('InstanceUsage (docs/ingest.md §3.6)', () => {
     FROM stacktach_instanceusage ORDER BY id`);
   const meta = {image_meta: {'org.openstack__1__os_distro': 'org.ubuntu'}};
 
-  it('one row per (instance, request_id): create.start sets the flavor, create.end the launch', () => {
-    ingest(
+  it('one row per (instance, request_id): create.start sets the flavor, create.end the launch', async () => {
+    await ingest(
       {event: 'compute.instance.create.start', at: '2014-01-01 00:00:00', instance: I1, request: R1, tenant: 't',
         payload: {instance_type_id: 5, instance_flavor_id: '2', launched_at: '', ...meta}},
       {event: 'compute.instance.create.end', at: '2014-01-01 00:01:00', instance: I1, request: R1, tenant: 't',
@@ -260,8 +261,8 @@ describe('InstanceUsage (docs/ingest.md §3.6)', () => {
     ]);
   });
 
-  it('a failed create.end records nothing; Success, empty or absent message count as success', () => {
-    ingest(
+  it('a failed create.end records nothing; Success, empty or absent message count as success', async () => {
+    await ingest(
       {event: 'compute.instance.create.end', at: '2014-01-01 00:01:00', instance: I1, request: R1,
         payload: {launched_at: '2014-01-01 00:00:59', message: 'Failed: NoValidHost'}},
       {event: 'compute.instance.create.end', at: '2014-01-01 00:01:00', instance: I2, request: R1,
@@ -273,8 +274,8 @@ describe('InstanceUsage (docs/ingest.md §3.6)', () => {
       [I2, R1, at('2014-01-01 00:00:59'), null], [I2, R2, at('2014-01-01 00:00:58'), '1']]);
   });
 
-  it('launched_at only moves forward; type and flavor fill only when null on the launch ends', () => {
-    ingest(
+  it('launched_at only moves forward; type and flavor fill only when null on the launch ends', async () => {
+    await ingest(
       {event: 'compute.instance.rebuild.end', at: '2014-01-01 00:01:00', instance: I1, request: R1,
         payload: {launched_at: '2014-01-01 00:00:59', instance_type_id: 5}},
       {event: 'compute.instance.rebuild.end', at: '2014-01-01 00:02:00', instance: I1, request: R1,
@@ -286,8 +287,8 @@ describe('InstanceUsage (docs/ingest.md §3.6)', () => {
       [[at('2014-01-01 00:02:59'), '5', '9']]);
   });
 
-  it('action starts keep an existing launch; resize starts set the flavor only when both are null', () => {
-    ingest(
+  it('action starts keep an existing launch; resize starts set the flavor only when both are null', async () => {
+    await ingest(
       {event: 'compute.instance.resize.prep.start', at: '2014-01-01 00:01:00', instance: I1, request: R1, tenant: 't1',
         payload: {launched_at: '2013-12-01 00:00:00', instance_type_id: 5, instance_flavor_id: '2', ...meta}},
       {event: 'compute.instance.resize.prep.start', at: '2014-01-01 00:02:00', instance: I1, request: R1, tenant: 't2',
@@ -313,8 +314,8 @@ describe('InstanceUsage (docs/ingest.md §3.6)', () => {
     assert.equal(all("SELECT os_distro FROM stacktach_instanceusage WHERE request_id = ? AND instance = ?", R1, I1)[0]!.os_distro, '');
   });
 
-  it('events outside the mapping, and raws without an instance, leave the usage tables alone', () => {
-    ingest(
+  it('events outside the mapping, and raws without an instance, leave the usage tables alone', async () => {
+    await ingest(
       {event: 'compute.instance.resize.prep.end', at: '2014-01-01 00:00:00', instance: I1, request: R1,
         payload: {launched_at: '2014-01-01 00:00:00'}},
       {event: 'compute.instance.snapshot.start', at: '2014-01-01 00:00:00', instance: I1, request: R1},
@@ -326,10 +327,10 @@ describe('InstanceUsage (docs/ingest.md §3.6)', () => {
 });
 
 describe('InstanceDeletes (docs/ingest.md §3.6)', () => {
-  it('needs launched_at; terminated_at wins over deleted_at; a repeat re-points the raw', () => {
+  it('needs launched_at; terminated_at wins over deleted_at; a repeat re-points the raw', async () => {
     const del = (n: number, payload: Record<string, unknown>): Note => ({event: 'compute.instance.delete.end',
       at: at('2014-01-02 00:00:00') + n * SECOND, instance: I1, payload});
-    const r = ingest(
+    const r = await ingest(
       del(0, {launched_at: '', deleted_at: '2014-01-01 12:00:00'}),
       del(1, {launched_at: '2014-01-01 00:00:00', terminated_at: '2014-01-01 11:00:00', deleted_at: '2014-01-01 12:00:00'}),
       del(2, {launched_at: '2014-01-01 00:00:00', terminated_at: '', deleted_at: '2014-01-01 12:00:00'}),
@@ -350,8 +351,8 @@ describe('InstanceExists (docs/ingest.md §3.6)', () => {
   const exists = (n: number, payload: Record<string, unknown>, messageId?: string): Note => ({event: 'compute.instance.exists',
     at: at('2014-01-02 00:10:00') + n * SECOND, instance: I1, tenant: 't', messageId, payload: {...audit, ...payload}});
 
-  it('without launched_at: the warning, and nothing stored', () => {
-    const r = ingest(exists(0, {launched_at: ''}), exists(1, {launched_at: null}), exists(2, {}));
+  it('without launched_at: the warning, and nothing stored', async () => {
+    const r = await ingest(exists(0, {launched_at: ''}), exists(1, {launched_at: null}), exists(2, {}));
     assert.equal(r.stored, 3);
     // Items without a line number (not from a file) give warnings without a `line N:` prefix.
     assert.deepEqual(r.warnings, ['Ignoring exists without launched_at. RawData(1)',
@@ -359,8 +360,8 @@ describe('InstanceExists (docs/ingest.md §3.6)', () => {
     assert.equal(all('SELECT * FROM stacktach_instanceexists').length, 0);
   });
 
-  it('links the usage whose launched_at is within [L, L+1 s], the delete likewise, and always inserts', () => {
-    ingest(
+  it('links the usage whose launched_at is within [L, L+1 s], the delete likewise, and always inserts', async () => {
+    await ingest(
       // Usage A launched at L - 1 µs: outside. Usage B launched at L + 1 s: inside (inclusive).
       {event: 'compute.instance.create.end', at: '2014-01-01 00:00:05', instance: I1, request: R1,
         payload: {launched_at: '2013-12-31 23:59:59.999999'}},
@@ -392,8 +393,8 @@ describe('InstanceExists (docs/ingest.md §3.6)', () => {
     ]);
   });
 
-  it('a missing audit period keeps the raw row and reports a warning', () => {
-    const r = ingest({event: 'compute.instance.exists', at: '2014-01-02 00:10:00', instance: I1,
+  it('a missing audit period keeps the raw row and reports a warning', async () => {
+    const r = await ingest({event: 'compute.instance.exists', at: '2014-01-02 00:10:00', instance: I1,
       payload: {launched_at: '2014-01-01 00:00:00'}});
     assert.equal(r.stored, 1);
     assert.equal(r.warnings.length, 1);
@@ -407,8 +408,8 @@ describe('glance usage tables (docs/ingest.md §3.8)', () => {
   const glance = (event: string, atText: string, payload: Record<string, unknown>, body: Record<string, unknown> = {}): Note =>
     ({event, at: atText, exchange: 'glance', publisher: 'glance.g-01', payload, body});
 
-  it('image.activate inserts ImageUsage every time; image.delete inserts ImageDeletes', () => {
-    const r = ingest(
+  it('image.activate inserts ImageUsage every time; image.delete inserts ImageDeletes', async () => {
+    const r = await ingest(
       glance('image.activate', '2014-01-01 00:00:00', {id: 'img-1', created_at: '2013-12-31 23:00:00', owner: 'o', size: 1024}),
       glance('image.activate', '2014-01-01 00:00:01', {id: 'img-1', created_at: '2013-12-31T23:00:00Z', size: 2048}),
       glance('image.delete', '2014-01-01 00:00:02', {id: 'img-1', deleted_at: '2014-01-01 00:00:02'}, {deleted_at: '2014-01-01 00:00:01'}),
@@ -428,8 +429,8 @@ describe('glance usage tables (docs/ingest.md §3.8)', () => {
     ]);
   });
 
-  it('image.exists: one row per image with created_at, linked to the first usage and delete', () => {
-    const r = ingest(
+  it('image.exists: one row per image with created_at, linked to the first usage and delete', async () => {
+    const r = await ingest(
       glance('image.activate', '2014-01-01 00:00:00', {id: 'img-1', created_at: '2013-12-31 23:00:00', size: 1}),
       glance('image.activate', '2014-01-01 00:00:01', {id: 'img-1', created_at: '2013-12-31 23:00:00', size: 1}),
       glance('image.delete', '2014-01-01 00:00:02', {id: 'img-1', deleted_at: '2014-01-01 00:00:02'}),
@@ -454,8 +455,8 @@ describe('glance usage tables (docs/ingest.md §3.8)', () => {
     ]);
   });
 
-  it('image.exists with an image lacking a required key: a warning, the raw row kept', () => {
-    const r = ingest(glance('image.exists', '2014-01-02 00:05:00', {images: [{id: 'img-1', created_at: '2013-12-31 23:00:00', size: 1}]}));
+  it('image.exists with an image lacking a required key: a warning, the raw row kept', async () => {
+    const r = await ingest(glance('image.exists', '2014-01-02 00:05:00', {images: [{id: 'img-1', created_at: '2013-12-31 23:00:00', size: 1}]}));
     assert.equal(r.stored, 1);
     assert.equal(r.warnings[0], "derived tables: image.exists image lacks 'deleted_at'. GlanceRawData(1)");
     assert.equal(all('SELECT * FROM stacktach_imageexists').length, 0);
@@ -463,8 +464,8 @@ describe('glance usage tables (docs/ingest.md §3.8)', () => {
 });
 
 describe('batches', () => {
-  it('a bad notification is rejected and quarantined without stopping the batch', () => {
-    const r = pipeline.ingest([
+  it('a bad notification is rejected and quarantined without stopping the batch', async () => {
+    const r = await pipeline.ingest([
       item({event: 'x.start', at: '2014-01-01 00:00:00', instance: I1}),
       {...item({event: 'x', at: '2014-01-01 00:00:00'}), body: {event_type: 'x', timestamp: '2014-01-01 00:00:00'}, line: 7},
       item({event: 'x.end', at: '2014-01-01 00:00:02', instance: I1}),
@@ -474,10 +475,10 @@ describe('batches', () => {
     assert.deepEqual(all('SELECT source, line, error FROM stacky_quarantine'), [{source: 'test', line: 7, error: 'missing publisher_id'}]);
   });
 
-  it('a later pipeline on the same file continues the derived state', () => {
-    ingest({event: 'x.start', at: '2014-01-01 00:00:00', instance: I1});
-    const second = new Pipeline(store.db, {source: 'again'});
-    second.ingest([item({event: 'x.end', at: '2014-01-01 00:00:03', instance: I1})]);
+  it('a later pipeline on the same file continues the derived state', async () => {
+    await ingest({event: 'x.start', at: '2014-01-01 00:00:00', instance: I1});
+    const second = new Pipeline(store.writer(), {source: 'again'});
+    await second.ingest([item({event: 'x.end', at: '2014-01-01 00:00:03', instance: I1})]);
     assert.deepEqual(all('SELECT start_raw_id, end_raw_id, diff FROM stacktach_timing'), [{start_raw_id: 1, end_raw_id: 2, diff: 3_000_000}]);
   });
 });
@@ -489,32 +490,32 @@ describe('raw JSON keyframes', () => {
   const note = (at: string, messageId: string, instance = I1): Note =>
     ({event: 'compute.instance.update', at, instance, request: R1, messageId, state: at.slice(-2)});
 
-  it('later rows of an instance are compressed against its first stored row', () => {
-    ingest(note('2014-01-01 00:00:01', 'm1'), note('2014-01-01 00:00:02', 'm2'), note('2014-01-01 00:00:03', 'm3', I2),
+  it('later rows of an instance are compressed against its first stored row', async () => {
+    await ingest(note('2014-01-01 00:00:01', 'm1'), note('2014-01-01 00:00:02', 'm2'), note('2014-01-01 00:00:03', 'm3', I2),
       note('2014-01-01 00:00:04', 'm4'));
     assert.deepEqual(blobs(), [{id: 1, tag: '05', ref: null}, {id: 2, tag: '06', ref: 1}, {id: 3, tag: '05', ref: null},
       {id: 4, tag: '06', ref: 1}]);
     assert.deepEqual(texts().map((t) => JSON.parse(t)[1].message_id), ['m1', 'm2', 'm3', 'm4']);
   });
 
-  it('when an instance\'s first row is a redelivery, the rows compressed against it stand alone', () => {
-    ingest(note('2014-01-01 00:00:01', 'm1'));
+  it('when an instance\'s first row is a redelivery, the rows compressed against it stand alone', async () => {
+    await ingest(note('2014-01-01 00:00:01', 'm1'));
     // A new process: its first row of I1 is the redelivered m1, which is not stored again.
-    const next = new Pipeline(store.db, {source: 'test'});
+    const next = new Pipeline(store.writer(), {source: 'test'});
     const notes = [note('2014-01-01 00:00:01', 'm1'), note('2014-01-01 00:00:02', 'm2'), note('2014-01-01 00:00:03', 'm3')];
-    const result = next.ingest(notes.map(item));
+    const result = await next.ingest(notes.map(item));
     assert.deepEqual([result.stored, result.duplicates], [2, 1]);
     assert.deepEqual(blobs(), [{id: 1, tag: '05', ref: null}, {id: 2, tag: '05', ref: null}, {id: 3, tag: '05', ref: null}]);
     assert.deepEqual(texts(), notes.map((n) => JSON.stringify(['monitor.info', notification(n)])));
   });
 
-  it('when an instance\'s first row is skipped (its connection gone), the rows compressed against it stand alone', () => {
+  it('when an instance\'s first row is skipped (its connection gone), the rows compressed against it stand alone', async () => {
     const preparer = new Preparer();
     const notes = [note('2014-01-01 00:00:01', 'm1'), note('2014-01-01 00:00:02', 'm2'), note('2014-01-01 00:00:03', 'm3')];
     const [first, ...rest] = notes.map((n) => preparer.prepare(item(n)));
     assert.deepEqual(rest.map((r) => r.refSeq), [first!.seq, first!.seq]);
     pipeline.skip([first!]);
-    const result = pipeline.store(rest);
+    const result = await pipeline.store(rest);
     assert.deepEqual([result.stored, result.duplicates], [2, 0]);
     assert.deepEqual(blobs(), [{id: 1, tag: '05', ref: null}, {id: 2, tag: '05', ref: null}]);
     assert.deepEqual(texts(), notes.slice(1).map((n) => JSON.stringify(['monitor.info', notification(n)])));

@@ -4,6 +4,7 @@ import {Pipeline} from '../../source/ingest/pipeline.js';
 import type {IngestItem} from '../../source/ingest/item.js';
 import type {Db} from '../../source/store/sqlite/database.js';
 import type {Micros} from '../../source/core/types.js';
+import {SqliteWriter} from '../../source/store/sqlite/writer.js';
 
 export const SECOND = 1_000_000;
 
@@ -76,9 +77,9 @@ export function simple(op: string, seconds: number, extra: Step[] = []): Step[] 
   ];
 }
 
-export function ingest(db: Db, reqs: Req[]): void {
-  const pipeline = new Pipeline(db, {source: 'test'});
-  const result = pipeline.ingest(reqs.flatMap(items));
+export async function ingest(db: Db, reqs: Req[]): Promise<void> {
+  const pipeline = new Pipeline(new SqliteWriter(db), {source: 'test'});
+  const result = await pipeline.ingest(reqs.flatMap(items));
   if (result.rejected.length > 0) throw new Error(`rejected: ${JSON.stringify(result.rejected)}`);
 }
 

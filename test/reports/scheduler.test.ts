@@ -67,7 +67,7 @@ function start(store: SqliteStore, clock: FakeClock, extra: SchedulerOptions = {
 
 test('catch-up at start-up, then one report five minutes after each hour', async () => {
   const store = openSqliteStore(':memory:');
-  ingest(store.db, MAIN); // raws from 2014-01-14 18:00:00 to 19:59:59.5
+  await ingest(store.db, MAIN); // raws from 2014-01-14 18:00:00 to 19:59:59.5
   const clock = new FakeClock(ms('2014-01-14 22:03:00'));
   const {running, lines} = start(store, clock);
 
@@ -108,7 +108,7 @@ test('catch-up at start-up, then one report five minutes after each hour', async
 
 test('a restart never generates a stored period again, and catches up only what is missing', async () => {
   const store = openSqliteStore(':memory:');
-  ingest(store.db, MAIN);
+  await ingest(store.db, MAIN);
   const clock = new FakeClock(ms('2014-01-14 21:10:00'));
   const first = start(store, clock);
   await clock.advance(0);
@@ -136,7 +136,7 @@ test('a restart never generates a stored period again, and catches up only what 
 
 test('two schedulers on one database still store each period once', async () => {
   const store = openSqliteStore(':memory:');
-  ingest(store.db, MAIN);
+  await ingest(store.db, MAIN);
   const clock = new FakeClock(ms('2014-01-15 01:30:00'));
   const a = start(store, clock);
   const b = start(store, clock);
@@ -151,7 +151,7 @@ test('two schedulers on one database still store each period once', async () => 
 
 test('catch-up looks back catchUpHours at most; an empty hour is still a report', async () => {
   const store = openSqliteStore(':memory:');
-  ingest(store.db, MAIN);
+  await ingest(store.db, MAIN);
   const clock = new FakeClock(ms('2014-01-16 00:30:00'));
   const {running} = start(store, clock, {catchUpHours: 3});
   await clock.advance(0);
@@ -170,7 +170,7 @@ test('no data yet: nothing is generated until the first raw arrives', async () =
   assert.deepEqual(clock.pending(), [ms('2014-01-14 19:05:00')]);
   await clock.advance(60 * MINUTE);
   assert.equal(stored(store).length, 0);
-  ingest(store.db, [{request: 'req-z', instance: 'inst-z', start: at('2014-01-14 19:40:00'), steps: simple('create', 30)}]);
+  await ingest(store.db, [{request: 'req-z', instance: 'inst-z', start: at('2014-01-14 19:40:00'), steps: simple('create', 30)}]);
   await clock.advance(60 * MINUTE); // 20:05: the 19:00 hour is due
   assert.deepEqual(stored(store).map((r) => [hourText(r.period_start), JSON.parse(r.json)[0].total]), [['2014-01-14 19:00', 1]]);
   running.stop();
@@ -179,7 +179,7 @@ test('no data yet: nothing is generated until the first raw arrives', async () =
 
 test('stop cancels the pending timer; a failing hour is logged and retried the next hour', async () => {
   const store = openSqliteStore(':memory:');
-  ingest(store.db, MAIN);
+  await ingest(store.db, MAIN);
   const clock = new FakeClock(ms('2014-01-14 20:10:00'));
   // A region that matches nothing fails every build.
   const {running, lines} = start(store, clock, {region: 'nowhere', catchUpHours: 2});

@@ -9,9 +9,9 @@ import {openSqliteStore, type SqliteStore} from '../../source/store/sqlite/store
 import {buildSummaryReport, RegionNotFoundError, storeSummaryReport} from '../../source/reports/summary.js';
 import {at, HOUR_START, ingest, MAIN, simple, type Req} from './corpus.js';
 
-function mainStore(): SqliteStore {
+async function mainStore(): Promise<SqliteStore> {
   const store = openSqliteStore(':memory:');
-  ingest(store.db, MAIN);
+  await ingest(store.db, MAIN);
   return store;
 }
 
@@ -21,7 +21,7 @@ const HEADER = ['Operation', 'Image', 'OS Type', 'Min', 'Max', 'Med', '97%', 'Re
 const ZERO = [0, 0, 0, 0, 0, 0, 0, 0];
 
 test('the hourly report of the main corpus: every cell and every metadata value', async () => {
-  const store = mainStore();
+  const store = await mainStore();
   const built = await buildSummaryReport(store.reportSource, {start: HOUR_START, hours: 1});
   const {metadata, header, rows} = built.report;
   assert.deepEqual(header, HEADER);
@@ -63,7 +63,7 @@ test('the hourly report of the main corpus: every cell and every metadata value'
 });
 
 test('the JSON text is Python json.dumps: floats keep .0, keys in pretty.py order', async () => {
-  const store = mainStore();
+  const store = await mainStore();
   const {json} = await buildSummaryReport(store.reportSource, {start: HOUR_START, hours: 1});
   assert.ok(json.startsWith('[{"percentile": 97, "pct": 0.015, "hours": 1, "start": 1389726000.0, ' +
     '"end": 1389729599.0, "region": null, "cells": ["east-1", "west-1"], "total": 13, ' +
@@ -77,7 +77,7 @@ test('the JSON text is Python json.dumps: floats keep .0, keys in pretty.py orde
 });
 
 test('--percentile picks sorted[trunc(p/100·n)] and renames the column; pct follows', async () => {
-  const store = mainStore();
+  const store = await mainStore();
   const {report} = await buildSummaryReport(store.reportSource, {start: HOUR_START, hours: 1, percentile: 60});
   assert.equal(report.header[6], '60%');
   assert.equal(report.metadata.percentile, 60);
@@ -88,7 +88,7 @@ test('--percentile picks sorted[trunc(p/100·n)] and renames the column; pct fol
 });
 
 test('--too-long renames the class and moves requests into it', async () => {
-  const store = mainStore();
+  const store = await mainStore();
   const {report} = await buildSummaryReport(store.reportSource, {start: HOUR_START, hours: 1, tooLong: 300});
   assert.deepEqual(report.header.slice(12), ['> 5', '% > 5', 'state', '% state']);
   // 344 s and 1860 s are now too long; req-5 stays a state failure.
@@ -104,7 +104,7 @@ test('--too-long renames the class and moves requests into it', async () => {
 });
 
 test('an empty window is a valid report: no rows, total 0, every rate 0.0', async () => {
-  const store = mainStore();
+  const store = await mainStore();
   const built = await buildSummaryReport(store.reportSource, {start: at('2014-01-15 03:00:00'), hours: 1});
   assert.deepEqual(built.report.rows, []);
   assert.equal(built.report.metadata.total, 0);
@@ -126,7 +126,7 @@ test('an empty window is a valid report: no rows, total 0, every rate 0.0', asyn
 });
 
 test('a 24-hour window spans the day and stops at 23:59:59', async () => {
-  const store = mainStore();
+  const store = await mainStore();
   const {report, window} = await buildSummaryReport(store.reportSource, {start: at('2014-01-14 00:00:00')});
   assert.equal(report.metadata.hours, 24);
   assert.equal(window.end, at('2014-01-14 23:59:59'));
@@ -150,7 +150,7 @@ test('region: substring of the uppercased name; updates filtered, requests and r
       {t: 0, event: 'compute.instance.rebuild.start', deployment: 'west-1'},
       {t: 7300, event: 'compute.instance.update'}]},
   ];
-  ingest(store.db, reqs);
+  await ingest(store.db, reqs);
   const west = await buildSummaryReport(store.reportSource, {start, hours: 1, region: 'west'});
   assert.equal(west.name, 'summary for region: west');
   assert.equal(west.report.metadata.region, 'WEST');
@@ -174,7 +174,7 @@ test('region: substring of the uppercased name; updates filtered, requests and r
 test('a request touching two updated instances counts once per instance', async () => {
   const store = openSqliteStore(':memory:');
   const start = at('2014-01-14 19:10:00');
-  ingest(store.db, [
+  await ingest(store.db, [
     {request: 'req-multi', instance: 'inst-x', start, steps: simple('create', 30)},
     {request: 'req-multi', instance: 'inst-y', start: start + 5e6, steps: simple('create', 40)},
   ]);
@@ -185,7 +185,7 @@ test('a request touching two updated instances counts once per instance', async 
 });
 
 test('stored: a version 4 row named for the region, over the period, with the JSON verbatim', async () => {
-  const store = mainStore();
+  const store = await mainStore();
   const built = await buildSummaryReport(store.reportSource, {start: HOUR_START, hours: 1});
   const created = at('2014-01-14 20:10:00');
   const id = (await storeSummaryReport(store.reportSource, built, {created}))!;
@@ -202,7 +202,7 @@ test('versioned requests count as legacy ones: the scenario of test/fixtures/ope
   const {messages} = await import('../fixtures/openstack.js');
   const {Pipeline} = await import('../../source/ingest/pipeline.js');
   const store = openSqliteStore(':memory:');
-  new Pipeline(store.db, {source: 'test'}).ingest(messages().map((m) =>
+  await new Pipeline(store.writer(), {source: 'test'}).ingest(messages().map((m) =>
     ({deployment: 'region-1', exchange: m.exchange, routingKey: m.routingKey, body: m.body})));
   const {report} = await buildSummaryReport(store.reportSource, {start: Date.UTC(2026, 2, 1, 10) * 1000 - 1, hours: 1});
   // Instance A's request (update from the api, create.start, create.end): one create of 32.5 s,
@@ -216,12 +216,12 @@ test('on a file, a snapshot reads one state on a connection of its own while the
   const dir = mkdtempSync(join(tmpdir(), 'stacky-snapshot-'));
   const store = openSqliteStore(join(dir, 'stacky.db'));
   try {
-    ingest(store.db, MAIN);
+    await ingest(store.db, MAIN);
     const all = [0, Number.MAX_SAFE_INTEGER] as const;
     const late = {request: 'req-late', instance: 'inst-late', start: at('2014-01-14 19:30:00'), steps: simple('create', 30)};
     const [before, during] = await store.reportSource.snapshot(async (q) => {
       const first = (await q.requestPairs(...all)).length;
-      ingest(store.db, [late]);
+      await ingest(store.db, [late]);
       // The store's connection committed outside the snapshot, which still reads its first state.
       assert.equal(store.db.inTransaction, false);
       return [first, (await q.requestPairs(...all)).length];

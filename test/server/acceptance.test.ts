@@ -12,8 +12,8 @@ const NOVA_HEADER = ['#', '?', 'When', 'Deployment', 'Event', 'Host', 'State', "
 const UNKNOWN_UUID = '4444dddd-29a2-43f2-9ba1-ccb3e53ab6c8';
 
 describe('§5.5 1–4, 8, 9: empty answers, redirects, When strings, the error flag, events', () => {
-  const s = withServer((srv) => {
-    srv.ingest(
+  const s = withServer(async (srv) => {
+    await srv.ingest(
       {event: 'compute.instance.update', at: '2014-01-16 17:10:07', instance: INSTANCE_ID_1, request: REQUEST_ID_1,
         tenant: 't1', routingKey: 'notifications.error', deployment: 'region-1', state: 'active', oldState: 'building',
         oldTask: 'spawning'},
@@ -176,13 +176,13 @@ describe('§5.5 1–4, 8, 9: empty answers, redirects, When strings, the error f
 });
 
 describe('§5.5 5: durations read from the database', () => {
-  const s = withServer((srv) => {
+  const s = withServer(async (srv) => {
     const t0 = micros('2014-01-14 10:00:00');
     const pair = (instance: string, name: string, secs: number): Note[] => [
       {event: `${name}.start`, at: t0, instance},
       {event: `${name}.end`, at: t0 + Math.round(secs * SECOND), instance},
     ];
-    srv.ingest(
+    await srv.ingest(
       ...pair(INSTANCE_ID_1, 'compute.instance.create', 55.5),
       ...pair(INSTANCE_ID_1, 'compute.instance.resize', 59.999999),
       ...pair(INSTANCE_ID_1, 'compute.instance.rebuild', 86400),
@@ -227,8 +227,8 @@ describe('§5.5 5: durations read from the database', () => {
 
 describe('§5.5 6 and §2.10: watch windows', () => {
   const start = micros('2014-01-16 17:10:07.400000');
-  const s = withServer((srv) => {
-    srv.ingest(
+  const s = withServer(async (srv) => {
+    await srv.ingest(
       {event: 'compute.instance.update', at: '2014-01-16 17:10:05', instance: INSTANCE_ID_1, deployment: 'dep1'}, // = since: out
       {event: 'compute.instance.update', at: '2014-01-16 17:10:05.000001', instance: INSTANCE_ID_1, deployment: 'dep1'},
       {event: 'compute.instance.update', at: '2014-01-16 17:10:07', instance: '', deployment: 'dep2'}, // = now: in
@@ -280,7 +280,7 @@ describe('§5.5 6 and §2.10: watch windows', () => {
   it('glance and generic watch use their own rows, widths fall back to their names when nova has none', async () => {
     const g = await startServer({now: micros('2014-01-16 17:10:07')});
     try {
-      g.ingest({event: 'image.upload', at: '2014-01-16 17:10:06.5', exchange: 'glance', publisher: 'glance.g-01',
+      await g.ingest({event: 'image.upload', at: '2014-01-16 17:10:06.5', exchange: 'glance', publisher: 'glance.g-01',
         payload: {id: 'image-1'}, deployment: 'dep1'});
       assert.deepEqual(await g.json('/stacky/watch/0/?service=glance'),
         [[10, 1, 15, 20, 12, 36], [[1, ' ', '2014-01-16', '17:10:06.500000', 'dep1', 'image.upload', 'image-1']], '1389892207']);
@@ -293,7 +293,7 @@ describe('§5.5 6 and §2.10: watch windows', () => {
 
 describe('watch caps one reply at 5000 rows and resumes where it stopped', () => {
   const base = micros('2014-01-16 17:00:00');
-  const s = withServer((srv) => {
+  const s = withServer(async (srv) => {
     const notes: Note[] = [];
     // 4999 rows at distinct times, then 4 rows sharing one `when`, then 200 more.
     for (let i = 0; i < 4999; i++) notes.push({event: 'compute.instance.update', at: base + i * 1000, instance: INSTANCE_ID_1});
@@ -306,7 +306,7 @@ describe('watch caps one reply at 5000 rows and resumes where it stopped', () =>
     for (let i = 0; i < 5001; i++) {
       notes.push({event: 'compute.instance.exists', at: base + 60 * SECOND, instance: INSTANCE_ID_2, messageId: `m-${i}`});
     }
-    srv.ingest(...notes);
+    await srv.ingest(...notes);
   }, micros('2014-01-16 17:05:00'));
 
   it('polling with since=<third element> delivers every row exactly once; a cut inside one instant goes by id', async () => {
@@ -330,8 +330,8 @@ describe('watch caps one reply at 5000 rows and resumes where it stopped', () =>
 
 describe('§5.5 7 and §1.6: limit and offset', () => {
   const base = micros('2014-01-14 00:00:00');
-  const s = withServer((srv) => {
-    srv.ingest(...Array.from({length: 1100}, (_, i): Note => ({
+  const s = withServer(async (srv) => {
+    await srv.ingest(...Array.from({length: 1100}, (_, i): Note => ({
       event: 'compute.instance.update', at: base + i * SECOND, instance: INSTANCE_ID_1, request: REQUEST_ID_1, tenant: 'many',
     })));
   });
@@ -375,8 +375,8 @@ describe('§5.5 7 and §1.6: limit and offset', () => {
 });
 
 describe('§1.12: when_min and when_max are inclusive, empty values are ignored', () => {
-  const s = withServer((srv) => {
-    srv.ingest(
+  const s = withServer(async (srv) => {
+    await srv.ingest(
       {event: 'compute.instance.update', at: '2014-01-14 00:00:01.000001', instance: INSTANCE_ID_1, request: REQUEST_ID_1, tenant: 'w'},
       {event: 'compute.instance.update', at: '2014-01-14 00:00:02', instance: INSTANCE_ID_1, request: REQUEST_ID_1, tenant: 'w'},
       {event: 'compute.instance.update', at: '2014-01-14 00:00:03.5', instance: INSTANCE_ID_1, request: REQUEST_ID_1, tenant: 'w'},
@@ -415,7 +415,7 @@ describe('§1.12: when_min and when_max are inclusive, empty values are ignored'
   it('timings end_when_min/end_when_max compare sub-microsecond bounds exactly too', async () => {
     const t = await startServer();
     try {
-      t.ingest({event: 'x.start', at: '2014-01-14 00:00:00', instance: INSTANCE_ID_1},
+      await t.ingest({event: 'x.start', at: '2014-01-14 00:00:00', instance: INSTANCE_ID_1},
         {event: 'x.end', at: '2014-01-14 00:00:01.000001', instance: INSTANCE_ID_1});
       const n = async (q: string) => ((await t.json(`/stacky/timings/?name=x${q}`)) as unknown[]).length - 1;
       assert.equal(await n('&end_when_min=1389657601.000001&end_when_max=1389657601.000001'), 1);
@@ -431,13 +431,13 @@ describe('§1.12: when_min and when_max are inclusive, empty values are ignored'
 
 describe('§5.5 10: kpi and the 24-hour window', () => {
   const now = micros('2014-01-16 17:10:07');
-  const s = withServer((srv) => {
+  const s = withServer(async (srv) => {
     const flow = (request: string, instance: string, tenant: string, at: number, secs: number): Note[] => [
       {event: 'compute.instance.update', at, publisher: 'osapi_compute.api-01', instance, request, tenant, deployment: 'dep1'},
       {event: 'compute.instance.create.start', at: at + SECOND, instance, request, tenant, deployment: 'dep1'},
       {event: 'compute.instance.create.end', at: at + Math.round(secs * SECOND), instance, request, tenant, deployment: 'dep1'},
     ];
-    srv.ingest(
+    await srv.ingest(
       ...flow(REQUEST_ID_1, INSTANCE_ID_1, 'recent', now - 86400 * SECOND, 55.5), // exactly 24 h old: kept
       ...flow(REQUEST_ID_2, INSTANCE_ID_2, 'old', now - 86400 * SECOND - 1, 10), // one µs older: gone
       ...flow(REQUEST_ID_1.replace('8888', '5555'), INSTANCE_ID_2, 'recent', now - 3600 * SECOND, 20),
@@ -524,8 +524,8 @@ describe('§5.5 11, 12 and §2.13–2.15: reports', () => {
 });
 
 describe('§2.11: search fields, lookups and relations', () => {
-  const s = withServer((srv) => {
-    srv.ingest(
+  const s = withServer(async (srv) => {
+    await srv.ingest(
       {event: 'compute.instance.create.start', at: '2014-01-14 10:00:00', instance: INSTANCE_ID_1, tenant: 'ta', deployment: 'dep1',
         state: 'building', payload: {display_name: 'web-01'}},
       {event: 'compute.instance.create.end', at: '2014-01-14 10:00:30', instance: INSTANCE_ID_1, tenant: 'ta', deployment: 'dep1',

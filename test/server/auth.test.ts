@@ -14,6 +14,7 @@ import {Pipeline} from '../../source/ingest/pipeline.js';
 import type {AddressInfo} from 'node:net';
 import {line, send} from './helpers.js';
 
+
 const TOKENS = {read: 'stk_read-token', ingest: 'stk_ingest-token', admin: 'stk_admin-token'} as const;
 const BODY = line({event: 'compute.instance.update', at: '2014-01-16 17:10:07.000000', instance: 'aaaaaaaa-0000-0000-0000-000000000001'});
 
@@ -29,7 +30,7 @@ let authFile: string;
 async function serve(options: Partial<GuardOptions>): Promise<Running> {
   const metrics = new StackyMetrics(store);
   const guard = new Guard({tokens: new TokenSet(authFile), maxRequests: 64, maxWatchPerToken: 4, metrics, ...options});
-  const server = createStackyServer({store, pipeline: new Pipeline(store.db, {source: 'test'}), guard, log: () => {}});
+  const server = createStackyServer({store, pipeline: new Pipeline(store.writer(), {source: 'test'}), guard, log: () => {}});
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {url, close: () => new Promise<void>((r) => {

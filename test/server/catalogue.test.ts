@@ -33,8 +33,8 @@ const RAW_ROW_TEXT = '[1, " ", "2013-07-17 10:16:10.717219", "deployment", "test
 const NOVA_HEADER_TEXT = '["#", "?", "When", "Deployment", "Event", "Host", "State", "State\'", "Task\'"]';
 
 describe('§5.1 the raw fixture: uuid, request, show, search', () => {
-  const s = withServer((srv) => {
-    for (const n of [RAW, GLANCE_RAW, GENERIC_RAW]) assert.equal(srv.ingest(n).stored, 1);
+  const s = withServer(async (srv) => {
+    for (const n of [RAW, GLANCE_RAW, GENERIC_RAW]) assert.equal((await srv.ingest(n)).stored, 1);
   });
 
   it('12 test_do_uuid: exact body', async () => {
@@ -171,8 +171,8 @@ describe('§5.1 the raw fixture: uuid, request, show, search', () => {
 });
 
 describe('§5.1 event, host and deployment lists (1–4, 8–11)', () => {
-  const s = withServer((srv) => {
-    srv.ingest(
+  const s = withServer(async (srv) => {
+    await srv.ingest(
       {event: 'some.event.2', at: WHEN, publisher: 'compute.www.example.com', deployment: 'dep1'},
       {event: 'some.event.1', at: WHEN, publisher: 'compute.www.demo.com', deployment: 'dep1'},
       {event: 'some.event.1', at: WHEN, publisher: 'compute.www.demo.com', deployment: 'dep2'},
@@ -204,7 +204,7 @@ describe('§5.1 event, host and deployment lists (1–4, 8–11)', () => {
     assert.equal(r.status, 200);
     assert.equal(r.headers['content-type'], 'application/json; charset=utf-8');
     assert.equal(r.text, '[["#", "Name"], [1, "dep1"], [2, "dep2"]]');
-    s().ingest({event: 'some.event.1', at: WHEN, deployment: 'alpha'});
+    await s().ingest({event: 'some.event.1', at: WHEN, deployment: 'alpha'});
     assert.deepEqual(await s().json('/stacky/deployments/'), [['#', 'Name'], [3, 'alpha'], [1, 'dep1'], [2, 'dep2']]);
   });
 
@@ -225,8 +225,8 @@ describe('§5.1 event, host and deployment lists (1–4, 8–11)', () => {
 describe('§5.1 timings/uuid (5–7)', () => {
   const A = 'aaaaaaaa-6352-4dbc-8271-96cc54bf14cd';
   const B = 'bbbbbbbb-6352-4dbc-8271-96cc54bf14cd';
-  const s = withServer((srv) => {
-    srv.ingest(
+  const s = withServer(async (srv) => {
+    await srv.ingest(
       {event: 'name.start', at: '2014-01-14 10:00:00', instance: A},
       {event: 'name.end', at: '2014-01-14 10:00:00', instance: B},
       {event: 'name.start', at: '2014-01-14 10:00:00', instance: INSTANCE_ID_1},
@@ -256,8 +256,8 @@ describe('§5.1 timings/uuid (5–7)', () => {
 
 describe('§5.1 timings by name (18–21) and summary (22)', () => {
   // INSTANCE_ID_2 first, so the diff ordering is visible: 10 s ends at 10:00:20, 20 s ends at 10:00:30.
-  const s = withServer((srv) => {
-    srv.ingest(
+  const s = withServer(async (srv) => {
+    await srv.ingest(
       {event: 'test.event.start', at: '2014-01-14 10:00:10', instance: INSTANCE_ID_2},
       {event: 'test.event.end', at: '2014-01-14 10:00:30', instance: INSTANCE_ID_2},
       {event: 'test.event.start', at: '2014-01-14 10:00:10', instance: INSTANCE_ID_1},
@@ -308,8 +308,8 @@ describe('§5.1 timings by name (18–21) and summary (22)', () => {
 
 describe('§5.1 watch (30–33)', () => {
   const now = micros('2013-07-17 10:16:11.900000');
-  const s = withServer((srv) => {
-    srv.ingest(
+  const s = withServer(async (srv) => {
+    await srv.ingest(
       {...RAW, deployment: 'dep1'},
       {...RAW, event: 'test.end', at: '2013-07-17 10:00:00', deployment: 'dep1'}, // outside the default window
       {...GLANCE_RAW, deployment: 'dep1', payload: {id: 'uuid', status: 'state'}},
@@ -401,11 +401,11 @@ describe('§5.1 kpi (36): the tenant has raws but the end raw belongs to another
 
 describe('§5.1 search with limit (43) and pagination (45–50)', () => {
   const base = micros('2014-01-14 12:00:00');
-  const s = withServer((srv) => {
+  const s = withServer(async (srv) => {
     // ids 1..3 newest first, so search (when descending) lists 1, 2, 3.
-    srv.ingest(...[0, 1, 2].map((i): Note => ({...RAW, at: base - i * SECOND})));
+    await srv.ingest(...[0, 1, 2].map((i): Note => ({...RAW, at: base - i * SECOND})));
     // 60 events of one request, oldest first: ids 4..63.
-    srv.ingest(...Array.from({length: 60}, (_, i): Note => ({
+    await srv.ingest(...Array.from({length: 60}, (_, i): Note => ({
       event: 'compute.instance.update', at: base + (i + 1) * SECOND, request: REQUEST_ID_1.replace('8888', '7777'),
       instance: INSTANCE_ID_2, tenant: 'pager',
     })));
@@ -505,9 +505,9 @@ describe('§5.2 reports/search (51–58)', () => {
 describe('§5.3 the restored usage endpoints', () => {
   const launched = '2014-01-14 15:40:05.123456';
   const deleted = '2014-01-14 15:40:15.123456';
-  const s = withServer((srv) => {
+  const s = withServer(async (srv) => {
     const common = {instance: INSTANCE_ID_1, tenant: 'tenant'};
-    const res = srv.ingest(
+    const res = await srv.ingest(
       {...common, event: 'compute.instance.create.start', at: '2014-01-14 15:39:10', request: REQUEST_ID_1,
         payload: {instance_type_id: 12345, instance_flavor_id: '1', launched_at: ''}},
       {...common, event: 'compute.instance.create.end', at: '2014-01-14 15:40:06', request: REQUEST_ID_1,

@@ -8,7 +8,7 @@ import {errorBody, INSTANCE_ID_1, micros, REQUEST_ID_1, startServer, type TestSe
 let s: TestServer;
 before(async () => {
   s = await startServer({now: micros('2014-01-16 17:10:07')});
-  s.ingest({event: 'compute.instance.update', at: '2014-01-16 17:10:06', instance: INSTANCE_ID_1, request: REQUEST_ID_1,
+  await s.ingest({event: 'compute.instance.update', at: '2014-01-16 17:10:06', instance: INSTANCE_ID_1, request: REQUEST_ID_1,
     tenant: 'tenant', publisher: 'api.api-01'});
   s.addReport({id: 1, periodStart: micros('2014-01-01 00:00:00'), periodEnd: micros('2014-01-02 00:00:00'),
     created: micros('2014-01-02 00:10:00'), name: 'r'});
@@ -242,7 +242,7 @@ describe('the server keeps serving', () => {
   it('after an internal error: Django\'s 500 page, then normal answers again', async () => {
     const t = await startServer();
     try {
-      t.ingest({event: 'compute.instance.update', at: '2014-01-16 17:10:06', instance: INSTANCE_ID_1});
+      await t.ingest({event: 'compute.instance.update', at: '2014-01-16 17:10:06', instance: INSTANCE_ID_1});
       t.store.db.exec('ALTER TABLE stacktach_lifecycle RENAME TO broken');
       const r = await t.get(`/stacky/timings/uuid/?uuid=${INSTANCE_ID_1}`);
       assert.equal(r.status, 500);

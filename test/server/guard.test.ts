@@ -16,6 +16,7 @@ import {Pipeline} from '../../source/ingest/pipeline.js';
 import {createStackyServer} from '../../source/server/app.js';
 import {send, type Reply} from './helpers.js';
 
+
 /** A server whose answers wait until release(); `entered` counts requests the guard let through. */
 async function gated(options: GuardOptions) {
   let release!: () => void;
@@ -95,7 +96,7 @@ describe('watch requests per token', () => {
 describe('slow clients', () => {
   it('a client that never finishes its headers gets 408, an idle one is disconnected', async () => {
     const store = openStore(join(dir, 'slow.db'));
-    const server = createStackyServer({store, pipeline: new Pipeline(store.db, {source: 'test'}), log: () => {}});
+    const server = createStackyServer({store, pipeline: new Pipeline(store.writer(), {source: 'test'}), log: () => {}});
     setupFrom({'header-timeout': 1, 'idle-timeout': 1}, '127.0.0.1').timeouts(server);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;

@@ -9,6 +9,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {openSqliteStore as openStore, type SqliteStore as Store} from '../../source/store/sqlite/store.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
+
 import {createStackyServer} from '../../source/server/app.js';
 import type {IngestItem, IngestResult} from '../../source/ingest/item.js';
 import type {Micros} from '../../source/core/types.js';
@@ -149,7 +150,7 @@ export interface TestServer {
   json(path: string): Promise<unknown>;
   request(path: string, method: string, body?: string): Promise<Reply>;
   /** Stores notifications through the real pipeline, one transaction. */
-  ingest(...notes: Note[]): IngestResult;
+  ingest(...notes: Note[]): Promise<IngestResult>;
   /** Inserts a stored report row (reports are written by the report builders, not by ingest). */
   addReport(r: {id?: number; periodStart: Micros; periodEnd: Micros; created: Micros; name: string; version?: number; json?: string}): number;
   close(): Promise<void>;
@@ -159,7 +160,7 @@ export async function startServer(options: {now?: Micros; limits?: Partial<Serve
   const dir = mkdtempSync(join(tmpdir(), 'stacky-test-'));
   const dbPath = join(dir, 'stacky.db');
   const store = openStore(dbPath);
-  const pipeline = new Pipeline(store.db, {source: 'test', nowMicros: () => clock.now});
+  const pipeline = new Pipeline(store.writer(), {source: 'test', nowMicros: () => clock.now});
   const clock = {now: options.now ?? micros('2014-01-16 17:10:07.500000')};
   const server = createStackyServer({store, pipeline, now: () => clock.now, log: options.log ?? (() => {}), limits: options.limits});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -198,11 +199,11 @@ export function rows(store: Store, sql: string, ...params: unknown[]): Record<st
 }
 
 /** A server for one describe block: started before its tests, set up once, closed after. */
-export function withServer(setup: (s: TestServer) => void, now?: number): () => TestServer {
+export function withServer(setup: (s: TestServer) => unknown, now?: number): () => TestServer {
   let s: TestServer | undefined;
   before(async () => {
     s = await startServer(now === undefined ? {} : {now});
-    setup(s);
+    await setup(s);
   });
   after(async () => s?.close());
   return () => s!;

@@ -120,13 +120,13 @@ describe('seeded fuzz of the read API', () => {
     const base = 1_389_900_000_000_000;
     const events = ['compute.instance.create.start', 'compute.instance.update', 'compute.instance.create.end',
       'compute.instance.exists', 'compute.instance.delete.start'];
-    s.ingest(...Array.from({length: 300}, (_, i) => ({
+    await s.ingest(...Array.from({length: 300}, (_, i) => ({
       event: events[i % events.length]!, at: base + i * 1_000_000, instance: i % 2 ? INSTANCE_ID_1 : INSTANCE_ID_2,
       request: REQUEST_ID_1, tenant: `t-${i % 3}`, state: 'active', messageId: `f-${i}`, deployment: i % 2 ? 'east' : 'west',
       payload: {launched_at: '2014-01-16 16:00:00', instance_type_id: '1', audit_period_beginning: '2014-01-15 00:00:00',
         audit_period_ending: '2014-01-16 00:00:00'},
     })));
-    s.ingest({event: 'image.upload', at: base, exchange: 'glance', payload: {id: 'img-1', size: 10, owner: 'o'}},
+    await s.ingest({event: 'image.upload', at: base, exchange: 'glance', payload: {id: 'img-1', size: 10, owner: 'o'}},
       {event: 'identity.user.created', at: base, exchange: 'generic'});
     s.addReport({periodStart: base - 3600_000_000, periodEnd: base, created: base, name: 'summary', json: '[{"a": 1}]'});
   });

@@ -76,7 +76,7 @@ describe('#2 #14 #16 requests the API never answers with data, and its headers',
   const logs: string[] = [];
   before(async () => {
     s = await startServer({log: (l) => logs.push(l)});
-    s.ingest({event: 'compute.instance.update', at: 1_389_900_000_000_000, instance: INSTANCE_ID_1});
+    await s.ingest({event: 'compute.instance.update', at: 1_389_900_000_000_000, instance: INSTANCE_ID_1});
   });
   after(() => s.close());
 
@@ -385,7 +385,7 @@ describe('#6 #11 bounded reads', () => {
     s = await startServer({now: 1_389_900_100_000_000, limits: {watchRows: 10}});
     const notes = Array.from({length: 3000}, (_, i) => ({event: 'compute.instance.update', at: 1_389_900_000_000_000 + (i < 30 ? 0 : i),
       instance: INSTANCE_ID_1, messageId: `w-${i}`, payload: {text: `row ${i} ${'z'.repeat(200)}`}}));
-    s.ingest(...notes);
+    await s.ingest(...notes);
   });
   after(() => s.close());
 
@@ -420,7 +420,7 @@ describe('#6 #11 bounded reads', () => {
   it('#6 a json__ search past its time bound is stopped: 503 table', async () => {
     const t = await startServer({limits: {jsonSearchMs: 1}});
     try {
-      t.ingest({event: 'compute.instance.update', at: 1_389_900_000_000_000, instance: INSTANCE_ID_1});
+      await t.ingest({event: 'compute.instance.update', at: 1_389_900_000_000_000, instance: INSTANCE_ID_1});
       const r = await t.get('/stacky/search/?field=json__contains&value=x');
       assert.equal(r.status, 503);
       assert.equal(r.text, '[["Error", "Message"], ["Service Unavailable", "The search of the raw JSON took longer than 1 ms and was stopped; narrow it with when_min and when_max."]]');

@@ -11,6 +11,7 @@ import {createStackyServer, readThreadsOf} from '../../source/server/app.js';
 import {DemoGenerator} from '../../source/demo/generator.js';
 import {send, startServer, type TestServer} from './helpers.js';
 
+
 const START = Date.UTC(2026, 0, 1) * 1000;
 
 async function listen(server: Server): Promise<string> {
@@ -19,13 +20,13 @@ async function listen(server: Server): Promise<string> {
 }
 
 /** A demo cloud's first 20 simulated minutes, stored through the pipeline, and one report. */
-function fill(s: TestServer): void {
+async function fill(s: TestServer): Promise<void> {
   const generator = new DemoGenerator({seed: 11, rate: 5, shape: 'mixed', startMicros: START});
   const items = Array.from({length: 6000}, () => {
     const e = generator.next();
     return {deployment: e.deployment, exchange: e.exchange, routingKey: e.routing_key, body: e.body};
   });
-  s.pipeline.ingest(items);
+  await s.pipeline.ingest(items);
   s.clock.now = generator.nowMicros() + 1_000_000;
   s.addReport({periodStart: START, periodEnd: START + 3_600_000_000, created: START + 3_700_000_000, name: 'summary for region: all',
     json: '[["a"], [1]]'});
@@ -59,12 +60,12 @@ describe('read threads', () => {
   it('every read endpoint answers as the serving thread alone does, errors included', async () => {
     const s = await startServer();
     const store = openStore(s.dbPath);
-    const threaded = createStackyServer({store, pipeline: new Pipeline(store.db, {source: 'test'}), now: () => s.clock.now,
+    const threaded = createStackyServer({store, pipeline: new Pipeline(store.writer(), {source: 'test'}), now: () => s.clock.now,
       cache: false, readThreads: 2, log: () => {}});
-    const alone = createStackyServer({store, pipeline: new Pipeline(store.db, {source: 'test'}), now: () => s.clock.now,
+    const alone = createStackyServer({store, pipeline: new Pipeline(store.writer(), {source: 'test'}), now: () => s.clock.now,
       cache: false, log: () => {}});
     try {
-      fill(s);
+      await fill(s);
       const [a, b] = [await listen(threaded), await listen(alone)];
       await readThreadsOf.get(threaded)!.whenReady();
       const list = urls(store);

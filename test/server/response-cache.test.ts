@@ -12,7 +12,7 @@ describe('response cache', () => {
   const base = micros('2014-01-16 17:00:00');
   before(async () => {
     s = await startServer({now: base + 60 * SECOND});
-    s.ingest({event: 'compute.instance.update', at: base, instance: INSTANCE_ID_1});
+    await s.ingest({event: 'compute.instance.update', at: base, instance: INSTANCE_ID_1});
   });
   after(() => s.close());
 
@@ -22,7 +22,7 @@ describe('response cache', () => {
     const path = `/stacky/uuid/?uuid=${INSTANCE_ID_1}`;
     assert.equal(await count(path), 2, 'header + 1 row');
     assert.equal(await count(path), 2, 'the same answer again, from the cache');
-    s.ingest({event: 'compute.instance.update', at: base + SECOND, instance: INSTANCE_ID_1});
+    await s.ingest({event: 'compute.instance.update', at: base + SECOND, instance: INSTANCE_ID_1});
     assert.equal(await count(path), 3, 'the new row, not the cached answer');
   });
 

@@ -12,6 +12,7 @@ import type {ServerLimits} from '../../source/server/limits.js';
 import type {WatchTails} from '../../source/server/watch-tail.js';
 import {micros, send, SECOND, startServer, type Note, type TestServer} from './helpers.js';
 
+
 const T = micros('2014-01-16 17:10:00');
 
 interface Pair {
@@ -25,7 +26,7 @@ interface Pair {
 async function pair(limits: Partial<ServerLimits>): Promise<Pair> {
   const s = await startServer({now: T, limits});
   const store = openStore(s.dbPath);
-  const peer = createStackyServer({store, pipeline: new Pipeline(store.db, {source: 'test'}), now: () => s.clock.now,
+  const peer = createStackyServer({store, pipeline: new Pipeline(store.writer(), {source: 'test'}), now: () => s.clock.now,
     cache: false, limits, log: () => {}});
   await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve));
   const peerUrl = `http://127.0.0.1:${(peer.address() as AddressInfo).port}`;
@@ -71,7 +72,7 @@ describe('watch: shared tails', () => {
         // Three rows share an instant (ties by id), one sits exactly at the next `now`, and one is
         // ahead of the clock: the next commit's rows land behind it in the tail.
         const base = T + commit * SECOND;
-        const result = p.s.ingest(note(base + SECOND / 2), note(base + SECOND / 2, 'i-2'), note(base + SECOND / 2, 'i-3'),
+        const result = await p.s.ingest(note(base + SECOND / 2), note(base + SECOND / 2, 'i-2'), note(base + SECOND / 2, 'i-3'),
           note(base + SECOND, ''), note(base + 1.9 * SECOND, 'i-4'));
         assert.equal(result.stored, 5);
         p.s.clock.now = base + SECOND + SECOND / 2;
@@ -97,7 +98,7 @@ describe('watch: shared tails', () => {
     const p = await pair({watchRows: 5});
     try {
       const at = T + SECOND / 4;
-      p.s.ingest(...Array.from({length: 12}, () => note(at)));
+      await p.s.ingest(...Array.from({length: 12}, () => note(at)));
       p.s.clock.now = T + 3 * SECOND;
       const ids = (rows: unknown[][]) => rows.map((r) => r[0]);
       const first = await p.both(`/stacky/watch/0/?since=${T / SECOND - 1}`);
@@ -116,7 +117,7 @@ describe('watch: shared tails', () => {
   it('a window older than the tail is read from the database; one inside it from the tail', async () => {
     const p = await pair({watchTailRows: 5});
     try {
-      p.s.ingest(...Array.from({length: 20}, (_, i) => note(T + (i + 1) * (SECOND / 10))));
+      await p.s.ingest(...Array.from({length: 20}, (_, i) => note(T + (i + 1) * (SECOND / 10))));
       p.s.clock.now = T + 5 * SECOND;
       const old = await p.both(`/stacky/watch/0/?since=${T / SECOND}`);
       assert.deepEqual(old[1].map((r) => r[0]), Array.from({length: 20}, (_, i) => i + 1));
@@ -137,12 +138,12 @@ describe('watch: shared tails', () => {
   it('the same poll from many clients within a second and a commit is answered with the same bytes, built once', async () => {
     const p = await pair({});
     try {
-      p.s.ingest(note(T - SECOND / 2), note(T - SECOND / 4, 'i-2'));
+      await p.s.ingest(note(T - SECOND / 2), note(T - SECOND / 4, 'i-2'));
       const first = await p.s.get('/stacky/watch/0/');
       for (let i = 0; i < 5; i++) assert.equal((await p.s.get('/stacky/watch/0/')).text, first.text);
       assert.deepEqual(p.tails.counts, {builds: 1, updates: 0, hits: 1, fallbacks: 0});
       // A commit: the tail takes the new row by id, the next poll is built afresh.
-      p.s.ingest(note(T - SECOND / 8, 'i-3'));
+      await p.s.ingest(note(T - SECOND / 8, 'i-3'));
       const after = await p.both('/stacky/watch/0/');
       assert.deepEqual(after[1].map((r) => r[0]), [1, 2, 3]);
       assert.deepEqual(p.tails.counts, {builds: 1, updates: 1, hits: 2, fallbacks: 0});
@@ -160,7 +161,7 @@ describe('watch: shared tails', () => {
   it('rows deleted under the tail (retention) leave it: the tail is built anew', async () => {
     const p = await pair({});
     try {
-      p.s.ingest(note(T - SECOND / 2), note(T - SECOND / 4, 'i-2'), note(T - SECOND / 8, 'i-3'));
+      await p.s.ingest(note(T - SECOND / 2), note(T - SECOND / 4, 'i-2'), note(T - SECOND / 8, 'i-3'));
       assert.deepEqual((await p.both('/stacky/watch/0/'))[1].map((r) => r[0]), [1, 2, 3]);
       p.s.store.db.prepare('DELETE FROM stacktach_rawdata WHERE id = 2').run();
       p.s.clock.now = T + SECOND;
@@ -174,7 +175,7 @@ describe('watch: shared tails', () => {
   it('extra=1 adds host, tenant and request id to each row, from the tail and from the database alike', async () => {
     const p = await pair({watchTailRows: 2});
     try {
-      p.s.ingest({...note(T + SECOND / 2), tenant: 't-1', request: 'req-1', publisher: 'compute.host-a'},
+      await p.s.ingest({...note(T + SECOND / 2), tenant: 't-1', request: 'req-1', publisher: 'compute.host-a'},
         {...note(T + SECOND / 2 + 1), tenant: null, request: null}, note(T + SECOND / 2 + 2));
       p.s.clock.now = T + 2 * SECOND;
       const since = String(T / SECOND);

@@ -12,6 +12,7 @@ import {Pipeline} from '../../source/ingest/pipeline.js';
 import type {Filter} from '../../source/store/types.js';
 import {item, micros} from '../server/helpers.js';
 
+
 // A schema-1 file as session 1 wrote it: the raw table, its indexes, and two codec-2 rows
 // (the second deflated against the first; texts as in json-codec.test.ts).
 const SCHEMA_1 = `
@@ -91,8 +92,8 @@ describe('openDatabase', () => {
     assert.equal((await store.raw.show('nova', 2))?.json, ROW_TEXT);
     assert.equal((await store.raw.show('nova', 1))?.json, KEY_TEXT);
     // New rows go in beside the old ones and are found the same way.
-    const pipeline = new Pipeline(store.db, {source: 'test'});
-    const result = pipeline.ingest([item({event: 'compute.instance.update', at: micros('2026-01-01 00:00:09'),
+    const pipeline = new Pipeline(store.writer(), {source: 'test'});
+    const result = await pipeline.ingest([item({event: 'compute.instance.update', at: micros('2026-01-01 00:00:09'),
       instance: INSTANCE, request: 'req-1', tenant: 't-1', deployment: 'east'})]);
     assert.equal(result.stored, 1);
     for (const filter of [exact('instance', INSTANCE), exact('request_id', 'req-1'), exact('tenant', 't-1')]) {
@@ -139,10 +140,10 @@ describe('openDatabase', () => {
 describe('keyed lookups', () => {
   it('values sharing their last 8 characters are told apart, and the key index is used', async () => {
     const store = openStore(path);
-    const pipeline = new Pipeline(store.db, {source: 'test'});
+    const pipeline = new Pipeline(store.writer(), {source: 'test'});
     const a = 'aaaaaaaa-0000-0000-0000-000012345678';
     const b = 'bbbbbbbb-0000-0000-0000-000012345678';
-    pipeline.ingest([a, b, a].map((instance, i) => item({event: 'compute.instance.update', at: micros(`2026-01-01 00:00:0${i}`),
+    await pipeline.ingest([a, b, a].map((instance, i) => item({event: 'compute.instance.update', at: micros(`2026-01-01 00:00:0${i}`),
       instance, request: `req-${instance}`, tenant: `tenant-${instance}`})));
     for (const [field, value] of [['instance', b], ['request_id', `req-${b}`], ['tenant', `tenant-${b}`]] as const) {
       const found = await store.raw.rows({service: 'nova', filters: [exact(field, value)], order: 'asc', limit: 50, offset: 0});

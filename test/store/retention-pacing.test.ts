@@ -13,6 +13,7 @@ import {openDatabase, type Db} from '../../source/store/sqlite/database.js';
 import {emptyCounts, PAUSE_MIN_MS, pauseAfter, prunePaced, pruneSteps, Sizer, type BatchTiming}
   from '../../source/store/sqlite/retention.js';
 import {pruneBefore} from './prune-all.js';
+import {SqliteWriter} from '../../source/store/sqlite/writer.js';
 
 describe('batch sizes follow the time a transaction held the lock', () => {
   it('scale by target / held, at most doubled and at least quartered, within their bounds', () => {
@@ -29,12 +30,12 @@ describe('batch sizes follow the time a transaction held the lock', () => {
 });
 
 /** A file with 2,000 demo notifications ingested long ago (every keyframe may go). */
-function seeded(path: string): Db {
+async function seeded(path: string): Promise<Db> {
   const db = openDatabase(path);
-  const pipeline = new Pipeline(db, {source: 'test', nowMicros: () => 0});
+  const pipeline = new Pipeline(new SqliteWriter(db), {source: 'test', nowMicros: () => 0});
   const generator = new DemoGenerator({seed: 11, rate: 50});
   for (let i = 0; i < 4; i++) {
-    pipeline.ingest(Array.from({length: 500}, () => {
+    await pipeline.ingest(Array.from({length: 500}, () => {
       const e = generator.next();
       return {deployment: e.deployment, exchange: e.exchange, routingKey: e.routing_key, body: e.body};
     }));
@@ -45,10 +46,10 @@ function seeded(path: string): Db {
 const whens = (db: Db) => db.prepare('SELECT "when" FROM stacktach_rawdata ORDER BY "when"').pluck().all() as number[];
 
 describe('the time budget of a transaction', () => {
-  it('ends a batch whatever its size: with none, each transaction deletes one row, and the pass deletes the same', () => {
+  it('ends a batch whatever its size: with none, each transaction deletes one row, and the pass deletes the same', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stacky-budget-'));
-    const a = seeded(join(dir, 'a.db'));
-    const b = seeded(join(dir, 'b.db'));
+    const a = await seeded(join(dir, 'a.db'));
+    const b = await seeded(join(dir, 'b.db'));
     try {
       const cutoff = whens(a)[1200]!;
       const candidates = a.prepare('SELECT count(*) FROM stacktach_rawdata WHERE "when" < ?').pluck().get(cutoff) as number;
@@ -59,7 +60,7 @@ describe('the time budget of a transaction', () => {
       const ids = (db: Db) => db.prepare('SELECT id FROM stacktach_rawdata ORDER BY id').pluck().all();
       assert.deepEqual(ids(a), ids(b));
       const batches: BatchTiming[] = [];
-      const c = seeded(join(dir, 'c.db'));
+      const c = await seeded(join(dir, 'c.db'));
       try {
         for (const step of pruneSteps(c, cutoff, emptyCounts(), {nowMs: Date.now(), budgetMs: 0, onBatch: (x) => batches.push(x)})) step();
       } finally {
@@ -97,7 +98,7 @@ describe('checkpoints and a pass', () => {
   it('a pass commits without checkpointing, keeps the connection\'s settings, and a paced pass checkpoints outside', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stacky-pacing-'));
     const path = join(dir, 'c.db');
-    const db = seeded(path);
+    const db = await seeded(path);
     try {
       const times = whens(db);
       // Every commit of this connection would checkpoint the whole WAL, but for the pass's own.

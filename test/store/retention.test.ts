@@ -14,6 +14,7 @@ import {decodeJson, referenceOf} from '../../source/store/json-codec.js';
 import type {IngestItem} from '../../source/ingest/item.js';
 import {INSTANCE_ID_1, INSTANCE_ID_2, micros, REQUEST_ID_1, startServer, type TestServer} from '../server/helpers.js';
 
+
 const count = (store: Store, sql: string, ...params: unknown[]) =>
   (store.db.prepare(sql).pluck().get(...params) as number);
 
@@ -55,8 +56,8 @@ describe('prune before a time', () => {
     s = await startServer();
     const generator = new DemoGenerator({seed: 3, rate: 20});
     const items = demoItems(generator, 4000);
-    for (let i = 0; i < items.length; i += 500) s.pipeline.ingest(items.slice(i, i + 500));
-    s.pipeline.quarantine({deployment: 'd', exchange: 'nova', routingKey: 'x', text: 'not json'}, 'not JSON');
+    for (let i = 0; i < items.length; i += 500) await s.pipeline.ingest(items.slice(i, i + 500));
+    await s.pipeline.quarantine({deployment: 'd', exchange: 'nova', routingKey: 'x', text: 'not json'}, 'not JSON');
     s.addReport({periodStart: 1, periodEnd: 2, created: 3, name: 'kept report'});
     const whens = s.store.db.prepare('SELECT "when" FROM stacktach_rawdata ORDER BY "when"').pluck().all() as number[];
     cutoff = whens[Math.floor(whens.length / 2)]!;
@@ -123,13 +124,13 @@ describe('a timing whose start was pruned', () => {
     const s = await startServer();
     try {
       const base = micros('2014-01-10 00:00:00');
-      s.ingest({event: 'compute.instance.resize.start', at: base, instance: INSTANCE_ID_1, request: REQUEST_ID_1});
-      s.ingest({event: 'compute.instance.update', at: base + 1, instance: INSTANCE_ID_1});
+      await s.ingest({event: 'compute.instance.resize.start', at: base, instance: INSTANCE_ID_1, request: REQUEST_ID_1});
+      await s.ingest({event: 'compute.instance.update', at: base + 1, instance: INSTANCE_ID_1});
       // A recent row of another instance (the newest row of a table always stays).
-      s.ingest({event: 'compute.instance.update', at: base + 15_000_000, instance: INSTANCE_ID_2});
+      await s.ingest({event: 'compute.instance.update', at: base + 15_000_000, instance: INSTANCE_ID_2});
       s.clock.now += 3_600_000_000;
       pruneBefore(s.store.db, base + 10_000_000, s.clock.now / 1000);
-      s.ingest({event: 'compute.instance.resize.end', at: base + 20_000_000, instance: INSTANCE_ID_1, request: REQUEST_ID_1});
+      await s.ingest({event: 'compute.instance.resize.end', at: base + 20_000_000, instance: INSTANCE_ID_1, request: REQUEST_ID_1});
       const timings = s.store.db.prepare('SELECT name, start_raw_id, end_raw_id, diff FROM stacktach_timing').all() as
         {start_raw_id: number | null; end_raw_id: number | null; diff: number | null}[];
       assert.equal(timings.length, 1);
@@ -144,14 +145,14 @@ describe('a timing whose start was pruned', () => {
 });
 
 describe('keyframes', () => {
-  it('a row a live keyframe cache may still refer to is kept until the cache has forgotten it', () => {
+  it('a row a live keyframe cache may still refer to is kept until the cache has forgotten it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stacky-retention-'));
     const store = openStore(join(dir, 'k.db'));
     try {
       let nowMs = Date.UTC(2026, 0, 1);
-      const pipeline = new Pipeline(store.db, {source: 'test', nowMicros: () => nowMs * 1000});
+      const pipeline = new Pipeline(store.writer(), {source: 'test', nowMicros: () => nowMs * 1000});
       const generator = new DemoGenerator({seed: 5, rate: 20, startMicros: nowMs * 1000});
-      pipeline.ingest(demoItems(generator, 300));
+      await pipeline.ingest(demoItems(generator, 300));
       const cutoff = (store.db.prepare('SELECT max("when") FROM stacktach_rawdata').pluck().get() as number) + 1;
       const before = count(store, 'SELECT count(*) FROM stacktach_rawdata');
       // Right after ingest, only rows compressed against a keyframe (leading byte 6, codec 4) may go: keyframes stay.
@@ -162,7 +163,7 @@ describe('keyframes', () => {
       assert.equal(allDecode(store), count(store, `SELECT (SELECT count(*) FROM stacktach_rawdata)
         + (SELECT count(*) FROM stacktach_glancerawdata) + (SELECT count(*) FROM stacktach_genericrawdata)`));
       // New rows deflated against the cached keyframes still inflate.
-      pipeline.ingest(demoItems(generator, 300));
+      await pipeline.ingest(demoItems(generator, 300));
       assert.equal(allDecode(store), count(store, `SELECT (SELECT count(*) FROM stacktach_rawdata)
         + (SELECT count(*) FROM stacktach_glancerawdata) + (SELECT count(*) FROM stacktach_genericrawdata)`));
       // Once the cache's keyframes have aged out, the old keyframes go too.
@@ -170,7 +171,7 @@ describe('keyframes', () => {
       const later = pruneBefore(store.db, cutoff, nowMs);
       assert.ok(later.raw > 0);
       assert.deepEqual(oldUnreferenced(store, 'stacktach_rawdata', cutoff), []);
-      pipeline.ingest(demoItems(generator, 300));
+      await pipeline.ingest(demoItems(generator, 300));
       assert.ok(allDecode(store) > 0);
     } finally {
       store.close();
@@ -180,19 +181,19 @@ describe('keyframes', () => {
 });
 
 describe('file size under ingest and retention', () => {
-  it('stops growing across repeated ingest-and-prune cycles', () => {
+  it('stops growing across repeated ingest-and-prune cycles', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stacky-retention-'));
     const path = join(dir, 'grow.db');
     const store = openStore(path);
     try {
       const generator = new DemoGenerator({seed: 7, rate: 50});
       // The ingest clock is long past, so every row is old enough for its keyframe to be let go.
-      const pipeline = new Pipeline(store.db, {source: 'test', nowMicros: () => 0});
+      const pipeline = new Pipeline(store.writer(), {source: 'test', nowMicros: () => 0});
       const sizes: number[] = [];
       const cycleEnds: number[] = [];
       for (let cycle = 0; cycle < 10; cycle++) {
         const items = demoItems(generator, 3000);
-        for (let i = 0; i < items.length; i += 1000) pipeline.ingest(items.slice(i, i + 1000));
+        for (let i = 0; i < items.length; i += 1000) await pipeline.ingest(items.slice(i, i + 1000));
         cycleEnds.push(store.db.prepare('SELECT max("when") FROM stacktach_rawdata').pluck().get() as number);
         // Keep the last two cycles.
         if (cycle >= 2) pruneBefore(store.db, cycleEnds[cycle - 2]! + 1);

@@ -94,6 +94,10 @@ class PgStore implements Store {
     }
   }
 
+  writer(): Writer {
+    return new PgWriter(this.sql, false);
+  }
+
   async close(): Promise<void> {
     await this.sql.end({timeout: 5});
   }

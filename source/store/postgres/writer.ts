@@ -11,7 +11,7 @@
 import type {Service} from '../../core/types.js';
 import {decodeJson, encodeJson, setReference} from '../json-codec.js';
 import type {BatchOutcome, Derive, QuarantineEntry, RowStatus, StoreRow, Writer} from '../types.js';
-import type {Queryable, Sql, TxSql} from './connect.js';
+import {isConnectionError, type Queryable, type Sql, type TxSql} from './connect.js';
 import {DerivedMemory, type Rec, type Table} from './derived-memory.js';
 import {dayOf, partitionSql, RAW_COLUMNS, type RawTable} from './schema.js';
 import {copyRows} from './copy.js';
@@ -100,6 +100,15 @@ export class PgWriter implements Writer {
       }
       return outcome;
     });
+  }
+
+  /**
+   * The server cannot take writes now (unreachable, restarting, disk full, a read-only replica):
+   * the batch should wait and be tried again, not be taken apart message by message.
+   */
+  unavailable(error: unknown): boolean {
+    const code = (error as {code?: unknown})?.code;
+    return isConnectionError(error) || (typeof code === 'string' && /^(53|57|58|08|25006|40001|40P01)/.test(code));
   }
 
   skip(rows: StoreRow[]): void {

@@ -12,6 +12,8 @@ import {sqliteReportSource} from './report-source.js';
 import {dataVersion} from './version.js';
 import {oldestRetained, pageStats} from './retention.js';
 import {promised} from './promised.js';
+import {SqliteWriter} from './writer.js';
+import type {Writer} from '../types.js';
 
 export class SqliteStore implements Store {
   readonly raw: RawReads;
@@ -66,6 +68,10 @@ export class SqliteStore implements Store {
     } catch (error) {
       return `not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
     }
+  }
+
+  writer(): Writer {
+    return new SqliteWriter(this.db);
   }
 
   async close(): Promise<void> {

@@ -3,8 +3,7 @@
 // committed, so a crash at any point loses nothing: the broker redelivers, and redelivered
 // messages are recognised by message_id.
 import {isUtf8} from 'node:buffer';
-import type {Db} from '../../../store/sqlite/database.js';
-import {RawWriter, type QuarantineEntry} from '../../../store/raw-writer.js';
+import type {QuarantineEntry, Writer} from '../../../store/types.js';
 import {Pipeline, type RowOutcome, type RowStatus} from '../../pipeline.js';
 import {laneCount, ParallelIngest} from '../../parallel.js';
 import {packItems, Preparer, rejection, type Prepared} from '../../prepare.js';
@@ -96,9 +95,10 @@ function addStats(into: DeploymentStats, from: DeploymentStats): void {
 }
 
 /** Stores prepared rows with one store call (one transaction) and tallies them per delivery. */
-function storeTallied(deliveries: Delivery[], rows: Prepared[], store: (rows: Prepared[], onRow: RowOutcome) => unknown): DeliveryTally {
+async function storeTallied(deliveries: Delivery[], rows: Prepared[],
+  store: (rows: Prepared[], onRow: RowOutcome) => Promise<unknown>): Promise<DeliveryTally> {
   const tally = new DeliveryTally();
-  store(rows, (i, status, warning) => tally.add(deliveries[i]!, status, status === 'rejected' ? rejection(rows[i]!) : warning));
+  await store(rows, (i, status, warning) => tally.add(deliveries[i]!, status, status === 'rejected' ? rejection(rows[i]!) : warning));
   return tally;
 }
 
@@ -124,13 +124,13 @@ class Batcher {
   private lanes: ParallelIngest[];
   private turn = 0;
   private chain: Promise<void> = Promise.resolve();
-  private readonly rawWriter: RawWriter;
   private rejectionsLogged = 0;
   private rejectionsSuppressed = 0;
   private closed = false;
 
   constructor(
-    private readonly db: Db,
+    /** Lanes and salvage attempts store through forks of it; quarantined bodies go through it. */
+    private readonly writer: Writer,
     private readonly counters: Map<string, DeploymentStats>,
     private readonly log: WorkerLog,
     private readonly batchSize: number,
@@ -138,7 +138,6 @@ class Batcher {
     private readonly source: string,
   ) {
     this.lanes = this.newLanes();
-    this.rawWriter = new RawWriter(db);
   }
 
   push(delivery: Delivery): void {
@@ -202,7 +201,7 @@ class Batcher {
         rows = null;
       }
       try {
-        this.store(batch, text, binary, parallel, rows);
+        await this.store(batch, text, binary, parallel, rows);
       } finally {
         this.inFlight--;
         this.cutIfIdle();
@@ -210,8 +209,8 @@ class Batcher {
     });
   }
 
-  /** Synchronous from here on: stores, then acks. */
-  private store(batch: Delivery[], text: Delivery[], binary: Delivery[], parallel: ParallelIngest, rows: Prepared[] | null): void {
+  /** Stores, then (the commit awaited) acks. */
+  private async store(batch: Delivery[], text: Delivery[], binary: Delivery[], parallel: ParallelIngest, rows: Prepared[] | null): Promise<void> {
     // Deliveries from a connection that has since gone will come again on the next one.
     const keep = text.map((d) => d.session.alive);
     const liveText = text.filter((_, i) => keep[i]);
@@ -224,21 +223,21 @@ class Batcher {
     let tally: DeliveryTally | null = null;
     if (liveRows && current) {
       try {
-        tally = storeTallied(liveText, liveRows, (r, onRow) => parallel.store(r, onRow));
+        tally = await storeTallied(liveText, liveRows, (r, onRow) => parallel.store(r, onRow));
       } catch (error) {
         this.renew();
-        if (databaseDown(error)) {
+        if (this.writer.unavailable(error)) {
           this.fatal([...liveText, ...liveBinary], error as Error);
           return;
         }
         this.log(`worker: storing a batch of ${liveText.length} failed (${(error as Error).message}); trying again`);
       }
     }
-    tally ??= this.salvage(liveText);
+    tally ??= await this.salvage(liveText);
     if (!tally) return;
     if (liveBinary.length > 0) {
       try {
-        this.rawWriter.quarantineAll(liveBinary.map((d) => this.quarantined(d, NOT_UTF8)), Date.now() * 1000);
+        await this.writer.quarantine(liveBinary.map((d) => this.quarantined(d, NOT_UTF8)), Date.now() * 1000);
       } catch (error) {
         this.fatal(liveBinary, error as Error);
         return;
@@ -258,7 +257,7 @@ class Batcher {
   }
 
   private newLanes(): ParallelIngest[] {
-    return Array.from({length: laneCount()}, () => new ParallelIngest(this.db, {source: this.source}));
+    return Array.from({length: laneCount()}, () => new ParallelIngest(this.writer.fork(), {source: this.source}));
   }
 
   /** After a failed transaction the preparer's keyframes and the pipeline's caches may name rows that are gone. */
@@ -274,17 +273,23 @@ class Batcher {
    * blocking the queue. If even that fails, the database itself is failing: drop the
    * connections so the broker keeps the messages, and let them reconnect.
    */
-  private salvage(deliveries: Delivery[]): DeliveryTally | null {
-    const attempt = (group: Delivery[]): DeliveryTally => {
+  private async salvage(deliveries: Delivery[]): Promise<DeliveryTally | null> {
+    const attempt = async (group: Delivery[]): Promise<DeliveryTally> => {
       const preparer = new Preparer();
-      const pipeline = new Pipeline(this.db, {source: this.source});
-      const rows = group.map((d) => preparer.prepare(itemOf(d)));
-      return storeTallied(group, rows, (r, onRow) => pipeline.store(r, onRow));
+      const writer = this.writer.fork();
+      try {
+        const pipeline = new Pipeline(writer, {source: this.source});
+        const rows = group.map((d) => preparer.prepare(itemOf(d)));
+        return await storeTallied(group, rows, (r, onRow) => pipeline.store(r, onRow));
+      } finally {
+        await writer.close();
+      }
     };
     try {
-      return attempt(deliveries);
+      return await attempt(deliveries);
     } catch (error) {
-      if (databaseDown(error)) {
+      // Retrying message by message would only wait out the database once per message.
+      if (this.writer.unavailable(error)) {
         this.fatal(deliveries, error as Error);
         return null;
       }
@@ -294,11 +299,11 @@ class Batcher {
     try {
       for (const d of deliveries) {
         try {
-          tally.merge(attempt([d]));
+          tally.merge(await attempt([d]));
         } catch (one) {
-          if (databaseDown(one)) throw one;
+          if (this.writer.unavailable(one)) throw one;
           const reason = `could not be stored: ${(one as Error).message}`;
-          this.quarantineBytes(d, reason);
+          await this.writer.quarantine([this.quarantined(d, reason)], Date.now() * 1000);
           tally.add(d, 'rejected', reason);
         }
       }
@@ -318,10 +323,6 @@ class Batcher {
   private quarantined(d: Delivery, error: string): QuarantineEntry {
     return {source: this.source, deployment: deploymentOf(d), exchange: d.session.consumer.topics.exchange,
       routingKey: d.routingKey, line: null, error, raw: d.body};
-  }
-
-  private quarantineBytes(d: Delivery, error: string): void {
-    this.rawWriter.quarantine(this.quarantined(d, error), Date.now() * 1000);
   }
 
   private count(tally: DeliveryTally): void {
@@ -346,17 +347,6 @@ class Batcher {
   }
 }
 
-/**
- * Errors that say the database cannot take writes now (locked past the busy timeout, disk full,
- * I/O error, read-only...), as opposed to one message it refuses. Retrying message by message
- * would only wait out the busy timeout once per message.
- */
-function databaseDown(error: unknown): boolean {
-  const code = (error as {code?: unknown})?.code;
-  return typeof code === 'string' &&
-    /^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CORRUPT|CANTOPEN|NOMEM|NOTADB|PROTOCOL|PERM|AUTH)/.test(code);
-}
-
 function deploymentOf(d: Delivery): string {
   return d.session.consumer.deployment.name;
 }
@@ -377,18 +367,15 @@ function itemOf(d: Delivery): IngestItem {
  * Starts one consumer per enabled (deployment, exchange) and resolves after each has made its
  * first connection attempt. A broker that is down is retried with backoff, never fatal.
  */
-export async function startWorker(config: WorkerConfig, db: Db, log: WorkerLog, options: WorkerOptions = {}): Promise<WorkerHandle> {
+export async function startWorker(config: WorkerConfig, writer: Writer, log: WorkerLog, options: WorkerOptions = {}): Promise<WorkerHandle> {
   const counters = new Map<string, DeploymentStats>();
   const plan = consumerPlan(config);
   // Like start_workers.py: the Deployment rows exist as soon as the worker starts.
-  const deploymentRows = new RawWriter(db);
-  for (const d of config.deployments) {
-    if (!d.enabled) continue;
-    deploymentRows.deploymentId(d.name);
-    counters.set(d.name, emptyStats());
-  }
+  const enabled = config.deployments.filter((d) => d.enabled).map((d) => d.name);
+  await writer.addDeployments(enabled);
+  for (const name of enabled) counters.set(name, emptyStats());
 
-  const batcher = new Batcher(db, counters, log, options.batchSize ?? 5000, options.flushMs ?? 20, options.source ?? 'amqp');
+  const batcher = new Batcher(writer, counters, log, options.batchSize ?? 5000, options.flushMs ?? 20, options.source ?? 'amqp');
   const consumerOptions = {
     prefetch: options.prefetch ?? defaultConsumerOptions.prefetch,
     initialDelayMs: options.reconnectMs ?? defaultConsumerOptions.initialDelayMs,

@@ -8,6 +8,7 @@ import {parseWorkerConfig} from '../../../../source/ingest/sources/amqp/config.j
 import {startWorker, type WorkerHandle} from '../../../../source/ingest/sources/amqp/worker.js';
 import {openDatabase} from '../../../../source/store/sqlite/database.js';
 import {brokerSkip, novaGlanceTopics, novaNotification, publisher, tempDir, testVhost, waitFor, workerConfig} from './helpers.js';
+import {SqliteWriter} from '../../../../source/store/sqlite/writer.js';
 
 const skip = await brokerSkip();
 
@@ -18,7 +19,7 @@ test('the worker quarantines a body nested 5,000 deep with its reason', {skip}, 
   let worker: WorkerHandle | undefined;
   try {
     const {config} = parseWorkerConfig(workerConfig(broker.vhost, [{name: broker.id, topics: novaGlanceTopics(broker.id)}]));
-    worker = await startWorker(config, db, () => {}, {progressMs: 0});
+    worker = await startWorker(config, new SqliteWriter(db), () => {}, {progressMs: 0});
     await worker.ready();
     const text = JSON.stringify(novaNotification());
     const deep = Buffer.from(`${text.slice(0, -1)}, "deep": ${'['.repeat(5000)}${']'.repeat(5000)}}`);

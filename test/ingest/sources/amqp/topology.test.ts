@@ -11,6 +11,7 @@ import {openDatabase, type Db} from '../../../../source/store/sqlite/database.js
 import {
   BROKER, brokerSkip, novaNotification, publisher, rabbitmqctl, testVhost, waitFor, workerConfig, type TestBroker,
 } from './helpers.js';
+import {SqliteWriter} from '../../../../source/store/sqlite/writer.js';
 
 const skip = await brokerSkip();
 const SAMPLE = fileURLToPath(new URL('../../../fixtures/stacktach_worker_config.json', import.meta.url));
@@ -54,7 +55,7 @@ after(async () => {
 test('the sample file declares StackTach\'s topology: topic exchanges, queues, bindings, flags', {skip}, async () => {
   const {config, warnings} = parseWorkerConfig(sampleOn(broker.vhost));
   assert.deepEqual(warnings, []);
-  worker = await startWorker(config, db, (l) => logs.push(l), {progressMs: 0});
+  worker = await startWorker(config, new SqliteWriter(db), (l) => logs.push(l), {progressMs: 0});
   await worker.ready();
 
   const exchanges = listJson<ExchangeRow>(broker.vhost, 'list_exchanges', ['name', 'type', 'durable', 'auto_delete', 'internal', 'arguments'])
@@ -138,7 +139,7 @@ test('durable_queue true and queue_arguments reach the exchange and the queues',
       topics: {nova: [{queue: `${local.id}.notifications.info`, routing_key: 'notifications.info'}],
         [`${local.id}.events`]: [{queue: `${local.id}.events.all`, routing_key: '#'}]},
     }]));
-    w = await startWorker(config, localDb, () => undefined, {progressMs: 0});
+    w = await startWorker(config, new SqliteWriter(localDb), () => undefined, {progressMs: 0});
     await w.ready();
     const exchanges = listJson<ExchangeRow>(local.vhost, 'list_exchanges', ['name', 'type', 'durable', 'auto_delete'])
       .filter((e) => e.name === 'nova' || e.name === `${local.id}.events`)
@@ -182,7 +183,7 @@ test('a declare the broker refuses (durability mismatch) is logged and retried u
     const {config} = parseWorkerConfig(workerConfig(local.vhost, [{
       name: 'mismatch', durable_queue: false, topics: {nova: [{queue: `${local.id}.q`, routing_key: 'monitor.info'}]},
     }]));
-    w = await startWorker(config, localDb, (l) => lines.push(l), {progressMs: 0, reconnectMs: 100, maxReconnectMs: 200});
+    w = await startWorker(config, new SqliteWriter(localDb), (l) => lines.push(l), {progressMs: 0, reconnectMs: 100, maxReconnectMs: 200});
     await waitFor('two failed attempts', () => lines.filter((l) => /PRECONDITION_FAILED/.test(l)).length >= 2 || undefined);
     assert.ok(lines.some((l) => /mismatch\/nova: reconnecting in 0\.\d s \(retry \d+\)/.test(l)), lines.join('\n'));
     assert.equal(w.states().get('mismatch/nova')?.state === 'consuming', false);

@@ -15,6 +15,7 @@ import {
   workerConnectionPids,
   type TestBroker,
 } from './helpers.js';
+import {SqliteWriter} from '../../../../source/store/sqlite/writer.js';
 
 const skip = await brokerSkip();
 const run = promisify(execFile);
@@ -43,7 +44,7 @@ async function withWorker(
   let worker: WorkerHandle | undefined;
   try {
     const {config} = parseWorkerConfig(workerConfig(broker.vhost, deployments(broker)));
-    worker = await startWorker(config, db, (l) => logs.push(l), {progressMs: 0, reconnectMs: 100, maxReconnectMs: 500, ...options});
+    worker = await startWorker(config, new SqliteWriter(db), (l) => logs.push(l), {progressMs: 0, reconnectMs: 100, maxReconnectMs: 500, ...options});
     await worker.ready();
     await body({broker, db, dbPath, worker, logs});
   } catch (error) {

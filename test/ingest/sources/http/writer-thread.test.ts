@@ -12,9 +12,10 @@ import {Pipeline} from '../../../../source/ingest/pipeline.js';
 import {createStackyServer} from '../../../../source/server/app.js';
 import {INSTANCE_ID_2, line, micros, send} from '../../../server/helpers.js';
 
+
 async function serve(dir: string, name: string, thread: boolean) {
   const store = openStore(join(dir, name));
-  const server = createStackyServer({store, pipeline: new Pipeline(store.db, {source: 'http'}), log: () => {},
+  const server = createStackyServer({store, pipeline: new Pipeline(store.writer(), {source: 'http'}), log: () => {},
     ingestThread: thread ? {source: 'http'} : undefined});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,14 +1,10 @@
 // Statements behind Lifecycle, Timing and RequestTracker (docs/ingest.md §3.3–3.5).
 // "First" rows are always taken in ascending id order (docs/ingest.md §0.3).
-import type {Db} from './sqlite/database.js';
-import type {Cell, Micros} from '../core/types.js';
+import type {Db} from './database.js';
+import type {Cell, Micros} from '../../core/types.js';
+import type {DerivedStatements, OpenTiming} from '../types.js';
 
-export interface OpenTiming {
-  id: number;
-  start_when: Micros | null;
-}
-
-export class DerivedWriter {
+export class DerivedWriter implements DerivedStatements {
   readonly findLifecycle;
   readonly createLifecycle;
   readonly updateLifecycle;

@@ -1,40 +1,9 @@
 // Statements behind the nova and glance usage tables (docs/ingest.md §3.6, §3.8).
-import type {Db} from './sqlite/database.js';
-import type {Cell, Micros} from '../core/types.js';
+import type {Db} from './database.js';
+import type {Cell, Micros} from '../../core/types.js';
+import type {ExistsRow, ImageExistsRow, UsageRow, UsageStatements, UsageUpdate} from '../types.js';
 
-export interface UsageRow {
-  id: number;
-  launched_at: Micros | null;
-  instance_type_id: Cell;
-  instance_flavor_id: Cell;
-}
-
-export interface UsageUpdate {
-  id: number;
-  launchedAt: Micros | null;
-  instanceTypeId: Cell;
-  instanceFlavorId: Cell;
-  tenant: Cell;
-  osArchitecture: Cell;
-  osDistro: Cell;
-  osVersion: Cell;
-  raxOptions: Cell;
-}
-
-export interface ExistsRow {
-  instance: Cell; launchedAt: Micros; deletedAt: Micros | null; auditPeriodBeginning: Micros;
-  auditPeriodEnding: Micros; messageId: Cell; instanceTypeId: Cell; instanceFlavorId: Cell; rawId: number;
-  usageId: number | null; deleteId: number | null; tenant: Cell; osArchitecture: Cell; osDistro: Cell;
-  osVersion: Cell; raxOptions: Cell; bandwidthPublicOut: number;
-}
-
-export interface ImageExistsRow {
-  uuid: Cell; createdAt: Micros; deletedAt: Micros | null; auditPeriodBeginning: Micros | null;
-  auditPeriodEnding: Micros | null; owner: Cell; size: Cell; rawId: number; messageId: Cell;
-  usageId: number | null; deleteId: number | null;
-}
-
-export class UsageWriter {
+export class UsageWriter implements UsageStatements {
   readonly findUsage;
   readonly createUsage;
   readonly saveUsage;

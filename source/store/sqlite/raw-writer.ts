@@ -1,18 +1,9 @@
 // Inserts of raw rows, deployments, name lists and quarantined input.
-import type {Db} from './sqlite/database.js';
-import type {Cell, GenericFields, GlanceFields, NovaFields, Service} from '../core/types.js';
-import type {MessageKey} from './message-key.js';
+import type {Db} from './database.js';
+import type {Cell, GenericFields, GlanceFields, NovaFields, Service} from '../../core/types.js';
+import type {MessageKey} from '../message-key.js';
+import type {QuarantineEntry} from '../types.js';
 import {unitOfWork} from './unit-of-work.js';
-
-export interface QuarantineEntry {
-  source: string;
-  deployment: string | null;
-  exchange: string | null;
-  routingKey: string | null;
-  line: number | null;
-  error: string;
-  raw: string | Buffer;
-}
 
 const TABLE: Record<Service, string> = {
   nova: 'stacktach_rawdata',

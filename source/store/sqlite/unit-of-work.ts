@@ -3,7 +3,7 @@
 // synchronously inside one transaction. An engine that writes asynchronously (PostgreSQL, issue
 // #16) implements the same two boundaries with async functions returning promises, and its
 // callers await them; nothing else about the caller changes.
-import type {Db} from './sqlite/database.js';
+import type {Db} from './database.js';
 
 /**
  * The unit of work: `work`, made once and called per batch, runs as one write transaction and
