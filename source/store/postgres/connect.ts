@@ -39,7 +39,8 @@ function reasonOf(cause: unknown): string {
   if (e.code === 'ECONNREFUSED') return 'connection refused (is it running?)';
   if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return 'host not found';
   if (e.code === 'CONNECT_TIMEOUT' || e.code === 'ETIMEDOUT') return 'no answer (timed out)';
-  if (e.code === '28P01' || e.code === '28000') return 'authentication failed (check the user and password)';
+  // The server's own words here name the user, never the password.
+  if (e.code === '28P01' || e.code === '28000') return `refused: ${e.message ?? 'authentication failed'}`;
   if (e.code === '3D000') return 'the database does not exist (create it first: Stacky creates everything inside it)';
   return (e.message ?? String(cause)).replace(/postgres(ql)?:\/\/\S*/g, '(url)');
 }

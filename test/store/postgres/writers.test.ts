@@ -9,6 +9,7 @@ import {isStorable, Preparer, rejection} from '../../../source/ingest/prepare.js
 import type {IngestItem} from '../../../source/ingest/item.js';
 import {openPostgresWriter} from '../../../source/store/postgres/open.js';
 import type {StoreRow, Writer} from '../../../source/store/types.js';
+import {decodeJson} from '../../../source/store/json-codec.js';
 import {derive} from './derive.js';
 import {createTestDatabase, pgSkip, type TestDatabase} from './test-database.js';
 
@@ -39,11 +40,18 @@ const TABLES = ['stacktach_rawdata', 'stacktach_glancerawdata', 'stacktach_gener
   'stacktach_lifecycle', 'stacktach_timing', 'stacktach_requesttracker', 'stacktach_instanceusage', 'stacktach_instancedeletes',
   'stacktach_instanceexists', 'stacktach_imageusage', 'stacktach_imagedeletes', 'stacktach_imageexists', 'stacktach_deployment'];
 
-/** Every row of every table, in id order, raw JSON as hex. */
+/**
+ * Every row of every table, in id order, raw JSON decoded: which keyframe a row was compressed
+ * against depends on which writer prepared it, its text does not.
+ */
 async function dump(db: TestDatabase): Promise<Record<string, unknown[]>> {
   const sql = postgres(db.url, {onnotice: () => {}});
   const out: Record<string, unknown[]> = {};
-  for (const t of TABLES) out[t] = [...await sql.unsafe(`SELECT * FROM ${t} ORDER BY 1`)].map((r) => JSON.stringify(r));
+  for (const t of TABLES) {
+    const rows = [...await sql.unsafe(`SELECT * FROM ${t} ORDER BY 1`)];
+    const blobs = new Map(rows.map((r) => [String(r.id), r.json_z as Buffer | undefined]));
+    out[t] = rows.map((r) => JSON.stringify(r.json_z ? {...r, json_z: decodeJson(r.json_z as Buffer, (id) => blobs.get(String(id)))} : r));
+  }
   await sql.end();
   return out;
 }
