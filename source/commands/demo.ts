@@ -10,6 +10,7 @@ import {startServer, onSignals, type Running} from './serve.js';
 import {UsageError} from './args.js';
 import {command} from './spec.js';
 import {demoSpec} from './specs/demo.js';
+import {describeLocation} from '../store/open.js';
 
 /**
  * Feeds the generator's notifications as real time reaches their timestamps, from a thread with
@@ -68,13 +69,13 @@ export async function run(argv: string[]): Promise<number> {
       const {launchConsole} = await import('../console/launch.js');
       const code = await launchConsole(
         {url: running.url, deployment: 'all', service: 'nova', pollSeconds: 1},
-        {banner: `demo: ${rate}/s into ${db}`},
+        {banner: `demo: ${rate}/s into ${describeLocation(db)}`},
       );
       await stop();
       return code;
     }
     process.stdout.write(`listening on ${running.url}\n`);
-    process.stdout.write(`demo: feeding ${rate} notifications/s into ${db}` +
+    process.stdout.write(`demo: feeding ${rate} notifications/s into ${describeLocation(db)}` +
       `${tty ? '' : ' (no terminal: running headless)'}\n` +
       `try: STACKTACH_URL=${running.url} stacky watch all   or   stacky --url ${running.url}\n`);
     const progress = setInterval(() => process.stdout.write(`demo: ${feeder.stored()} notifications stored\n`), 10_000);

@@ -1,10 +1,7 @@
 // stacky quarantine: list the lines and messages that could not be stored, newest first; with
 // --replay, run them through today's parser and keep only those that still do not store.
-import {closeDatabase, openDatabase, type Db} from '../store/sqlite/database.js';
-import {countQuarantine, listQuarantine, quarantinePage} from '../store/sqlite/quarantine-reader.js';
-
-
-import {openWriter} from '../store/open.js';
+import {openStore, openWriter} from '../store/open.js';
+import type {Store} from '../store/api.js';
 import type {Writer} from '../store/types.js';
 import {whenString} from '../core/time.js';
 import {terminalSafe} from '../core/terminal-text.js';
@@ -16,12 +13,12 @@ import {quarantineSpec} from './specs/quarantine.js';
 /** Entries replayed per transaction: bounded memory, and a reader never waits long. */
 const REPLAY_PAGE = 1000;
 
-async function replay(db: Db, writer: Writer, ids: number[] | undefined, json: boolean): Promise<number> {
+async function replay(store: Store, writer: Writer, ids: number[] | undefined, json: boolean): Promise<number> {
   const {Pipeline} = await import('../ingest/pipeline.js');
   const pipeline = new Pipeline(writer, {source: 'replay'});
   const total = {replayed: 0, stored: 0, duplicates: 0, stayed: 0, warnings: [] as string[]};
   for (let after = 0; ;) {
-    const page = quarantinePage(db, after, REPLAY_PAGE, ids);
+    const page = await store.quarantine.page(after, REPLAY_PAGE, ids);
     if (page.length === 0) break;
     const r = await pipeline.replay(page);
     total.replayed += page.length;
@@ -51,22 +48,22 @@ export async function run(argv: string[]): Promise<number> {
     const ids = values.id;
     const {limit} = values;
     const path = values.db ?? defaultDbPath();
-    const db = openDatabase(path);
+    const store = await openStore(path);
     try {
       if (values.replay) {
         const writer = await openWriter(path);
         try {
-          return await replay(db, writer, ids, values.json);
+          return await replay(store, writer, ids, values.json);
         } finally {
           await writer.close();
         }
       }
-      const rows = listQuarantine(db, limit).map((r) => ({...r, raw: r.raw ? r.raw.toString('utf8') : null}));
+      const rows = (await store.quarantine.list(limit)).map((r) => ({...r, raw: r.raw ? r.raw.toString('utf8') : null}));
       if (values.json) {
         process.stdout.write(`${JSON.stringify(rows)}\n`);
         return 0;
       }
-      process.stdout.write(`${countQuarantine(db)} quarantined\n`);
+      process.stdout.write(`${await store.quarantine.count()} quarantined\n`);
       for (const r of rows) {
         const where = [r.source, r.line === null ? null : `line ${r.line}`, r.deployment, r.exchange, r.routing_key]
           .filter((x) => x !== null && x !== '').join(' ');
@@ -77,7 +74,7 @@ export async function run(argv: string[]): Promise<number> {
       }
       return 0;
     } finally {
-      closeDatabase(db);
+      await store.close();
     }
   });
 }

@@ -2,7 +2,7 @@
 import {DEFAULT_READ_THREADS} from '../server/read-threads.js';
 import type {Server} from 'node:http';
 import type {Store} from '../store/api.js';
-import {openStore} from '../store/open.js';
+import {describeLocation, openStore} from '../store/open.js';
 import {Pipeline, type RowStatus} from '../ingest/pipeline.js';
 
 import {createStackyServer} from '../server/app.js';
@@ -143,7 +143,7 @@ export async function run(argv: string[]): Promise<number> {
       stops.push(startHourly(running.store.reportSource));
     }
     process.stdout.write(`listening on ${running.url}\n`);
-    log.info('start', {url: running.url, db, auth: setup.tokens ? `${setup.tokens.size} tokens` : 'none',
+    log.info('start', {url: running.url, db: describeLocation(db), auth: setup.tokens ? `${setup.tokens.size} tokens` : 'none',
       tls: setup.tls !== undefined, retain: values.retain, worker: values.worker});
     onSignals(async () => {
       log.info('stopping', {bound_s: setup.stopTimeoutMs / 1000});

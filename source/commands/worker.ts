@@ -2,7 +2,7 @@
 // the SQLite file. Runs until SIGINT/SIGTERM, then stops consuming, stores and acks what was
 // delivered, and closes the connections.
 import {workerConfigWarning} from './file-modes.js';
-import {openWriter} from '../store/open.js';
+import {describeLocation, openWriter} from '../store/open.js';
 import {defaultDbPath} from './paths.js';
 import {consumerPlan, defaultWorkerConfigPath, loadWorkerConfig, WorkerConfigError} from '../ingest/sources/amqp/config.js';
 import {startWorker} from '../ingest/sources/amqp/worker.js';
@@ -76,10 +76,10 @@ async function work(argv: string[], values: Values<typeof workerSpec.flags>, env
     // As `stacky ingest --db`: the bulk writer keeps its indexes in memory well past a million rows.
     writer = await openWriter(dbPath, {cacheMiB: 512});
   } catch (error) {
-    stderr.write(`stacky worker: cannot open the database ${dbPath}: ${(error as Error).message}\n`);
+    stderr.write(`stacky worker: cannot open the database ${describeLocation(dbPath)}: ${(error as Error).message}\n`);
     return 1;
   }
-  log(`stacky worker: config ${configPath}, database ${dbPath}`);
+  log(`stacky worker: config ${configPath}, database ${describeLocation(dbPath)}`);
 
   const handle = await startWorker(loaded.config, writer, log, {
     prefetch,

@@ -7,7 +7,7 @@ import type {RawQuery, RawRow, ShowRow, WatchRow} from './types.js';
 import type {KpiRow, UuidTiming} from './types.js';
 import type {ReportFilter, ReportRow} from './types.js';
 import type {DeleteRow, ExistsUsageRow, LaunchRow, UsageKind} from './types.js';
-import type {NewReport, RequestPair, Writer} from './types.js';
+import type {NewReport, QuarantineRow, RequestPair, Writer} from './types.js';
 import type {Deployment, ReportRaw} from '../core/report-math.js';
 
 export interface RawReads {
@@ -43,6 +43,14 @@ export interface ReportReads {
 
 export interface UsageReads {
   list(kind: UsageKind, instance: string | null, limit: number, offset: number): Promise<(LaunchRow | DeleteRow | ExistsUsageRow)[]>;
+}
+
+/** The quarantine, for `stacky quarantine`: newest first to list, in id order to replay. */
+export interface QuarantineReads {
+  list(limit: number, offset?: number): Promise<QuarantineRow[]>;
+  count(): Promise<number>;
+  /** Entries after `afterId` in id order, all or only `ids`. */
+  page(afterId: number, limit: number, ids?: readonly number[]): Promise<QuarantineRow[]>;
 }
 
 /** Every query the "summary for region" report and its hourly scheduler need (docs/ingest.md §4). */
@@ -88,6 +96,7 @@ export interface Store {
   readonly timing: TimingReads;
   readonly reports: ReportReads;
   readonly usage: UsageReads;
+  readonly quarantine: QuarantineReads;
   /** The report builders' side (source/reports/). */
   readonly reportSource: ReportSource;
   /**

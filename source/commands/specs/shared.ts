@@ -5,7 +5,7 @@ import type {FlagSet} from '../spec.js';
 export const DEFAULT_RETAIN_EVERY_S = 600;
 
 export const dbFlag = {
-  db: {type: 'string', value: 'PATH', description: "SQLite file (default: $STACKY_DB or the per-user data dir's stacky.db)"},
+  db: {type: 'string', value: 'PATH|URL', description: "SQLite file or postgres://user@host:port/db (default: $STACKY_DB or the per-user data dir's stacky.db)"},
 } as const satisfies FlagSet;
 
 export const jsonFlag = {

@@ -5,7 +5,7 @@ import type {Writer} from '../types.js';
 import {CODEC_ID, READABLE_CODECS} from '../json-codec.js';
 import {connectChecked, describePostgres, PostgresUnavailable, type PoolOptions, type Sql} from './connect.js';
 import {PgReportSource} from './report-source.js';
-import {PgRawReader, PgReportReader, PgTimingReader, PgUsageReader} from './reader.js';
+import {PgQuarantineReader, PgRawReader, PgReportReader, PgTimingReader, PgUsageReader} from './reader.js';
 import {PG_SCHEMA_VERSION, schemaSql} from './schema.js';
 import {PgWriter} from './writer.js';
 
@@ -58,6 +58,7 @@ class PgStore implements Store {
   readonly timing: PgTimingReader;
   readonly reports: PgReportReader;
   readonly usage: PgUsageReader;
+  readonly quarantine: PgQuarantineReader;
   readonly reportSource: PgReportSource;
 
   constructor(readonly sql: Sql, readonly location: string) {
@@ -66,6 +67,7 @@ class PgStore implements Store {
     this.timing = new PgTimingReader(sql);
     this.reports = new PgReportReader(sql);
     this.usage = new PgUsageReader(sql);
+    this.quarantine = new PgQuarantineReader(sql);
   }
 
   async version(): Promise<string> {

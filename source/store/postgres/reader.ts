@@ -2,11 +2,11 @@
 // row for row and in the same order. Raw JSON is decoded here, in JavaScript, as on SQLite; a
 // search inside the JSON streams candidate rows through a cursor and filters them as it goes.
 import type {Cell, Micros, Service} from '../../core/types.js';
-import type {RawReads, ReportReads, TimingReads, UsageReads} from '../api.js';
+import type {QuarantineReads, RawReads, ReportReads, TimingReads, UsageReads} from '../api.js';
 import {decodeJson, referenceOf} from '../json-codec.js';
 import {
   INSTANCE_COLUMN, RAW_TABLE, SEARCH_COLUMNS, TAIL_COLUMNS, type DeleteRow, type ExistsUsageRow, type Filter, type KpiRow,
-  type LaunchRow, type RawQuery, type RawRow, type ReportFilter, type ReportRow, type ShowRow, type UsageKind,
+  type LaunchRow, type QuarantineRow, type RawQuery, type RawRow, type ReportFilter, type ReportRow, type ShowRow, type UsageKind,
   type UuidTiming, type WatchRow,
 } from '../types.js';
 import type {Queryable, Sql} from './connect.js';
@@ -351,5 +351,27 @@ export class PgUsageReader implements UsageReads {
     const where = instance === null ? '' : ` WHERE instance = ${p.add(instance)}`;
     return await this.sql.unsafe(`${USAGE_QUERIES[kind]}${where} ORDER BY id LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`,
       p.values as never[], {prepare: true}) as unknown as (LaunchRow | DeleteRow | ExistsUsageRow)[];
+  }
+}
+
+const QUARANTINE_COLUMNS = 'id, received, source, deployment, exchange, routing_key, line, error, raw';
+
+export class PgQuarantineReader implements QuarantineReads {
+  constructor(private readonly sql: Sql) {}
+
+  async list(limit: number, offset = 0): Promise<QuarantineRow[]> {
+    return await this.sql.unsafe(`SELECT ${QUARANTINE_COLUMNS} FROM stacky_quarantine ORDER BY id DESC LIMIT $1 OFFSET $2`,
+      [limit, offset], {prepare: true}) as unknown as QuarantineRow[];
+  }
+
+  async count(): Promise<number> {
+    const [row] = await this.sql.unsafe('SELECT count(*) AS n FROM stacky_quarantine') as unknown as {n: number}[];
+    return row!.n;
+  }
+
+  async page(afterId: number, limit: number, ids?: readonly number[]): Promise<QuarantineRow[]> {
+    const only = ids === undefined ? '' : 'AND id = ANY($3::bigint[])';
+    return await this.sql.unsafe(`SELECT ${QUARANTINE_COLUMNS} FROM stacky_quarantine WHERE id > $1 ${only} ORDER BY id LIMIT $2`,
+      (ids === undefined ? [afterId, limit] : [afterId, limit, [...ids]]) as never[], {prepare: true}) as unknown as QuarantineRow[];
   }
 }

@@ -2,7 +2,8 @@
 // synchronously on one connection, and their answers are handed out as promises.
 import {accessSync, constants, statfsSync, statSync} from 'node:fs';
 import {dirname} from 'node:path';
-import type {RawReads, ReportReads, ReportSource, Store, StoreStats, TimingReads, UsageReads} from '../api.js';
+import type {QuarantineReads, RawReads, ReportReads, ReportSource, Store, StoreStats, TimingReads, UsageReads} from '../api.js';
+import {countQuarantine, listQuarantine, quarantinePage} from './quarantine-reader.js';
 import {closeDatabase, databaseFile, openDatabase, type Db, type OpenOptions} from './database.js';
 import {RawReader} from './raw-reader.js';
 import {TimingReader} from './timing-reader.js';
@@ -20,6 +21,7 @@ export class SqliteStore implements Store {
   readonly timing: TimingReads;
   readonly reports: ReportReads;
   readonly usage: UsageReads;
+  readonly quarantine: QuarantineReads;
   readonly reportSource: ReportSource;
   private readonly dataVersion: () => string;
 
@@ -30,6 +32,11 @@ export class SqliteStore implements Store {
     this.timing = promised(new TimingReader(db), ['forInstance', 'byEventName', 'summaryDiffs', 'kpi']);
     this.reports = promised(new ReportReader(db), ['createdBetween', 'search', 'json']);
     this.usage = promised(new UsageReader(db), ['list']);
+    this.quarantine = {
+      list: async (limit, offset) => listQuarantine(db, limit, offset),
+      count: async () => countQuarantine(db),
+      page: async (afterId, limit, ids) => quarantinePage(db, afterId, limit, ids),
+    };
     this.reportSource = sqliteReportSource(db);
     this.dataVersion = dataVersion(db);
   }
