@@ -84,6 +84,10 @@ export function createStackyServer(options: AppOptions): Server {
   // Node's whole-request timeout would cut a long upload with a bare 408; POST /ingest/ keeps its
   // own (limits.bodyMs, bodyIdleMs) and answers with the counts stored. Headers keep headersTimeout.
   server.requestTimeout = 0;
+  // A client that sends its requests and then closes its side (`printf … | nc -N`) still gets
+  // every answer: by default node drops the requests still being answered when the client's FIN
+  // arrives, which only answers built synchronously survived. The socket closes after the last.
+  (server as Server & {httpAllowHalfOpen: boolean}).httpAllowHalfOpen = true;
   server.on('close', () => {
     app.searches.close();
     readers?.close();

@@ -6,7 +6,7 @@ import {Readable} from 'node:stream';
 import {after, before, describe, it} from 'node:test';
 import {StackyClient} from '../../source/client/client.js';
 import {StackyIngestError} from '../../source/client/errors.js';
-import {INSTANCE_ID_1, line, rows, startServer, type TestServer} from '../server/helpers.js';
+import {INSTANCE_ID_1, line, startServer, type TestServer} from '../server/helpers.js';
 
 const note = (i: number) => line({event: 'compute.instance.update', at: 1_389_900_000_000_000 + i, instance: INSTANCE_ID_1,
   messageId: `u-${i}`, payload: {pad: 'x'.repeat(1000)}});
@@ -26,7 +26,7 @@ function lines(count: number, make: (i: number) => string): {body: Readable; end
   return {body, ended: () => ended};
 }
 
-const stored = (s: TestServer) => rows(s.store, 'SELECT count(*) AS n FROM stacktach_rawdata')[0]!.n as number;
+const stored = async (s: TestServer) => (await s.query('SELECT count(*) AS n FROM stacktach_rawdata'))[0]!.n as number;
 
 describe('StackyClient.ingest', () => {
   let s: TestServer;
@@ -41,21 +41,23 @@ describe('StackyClient.ingest', () => {
     assert.equal(reply.stored, 3);
     assert.deepEqual(reply.rejected.map((r) => r.line), [2, 4]);
     assert.equal(reply.rejected_count, 3);
-    assert.deepEqual(rows(s.store, 'SELECT name FROM stacktach_deployment'), [{name: 'region-1'}]);
+    assert.deepEqual(await s.query('SELECT name FROM stacktach_deployment'), [{name: 'region-1'}]);
   });
 
   it('a body over the server bound: a StackyIngestError with the counts committed, the rest not sent', async () => {
-    const before = stored(s);
+    const before = (await stored(s));
     // About 100 MiB offered against a bound of 1 MiB: far past what the server drains.
     const {body, ended} = lines(100_000, (i) => note(1000 + i));
+    let counts: {stored: number; duplicates: number; rejected: number} | undefined;
     await assert.rejects(new StackyClient({url: s.url}).ingest(body, {deployment: 'region-1', exchange: 'nova'}), (e: unknown) => {
       assert.ok(e instanceof StackyIngestError, String(e));
       assert.equal(e.status, 413);
       assert.match(e.reason, /^The body is larger than 1048576 bytes; lines past that were not read: stored \d+, duplicates 0, rejected 0\. Split the upload\.$/);
-      assert.deepEqual(e.counts, {stored: stored(s) - before, duplicates: 0, rejected: 0});
-      assert.ok(e.counts!.stored > 0);
+      counts = e.counts;
       return true;
     });
+    assert.deepEqual(counts, {stored: (await stored(s)) - before, duplicates: 0, rejected: 0});
+    assert.ok(counts!.stored > 0);
     assert.equal(ended(), false);
   });
 

@@ -147,8 +147,8 @@ describe('#7 #17 stacky ingest says what was stored before a failure', () => {
   it('#7 --url against a server whose disk fills: the counts from its error table', async () => {
     const s = await startServer();
     try {
-      const pages = s.store.db.pragma('page_count', {simple: true}) as number;
-      s.store.db.pragma(`max_page_count = ${pages + 300}`);
+      const pages = s.sqlite().db.pragma('page_count', {simple: true}) as number;
+      s.sqlite().db.pragma(`max_page_count = ${pages + 300}`);
       const input = Array.from({length: 20_000}, (_, i) => note(i)).join('\n') + '\n';
       const r = await stacky(['ingest', '--url', s.url, '-'], {input});
       const stored = rowsOf(s.dbPath, 'SELECT count(*) AS n FROM stacktach_rawdata')[0]!.n as number;

@@ -63,7 +63,7 @@ test('prints the report JSON for the window; --store saves it and the API serves
     assert.equal(storedRun.stdout, `${expected}\n`);
     assert.equal(storedRun.stderr, 'stored report 1: summary for region: all\n');
 
-    const row = server.store.db.prepare('SELECT * FROM stacktach_jsonreport').get() as Record<string, unknown>;
+    const row = server.sqlite().db.prepare('SELECT * FROM stacktach_jsonreport').get() as Record<string, unknown>;
     assert.equal(row.id, 1);
     assert.equal(row.name, 'summary for region: all');
     assert.equal(row.version, 4);

@@ -194,7 +194,7 @@ describe('hostile and odd shapes in one batch: each stored or quarantined with i
       {line: 10, error: 'oslo.messaging envelope version "3.0" is not 2.x'},
       {line: 11, error: 'oslo.messaging envelope: oslo.message is not JSON: Expected property name or \'}\' in JSON at position 1'},
     ]});
-    const stored = s.store.db.prepare('SELECT event, instance, resource, "when" FROM stacktach_rawdata ORDER BY id').all();
+    const stored = s.sqlite().db.prepare('SELECT event, instance, resource, "when" FROM stacktach_rawdata ORDER BY id').all();
     assert.deepEqual(stored, [
       {event: 'instance.power_on.start', instance: INSTANCE_B, resource: null, when: Date.UTC(2026, 2, 1, 10) * 1000},
       {event: 'share.frob', instance: null, resource: '7', when: Date.UTC(2026, 2, 1, 10) * 1000},
@@ -204,7 +204,7 @@ describe('hostile and odd shapes in one batch: each stored or quarantined with i
       {event: 'instance.power_on.start', instance: INSTANCE_B, resource: null, when: Date.UTC(2026, 2, 1, 10) * 1000},
     ]);
     // Quarantine keeps what was received, envelope and all.
-    const kept = s.store.db.prepare('SELECT line, raw FROM stacky_quarantine WHERE line = 10').get() as {raw: Buffer};
+    const kept = s.sqlite().db.prepare('SELECT line, raw FROM stacky_quarantine WHERE line = 10').get() as {raw: Buffer};
     assert.equal(kept.raw.toString('utf8'), lines.split('\n')[9]);
   });
 });

@@ -30,7 +30,7 @@ describe('§5.5 1–4, 8, 9: empty answers, redirects, When strings, the error f
       {event: 'identity.user.created', at: '2014-01-16 17:10:06', exchange: 'keystone', publisher: 'identity.k-01',
         deployment: 'region-1'},
     );
-    srv.addReport({id: 7, periodStart: micros('2014-01-15 00:00:00'), periodEnd: micros('2014-01-16 00:00:00'),
+    await srv.addReport({id: 7, periodStart: micros('2014-01-15 00:00:00'), periodEnd: micros('2014-01-16 00:00:00'),
       created: micros('2014-01-16 03:00:00'), name: 'summary for region: all', version: 4,
       json: '[{"raw_text": true}, "line one"]'});
   }, micros('2014-01-16 17:10:08.500000'));
@@ -466,14 +466,14 @@ describe('§5.5 10: kpi and the 24-hour window', () => {
 
 describe('§5.5 11, 12 and §2.13–2.15: reports', () => {
   const now = micros('2014-01-16 12:00:00');
-  const s = withServer((srv) => {
+  const s = withServer(async (srv) => {
     const day = micros('2014-01-01 00:00:00');
-    srv.addReport({id: 1, periodStart: day, periodEnd: day + 86400 * SECOND, created: day, name: 'midnight'});
-    srv.addReport({id: 2, periodStart: day, periodEnd: day + 86400 * SECOND, created: day + 1, name: 'just after'});
-    srv.addReport({id: 3, periodStart: day, periodEnd: day + 86400 * SECOND, created: day + 86400 * SECOND, name: 'next midnight'});
-    srv.addReport({id: 4, periodStart: micros('2014-01-15 11:00:00'), periodEnd: micros('2014-01-15 12:00:00'),
+    await srv.addReport({id: 1, periodStart: day, periodEnd: day + 86400 * SECOND, created: day, name: 'midnight'});
+    await srv.addReport({id: 2, periodStart: day, periodEnd: day + 86400 * SECOND, created: day + 1, name: 'just after'});
+    await srv.addReport({id: 3, periodStart: day, periodEnd: day + 86400 * SECOND, created: day + 86400 * SECOND, name: 'next midnight'});
+    await srv.addReport({id: 4, periodStart: micros('2014-01-15 11:00:00'), periodEnd: micros('2014-01-15 12:00:00'),
       created: micros('2014-01-15 12:00:00'), name: 'day old', version: 4});
-    srv.addReport({id: 5, periodStart: micros('2014-01-16 10:00:00'), periodEnd: micros('2014-01-16 11:00:00'),
+    await srv.addReport({id: 5, periodStart: micros('2014-01-16 10:00:00'), periodEnd: micros('2014-01-16 11:00:00'),
       created: 1389870012947450, name: 'recent', version: 4, json: '{"dict": "report"}'});
   }, now);
 

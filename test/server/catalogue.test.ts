@@ -448,10 +448,10 @@ describe('§5.1 search with limit (43) and pagination (45–50)', () => {
 });
 
 describe('§5.2 reports/search (51–58)', () => {
-  const s = withServer((srv) => {
-    srv.addReport({id: 5975, periodStart: micros('2014-01-18 00:00:00'), periodEnd: micros('2014-01-19 00:00:00'),
+  const s = withServer(async (srv) => {
+    await srv.addReport({id: 5975, periodStart: micros('2014-01-18 00:00:00'), periodEnd: micros('2014-01-19 00:00:00'),
       created: 1388569200 * SECOND, name: 'nova usage audit', version: 4});
-    srv.addReport({id: 5976, periodStart: micros('2014-01-18 00:00:00'), periodEnd: micros('2014-01-19 00:00:00'),
+    await srv.addReport({id: 5976, periodStart: micros('2014-01-18 00:00:00'), periodEnd: micros('2014-01-19 00:00:00'),
       created: 1388655600 * SECOND, name: 'nova usage audit', version: 4});
   });
   const HEADER = ['Id', 'Start', 'End', 'Created', 'Name', 'Version'];

@@ -10,7 +10,7 @@ before(async () => {
   s = await startServer({now: micros('2014-01-16 17:10:07')});
   await s.ingest({event: 'compute.instance.update', at: '2014-01-16 17:10:06', instance: INSTANCE_ID_1, request: REQUEST_ID_1,
     tenant: 'tenant', publisher: 'api.api-01'});
-  s.addReport({id: 1, periodStart: micros('2014-01-01 00:00:00'), periodEnd: micros('2014-01-02 00:00:00'),
+  await s.addReport({id: 1, periodStart: micros('2014-01-01 00:00:00'), periodEnd: micros('2014-01-02 00:00:00'),
     created: micros('2014-01-02 00:10:00'), name: 'r'});
 });
 after(async () => s?.close());
@@ -243,12 +243,12 @@ describe('the server keeps serving', () => {
     const t = await startServer();
     try {
       await t.ingest({event: 'compute.instance.update', at: '2014-01-16 17:10:06', instance: INSTANCE_ID_1});
-      t.store.db.exec('ALTER TABLE stacktach_lifecycle RENAME TO broken');
+      await t.query('ALTER TABLE stacktach_lifecycle RENAME TO broken');
       const r = await t.get(`/stacky/timings/uuid/?uuid=${INSTANCE_ID_1}`);
       assert.equal(r.status, 500);
       assert.equal(r.headers['content-type'], 'text/html; charset=utf-8');
       assert.equal(r.text, '<h1>Server Error (500)</h1>');
-      t.store.db.exec('ALTER TABLE broken RENAME TO stacktach_lifecycle');
+      await t.query('ALTER TABLE broken RENAME TO stacktach_lifecycle');
       assert.equal((await t.get('/stacky/deployments/')).text, '[["#", "Name"], [1, "default"]]');
       assert.equal((await t.get(`/stacky/timings/uuid/?uuid=${INSTANCE_ID_1}`)).status, 200);
     } finally {

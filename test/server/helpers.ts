@@ -1,4 +1,4 @@
-// Test helpers for the stacky server: a real server on a temporary SQLite file, plain HTTP
+// Test helpers for the stacky server: a real server on a temporary SQLite file or PostgreSQL database, plain HTTP
 // requests that keep the raw bytes, and a fixture builder turning compact descriptions into
 // OpenStack notification bodies.
 import {after, before} from 'node:test';
@@ -7,7 +7,11 @@ import {request, type IncomingHttpHeaders, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {openSqliteStore as openStore, type SqliteStore as Store} from '../../source/store/sqlite/store.js';
+import postgres from 'postgres';
+import {openSqliteStore, SqliteStore} from '../../source/store/sqlite/store.js';
+import {openStore} from '../../source/store/open.js';
+import type {Store} from '../../source/store/api.js';
+import {createTestDatabase} from '../store/postgres/test-database.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 
 import {createStackyServer} from '../../source/server/app.js';
@@ -133,12 +137,21 @@ export function send(url: string, method = 'GET', body?: string, headers: Record
   });
 }
 
+/**
+ * The engine the server tests run on: SQLite by default, PostgreSQL when STACKY_TEST_ENGINE is
+ * `postgres` (`npm test` runs the server suites on both; each test gets a database of its own).
+ */
+export const ENGINE: 'sqlite' | 'postgres' = process.env.STACKY_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+/** The `skip` option of a test about SQLite's own internals (its file, pragmas, threads). */
+export const SQLITE_ONLY = ENGINE === 'postgres' ? 'about SQLite internals' : false;
+
 export interface TestServer {
   /** `http://127.0.0.1:PORT` */
   url: string;
   /** `127.0.0.1:PORT`, the Host header the server sees. */
   host: string;
   dir: string;
+  /** The store's location: the SQLite file, or the test's own PostgreSQL database. */
   dbPath: string;
   store: Store;
   pipeline: Pipeline;
@@ -152,35 +165,75 @@ export interface TestServer {
   /** Stores notifications through the real pipeline, one transaction. */
   ingest(...notes: Note[]): Promise<IngestResult>;
   /** Inserts a stored report row (reports are written by the report builders, not by ingest). */
-  addReport(r: {id?: number; periodStart: Micros; periodEnd: Micros; created: Micros; name: string; version?: number; json?: string}): number;
+  addReport(r: {id?: number; periodStart: Micros; periodEnd: Micros; created: Micros; name: string; version?: number; json?: string}): Promise<number>;
+  /** SQL on the test's database, on either engine (`?` placeholders); rows as objects. */
+  query(sql: string, ...params: unknown[]): Promise<Record<string, unknown>[]>;
+  /** The SQLite store underneath, for tests of SQLite's own internals (skipped on PostgreSQL). */
+  sqlite(): SqliteStore;
   close(): Promise<void>;
 }
 
+/** `?` placeholders as PostgreSQL's `$n` (test SQL has no `?` inside strings). */
+const dollars = (sql: string): string => {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+};
+
 export async function startServer(options: {now?: Micros; limits?: Partial<ServerLimits>; log?: (line: string) => void} = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'stacky-test-'));
-  const dbPath = join(dir, 'stacky.db');
-  const store = openStore(dbPath);
+  let dbPath = join(dir, 'stacky.db');
+  let drop = async () => {};
+  let query: (sql: string, ...params: unknown[]) => Promise<Record<string, unknown>[]>;
+  let store: Store;
+  let endQuery = async () => {};
+  if (ENGINE === 'postgres') {
+    const db = await createTestDatabase();
+    dbPath = db.url;
+    drop = db.drop;
+    store = await openStore(dbPath);
+    const sql = postgres(dbPath, {onnotice: () => {}, max: 2, types: {int8: {to: 20, from: [20], serialize: String, parse: Number}}});
+    query = async (text, ...params) => [...await sql.unsafe(dollars(text), params as never[])] as Record<string, unknown>[];
+    endQuery = () => sql.end({timeout: 1});
+  } else {
+    const lite = openSqliteStore(dbPath);
+    store = lite;
+    query = async (text, ...params) => {
+      const stmt = lite.db.prepare(text);
+      if (stmt.reader) return stmt.all(...params) as Record<string, unknown>[];
+      stmt.run(...params);
+      return [];
+    };
+  }
   const pipeline = new Pipeline(store.writer(), {source: 'test', nowMicros: () => clock.now});
   const clock = {now: options.now ?? micros('2014-01-16 17:10:07.500000')};
   const server = createStackyServer({store, pipeline, now: () => clock.now, log: options.log ?? (() => {}), limits: options.limits});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
-  const insertReport = store.db.prepare(`INSERT INTO stacktach_jsonreport (id, period_start, period_end, created,
-    name, version, json) VALUES (?, ?, ?, ?, ?, ?, ?)`);
   return {
-    url, host: `127.0.0.1:${port}`, dir, dbPath, store, pipeline, server, clock,
+    url, host: `127.0.0.1:${port}`, dir, dbPath, store, pipeline, server, clock, query,
     get: (path) => send(url + path),
     json: async (path) => (await send(url + path)).json(),
     request: (path, method, body) => send(url + path, method, body),
     ingest: (...notes) => pipeline.ingest(notes.map(item)),
-    addReport: (r) => Number(insertReport.run(r.id ?? null, r.periodStart, r.periodEnd, r.created, r.name,
-      r.version ?? 1, r.json ?? '[]').lastInsertRowid),
-    close: () => new Promise<void>((resolve) => {
+    addReport: async (r) => {
+      const [row] = await query(`INSERT INTO stacktach_jsonreport (${r.id === undefined ? '' : 'id, '}period_start, period_end,
+        created, name, version, json) VALUES (${r.id === undefined ? '' : '?, '}?, ?, ?, ?, ?, ?) RETURNING id`,
+      ...(r.id === undefined ? [] : [r.id]), r.periodStart, r.periodEnd, r.created, r.name, r.version ?? 1, r.json ?? '[]');
+      return Number(row!.id);
+    },
+    sqlite: () => {
+      if (!(store instanceof SqliteStore)) throw new Error('this test is about SQLite; it runs on SQLite only (SQLITE_ONLY)');
+      return store;
+    },
+    close: () => new Promise<void>((resolve, reject) => {
       server.close(() => {
-        store.close();
-        rmSync(dir, {recursive: true, force: true});
-        resolve();
+        void (async () => {
+          await endQuery();
+          await store.close();
+          await drop();
+          rmSync(dir, {recursive: true, force: true});
+        })().then(resolve, reject);
       });
       server.closeAllConnections();
     }),
@@ -193,10 +246,6 @@ export function errorBody(type: 'Bad Request' | 'Not Found', message: string): s
   return `[["Error", "Message"], [${ascii(type)}, ${ascii(message)}]]`;
 }
 
-/** Rows of a derived table, for pipeline tests. */
-export function rows(store: Store, sql: string, ...params: unknown[]): Record<string, unknown>[] {
-  return store.db.prepare(sql).all(...params) as Record<string, unknown>[];
-}
 
 /** A server for one describe block: started before its tests, set up once, closed after. */
 export function withServer(setup: (s: TestServer) => unknown, now?: number): () => TestServer {

@@ -128,7 +128,7 @@ describe('seeded fuzz of the read API', () => {
     })));
     await s.ingest({event: 'image.upload', at: base, exchange: 'glance', payload: {id: 'img-1', size: 10, owner: 'o'}},
       {event: 'identity.user.created', at: base, exchange: 'generic'});
-    s.addReport({periodStart: base - 3600_000_000, periodEnd: base, created: base, name: 'summary', json: '[{"a": 1}]'});
+    await s.addReport({periodStart: base - 3600_000_000, periodEnd: base, created: base, name: 'summary', json: '[{"a": 1}]'});
   });
   after(() => s.close());
 

@@ -3,10 +3,7 @@
 import assert from 'node:assert/strict';
 import {request} from 'node:http';
 import {after, before, describe, it} from 'node:test';
-import {
-  INSTANCE_ID_1, INSTANCE_ID_2, line, micros, notification, REQUEST_ID_1, rows, startServer, type Note, type Reply,
-  type TestServer,
-} from './helpers.js';
+import {INSTANCE_ID_1, INSTANCE_ID_2, line, micros, notification, REQUEST_ID_1, startServer, type Note, type Reply, type TestServer} from './helpers.js';
 
 interface Answer {
   stored: number;
@@ -195,7 +192,7 @@ describe('POST /ingest/: rejected lines', () => {
   });
 
   it('keeps every rejected line whole in the quarantine table', async () => {
-    const q = rows(s.store, 'SELECT received, source, deployment, exchange, routing_key, line, error, raw FROM stacky_quarantine ORDER BY id');
+    const q = await s.query('SELECT received, source, deployment, exchange, routing_key, line, error, raw FROM stacky_quarantine ORDER BY id');
     assert.equal(q.length, cases.length);
     for (const [i, row] of q.entries()) {
       assert.equal(row.received, now);
@@ -256,7 +253,7 @@ describe('POST /ingest/: duplicates by message_id', () => {
     // Derived rows were made once: one timing, one usage row.
     assert.deepEqual(await s.json(`/stacky/timings/uuid/?uuid=${INSTANCE_ID_1}`),
       [['?', 'Event', 'Time (secs)'], ['.', 'compute.instance.create', '0d 00:00:30.00']]);
-    assert.equal(rows(s.store, 'SELECT * FROM stacktach_instanceusage').length, 1);
+    assert.equal((await s.query('SELECT * FROM stacktach_instanceusage')).length, 1);
     assert.equal(((await s.json(`/stacky/uuid/?uuid=${INSTANCE_ID_1}`)) as unknown[]).length, 5);
   });
 });

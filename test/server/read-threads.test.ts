@@ -1,11 +1,11 @@
 // Read threads (source/server/read-threads.ts, issue #18): every read endpoint answers, byte for
 // byte and status for status, what the serving thread answers alone, errors included; watch and
-// search stay on the serving thread. Two servers on one SQLite file, real HTTP.
+// search stay on the serving thread. Two servers on one database (either engine), real HTTP.
 import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import type {AddressInfo} from 'node:net';
 import type {Server} from 'node:http';
-import {openSqliteStore as openStore, type SqliteStore as Store} from '../../source/store/sqlite/store.js';
+import {openStore} from '../../source/store/open.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import {createStackyServer, readThreadsOf} from '../../source/server/app.js';
 import {DemoGenerator} from '../../source/demo/generator.js';
@@ -28,19 +28,19 @@ async function fill(s: TestServer): Promise<void> {
   });
   await s.pipeline.ingest(items);
   s.clock.now = generator.nowMicros() + 1_000_000;
-  s.addReport({periodStart: START, periodEnd: START + 3_600_000_000, created: START + 3_700_000_000, name: 'summary for region: all',
+  await s.addReport({periodStart: START, periodEnd: START + 3_600_000_000, created: START + 3_700_000_000, name: 'summary for region: all',
     json: '[["a"], [1]]'});
 }
 
 /** URLs covering every route, with the instances, requests and rows the data holds, and bad input. */
-function urls(store: Store): string[] {
-  const one = (sql: string) => store.db.prepare(sql).pluck().get() as string | number;
-  const instance = one('SELECT instance FROM stacktach_rawdata WHERE instance IS NOT NULL ORDER BY id LIMIT 1 OFFSET 40');
-  const image = one(`SELECT uuid FROM stacktach_glancerawdata WHERE uuid IS NOT NULL ORDER BY id LIMIT 1`);
-  const req = one('SELECT request_id FROM stacktach_rawdata WHERE request_id IS NOT NULL ORDER BY id LIMIT 1 OFFSET 70');
-  const event = one('SELECT event FROM stacktach_rawdata ORDER BY id LIMIT 1 OFFSET 5');
-  const host = one('SELECT host FROM stacktach_rawdata WHERE host IS NOT NULL ORDER BY id LIMIT 1');
-  const id = one('SELECT id FROM stacktach_rawdata ORDER BY id LIMIT 1 OFFSET 99');
+async function urls(s: TestServer): Promise<string[]> {
+  const one = async (sql: string) => Object.values((await s.query(sql))[0]!)[0] as string | number;
+  const instance = await one('SELECT instance FROM stacktach_rawdata WHERE instance IS NOT NULL ORDER BY id LIMIT 1 OFFSET 40');
+  const image = await one(`SELECT uuid FROM stacktach_glancerawdata WHERE uuid IS NOT NULL ORDER BY id LIMIT 1`);
+  const req = await one('SELECT request_id FROM stacktach_rawdata WHERE request_id IS NOT NULL ORDER BY id LIMIT 1 OFFSET 70');
+  const event = await one('SELECT event FROM stacktach_rawdata ORDER BY id LIMIT 1 OFFSET 5');
+  const host = await one('SELECT host FROM stacktach_rawdata WHERE host IS NOT NULL ORDER BY id LIMIT 1');
+  const id = await one('SELECT id FROM stacktach_rawdata ORDER BY id LIMIT 1 OFFSET 99');
   const t0 = START / 1_000_000;
   return [
     '/stacky/deployments/', '/stacky/events/', '/stacky/events/?service=glance', '/stacky/hosts/',
@@ -59,7 +59,7 @@ function urls(store: Store): string[] {
 describe('read threads', () => {
   it('every read endpoint answers as the serving thread alone does, errors included', async () => {
     const s = await startServer();
-    const store = openStore(s.dbPath);
+    const store = await openStore(s.dbPath);
     const threaded = createStackyServer({store, pipeline: new Pipeline(store.writer(), {source: 'test'}), now: () => s.clock.now,
       cache: false, readThreads: 2, log: () => {}});
     const alone = createStackyServer({store, pipeline: new Pipeline(store.writer(), {source: 'test'}), now: () => s.clock.now,
@@ -68,7 +68,7 @@ describe('read threads', () => {
       await fill(s);
       const [a, b] = [await listen(threaded), await listen(alone)];
       await readThreadsOf.get(threaded)!.whenReady();
-      const list = urls(store);
+      const list = await urls(s);
       const statuses: number[] = [];
       for (const url of list) {
         const [x, y] = await Promise.all([send(a + url), send(b + url)]);
@@ -89,7 +89,7 @@ describe('read threads', () => {
           server.closeAllConnections();
         });
       }
-      store.close();
+      await store.close();
       await s.close();
     }
   });

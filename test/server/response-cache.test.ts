@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import {after, before, describe, it} from 'node:test';
-import {INSTANCE_ID_1, micros, SECOND, startServer, type TestServer} from './helpers.js';
+import {ENGINE, INSTANCE_ID_1, micros, SECOND, startServer, type TestServer} from './helpers.js';
 import {ResponseCache} from '../../source/server/response-cache.js';
 
 describe('response cache', () => {
@@ -29,9 +29,13 @@ describe('response cache', () => {
   it('sees rows committed by another connection (another process) right away', async () => {
     const path = '/stacky/deployments/';
     const before = await s.get(path);
-    const other = new Database(s.dbPath);
-    other.prepare('INSERT INTO stacktach_deployment (name) VALUES (?)').run('from-elsewhere');
-    other.close();
+    if (ENGINE === 'postgres') {
+      await s.query('INSERT INTO stacktach_deployment (name) VALUES (?)', 'from-elsewhere');
+    } else {
+      const other = new Database(s.dbPath);
+      other.prepare('INSERT INTO stacktach_deployment (name) VALUES (?)').run('from-elsewhere');
+      other.close();
+    }
     const afterWrite = await s.get(path);
     assert.notEqual(afterWrite.text, before.text);
     assert.match(afterWrite.text, /from-elsewhere/);

@@ -5,7 +5,7 @@
 import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import type {AddressInfo} from 'node:net';
-import {openSqliteStore as openStore} from '../../source/store/sqlite/store.js';
+import {openStore} from '../../source/store/open.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import {createStackyServer, watchTailsOf} from '../../source/server/app.js';
 import type {ServerLimits} from '../../source/server/limits.js';
@@ -25,7 +25,7 @@ interface Pair {
 
 async function pair(limits: Partial<ServerLimits>): Promise<Pair> {
   const s = await startServer({now: T, limits});
-  const store = openStore(s.dbPath);
+  const store = await openStore(s.dbPath);
   const peer = createStackyServer({store, pipeline: new Pipeline(store.writer(), {source: 'test'}), now: () => s.clock.now,
     cache: false, limits, log: () => {}});
   await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve));
@@ -44,7 +44,7 @@ async function pair(limits: Partial<ServerLimits>): Promise<Pair> {
         peer.close(() => resolve());
         peer.closeAllConnections();
       });
-      store.close();
+      await store.close();
       await s.close();
     },
   };
@@ -80,7 +80,7 @@ describe('watch: shared tails', () => {
       }
       p.s.clock.now = T + 20 * SECOND;
       for (const c of clients) await drain(c);
-      const stored = p.s.store.db.prepare('SELECT id FROM stacktach_rawdata ORDER BY "when", id').pluck().all() as number[];
+      const stored = (await p.s.query('SELECT id FROM stacktach_rawdata ORDER BY "when", id')).map((r) => Number(r.id));
       all.push(...stored);
       assert.equal(all.length, 60);
       for (const c of clients) assert.deepEqual(c.seen, all, `polling every ${c.every} commits`);
@@ -163,7 +163,7 @@ describe('watch: shared tails', () => {
     try {
       await p.s.ingest(note(T - SECOND / 2), note(T - SECOND / 4, 'i-2'), note(T - SECOND / 8, 'i-3'));
       assert.deepEqual((await p.both('/stacky/watch/0/'))[1].map((r) => r[0]), [1, 2, 3]);
-      p.s.store.db.prepare('DELETE FROM stacktach_rawdata WHERE id = 2').run();
+      await p.s.query('DELETE FROM stacktach_rawdata WHERE id = 2');
       p.s.clock.now = T + SECOND;
       assert.deepEqual((await p.both('/stacky/watch/0/'))[1].map((r) => r[0]), [1, 3]);
       assert.deepEqual(p.tails.counts, {builds: 2, updates: 0, hits: 2, fallbacks: 0});

@@ -58,14 +58,14 @@ describe('prune before a time', () => {
     const items = demoItems(generator, 4000);
     for (let i = 0; i < items.length; i += 500) await s.pipeline.ingest(items.slice(i, i + 500));
     await s.pipeline.quarantine({deployment: 'd', exchange: 'nova', routingKey: 'x', text: 'not json'}, 'not JSON');
-    s.addReport({periodStart: 1, periodEnd: 2, created: 3, name: 'kept report'});
-    const whens = s.store.db.prepare('SELECT "when" FROM stacktach_rawdata ORDER BY "when"').pluck().all() as number[];
+    await s.addReport({periodStart: 1, periodEnd: 2, created: 3, name: 'kept report'});
+    const whens = s.sqlite().db.prepare('SELECT "when" FROM stacktach_rawdata ORDER BY "when"').pluck().all() as number[];
     cutoff = whens[Math.floor(whens.length / 2)]!;
     // Instances (and requests) all of whose rows are recent: their answers must not change.
-    const fresh = s.store.db.prepare(`SELECT instance FROM stacktach_rawdata WHERE instance IS NOT NULL
+    const fresh = s.sqlite().db.prepare(`SELECT instance FROM stacktach_rawdata WHERE instance IS NOT NULL
       GROUP BY instance HAVING min("when") >= ? ORDER BY instance LIMIT 15`).pluck().all(cutoff) as string[];
     assert.ok(fresh.length >= 10, `only ${fresh.length} recent instances`);
-    const requests = s.store.db.prepare(`SELECT request_id FROM stacktach_rawdata WHERE request_id IS NOT NULL
+    const requests = s.sqlite().db.prepare(`SELECT request_id FROM stacktach_rawdata WHERE request_id IS NOT NULL
       GROUP BY request_id HAVING min("when") >= ? ORDER BY request_id LIMIT 10`).pluck().all(cutoff) as string[];
     const paths = [
       ...fresh.flatMap((u) => [`/stacky/uuid/?uuid=${u}`, `/stacky/timings/uuid/?uuid=${u}`,
@@ -80,41 +80,41 @@ describe('prune before a time', () => {
   after(async () => s.close());
 
   it('deletes old raw rows, their derived rows and old quarantine entries, keeps recent answers and reports', async () => {
-    const kept = count(s.store, 'SELECT count(*) FROM stacktach_rawdata WHERE "when" >= ?', cutoff);
-    const keptGlance = count(s.store, 'SELECT count(*) FROM stacktach_glancerawdata WHERE "when" >= ?', cutoff);
-    const oldGlance = count(s.store, 'SELECT count(*) FROM stacktach_glancerawdata WHERE "when" < ?', cutoff);
+    const kept = count(s.sqlite(), 'SELECT count(*) FROM stacktach_rawdata WHERE "when" >= ?', cutoff);
+    const keptGlance = count(s.sqlite(), 'SELECT count(*) FROM stacktach_glancerawdata WHERE "when" >= ?', cutoff);
+    const oldGlance = count(s.sqlite(), 'SELECT count(*) FROM stacktach_glancerawdata WHERE "when" < ?', cutoff);
     assert.ok(oldGlance > 0);
     // An hour on: the ingest's keyframe cache has forgotten every row stored so far.
     s.clock.now += 3_600_000_000;
-    const result = pruneBefore(s.store.db, cutoff, s.clock.now / 1000);
+    const result = pruneBefore(s.sqlite().db, cutoff, s.clock.now / 1000);
     assert.ok(result.raw > 0 && result.glance > 0);
-    assert.equal(count(s.store, 'SELECT count(*) FROM stacktach_rawdata WHERE "when" >= ?', cutoff), kept);
-    assert.equal(count(s.store, 'SELECT count(*) FROM stacktach_glancerawdata WHERE "when" >= ?', cutoff), keptGlance);
+    assert.equal(count(s.sqlite(), 'SELECT count(*) FROM stacktach_rawdata WHERE "when" >= ?', cutoff), kept);
+    assert.equal(count(s.sqlite(), 'SELECT count(*) FROM stacktach_glancerawdata WHERE "when" >= ?', cutoff), keptGlance);
     // Old rows are gone except the keyframes kept rows are deflated against.
-    for (const table of ['stacktach_rawdata', 'stacktach_glancerawdata']) assert.deepEqual(oldUnreferenced(s.store, table, cutoff), []);
-    assert.ok(count(s.store, 'SELECT count(*) FROM stacktach_rawdata WHERE "when" < ?', cutoff) < result.raw / 10);
+    for (const table of ['stacktach_rawdata', 'stacktach_glancerawdata']) assert.deepEqual(oldUnreferenced(s.sqlite(), table, cutoff), []);
+    assert.ok(count(s.sqlite(), 'SELECT count(*) FROM stacktach_rawdata WHERE "when" < ?', cutoff) < result.raw / 10);
     assert.ok(oldGlance > result.glance / 2);
-    assert.equal(allDecode(s.store), count(s.store, `SELECT (SELECT count(*) FROM stacktach_rawdata)
+    assert.equal(allDecode(s.sqlite()), count(s.sqlite(), `SELECT (SELECT count(*) FROM stacktach_rawdata)
       + (SELECT count(*) FROM stacktach_glancerawdata) + (SELECT count(*) FROM stacktach_genericrawdata)`));
     // Derived rows whose raws are gone went with them.
-    assert.equal(count(s.store, `SELECT count(*) FROM stacktach_rawdataimagemeta m
+    assert.equal(count(s.sqlite(), `SELECT count(*) FROM stacktach_rawdataimagemeta m
       WHERE NOT EXISTS (SELECT 1 FROM stacktach_rawdata r WHERE r.id = m.raw_id)`), 0);
-    assert.equal(count(s.store, `SELECT count(*) FROM stacktach_timing t WHERE
+    assert.equal(count(s.sqlite(), `SELECT count(*) FROM stacktach_timing t WHERE
       (t.start_raw_id IS NULL OR NOT EXISTS (SELECT 1 FROM stacktach_rawdata r WHERE r.id = t.start_raw_id)) AND
       (t.end_raw_id IS NULL OR NOT EXISTS (SELECT 1 FROM stacktach_rawdata r WHERE r.id = t.end_raw_id))`), 0);
-    assert.equal(count(s.store, `SELECT count(*) FROM stacktach_instanceexists e
+    assert.equal(count(s.sqlite(), `SELECT count(*) FROM stacktach_instanceexists e
       WHERE NOT EXISTS (SELECT 1 FROM stacktach_rawdata r WHERE r.id = e.raw_id)`), 0);
-    assert.equal(count(s.store, `SELECT count(*) FROM stacktach_lifecycle l
+    assert.equal(count(s.sqlite(), `SELECT count(*) FROM stacktach_lifecycle l
       WHERE NOT EXISTS (SELECT 1 FROM stacktach_rawdata r WHERE r.instance = l.instance)`), 0);
-    assert.equal(count(s.store, `SELECT count(*) FROM stacktach_imageexists e
+    assert.equal(count(s.sqlite(), `SELECT count(*) FROM stacktach_imageexists e
       WHERE NOT EXISTS (SELECT 1 FROM stacktach_glancerawdata r WHERE r.id = e.raw_id)`), 0);
-    assert.equal(count(s.store, 'SELECT count(*) FROM stacky_quarantine'), 0);
-    assert.equal(count(s.store, "SELECT count(*) FROM stacktach_jsonreport WHERE name = 'kept report'"), 1);
+    assert.equal(count(s.sqlite(), 'SELECT count(*) FROM stacky_quarantine'), 0);
+    assert.equal(count(s.sqlite(), "SELECT count(*) FROM stacktach_jsonreport WHERE name = 'kept report'"), 1);
     for (const {path, text} of recent) assert.equal((await s.get(path)).text, text, path);
   });
 
   it('a second pass finds nothing more to delete', () => {
-    const again = pruneBefore(s.store.db, cutoff, s.clock.now / 1000);
+    const again = pruneBefore(s.sqlite().db, cutoff, s.clock.now / 1000);
     assert.deepEqual([again.raw, again.glance, again.generic, again.derived, again.quarantine], [0, 0, 0, 0, 0]);
   });
 });
@@ -129,15 +129,15 @@ describe('a timing whose start was pruned', () => {
       // A recent row of another instance (the newest row of a table always stays).
       await s.ingest({event: 'compute.instance.update', at: base + 15_000_000, instance: INSTANCE_ID_2});
       s.clock.now += 3_600_000_000;
-      pruneBefore(s.store.db, base + 10_000_000, s.clock.now / 1000);
+      pruneBefore(s.sqlite().db, base + 10_000_000, s.clock.now / 1000);
       await s.ingest({event: 'compute.instance.resize.end', at: base + 20_000_000, instance: INSTANCE_ID_1, request: REQUEST_ID_1});
-      const timings = s.store.db.prepare('SELECT name, start_raw_id, end_raw_id, diff FROM stacktach_timing').all() as
+      const timings = s.sqlite().db.prepare('SELECT name, start_raw_id, end_raw_id, diff FROM stacktach_timing').all() as
         {start_raw_id: number | null; end_raw_id: number | null; diff: number | null}[];
       assert.equal(timings.length, 1);
       assert.equal(timings[0]!.start_raw_id, null);
       assert.notEqual(timings[0]!.end_raw_id, null);
       assert.equal(timings[0]!.diff, null);
-      assert.equal(allDecode(s.store), 2);
+      assert.equal(allDecode(s.sqlite()), 2);
     } finally {
       await s.close();
     }

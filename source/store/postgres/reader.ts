@@ -17,9 +17,13 @@ type Param = string | number | null;
 class Params {
   readonly values: Param[] = [];
 
+  /**
+   * A number beyond 2^53 (a hostile id or time, which SQLite compares as a real) is compared as a
+   * numeric here, so that it matches nothing instead of overflowing bigint.
+   */
   add(v: Param): string {
-    this.values.push(v);
-    return `$${this.values.length}`;
+    this.values.push(typeof v === 'number' && !Number.isSafeInteger(v) ? String(v) : v);
+    return typeof v === 'number' && !Number.isSafeInteger(v) ? `$${this.values.length}::numeric` : `$${this.values.length}`;
   }
 }
 
@@ -176,6 +180,7 @@ export class PgRawReader implements RawReads {
   }
 
   async show(service: Service, id: number): Promise<ShowRow | undefined> {
+    if (!Number.isSafeInteger(id)) return undefined;
     const table = RAW_TABLE[service];
     const state = service === 'nova' ? 'r.state' : service === 'glance' ? 'r.status' : 'NULL::text';
     const instance = `r.${INSTANCE_COLUMN[service]}`;
@@ -258,7 +263,8 @@ export class PgRawReader implements RawReads {
 }
 
 function narrowWatch(conds: string[], p: Params, deploymentId: number, eventName: string | null): void {
-  if (deploymentId !== 0) conds.push(`r.deployment_id = ${p.add(deploymentId)}`);
+  // Deployment ids are integers: one beyond their range names none.
+  if (deploymentId !== 0) conds.push(deploymentId > 2 ** 31 - 1 ? 'false' : `r.deployment_id = ${p.add(deploymentId)}`);
   if (eventName) conds.push(`r.event = ${p.add(eventName)}`);
 }
 
@@ -331,6 +337,7 @@ export class PgReportReader implements ReportReads {
   }
 
   async json(id: number): Promise<string | undefined> {
+    if (!Number.isSafeInteger(id)) return undefined;
     const rows = await this.sql.unsafe('SELECT json FROM stacktach_jsonreport WHERE id = $1', [id], {prepare: true});
     return (rows[0] as {json: string} | undefined)?.json;
   }

@@ -39,6 +39,11 @@ function rawTableSql(table: RawTable): string {
 CREATE SEQUENCE IF NOT EXISTS ${table}_id_seq;`;
 }
 
+/** Tables whose content the API answers from: a change to any moves stacky_version. */
+const VERSIONED_TABLES = ['stacktach_deployment', ...RAW_TABLES, 'stacktach_rawdataimagemeta', 'stacky_names', 'stacktach_lifecycle',
+  'stacktach_timing', 'stacktach_requesttracker', 'stacktach_instanceusage', 'stacktach_instancedeletes', 'stacktach_instanceexists',
+  'stacktach_imageusage', 'stacktach_imagedeletes', 'stacktach_imageexists', 'stacktach_jsonreport', 'stacky_quarantine'];
+
 export const schemaSql = `
 CREATE TABLE IF NOT EXISTS stacky_meta (key text PRIMARY KEY, value text);
 -- Bumped by every committed write: the response cache's version on every API node.
@@ -144,6 +149,17 @@ CREATE TABLE IF NOT EXISTS stacky_id_marks (
 CREATE TABLE IF NOT EXISTS stacky_quarantine (
   id bigserial PRIMARY KEY, received bigint NOT NULL, source ${T} NOT NULL, deployment ${T},
   exchange ${T}, routing_key ${T}, line bigint, error ${T} NOT NULL, raw bytea);
+
+-- Any change to what the API answers from moves the version, whoever makes it (a writer, a
+-- retention pass, an operator's DELETE): every API node's response cache sees it on its next request.
+CREATE OR REPLACE FUNCTION stacky_bump_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE stacky_version SET n = n + 1 WHERE one = 1;
+  RETURN NULL;
+END $$;
+${VERSIONED_TABLES.map((t) => `DROP TRIGGER IF EXISTS stacky_version ON ${t};
+CREATE TRIGGER stacky_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${t}
+  FOR EACH STATEMENT EXECUTE FUNCTION stacky_bump_version();`).join('\n')}
 `;
 
 /** The partition of `table` holding `day` (a day number since the epoch, may be negative). */

@@ -215,7 +215,6 @@ export class PgWriter implements Writer {
       }
     }
     await this.flush(tx, memory);
-    await q(tx, 'UPDATE stacky_version SET n = n + 1 WHERE one = 1');
     return {statuses, warnings};
   }
 
