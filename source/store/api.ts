@@ -59,7 +59,7 @@ export interface ReportQueries {
   deployments(): Promise<Deployment[]>;
   /** Distinct instances updated (legacy or versioned) in the window on one of the deployments. */
   updatedInstances(start: Micros, end: Micros, deploymentIds: readonly number[]): Promise<Cell[]>;
-  /** Distinct (request_id, instance) pairs of the window, from all deployments. */
+  /** Distinct (request_id, instance) pairs of the window, from all deployments, in that order (nulls first). */
   requestPairs(start: Micros, end: Micros): Promise<RequestPair[]>;
   /** A request's raws over all time, exists events excluded, in `when` order. */
   rawsForRequest(requestId: Cell): Promise<ReportRaw[]>;

@@ -27,7 +27,8 @@ class PgReportQueries implements ReportQueries {
 
   requestPairs(start: Micros, end: Micros): Promise<RequestPair[]> {
     return this.q<RequestPair>(`SELECT DISTINCT request_id, instance FROM stacktach_rawdata WHERE "when" > $1 AND "when" <= $2
-      AND NOT (instance IS NULL AND event IN ('compute.instance.exists', 'instance.exists'))`, [start, end]);
+      AND NOT (instance IS NULL AND event IN ('compute.instance.exists', 'instance.exists'))
+      ORDER BY request_id NULLS FIRST, instance NULLS FIRST`, [start, end]);
   }
 
   rawsForRequest(requestId: Cell): Promise<ReportRaw[]> {

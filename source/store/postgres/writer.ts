@@ -8,8 +8,9 @@
 // - the derived tables are worked out in memory (derived-memory.ts) under transaction-scoped
 //   advisory locks on the batch's instances, request ids and image uuids: two writers touching
 //   the same instance take turns, and the second sees what the first committed.
-import type {Service} from '../../core/types.js';
-import {decodeJson, encodeJson, setReference} from '../json-codec.js';
+import type {Notification, Service} from '../../core/types.js';
+import {decodeJson, encodeJson, referenceOf, setReference} from '../json-codec.js';
+import {parseNotification} from '../../core/notification.js';
 import type {BatchOutcome, Derive, QuarantineEntry, RowStatus, StoreRow, Writer} from '../types.js';
 import {isConnectionError, type Queryable, type Sql, type TxSql} from './connect.js';
 import {DerivedMemory, type Rec, type Table} from './derived-memory.js';
@@ -204,14 +205,25 @@ export class PgWriter implements Writer {
     }
     for (const c of fresh) statuses[c.i] = 'stored';
 
-    // Derived rows, under locks on everything the batch's rows can touch.
+    // Derived rows, in notification-time order (not arrival order), under locks on everything
+    // the batch's rows can touch. An instance that receives a notification older than the last
+    // one its lifecycle saw has its derived rows worked out again from its whole history, so the
+    // answers are the same whatever order notifications arrive in and whichever writer stores them.
     const memory = new DerivedMemory();
-    await this.prefetch(tx, memory, fresh.map((c) => c.r));
-    for (const c of fresh) {
+    const history = await this.replayLate(tx, fresh.map((c) => c.r));
+    const batchIndex = new Map(fresh.map((c) => [ids.get(c.r)!, c.i]));
+    const work = [
+      ...fresh.filter((c) => !history.late.has(instanceOf(c.r.notification))).map((c) => ({id: ids.get(c.r)!, n: c.r.notification})),
+      ...history.rows,
+    ].sort((a, b) => a.n.when - b.n.when || a.id - b.id);
+    await this.prefetch(tx, memory, work.map((w) => w.n));
+    for (const w of work) {
+      const i = batchIndex.get(w.id);
       try {
-        warnings[c.i] = derive(memory, ids.get(c.r)!, c.r.notification);
+        const warning = derive(memory, w.id, w.n);
+        if (i !== undefined) warnings[i] = warning;
       } catch (error) {
-        warnings[c.i] = `derived tables: ${(error as Error).message}`;
+        if (i !== undefined) warnings[i] = `derived tables: ${(error as Error).message}`;
       }
     }
     await this.flush(tx, memory);
@@ -308,12 +320,56 @@ export class PgWriter implements Writer {
     this.lastMark = now;
   }
 
+  /**
+   * Instances of the batch with a notification older than their lifecycle's last: their derived
+   * rows are deleted, and their whole stored history (this batch's rows included) is returned,
+   * parsed again from the stored JSON, to be derived anew in time order.
+   */
+  private async replayLate(tx: TxSql, rows: StoreRow[]): Promise<{late: Set<string>; rows: {id: number; n: Notification}[]}> {
+    const earliest = new Map<string, number>();
+    for (const {notification: n} of rows) {
+      if (n.kind !== 'nova' || n.instance === null) continue;
+      const key = String(n.instance);
+      earliest.set(key, Math.min(earliest.get(key) ?? Infinity, n.when));
+    }
+    const none = {late: new Set<string>(), rows: []};
+    if (earliest.size === 0) return none;
+    const last = await q<{instance: string; when: number}>(tx, `SELECT l.instance, r."when" FROM stacktach_lifecycle l
+      JOIN stacktach_rawdata r ON r.id = l.last_raw_id WHERE l.instance = ANY($1::text[])`, [[...earliest.keys()]]);
+    const late = new Set(last.filter((l) => earliest.get(l.instance)! < l.when).map((l) => l.instance));
+    if (late.size === 0) return none;
+    const list = [...late];
+    const lifecycles = 'SELECT id FROM stacktach_lifecycle WHERE instance = ANY($1::text[])';
+    for (const text of [`DELETE FROM stacktach_requesttracker WHERE lifecycle_id IN (${lifecycles})`,
+      `DELETE FROM stacktach_timing WHERE lifecycle_id IN (${lifecycles})`, 'DELETE FROM stacktach_lifecycle WHERE instance = ANY($1::text[])',
+      'DELETE FROM stacktach_instanceusage WHERE instance = ANY($1::text[])', 'DELETE FROM stacktach_instancedeletes WHERE instance = ANY($1::text[])',
+      'DELETE FROM stacktach_instanceexists WHERE instance = ANY($1::text[])']) await q(tx, text, [list]);
+    const stored = await q<{id: number; json_z: Buffer}>(tx, 'SELECT id, json_z FROM stacktach_rawdata WHERE instance = ANY($1::text[])', [list]);
+    const blobs = new Map(stored.map((r) => [r.id, r.json_z]));
+    const refs = [...new Set(stored.map((r) => referenceOf(r.json_z)).filter((x): x is number => x !== null && !blobs.has(x)))];
+    if (refs.length > 0) {
+      for (const k of await q<{id: number; json_z: Buffer}>(tx, 'SELECT id, json_z FROM stacktach_rawdata WHERE id = ANY($1::bigint[])', [refs])) {
+        blobs.set(k.id, k.json_z);
+      }
+    }
+    const out: {id: number; n: Notification}[] = [];
+    for (const r of stored) {
+      try {
+        const [, body] = JSON.parse(decodeJson(r.json_z, (id) => blobs.get(id))) as [string, unknown];
+        out.push({id: r.id, n: parseNotification('nova', body)});
+      } catch {
+        // A row that no longer parses keeps its raw row; it has no derived rows (as a failed derive).
+      }
+    }
+    return {late, rows: out};
+  }
+
   /** Locks, then loads, every derived row the batch's notifications can look up. */
-  private async prefetch(tx: TxSql, m: DerivedMemory, rows: StoreRow[]): Promise<void> {
+  private async prefetch(tx: TxSql, m: DerivedMemory, notifications: Notification[]): Promise<void> {
     const instances = new Set<string>();
     const requests = new Set<string>();
     const uuids = new Set<string>();
-    for (const {notification: n} of rows) {
+    for (const n of notifications) {
       if (n.kind === 'nova') {
         if (n.instance !== null) instances.add(String(n.instance));
         if (n.requestId !== null) requests.add(String(n.requestId));
@@ -396,4 +452,9 @@ function rawValues(service: Service, r: StoreRow, id: number, deploymentId: numb
   void service;
   return [id, deploymentId, n.tenant, blob, r.routingKey, n.when, n.publisher, n.event, n.service, n.host, n.instance,
     n.requestId, n.messageId, key, n.resource];
+}
+
+/** The instance a notification derives rows for ('' for none: never late). */
+function instanceOf(n: Notification): string {
+  return n.kind === 'nova' && n.instance !== null ? String(n.instance) : '';
 }

@@ -28,7 +28,8 @@ export class SqliteReportQueries {
     // Every deployment (the region is ignored here); only instance-less exists rows are left out.
     this.pairsStmt = db.prepare<[Micros, Micros], RequestPair>(`SELECT DISTINCT request_id, instance
       FROM stacktach_rawdata WHERE "when" > ? AND "when" <= ?
-      AND NOT (instance IS NULL AND event IN ('compute.instance.exists', 'instance.exists'))`);
+      AND NOT (instance IS NULL AND event IN ('compute.instance.exists', 'instance.exists'))
+      ORDER BY request_id NULLS FIRST, instance NULLS FIRST`);
     // No window, cell or instance filter; `IS` so a null request id finds the null rows.
     this.rawsStmt = db.prepare<{request: Cell}, ReportRaw>(`SELECT id, "when", routing_key, state, old_state, event,
       image_type FROM stacktach_rawdata WHERE request_key IS ${keySql('@request')} AND request_id IS @request
