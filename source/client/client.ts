@@ -125,10 +125,14 @@ export class StackyClient {
     return this.get(`/stacky/show/${id}/`, {service}) as Promise<ShowReply | null>;
   }
 
-  /** deployment 0 means all deployments. */
+  /**
+   * deployment 0 means all deployments. Always gapless (docs/api.md §2.10): rows committed late
+   * with an earlier time come in the next reply instead of never.
+   */
   watch(deployment: number, opts: {service?: StackyService; eventName?: string; since?: string; extra?: boolean} = {}): Promise<WatchReply> {
     return this.get(`/stacky/watch/${deployment}/`, {
       service: opts.service ?? 'nova', event_name: opts.eventName, since: opts.since, extra: opts.extra ? '1' : undefined,
+      gapless: '1',
     }) as Promise<WatchReply>;
   }
 

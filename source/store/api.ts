@@ -21,6 +21,12 @@ export interface RawReads {
   watchNewest(service: Service, deploymentId: number, eventName: string | null, limit: number): Promise<{rows: WatchRow[]; maxId: number}>;
   watchAfterId(service: Service, deploymentId: number, eventName: string | null, afterId: number,
     limit: number): Promise<{rows: WatchRow[]; maxId: number}>;
+  /**
+   * Rows committed after `afterId` whose place in watch order is at or before `upTo` (late
+   * arrivals), by id, at most `limit`, and the table's highest id, in one snapshot.
+   */
+  watchLate(service: Service, deploymentId: number, eventName: string | null, afterId: number, upTo: {when: number; id: number},
+    limit: number): Promise<{rows: WatchRow[]; maxId: number}>;
   watchHeld(service: Service, deploymentId: number, eventName: string | null, maxId: number,
     floor: {when: number; id: number}): Promise<number>;
   names(service: Service, kind: 'event' | 'host'): Promise<(string | null)[]>;

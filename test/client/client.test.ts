@@ -45,7 +45,7 @@ describe('StackyClient', () => {
     seen.length = 0;
     await client.watch(0, {service: 'glance', eventName: 'image.upload', since: '1389892200'});
     await client.watch(0, {});
-    assert.deepEqual(seen, ['/stacky/watch/0/?service=glance&event_name=image.upload&since=1389892200', '/stacky/watch/0/?service=nova']);
+    assert.deepEqual(seen, ['/stacky/watch/0/?service=glance&event_name=image.upload&since=1389892200&gapless=1', '/stacky/watch/0/?service=nova&gapless=1']);
   });
 
   it('answers null for the empty body of a missing show', async () => {

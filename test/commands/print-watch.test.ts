@@ -68,10 +68,10 @@ describe('watch', () => {
     assert.equal(result.stderr, '');
     const watchRequests = requests.filter((r) => r.startsWith('/stacky/watch/'));
     assert.deepEqual(watchRequests.slice(0, 4), [
-      '/stacky/watch/0/?service=nova',
-      '/stacky/watch/0/?service=nova&since=1389892201',
-      '/stacky/watch/0/?service=nova&since=1389892202',
-      '/stacky/watch/0/?service=nova&since=1389892203',
+      '/stacky/watch/0/?service=nova&gapless=1',
+      '/stacky/watch/0/?service=nova&since=1389892201&gapless=1',
+      '/stacky/watch/0/?service=nova&since=1389892202&gapless=1',
+      '/stacky/watch/0/?service=nova&since=1389892203&gapless=1',
     ]);
     const lines = result.stdout.split('\n');
     assert.deepEqual(lines.slice(0, 3), ['Watching nova', 'All Deployments', 'Polling every 0.01 seconds']);
@@ -92,7 +92,7 @@ describe('watch', () => {
     replies = [[event(1)], [event(2)]];
     const result = await watch(2, 'region-1', 'nova', 'compute.instance.update', '0.01', '--csv');
     assert.equal(result.code, 0);
-    assert.ok(requests.includes('/stacky/watch/3/?service=nova&event_name=compute.instance.update'));
+    assert.ok(requests.includes('/stacky/watch/3/?service=nova&event_name=compute.instance.update&gapless=1'));
     assert.equal(result.stdout, [
       '#,?,Date,Time,Deployment,Event,UUID',
       `1, ,2014-01-16,17:10:01,region-1,compute.instance.update,${uuid}`,

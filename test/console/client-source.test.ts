@@ -29,10 +29,10 @@ test('watch polls send the parameters and the token, the first as every later on
     assert.equal(source.baseUrl, s.url.replace(/\/$/, ''));
     const first = await source.watch(0, {service: 'glance', since: '999', extra: true});
     assert.deepEqual(first[1], [[1, ' ', '2026-05-01', '10:00:00', 'dep1', 'e.x', '-', 'h', 't', 'r']]);
-    assert.equal(s.seen[0]!.url, '/stacky/watch/0/?service=glance&since=999&extra=1');
+    assert.equal(s.seen[0]!.url, '/stacky/watch/0/?service=glance&since=999&extra=1&gapless=1');
     assert.equal(s.seen[0]!.headers.authorization, 'Bearer sekrit');
     await source.watch(0, {since: '1000'});
-    assert.equal(s.seen[1]!.url, '/stacky/watch/0/?service=nova&since=1000');
+    assert.equal(s.seen[1]!.url, '/stacky/watch/0/?service=nova&since=1000&gapless=1');
     assert.equal(s.seen[1]!.headers.authorization, 'Bearer sekrit');
   } finally {
     setDefaultCredentials({});

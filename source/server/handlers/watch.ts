@@ -11,14 +11,31 @@ const SECOND = 1_000_000;
 
 /**
  * `since` is epoch seconds, or the cursor a capped reply handed out: `SECONDS:ID`, meaning
- * after row ID of that instant (rows sharing one `when` are ordered by id).
+ * after row ID of that instant (rows sharing one `when` are ordered by id). Either may end in
+ * `~SEEN`, the highest raw id the reply that handed it out had seen (the gapless cursor below).
  */
-function cursorOf(raw: string | undefined): {when: number; id: number} | null {
+function cursorOf(raw: string | undefined): {when: number; id: number; seen: number | null} | null {
   if (raw === undefined || raw === '') return null;
-  const m = /^([^:]*):(\d{1,15})$/.exec(raw);
-  const when = parseDecimalSeconds(m ? m[1]! : raw, 'floor');
+  const g = /^(.*)~(\d{1,15})$/.exec(raw);
+  const time = g ? g[1]! : raw;
+  const m = /^([^:]*):(\d{1,15})$/.exec(time);
+  const when = parseDecimalSeconds(m ? m[1]! : time, 'floor');
   if (when === null) throw badRequest(`since must be a number of epoch seconds, got '${raw}'.`);
-  return {when, id: m ? Number(m[2]) : Number.MAX_SAFE_INTEGER};
+  return {when, id: m ? Number(m[2]) : Number.MAX_SAFE_INTEGER, seen: g ? Number(g[2]) : null};
+}
+
+/**
+ * Stacky's own (docs/api.md §2.10, `gapless=1`, or a `since` ending in `~SEEN`): besides the
+ * window, the rows committed since the last reply whose `when` it had already passed (a slow
+ * writer, a late notification, another worker), first and by id; the cursor handed back ends in
+ * `~SEEN`. Raw ids become visible in the order they are given (source/store/postgres/writer.ts;
+ * SQLite has one writer at a time), so every row comes exactly once. Without it the answer is
+ * the original's: such rows are never shown.
+ */
+async function lateRows(ctx: Context, service: ReturnType<typeof serviceOf>, deploymentId: number, eventName: string | null,
+  since: {when: number; id: number; seen: number | null}, cap: number): Promise<{rows: TailRow[]; seen: number}> {
+  const late = await ctx.store.raw.watchLate(service, deploymentId, eventName, since.seen ?? Number.MAX_SAFE_INTEGER, since, cap + 1);
+  return {rows: late.rows.map(tailRow), seen: late.maxId};
 }
 
 export async function watch(ctx: Context): Promise<RawBody> {
@@ -27,22 +44,40 @@ export async function watch(ctx: Context): Promise<RawBody> {
   const eventName = ctx.query.get('event_name') || null;
   // now is truncated to the whole second so identical polls can be cached.
   const now = Math.floor(ctx.now() / SECOND) * SECOND;
-  const since = cursorOf(ctx.query.get('since')) ?? {when: now - 2 * SECOND, id: Number.MAX_SAFE_INTEGER};
+  const given = cursorOf(ctx.query.get('since'));
+  const since = given ?? {when: now - 2 * SECOND, id: Number.MAX_SAFE_INTEGER, seen: null};
   const cap = ctx.limits.watchRows;
+  const gapless = since.seen !== null || ctx.query.get('gapless') === '1';
+  // Read first: the window below is read later, so it holds every row up to `seen`; rows above it wait for the next poll.
+  const late = gapless ? await lateRows(ctx, service, deploymentId, eventName, since, cap) : undefined;
+  if (late && late.rows.length > cap) {
+    // More late rows than a reply holds: these, and the same window again next time.
+    const rows = late.rows.slice(0, cap);
+    const seen = rows[cap - 1]!.id;
+    return body(ctx, service, rows, `${ctx.query.get('since') ?? secondsString(since.when)}`.replace(/~\d+$/, '') + `~${seen}`);
+  }
+  const room = cap - (late?.rows.length ?? 0);
   // The shared tail (watch-tail.ts) when it holds the window; the database otherwise.
-  let rows: TailRow[] | undefined = await ctx.tails?.read(service, deploymentId, eventName, since, now, cap + 1);
-  rows ??= (await ctx.store.raw.watch(service, deploymentId, eventName, since.when, now, cap + 1, since.id)).map(tailRow);
-  // Stacky's own: `extra=1` adds host, tenant and request id to each row (the console's columns).
-  const extra = ctx.query.get('extra') === '1';
+  let rows: TailRow[] | undefined = await ctx.tails?.read(service, deploymentId, eventName, since, now, room + 1);
+  rows ??= (await ctx.store.raw.watch(service, deploymentId, eventName, since.when, now, room + 1, since.id)).map(tailRow);
   let until = secondsString(now);
-  if (rows.length > cap) {
+  if (rows.length > room) {
     // The original had no cap. Cut after `cap` rows; when the next row shares the last one's
     // instant, the cursor names the last id too, so the next poll neither skips nor repeats.
-    const last = rows[cap - 1]!;
-    const tie = rows[cap]!.when === last.when;
-    rows = rows.slice(0, cap);
+    const last = rows[room - 1]!;
+    const tie = rows[room]!.when === last.when;
+    rows = rows.slice(0, room);
     until = tie ? `${decimalString(last.when)}:${last.id}` : decimalString(last.when);
   }
+  // Rows committed after the late rows were read wait for the next poll, which finds them late:
+  // cut after the cap, so that no row beyond them is passed over.
+  if (late) rows = rows.filter((r) => r.id <= late.seen);
+  return body(ctx, service, late ? [...late.rows, ...rows] : rows, late ? `${until}~${late.seen}` : until);
+}
+
+async function body(ctx: Context, service: ReturnType<typeof serviceOf>, rows: TailRow[], until: string): Promise<RawBody> {
+  // Stacky's own: `extra=1` adds host, tenant and request id to each row (the console's columns).
+  const extra = ctx.query.get('extra') === '1';
   // Widths come from nova's event names even when watching glance or generic, as the original.
   const widthOf = async () => {
     const names = await ctx.store.raw.names('nova', 'event');

@@ -230,11 +230,17 @@ export class PgRawReader implements RawReads {
     return row!.n;
   }
 
-  private async watchSnapshot(service: Service, deploymentId: number, eventName: string | null, afterId: number | null,
+  watchLate(service: Service, deploymentId: number, eventName: string | null, afterId: number, upTo: {when: number; id: number},
     limit: number): Promise<{rows: WatchRow[]; maxId: number}> {
+    return this.watchSnapshot(service, deploymentId, eventName, afterId, limit, upTo);
+  }
+
+  private async watchSnapshot(service: Service, deploymentId: number, eventName: string | null, afterId: number | null,
+    limit: number, upTo?: {when: number; id: number}): Promise<{rows: WatchRow[]; maxId: number}> {
     const table = RAW_TABLE[service];
     const p = new Params();
     const conds = [afterId === null ? 'true' : `r.id > ${p.add(afterId)}`];
+    if (upTo) conds.push(`(r."when" < ${p.add(upTo.when)} OR (r."when" = ${p.add(upTo.when)} AND r.id <= ${p.add(Math.min(upTo.id, Number.MAX_SAFE_INTEGER))}))`);
     narrowWatch(conds, p, deploymentId, eventName);
     const order = afterId === null ? 'r."when" DESC, r.id DESC' : 'r.id';
     const [rows, max] = await this.sql.begin('ISOLATION LEVEL REPEATABLE READ READ ONLY', async (tx) => [

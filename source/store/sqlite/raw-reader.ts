@@ -172,11 +172,25 @@ export class RawReader {
     return (count.get(...fromParams, ...atParams) as {n: number}).n;
   }
 
-  private watchSnapshot(service: Service, deploymentId: number, eventName: string | null, afterId: number | null,
+  /**
+   * Rows committed after `afterId` whose place in watch order is at or before `upTo` (late
+   * arrivals a time cursor has passed), by id, at most `limit`, and the table's highest id, in
+   * one snapshot (the gapless cursor of source/server/handlers/watch.ts).
+   */
+  watchLate(service: Service, deploymentId: number, eventName: string | null, afterId: number, upTo: {when: number; id: number},
     limit: number): {rows: WatchRow[]; maxId: number} {
+    return this.watchSnapshot(service, deploymentId, eventName, afterId, limit, upTo);
+  }
+
+  private watchSnapshot(service: Service, deploymentId: number, eventName: string | null, afterId: number | null,
+    limit: number, upTo?: {when: number; id: number}): {rows: WatchRow[]; maxId: number} {
     const table = RAW_TABLE[service];
     const conds = [afterId === null ? '1' : 'r.id > ?'];
     const params: (string | number)[] = afterId === null ? [] : [afterId];
+    if (upTo) {
+      conds.push('(r."when" < ? OR (r."when" = ? AND r.id <= ?))');
+      params.push(upTo.when, upTo.when, Math.min(upTo.id, Number.MAX_SAFE_INTEGER));
+    }
     narrowWatch(conds, params, deploymentId, eventName);
     const order = afterId === null ? 'r."when" DESC, r.id DESC' : 'r.id';
     const select = this.stmt(`SELECT r.id, r.routing_key, r."when", r.deployment_id, r.event,

@@ -27,7 +27,7 @@ export class SqliteStore implements Store {
 
   /** `db` is this engine's own handle: code outside source/store never sees it (tests reach it through sqliteDb). */
   constructor(readonly db: Db) {
-    this.raw = promised(new RawReader(db), ['rows', 'show', 'watch', 'watchNewest', 'watchAfterId', 'watchHeld', 'names',
+    this.raw = promised(new RawReader(db), ['rows', 'show', 'watch', 'watchNewest', 'watchAfterId', 'watchLate', 'watchHeld', 'names',
       'tenantExists', 'deployments']);
     this.timing = promised(new TimingReader(db), ['forInstance', 'byEventName', 'summaryDiffs', 'kpi']);
     this.reports = promised(new ReportReader(db), ['createdBetween', 'search', 'json']);
