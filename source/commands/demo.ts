@@ -1,5 +1,6 @@
 // stacky demo: the embedded default. A server on a fresh SQLite file, fed a live, realistic
 // stream, with the console attached when there is a terminal.
+import {dbLocation} from './paths.js';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {writeCorpus} from '../demo/corpus.js';
@@ -10,7 +11,7 @@ import {startServer, onSignals, type Running} from './serve.js';
 import {UsageError} from './args.js';
 import {command} from './spec.js';
 import {demoSpec} from './specs/demo.js';
-import {describeLocation} from '../store/open.js';
+import {describeLocation} from '../store/location.js';
 
 /**
  * Feeds the generator's notifications as real time reaches their timestamps, from a thread with
@@ -56,7 +57,7 @@ export async function run(argv: string[]): Promise<number> {
     const rate = values.rate;
     const shape = (values.shape ?? 'mixed') as DemoShape;
     const seed = values.seed ?? Math.floor(Math.random() * 2 ** 31);
-    const db = values.db ?? join(tmpdir(), `stacky-demo-${Date.now()}.db`);
+    const db = values.db ? dbLocation(values) : join(tmpdir(), `stacky-demo-${Date.now()}.db`);
     const running = await listen(db, values.port ?? 8000, values.port !== undefined);
     const feeder = startFeeder(running, rate, seed, (e) => process.stderr.write(`stacky demo: ingest failed: ${e.message}\n`), shape);
     const stop = async () => {

@@ -4,7 +4,7 @@ import type {Readable} from 'node:stream';
 import {openWriter} from '../store/open.js';
 import {ingestJsonl} from '../ingest/sources/jsonl/files.js';
 import {Tally, type CountedResult} from '../ingest/tally.js';
-import {defaultDbPath} from './paths.js';
+import {dbLocation} from './paths.js';
 import {UsageError} from './args.js';
 import {command} from './spec.js';
 import {ingestSpec} from './specs/ingest.js';
@@ -40,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
     const files = positionals.length > 0 ? positionals : ['-'];
     const total = new Tally();
     // A bulk load keeps a larger page cache: random index inserts are its cost past a million rows.
-    const writer = values.url ? undefined : await openWriter(values.db ?? defaultDbPath(), {cacheMiB: 512});
+    const writer = values.url ? undefined : await openWriter(dbLocation(values), {cacheMiB: 512});
     try {
       for (const file of files) {
         const name = file === '-' ? 'stdin' : file;

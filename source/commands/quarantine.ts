@@ -5,7 +5,7 @@ import type {Store} from '../store/api.js';
 import type {Writer} from '../store/types.js';
 import {whenString} from '../core/time.js';
 import {terminalSafe} from '../core/terminal-text.js';
-import {defaultDbPath} from './paths.js';
+import {dbLocation} from './paths.js';
 import {UsageError} from './args.js';
 import {command} from './spec.js';
 import {quarantineSpec} from './specs/quarantine.js';
@@ -47,7 +47,7 @@ export async function run(argv: string[]): Promise<number> {
     if (values.replay && given.has('limit')) throw new UsageError('--limit is for listing; --replay takes --id');
     const ids = values.id;
     const {limit} = values;
-    const path = values.db ?? defaultDbPath();
+    const path = dbLocation(values);
     const store = await openStore(path);
     try {
       if (values.replay) {

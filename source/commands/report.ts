@@ -1,10 +1,11 @@
 // stacky report summary: build the "summary for region" report for a window, print its JSON,
 // and with --store save it where /stacky/reports/ lists it. (`stacky report <id>` is print's.)
 import {existsSync} from 'node:fs';
-import {isPostgresLocation, openStore} from '../store/open.js';
+import {openStore} from '../store/open.js';
+import {isPostgresLocation} from '../store/location.js';
 import {parseDateTimeArg} from '../core/time.js';
 import {buildSummaryReport, RegionNotFoundError, storeSummaryReport} from '../reports/summary.js';
-import {defaultDbPath} from './paths.js';
+import {dbLocation} from './paths.js';
 import {UsageError} from './args.js';
 import {command} from './spec.js';
 import {reportSummarySpec} from './specs/report-summary.js';
@@ -17,7 +18,7 @@ export async function run(argv: string[]): Promise<number> {
     const {hours, percentile} = values;
     const tooLong = values['too-long'];
 
-    const path = values.db ?? defaultDbPath();
+    const path = dbLocation(values);
     if (!values.store && path !== ':memory:' && !isPostgresLocation(path) && !existsSync(path)) {
       process.stderr.write(`stacky report summary: no database at ${path}\n`);
       return 1;

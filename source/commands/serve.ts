@@ -2,11 +2,12 @@
 import {DEFAULT_READ_THREADS} from '../server/read-threads.js';
 import type {Server} from 'node:http';
 import type {Store} from '../store/api.js';
-import {describeLocation, openStore} from '../store/open.js';
+import {openStore} from '../store/open.js';
+import {describeLocation} from '../store/location.js';
 import {Pipeline, type RowStatus} from '../ingest/pipeline.js';
 
 import {createStackyServer} from '../server/app.js';
-import {defaultDbPath} from './paths.js';
+import {dbLocation} from './paths.js';
 import {UsageError} from './args.js';
 import {command} from './spec.js';
 import {serveSpec} from './specs/serve.js';
@@ -93,7 +94,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     const retain = retainFlag(values.retain);
     const host = values.host;
-    const db = values.db ?? defaultDbPath();
+    const db = dbLocation(values);
     if (values['print-systemd']) {
       process.stdout.write(systemdUnit('serve', argv, values['stop-timeout'], db));
       return 0;

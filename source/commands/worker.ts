@@ -2,8 +2,9 @@
 // the SQLite file. Runs until SIGINT/SIGTERM, then stops consuming, stores and acks what was
 // delivered, and closes the connections.
 import {workerConfigWarning} from './file-modes.js';
-import {describeLocation, openWriter} from '../store/open.js';
-import {defaultDbPath} from './paths.js';
+import {openWriter} from '../store/open.js';
+import {describeLocation} from '../store/location.js';
+import {defaultDbPath, dbLocation} from './paths.js';
 import {consumerPlan, defaultWorkerConfigPath, loadWorkerConfig, WorkerConfigError} from '../ingest/sources/amqp/config.js';
 import {startWorker} from '../ingest/sources/amqp/worker.js';
 import {retainFlag, startRetention} from './retention-embed.js';
@@ -70,7 +71,7 @@ async function work(argv: string[], values: Values<typeof workerSpec.flags>, env
     return 2;
   }
 
-  const dbPath = values.db ?? defaultDbPath(env);
+  const dbPath = dbLocation(values, env);
   let writer;
   try {
     // As `stacky ingest --db`: the bulk writer keeps its indexes in memory well past a million rows.

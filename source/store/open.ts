@@ -5,20 +5,11 @@ import type {Writer} from './types.js';
 import {openDatabase} from './sqlite/database.js';
 import {SqliteWriter} from './sqlite/writer.js';
 import {openSqliteStore} from './sqlite/store.js';
-import {describePostgres} from './postgres/connect.js';
+import {isPostgresLocation} from './location.js';
 
 export interface OpenStoreOptions {
   /** Reads only: nothing is created or migrated (a read thread's or a search's own connection). */
   readonly?: boolean;
-}
-
-export function isPostgresLocation(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
-}
-
-/** The location for messages: user@host:port/dbname of a URL (never its password), the path of a file. */
-export function describeLocation(location: string): string {
-  return isPostgresLocation(location) ? describePostgres(location) : location;
 }
 
 export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
@@ -33,15 +24,13 @@ export async function openStore(location: string, options: OpenStoreOptions = {}
 export interface WriterOptions {
   /** Page cache in MiB; bulk ingest (files, the RabbitMQ worker) passes more (SQLite). */
   cacheMiB?: number;
-  /** Connections in the pool (PostgreSQL). */
-  poolSize?: number;
 }
 
 /** The write side's way in: a Writer with a connection of its own. */
 export async function openWriter(location: string, options: WriterOptions = {}): Promise<Writer> {
   if (isPostgresLocation(location)) {
     const {openPostgresWriter} = await import('./postgres/open.js');
-    return openPostgresWriter(location, {max: options.poolSize});
+    return openPostgresWriter(location);
   }
   return new SqliteWriter(openDatabase(location, {cacheMiB: options.cacheMiB}), true);
 }

@@ -5,7 +5,8 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, it} from 'node:test';
-import {describeLocation, isPostgresLocation, openStore} from '../../source/store/open.js';
+import {openStore} from '../../source/store/open.js';
+import {describeLocation, isPostgresLocation} from '../../source/store/location.js';
 
 describe('store locations', () => {
   it('a postgres:// or postgresql:// URL is PostgreSQL; anything else is a SQLite path', () => {

@@ -1,11 +1,14 @@
 // Flags several commands share, composed into their specs (never copied).
 import type {FlagSet} from '../spec.js';
+import {DEFAULT_DB_POOL} from '../../store/location.js';
 
 /** Seconds between two background retention passes (--retain-every). */
 export const DEFAULT_RETAIN_EVERY_S = 600;
 
 export const dbFlag = {
   db: {type: 'string', value: 'PATH|URL', description: "SQLite file or postgres://user@host:port/db (default: $STACKY_DB or the per-user data dir's stacky.db)"},
+  'db-pool': {type: 'int', value: 'N', min: 1, max: 100, default: DEFAULT_DB_POOL,
+    description: 'connections to PostgreSQL this process opens at most (each thread of its own: read threads, writers)'},
 } as const satisfies FlagSet;
 
 export const jsonFlag = {

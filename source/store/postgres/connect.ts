@@ -1,6 +1,7 @@
 // A pool of connections to the PostgreSQL named by a postgres:// URL, and the one-line errors an
 // operator reads when it cannot be reached: host, port and database, never the password.
 import postgres from 'postgres';
+import {describePostgres, POOL_PARAM} from '../location.js';
 
 export type Sql = postgres.Sql<Record<string, never>>;
 export type TxSql = postgres.TransactionSql<Record<string, never>>;
@@ -12,18 +13,6 @@ export interface PoolOptions {
   max?: number;
   /** Seconds to wait for a connection before the first query fails; default 10. */
   connectTimeout?: number;
-}
-
-/** Where a URL points, for messages: user@host:port/database, without the password. */
-export function describePostgres(url: string): string {
-  try {
-    const u = new URL(url);
-    const user = u.username ? `${decodeURIComponent(u.username)}@` : '';
-    const host = u.hostname || u.searchParams.get('host') || 'localhost';
-    return `${user}${host}:${u.port || '5432'}/${decodeURIComponent(u.pathname.slice(1))}`;
-  } catch {
-    return 'a PostgreSQL URL that does not parse';
-  }
 }
 
 /** The connection failed, or the server refused us: named, without the password. */
@@ -55,9 +44,12 @@ export function isConnectionError(error: unknown): boolean {
 /** int8 comes back as a JS number: every id, time (µs) and count Stacky stores fits in 2^53. */
 const int8AsNumber = {to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x)};
 
-export function connect(url: string, options: PoolOptions = {}): Sql {
-  return postgres(url, {
-    max: options.max ?? 10,
+export function connect(location: string, options: PoolOptions = {}): Sql {
+  const url = new URL(location);
+  const size = Number(url.searchParams.get(POOL_PARAM) ?? NaN);
+  url.searchParams.delete(POOL_PARAM);
+  return postgres(url.toString(), {
+    max: options.max ?? (Number.isInteger(size) && size > 0 ? size : 10),
     connect_timeout: options.connectTimeout ?? 10,
     onnotice: () => {},
     types: {int8AsNumber},

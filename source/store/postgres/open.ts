@@ -3,7 +3,8 @@
 import type {Store, StoreStats} from '../api.js';
 import type {Writer} from '../types.js';
 import {CODEC_ID, READABLE_CODECS} from '../json-codec.js';
-import {connectChecked, describePostgres, PostgresUnavailable, type PoolOptions, type Sql} from './connect.js';
+import {connectChecked, PostgresUnavailable, type PoolOptions, type Sql} from './connect.js';
+import {describePostgres} from '../location.js';
 import {PgReportSource} from './report-source.js';
 import {PgQuarantineReader, PgRawReader, PgReportReader, PgTimingReader, PgUsageReader} from './reader.js';
 import {PG_SCHEMA_VERSION, schemaSql} from './schema.js';
