@@ -1,6 +1,7 @@
 // A pool of connections to the PostgreSQL named by a postgres:// URL, and the one-line errors an
 // operator reads when it cannot be reached: host, port and database, never the password.
 import postgres from 'postgres';
+import {StoreOpenError} from '../errors.js';
 
 export type Sql = postgres.Sql<Record<string, never>>;
 export type TxSql = postgres.TransactionSql<Record<string, never>>;
@@ -27,7 +28,7 @@ export function describePostgres(url: string): string {
 }
 
 /** The connection failed, or the server refused us: named, without the password. */
-export class PostgresUnavailable extends Error {
+export class PostgresUnavailable extends StoreOpenError {
   constructor(url: string, cause: unknown) {
     super(`PostgreSQL at ${describePostgres(url)}: ${reasonOf(cause)}`);
     this.name = 'PostgresUnavailable';
