@@ -1,7 +1,7 @@
 // A pool of connections to the PostgreSQL named by a postgres:// URL, and the one-line errors an
 // operator reads when it cannot be reached: host, port and database, never the password.
 import postgres from 'postgres';
-import {StoreOpenError} from '../errors.js';
+import {CONNECTION_CODES, StoreOpenError} from '../errors.js';
 
 export type Sql = postgres.Sql<Record<string, never>>;
 export type TxSql = postgres.TransactionSql<Record<string, never>>;
@@ -48,9 +48,7 @@ function reasonOf(cause: unknown): string {
 
 /** Errors of the connection itself, as opposed to a query's: the caller may retry these. */
 export function isConnectionError(error: unknown): boolean {
-  const code = (error as {code?: string}).code ?? '';
-  return ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED',
-    'CONNECTION_DESTROYED', '57P01', '57P02', '57P03', '08006', '08001', '08003', '08004'].includes(code);
+  return CONNECTION_CODES.includes((error as {code?: string}).code ?? '');
 }
 
 /** int8 comes back as a JS number: every id, time (µs) and count Stacky stores fits in 2^53. */
