@@ -38,34 +38,45 @@ test('stacky serve outlives PostgreSQL going away: 503 with Retry-After meanwhil
       return {status: res.status, retryAfter: res.headers.get('retry-after'), body: JSON.parse(await res.text()) as unknown};
     };
     const deployments = {status: 200, retryAfter: null, body: '[["#", "Name"], [1, "east"]]'};
+    const location = `stacky@127.0.0.1:${pg.port}/stacky`;
+    const expectAway = async () => {
+      assert.deepEqual(await get('/healthz'), {status: 503, retryAfter: null,
+        body: `database: PostgreSQL at ${location}: connection refused (is it running?)\n`});
+      for (const path of ['/stacky/deployments/', '/stacky/events/', '/stacky/uuid/?uuid=a9c0b3c2-1a2b-4c5d-8e9f-0a1b2c3d4e5f',
+        '/stacky/kpi/', '/stacky/watch/0/']) {
+        assert.deepEqual(await get(path), {status: 503, retryAfter: '5', body: UNAVAILABLE}, path);
+      }
+      const refused = await post();
+      assert.equal(refused.status, 503);
+      assert.equal(refused.retryAfter, '5');
+      assert.deepEqual((refused.body as unknown[][])[0], ['Error', 'Message', 'Stored', 'Duplicates', 'Rejected']);
+    };
+    // postgres.js opens new connections per query: the first requests after the start may still race it.
+    const answering = (what: string) => waitFor(what, async () => (await get('/stacky/deployments/')).status === 200);
 
+    assert.deepEqual(await get('/stacky/deployments/'), {status: 200, retryAfter: null, body: '[["#", "Name"]]'});
+    // Away before the first upload: the ingest thread's first connection fails, and is tried again later.
+    pg.stop();
+    await expectAway();
+    pg.start();
+    await answering('answering again');
     assert.deepEqual(await post(), {status: 200, retryAfter: null, body: {stored: 1, duplicates: 0, rejected: [], warnings: []}});
     assert.deepEqual(await get('/stacky/deployments/'), deployments);
-
-    pg.stop();
-    const location = `stacky@127.0.0.1:${pg.port}/stacky`;
-    assert.deepEqual(await get('/healthz'), {status: 503, retryAfter: null,
-      body: `database: PostgreSQL at ${location}: connection refused (is it running?)\n`});
-    for (const path of ['/stacky/deployments/', '/stacky/events/', '/stacky/uuid/?uuid=a9c0b3c2-1a2b-4c5d-8e9f-0a1b2c3d4e5f',
-      '/stacky/kpi/', '/stacky/watch/0/']) {
-      assert.deepEqual(await get(path), {status: 503, retryAfter: '5', body: UNAVAILABLE}, path);
-    }
-    const refused = await post();
-    assert.equal(refused.status, 503);
-    assert.equal(refused.retryAfter, '5');
-    assert.deepEqual((refused.body as unknown[][])[0], ['Error', 'Message', 'Stored', 'Duplicates', 'Rejected']);
-
-    pg.start();
-    // postgres.js opens new connections per query: the next request after the start may still race it.
-    await waitFor('answering again', async () => (await get('/stacky/deployments/')).status === 200);
-    assert.deepEqual(await get('/stacky/deployments/'), deployments);
     assert.deepEqual(await get('/healthz'), {status: 200, retryAfter: null, body: 'ok\n'});
+
+    // Away again, every connection open by now.
+    pg.stop();
+    await expectAway();
+    pg.start();
+    await answering('answering once more');
+    assert.deepEqual(await get('/stacky/deployments/'), deployments);
     assert.deepEqual(await post(), {status: 200, retryAfter: null, body: {stored: 0, duplicates: 1, rejected: [], warnings: []}});
 
     // A restart cuts the pooled connections under the server's feet.
     pg.restart();
-    await waitFor('answering after a restart', async () => (await get('/stacky/deployments/')).status === 200);
+    await answering('answering after a restart');
     assert.deepEqual(await get('/stacky/deployments/'), deployments);
+    assert.deepEqual(await post(), {status: 200, retryAfter: null, body: {stored: 0, duplicates: 1, rejected: [], warnings: []}});
 
     assert.equal(child.exitCode, null, 'the server is still running');
     // One line says the database is away (more only every 10 s), no stack, no internal error, no password.

@@ -31,9 +31,13 @@ export function describePostgres(url: string): string {
 
 /** The connection failed, or the server refused us: named, without the password. */
 export class PostgresUnavailable extends StoreOpenError {
+  /** The cause's code (ECONNREFUSED, 28P01, ...): isStoreUnavailable (store/errors.ts) tells a database that is away by it. */
+  readonly code: string | undefined;
   constructor(url: string, cause: unknown) {
     super(`PostgreSQL at ${describePostgres(url)}: ${reasonOf(cause)}`);
     this.name = 'PostgresUnavailable';
+    const code = (cause as {code?: unknown} | null)?.code;
+    this.code = typeof code === 'string' ? code : undefined;
   }
 }
 
