@@ -6,13 +6,16 @@ import {defaultDbPath} from './paths.js';
 import {UsageError} from './args.js';
 import {command} from './spec.js';
 import {pruneSpec} from './specs/prune.js';
+import {sqliteOnly} from './retention-embed.js';
 
 export async function run(argv: string[]): Promise<number> {
   return command(pruneSpec, argv, async ({values}) => {
     if (values.before === undefined) throw new UsageError('--before is required (epoch seconds or \'YYYY-MM-DD HH:MM:SS\' UTC)');
     const cutoff = parseDateTimeArg(values.before);
     if (cutoff === null) throw new UsageError(`--before takes epoch seconds or 'YYYY-MM-DD HH:MM:SS' (UTC), got '${values.before}'`);
-    const db = openDatabase(values.db ?? defaultDbPath());
+    const location = values.db ?? defaultDbPath();
+    sqliteOnly('prune', location);
+    const db = openDatabase(location);
     try {
       // Paced, as the background passes are: a running server and worker keep writing meanwhile.
       const counts = await prunePaced(db, cutoff);

@@ -5,6 +5,7 @@ import type {Worker} from 'node:worker_threads';
 import type {Micros} from '../core/types.js';
 import {parseRetain} from '../core/retain.js';
 import {UsageError} from './args.js';
+import {describeLocation, isPostgresLocation} from '../store/location.js';
 import {DEFAULT_RETAIN_EVERY_S} from './specs/shared.js';
 import {startWriterThread, stopWriterThread} from './writer-thread.js';
 import type {RetentionReply, RetentionRequest, RetentionThreadData} from './retention-thread.js';
@@ -16,8 +17,14 @@ export interface RetentionHandle {
   readonly passes: number;
 }
 
-export function retainFlag(value: string | undefined): Micros | undefined {
+/** Retention passes work on a SQLite file (source/store/sqlite/retention.ts); PostgreSQL has none yet. */
+export function sqliteOnly(what: string, db: string): void {
+  if (isPostgresLocation(db)) throw new UsageError(`${what} works on a SQLite file only for now, not on PostgreSQL (${describeLocation(db)})`);
+}
+
+export function retainFlag(value: string | undefined, db: string): Micros | undefined {
   if (value === undefined) return undefined;
+  sqliteOnly('--retain', db);
   const us = parseRetain(value);
   if (us === null) throw new UsageError(`--retain takes a span like 30d, 12h, 90m or 2w, got '${value}'`);
   return us;

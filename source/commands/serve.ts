@@ -92,9 +92,9 @@ export async function run(argv: string[]): Promise<number> {
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-    const retain = retainFlag(values.retain);
     const host = values.host;
     const db = dbLocation(values);
+    const retain = retainFlag(values.retain, db);
     if (values['print-systemd']) {
       process.stdout.write(systemdUnit('serve', argv, values['stop-timeout'], db));
       return 0;

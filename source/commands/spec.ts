@@ -4,6 +4,7 @@
 // table of them. Plain text and node:util only: print commands load this on every start.
 import {parseArgs} from 'node:util';
 import {UsageError} from './args.js';
+import {StoreOpenError} from '../store/errors.js';
 import {terminalSafe} from '../core/terminal-text.js';
 
 interface FlagBase {
@@ -233,6 +234,11 @@ export async function command<S extends FlagSet>(spec: CommandSpec<S>, argv: rea
     }
     return await body(parsed);
   } catch (error) {
+    // A database that is down, refuses us or has a schema we cannot use: one line, exit 1.
+    if (error instanceof StoreOpenError) {
+      io.stderr.write(`stacky ${spec.name}: ${error.message}\n`);
+      return 1;
+    }
     if (!(error instanceof UsageError)) throw error;
     io.stderr.write(usageLine(spec.name, error.message));
     return 2;

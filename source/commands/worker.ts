@@ -4,6 +4,7 @@
 import {workerConfigWarning} from './file-modes.js';
 import {openWriter} from '../store/open.js';
 import {describeLocation} from '../store/location.js';
+import {StoreOpenError} from '../store/errors.js';
 import {defaultDbPath, dbLocation} from './paths.js';
 import {consumerPlan, defaultWorkerConfigPath, loadWorkerConfig, WorkerConfigError} from '../ingest/sources/amqp/config.js';
 import {startWorker} from '../ingest/sources/amqp/worker.js';
@@ -34,7 +35,7 @@ async function work(argv: string[], values: Values<typeof workerSpec.flags>, env
   }
   const {prefetch, batch} = values;
   const retainEvery = values['retain-every'];
-  const retain = retainFlag(values.retain);
+  const retain = retainFlag(values.retain, values.db ?? defaultDbPath(env));
   const stopTimeout = values['stop-timeout'];
 
   let logger: Logger;
@@ -77,7 +78,9 @@ async function work(argv: string[], values: Values<typeof workerSpec.flags>, env
     // As `stacky ingest --db`: the bulk writer keeps its indexes in memory well past a million rows.
     writer = await openWriter(dbPath, {cacheMiB: 512});
   } catch (error) {
-    stderr.write(`stacky worker: cannot open the database ${describeLocation(dbPath)}: ${(error as Error).message}\n`);
+    // A StoreOpenError names the database itself (PostgreSQL at user@host:port/db: ...).
+    const what = error instanceof StoreOpenError ? '' : `cannot open the database ${describeLocation(dbPath)}: `;
+    stderr.write(`stacky worker: ${what}${(error as Error).message}\n`);
     return 1;
   }
   log(`stacky worker: config ${configPath}, database ${describeLocation(dbPath)}`);

@@ -4,7 +4,8 @@ import type {Store} from '../store/api.js';
 import type {Pipeline} from '../ingest/pipeline.js';
 import type {Micros} from '../core/types.js';
 import {RawBody} from './context.js';
-import {HttpError, errorTable, badRequest} from './http-error.js';
+import {HttpError, errorTable, badRequest, storeUnavailable} from './http-error.js';
+import {isStoreUnavailable} from '../store/errors.js';
 import {Query} from './params.js';
 import {match, ROUTES} from './routes.js';
 import {ReadThreads} from './read-threads.js';
@@ -66,7 +67,7 @@ export function createStackyServer(options: AppOptions): Server {
     ? new IngestThread({dbPath: location, source: options.ingestThread.source}, options.ingestThread.observe) : inProcess(options.pipeline);
   const readers = location !== undefined && (options.readThreads ?? 0) > 0 ? new ReadThreads(location, options.readThreads!, limits) : undefined;
   const app: App = {...options, limits, log, responses: cache, tails, ingestSink, searches: new JsonSearches(options.store, limits),
-    readers, version, errors: 0};
+    readers, version, errors: 0, unavailableLogged: 0};
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     const run = () => handle(req, res, app).catch((error: unknown) => fail(req, res, error, app));
     if (options.guard) options.guard.handle(req, res, run);
@@ -97,6 +98,16 @@ export function createStackyServer(options: AppOptions): Server {
 }
 
 function fail(req: IncomingMessage, res: ServerResponse, error: unknown, app: App): void {
+  if (isStoreUnavailable(error)) {
+    // The database is away (down, restarting): every request fails alike, so one log line per
+    // UNAVAILABLE_LOG_MS says so, and clients are told to come back (issue #16).
+    const now = Date.now();
+    if (now - app.unavailableLogged >= UNAVAILABLE_LOG_MS) {
+      app.unavailableLogged = now;
+      app.log(`stacky: the database cannot answer (${errorText(error)}); answering 503 until it does`);
+    }
+    error = storeUnavailable();
+  }
   if (error instanceof HttpError) {
     if (!res.headersSent) sendJson(res, error.status, errorTable(error), error.headers);
     else res.destroy();
@@ -119,7 +130,11 @@ interface App extends AppOptions {
   version: () => Promise<string>;
   /** Internal errors so far, to tell log lines apart. */
   errors: number;
+  /** When the database's being away was last logged (ms). */
+  unavailableLogged: number;
 }
+
+const UNAVAILABLE_LOG_MS = 10_000;
 
 function errorText(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -22,3 +22,12 @@ export function notFound(message: string): HttpError {
 export function errorTable(e: HttpError): unknown[][] {
   return [['Error', 'Message', ...Object.keys(e.extra)], [e.type, e.message, ...Object.values(e.extra)]];
 }
+
+/** Seconds a client waits before asking again while the database cannot answer (issue #16). */
+export const STORE_RETRY_AFTER_S = 5;
+
+/** The database is down or restarting (source/store/errors.ts isStoreUnavailable): 503, retry later. */
+export function storeUnavailable(): HttpError {
+  return new HttpError(503, 'Service Unavailable', 'The database cannot answer now; retry shortly.', {},
+    {'Retry-After': String(STORE_RETRY_AFTER_S)});
+}

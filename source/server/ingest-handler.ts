@@ -8,7 +8,8 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {BatchSink} from '../ingest/stream.js';
 import {Tally} from '../ingest/tally.js';
 import {ingestUpload, type UploadEnd} from '../ingest/sources/http/upload.js';
-import {badRequest, errorTable, HttpError} from './http-error.js';
+import {badRequest, errorTable, HttpError, STORE_RETRY_AFTER_S} from './http-error.js';
+import {isStoreUnavailable} from '../store/errors.js';
 import type {Query} from './params.js';
 import type {ServerLimits} from './limits.js';
 import {JSON_TYPE, sendJson} from './respond.js';
@@ -35,7 +36,8 @@ function storeFailure(error: unknown, tally: Tally): HttpError {
   const full = code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || /ENOSPC|disk is full/i.test(String(error));
   const message = `${full ? 'The disk is full' : 'The database failed'} (${(error as Error)?.message ?? String(error)}); ` +
     `nothing after the lines counted here was stored: ${tally.summary()}.`;
-  return new HttpError(full ? 507 : 503, full ? 'Insufficient Storage' : 'Service Unavailable', message, counts(tally));
+  return new HttpError(full ? 507 : 503, full ? 'Insufficient Storage' : 'Service Unavailable', message, counts(tally),
+    isStoreUnavailable(error) ? {'Retry-After': String(STORE_RETRY_AFTER_S)} : {});
 }
 
 /** The error table of an upload stopped part-way. */

@@ -27,7 +27,10 @@ async function answer(req: ReadRequest): Promise<ReadReply> {
       return {id: req.id, http: {status: error.status, type: error.type, message: error.message, extra: error.extra,
         headers: error.headers}};
     }
-    return {id: req.id, internal: error instanceof Error ? {name: error.name, message: error.message} : {name: 'Error', message: String(error)}};
+    const code = (error as {code?: unknown} | null)?.code;
+    return {id: req.id, internal: error instanceof Error
+      ? {name: error.name, message: error.message, ...(typeof code === 'string' ? {code} : {})}
+      : {name: 'Error', message: String(error)}};
   }
 }
 

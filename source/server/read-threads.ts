@@ -24,7 +24,7 @@ export interface ReadRequest {
 /** The reply text, a stacky error table's fields, or an internal error to log as the serving thread would. */
 export type ReadReply = {id: number; text: string}
   | {id: number; http: {status: ErrorStatus; type: string; message: string; extra: Record<string, number>; headers: Record<string, string>}}
-  | {id: number; internal: {name: string; message: string}};
+  | {id: number; internal: {name: string; message: string; code?: string}};
 
 /** The thread's error, rebuilt so the serving thread logs and answers it as its own. */
 function rebuilt(reply: ReadReply): Error | undefined {
@@ -33,7 +33,8 @@ function rebuilt(reply: ReadReply): Error | undefined {
     return new HttpError(h.status, h.type, h.message, h.extra, h.headers);
   }
   if ('internal' in reply) {
-    const e = new Error(reply.internal.message);
+    // The code travels too: the serving thread tells a database that is away by it (source/server/app.ts).
+    const e = Object.assign(new Error(reply.internal.message), reply.internal.code === undefined ? {} : {code: reply.internal.code});
     e.name = reply.internal.name;
     return e;
   }

@@ -30,7 +30,9 @@ export function describePostgres(url: string): string {
     const host = u.hostname || u.searchParams.get('host') || 'localhost';
     return `${user}${host}:${u.port || '5432'}/${decodeURIComponent(u.pathname.slice(1))}`;
   } catch {
-    return 'a PostgreSQL URL that does not parse';
+    // Still named (a bad port, a bracket too many), never with the password: user@host:port/db as written.
+    const m = /^postgres(?:ql)?:\/\/(?:([^:@/]*)(?::.*)?@)?([^/?@]*)(?:\/([^?]*))?/i.exec(url);
+    return m ? `${m[1] ? `${m[1]}@` : ''}${m[2] || 'localhost'}/${m[3] ?? ''} (a URL that does not parse)` : 'a PostgreSQL URL that does not parse';
   }
 }
 

@@ -21,6 +21,9 @@ describe('store locations', () => {
     assert.equal(describeLocation('postgres://stacky:s3cret@db.example/stacky'), 'stacky@db.example:5432/stacky');
     assert.equal(describeLocation('postgres:///stacky?host=/run/postgresql'), '/run/postgresql:5432/stacky');
     assert.equal(describeLocation('/var/lib/stacky/stacky.db'), '/var/lib/stacky/stacky.db');
+    // A URL that does not parse is still named as written, up to the last '@' of its user part.
+    assert.equal(describeLocation('postgres://stacky:s3cret@db.example:99999/stacky'), 'stacky@db.example:99999/stacky (a URL that does not parse)');
+    assert.equal(describeLocation('postgres://stacky:s3@cret@[db/stacky?x=1'), 'stacky@[db/stacky (a URL that does not parse)');
   });
 
   it('a SQLite file is the location threads open again; memory has none; a read-only open needs the file', async () => {

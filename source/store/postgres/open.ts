@@ -2,6 +2,7 @@
 // processes start together), and hands out the readers and the writer.
 import type {Store, StoreStats} from '../api.js';
 import type {Writer} from '../types.js';
+import {StoreOpenError} from '../errors.js';
 import {CODEC_ID, READABLE_CODECS} from '../json-codec.js';
 import {connectChecked, PostgresUnavailable, type PoolOptions, type Sql} from './connect.js';
 import {describePostgres} from '../location.js';
@@ -10,7 +11,7 @@ import {PgQuarantineReader, PgRawReader, PgReportReader, PgTimingReader, PgUsage
 import {PG_SCHEMA_VERSION, schemaSql} from './schema.js';
 import {PgWriter} from './writer.js';
 
-export class PgSchemaError extends Error {}
+export class PgSchemaError extends StoreOpenError {}
 
 /**
  * Creates or migrates the schema in one transaction under an advisory lock: processes starting at

@@ -4,6 +4,7 @@ import {mkdirSync} from 'node:fs';
 import {dirname} from 'node:path';
 import {migrateFrom1Sql, RESOURCE_TABLES, SCHEMA_VERSION, schemaSql} from './schema.js';
 import {CODEC_ID, READABLE_CODECS} from '../json-codec.js';
+import {StoreOpenError} from '../errors.js';
 
 export type Db = Database.Database;
 
@@ -13,7 +14,7 @@ export interface OpenOptions {
   cacheMiB?: number;
 }
 
-export class SchemaError extends Error {}
+export class SchemaError extends StoreOpenError {}
 
 /** The file behind a handle; undefined for an in-memory (or temporary) database, which no other connection can open. */
 export function databaseFile(db: Db): string | undefined {
@@ -32,6 +33,9 @@ export function closeDatabase(db: Db): void {
 const MMAP_BYTES = 4 * 2 ** 30;
 
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  // A postgres:// URL reaching a SQLite-only path would become folders named after it, password
+  // and all (issue #16): refused instead.
+  if (/^postgres(ql)?:\/\//i.test(path)) throw new StoreOpenError('this works on a SQLite file only, not on a PostgreSQL URL');
   if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), {recursive: true});
   const db = new Database(path, {readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false});
   // Server and worker share the file: wait for each other's write locks instead of failing.

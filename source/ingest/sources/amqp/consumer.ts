@@ -13,6 +13,10 @@ export type ConsumerState = 'connecting' | 'consuming' | 'waiting' | 'stopped';
  */
 export class Session {
   alive = true;
+  /** Some message was acked on it: the database took writes while it lasted. */
+  acked = false;
+  /** The worker dropped it (abandon) because the database refused a batch. */
+  abandoned = false;
   constructor(readonly consumer: AmqpConsumer, readonly channel: Channel, readonly connection: ChannelModel) {}
 
   /** Acks every message up to and including this one. False when the channel is gone. */
@@ -20,6 +24,7 @@ export class Session {
     if (!this.alive) return false;
     try {
       this.channel.ack({fields: {deliveryTag: delivery.tag}} as ConsumeMessage, true);
+      this.acked = true;
       return true;
     } catch {
       return false;
@@ -28,6 +33,7 @@ export class Session {
 
   /** Drops the connection: the broker requeues what is unacked and the consumer reconnects. */
   abandon(reason: string): void {
+    this.abandoned = true;
     this.consumer.connectionProblem(this, reason);
   }
 
@@ -163,15 +169,18 @@ export class AmqpConsumer {
   }
 
   private async loop(): Promise<void> {
-    // Retries since the last time it was consuming: 1 s, 2 s, 4 s ... up to maxDelayMs.
+    // Retries since the last time it was consuming: 1 s, 2 s, 4 s ... up to maxDelayMs. A session
+    // the worker dropped because the database refused its first batch does not count as
+    // consuming: while the database is away the delay grows instead of the broker redelivering
+    // a prefetch window every second (issue #16).
     let retry = 0;
     while (!this.stopping) {
       this.state = 'connecting';
       try {
-        const {lost} = await this.connectOnce();
+        const {lost, session} = await this.connectOnce();
         this.firstAttemptDone();
-        retry = 0;
         const reason = await lost;
+        if (!session.abandoned || session.acked) retry = 0;
         if (this.stopping) break;
         this.log(`worker: ${this.label}: connection lost: ${reason}`);
       } catch (error) {
@@ -203,7 +212,7 @@ export class AmqpConsumer {
   }
 
   /** Connects, declares, consumes. `lost` settles with a reason when the session ends. */
-  private async connectOnce(): Promise<{lost: Promise<string>}> {
+  private async connectOnce(): Promise<{lost: Promise<string>; session: Session}> {
     const d = this.deployment;
     const {exchange, bindings} = this.topics;
     const connection = await amqp.connect(
@@ -262,7 +271,7 @@ export class AmqpConsumer {
       const queues = bindings.map((b) => `${b.queue} (${b.routingKey})`).join(', ') || 'no queues';
       this.log(`worker: ${this.label}: consuming from ${brokerUrl(d)} exchange ${exchange}: ${queues}`);
       // Wrapped: an async function returning a bare promise would wait for it.
-      return {lost};
+      return {lost, session};
     } catch (error) {
       if (session) session.alive = false;
       await connection.close().catch(() => undefined);

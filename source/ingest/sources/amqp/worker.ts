@@ -197,7 +197,11 @@ class Batcher {
       try {
         rows = await prepared;
       } catch (error) {
-        this.log(`worker: preparing a batch failed (${(error as Error).message}); storing it on the main thread`);
+        // A lane closed because its connections were dropped (renew after a refused batch):
+        // its messages come again, so there is nothing to say about each queued batch.
+        if (batch.some((d) => d.session.alive)) {
+          this.log(`worker: preparing a batch failed (${(error as Error).message}); storing it on the main thread`);
+        }
         rows = null;
       }
       try {
