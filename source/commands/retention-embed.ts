@@ -1,6 +1,6 @@
 // `--retain DURATION` on serve and worker: a pruning pass now and then, in the background, on a
-// thread with its own connection (retention-thread.ts): each step is one short transaction
-// (source/store/sqlite/retention.ts), and requests, deliveries and ingest batches never wait behind it.
+// thread with its own connection (retention-thread.ts): each step is one short transaction or
+// statement (the store's Pruner, source/store/api.ts), and requests, deliveries and ingest batches never wait behind it.
 import type {Worker} from 'node:worker_threads';
 import type {Micros} from '../core/types.js';
 import {parseRetain} from '../core/retain.js';
@@ -23,7 +23,7 @@ export function retainFlag(value: string | undefined): Micros | undefined {
   return us;
 }
 
-export function startRetention(dbPath: string, retain: Micros, options: {
+export function startRetention(location: string, retain: Micros, options: {
   everySeconds?: number; log?: (event: string, fields: Record<string, unknown>) => void; now?: () => number;
 } = {}): RetentionHandle {
   const now = options.now ?? Date.now;
@@ -33,7 +33,7 @@ export function startRetention(dbPath: string, retain: Micros, options: {
   let passes = 0;
   let thread: Worker | undefined;
   const pass = () => new Promise<void>((resolve, reject) => {
-    thread ??= startWriterThread('retention-thread', {dbPath} satisfies RetentionThreadData);
+    thread ??= startWriterThread('retention-thread', {location} satisfies RetentionThreadData);
     const t = thread;
     // A pass in progress keeps the process up; between passes the thread does not.
     t.ref();

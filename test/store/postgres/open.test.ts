@@ -15,7 +15,7 @@ test('eight processes opening an empty database at once make the schema once', {
     const opened = await Promise.all(Array.from({length: 8}, (_, i) => (i % 2 ? openPostgresWriter(db.url) : openPostgresStore(db.url))));
     const sql = postgres(db.url, {onnotice: () => {}});
     const meta = await sql`SELECT key, value FROM stacky_meta ORDER BY key`;
-    assert.deepEqual(meta.map((r) => [r.key, r.value]), [['json_codec', CODEC_ID], ['schema_version', '1']]);
+    assert.deepEqual(meta.map((r) => [r.key, r.value]), [['json_codec', CODEC_ID], ['schema_version', '2']]);
     const [tables] = await sql`SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE 'stacktach_%'`;
     assert.equal(tables!.n, 15);
     await sql.end();
