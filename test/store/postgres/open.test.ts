@@ -33,7 +33,24 @@ test('a newer schema is refused with one line', {skip}, async () => {
     await sql`UPDATE stacky_meta SET value = '99' WHERE key = 'schema_version'`;
     await sql.end();
     await assert.rejects(openPostgresStore(db.url),
-      {message: `PostgreSQL at postgres@127.0.0.1:5432/${db.name} has schema 99, newer than this stacky (1)`});
+      {message: `PostgreSQL at postgres@127.0.0.1:5432/${db.name} has schema 99, newer than this stacky (2)`});
+  } finally {
+    await db.drop();
+  }
+});
+
+test('a schema 1 database gets schema 2\'s kept-keyframes table when opened', {skip}, async () => {
+  const db = await createTestDatabase();
+  try {
+    await (await openPostgresStore(db.url)).close();
+    const sql = postgres(db.url, {onnotice: () => {}});
+    await sql`DROP TABLE stacky_keyframes`;
+    await sql`UPDATE stacky_meta SET value = '1' WHERE key = 'schema_version'`;
+    await (await openPostgresStore(db.url)).close();
+    const [row] = await sql`SELECT to_regclass('stacky_keyframes') IS NOT NULL AS ok,
+      (SELECT value FROM stacky_meta WHERE key = 'schema_version') AS v`;
+    await sql.end();
+    assert.deepEqual({...row}, {ok: true, v: '2'});
   } finally {
     await db.drop();
   }
