@@ -14,7 +14,8 @@
 //   (safeBound), for rows not written yet; kept keyframes go once nothing can refer to them.
 // - derived rows, by the rules of source/store/sqlite/retention.ts (its header): swept along
 //   their primary key in short statements after the drops, in the pass that dropped something
-//   (or, stopped before the end, the next one: stacky_meta 'prune_sweep').
+//   (or, stopped before the end, the next one: stacky_meta 'prune_sweep_nova' and '_glance' keep
+//   the highest id dropped; ids below the lowest left are gone without a look, GoneIds).
 // Old quarantine entries (received before the cut-off) and id marks no id left needs go too.
 //
 // Dropping a partition takes an ACCESS EXCLUSIVE lock on it and on its table. Behind a waiting
@@ -57,29 +58,54 @@ const COUNT: Record<RawTable, 'raw' | 'glance' | 'generic'> = {
   stacktach_rawdata: 'raw', stacktach_glancerawdata: 'glance', stacktach_genericrawdata: 'generic',
 };
 
-const novaGone = (column: string) => `NOT EXISTS (SELECT 1 FROM stacktach_rawdata r WHERE r.id = ${column})`;
-const glanceGone = (column: string) => `NOT EXISTS (SELECT 1 FROM stacktach_glancerawdata r WHERE r.id = ${column})`;
+/**
+ * What the sweep knows of a raw table's gone ids: every id below `lo` (the lowest id left) is
+ * gone, and none above `hi` (the highest id a drop not yet swept took) went. Only ids between
+ * are looked up, with a probe that stays a per-row index lookup (the OR keeps the planner from
+ * an anti-join that would read every kept partition).
+ */
+interface GoneIds {
+  lo: number;
+  hi: number;
+}
+
+const gone = (table: string, g: GoneIds, column: string) =>
+  `(${column} IS NULL OR ${column} < ${g.lo} OR (${column} <= ${g.hi} AND NOT EXISTS (SELECT 1 FROM ${table} r WHERE r.id = ${column})))`;
 const instanceGone = (column: string) => `NOT EXISTS (SELECT 1 FROM stacktach_rawdata r WHERE r.instance = ${column})`;
 
-/** Derived tables, their key and what makes a row go ($3: the cut-off), in sweep order (timings before trackers). */
-const DERIVED: readonly {table: string; key: string; where: string}[] = [
-  {table: 'stacktach_rawdataimagemeta', key: 'raw_id', where: novaGone('t.raw_id')},
-  {table: 'stacktach_instancedeletes', key: 'id', where: novaGone('t.raw_id')},
-  {table: 'stacktach_instanceexists', key: 'id', where: novaGone('t.raw_id')},
-  {table: 'stacktach_timing', key: 'id', where: `(t.start_raw_id IS NULL OR ${novaGone('t.start_raw_id')})
-    AND (t.end_raw_id IS NULL OR ${novaGone('t.end_raw_id')})`},
-  {table: 'stacktach_requesttracker', key: 'id', where: `t.start < $3 AND (t.last_timing_id IS NULL
+interface Derived {
+  table: string;
+  /** The column swept along in spans. */
+  key: string;
+  /** What makes a row go, given the cut-off and the gone ids of the nova and glance tables. */
+  where: (cutoff: Micros, nova: GoneIds, glance: GoneIds) => string;
+  /** The highest key the sweep need look at (imagemeta's key is its raw's id). */
+  upTo?: (nova: GoneIds) => number;
+}
+
+/** Derived tables in sweep order (timings before trackers, which refer to them), by source/store/sqlite/retention.ts's rules. */
+const DERIVED: readonly Derived[] = [
+  {table: 'stacktach_rawdataimagemeta', key: 'raw_id', where: (_, n) => gone('stacktach_rawdata', n, 't.raw_id'), upTo: (n) => n.hi},
+  {table: 'stacktach_instancedeletes', key: 'id', where: (_, n) => gone('stacktach_rawdata', n, 't.raw_id')},
+  {table: 'stacktach_instanceexists', key: 'id', where: (_, n) => gone('stacktach_rawdata', n, 't.raw_id')},
+  {table: 'stacktach_timing', key: 'id',
+    where: (_, n) => `${gone('stacktach_rawdata', n, 't.start_raw_id')} AND ${gone('stacktach_rawdata', n, 't.end_raw_id')}`},
+  {table: 'stacktach_requesttracker', key: 'id', where: (c) => `t.start < ${c} AND (t.last_timing_id IS NULL
     OR NOT EXISTS (SELECT 1 FROM stacktach_timing x WHERE x.id = t.last_timing_id))`},
-  {table: 'stacktach_lifecycle', key: 'id', where: `(t.instance IS NULL OR ${instanceGone('t.instance')})
-    AND NOT EXISTS (SELECT 1 FROM stacktach_timing x WHERE x.lifecycle_id = t.id)`},
+  // A lifecycle whose last raw is kept has a raw of its instance left: no need to look.
+  {table: 'stacktach_lifecycle', key: 'id', where: (_, n) => `(t.last_raw_id IS NULL OR t.last_raw_id <= ${n.hi})
+    AND (t.instance IS NULL OR ${instanceGone('t.instance')}) AND NOT EXISTS (SELECT 1 FROM stacktach_timing x WHERE x.lifecycle_id = t.id)`},
   {table: 'stacktach_instanceusage', key: 'id',
-    where: `(t.launched_at IS NULL OR t.launched_at < $3) AND (t.instance IS NULL OR ${instanceGone('t.instance')})`},
-  {table: 'stacktach_imagedeletes', key: 'id', where: glanceGone('t.raw_id')},
-  {table: 'stacktach_imageexists', key: 'id', where: glanceGone('t.raw_id')},
+    where: (c) => `(t.launched_at IS NULL OR t.launched_at < ${c}) AND (t.instance IS NULL OR ${instanceGone('t.instance')})`},
+  {table: 'stacktach_imagedeletes', key: 'id', where: (_, __, g) => gone('stacktach_glancerawdata', g, 't.raw_id')},
+  {table: 'stacktach_imageexists', key: 'id', where: (_, __, g) => gone('stacktach_glancerawdata', g, 't.raw_id')},
   {table: 'stacktach_imageusage', key: 'id',
-    where: `t.created_at < $3 AND (t.last_raw_id IS NULL OR ${glanceGone('t.last_raw_id')})`},
-  {table: 'stacky_quarantine', key: 'id', where: 't.received < $3'},
+    where: (c, _, g) => `t.created_at < ${c} AND ${gone('stacktach_glancerawdata', g, 't.last_raw_id')}`},
 ];
+const QUARANTINE: Derived = {table: 'stacky_quarantine', key: 'id', where: (c) => `t.received < ${c}`};
+
+/** stacky_meta keys holding the highest id a drop took from the nova and glance tables, until the sweep after it ends. */
+const SWEEP_KEY: Partial<Record<RawTable, string>> = {stacktach_rawdata: 'prune_sweep_nova', stacktach_glancerawdata: 'prune_sweep_glance'};
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -103,25 +129,33 @@ export class PgPruner implements Pruner {
     const nowUs = (options.nowMs ?? Date.now()) * 1000;
     // Rows before this are exactly those of the partitions that go.
     const boundary = dayOf(cutoff) * PARTITION_US;
-    let dropped = false;
     for (const table of RAW_TABLES) {
       if (stopped()) return this.done(counts);
-      dropped = await this.pruneTable(table, boundary, nowUs, counts, stopped) || dropped;
+      await this.pruneTable(table, boundary, nowUs, counts, stopped);
     }
-    const [pending] = await this.q<{v: string}>("SELECT value AS v FROM stacky_meta WHERE key = 'prune_sweep'");
+    // Derived rows of every drop not swept yet (this pass's, or an earlier pass stopped early).
+    const marks = new Map((await this.q<{key: string; value: string}>(
+      "SELECT key, value FROM stacky_meta WHERE key LIKE 'prune_sweep_%'")).map((r) => [r.key, Number(r.value)]));
     const swept: string[] = [];
-    if (dropped || pending) {
+    if (marks.size > 0) {
+      const ids = async (table: RawTable): Promise<GoneIds> => {
+        const [left] = await this.q<{lo: number | null}>(`SELECT min(id) AS lo FROM ${table}`);
+        return {lo: left!.lo ?? NO_BOUND, hi: marks.get(SWEEP_KEY[table]!) ?? 0};
+      };
+      const nova = await ids('stacktach_rawdata');
+      const glance = await ids('stacktach_glancerawdata');
       for (const d of DERIVED) {
         if (stopped()) return this.done(counts);
-        if (d.table === 'stacky_quarantine') continue;
-        const n = await this.sweep(d, cutoff, counts, stopped);
+        const n = await this.sweep(d.table, d.key, d.where(cutoff, nova, glance), d.upTo?.(nova), counts, stopped);
         counts.derived += n;
         if (n > 0) swept.push(d.table);
       }
-      if (!stopped()) await this.q("DELETE FROM stacky_meta WHERE key = 'prune_sweep'");
+      if (stopped()) return this.done(counts);
+      // Only the marks read before the sweep: a drop by another pass meanwhile keeps its own.
+      for (const [key, value] of marks) await this.q('DELETE FROM stacky_meta WHERE key = $1 AND value = $2', [key, String(value)]);
     }
-    if (stopped()) return this.done(counts);
-    counts.quarantine += await this.sweep(DERIVED[DERIVED.length - 1]!, cutoff, counts, stopped);
+    counts.quarantine += await this.sweep(QUARANTINE.table, QUARANTINE.key, QUARANTINE.where(cutoff, {lo: 0, hi: 0}, {lo: 0, hi: 0}),
+      undefined, counts, stopped);
     // Space of deleted rows is reused by the next inserts once vacuumed; autovacuum may come long
     // after a pass that deleted a day of them, and the tables would grow meanwhile. A plain VACUUM
     // blocks no reader or writer.
@@ -221,7 +255,11 @@ export class PgPruner implements Pruner {
           const late = await tx.unsafe(`INSERT INTO stacky_keyframes (tbl, id, json_z) SELECT $1, id, json_z FROM ${partition}
             WHERE id > $2 AND id > $3 AND get_byte(json_z, 0) NOT IN ${REFERENCED} ON CONFLICT DO NOTHING`, [table, scannedTo, safe]);
           counts.keyframesKept! += late.count;
-          await tx.unsafe("INSERT INTO stacky_meta (key, value) VALUES ('prune_sweep', '1') ON CONFLICT (key) DO NOTHING");
+          // The sweep after the drops (or, this pass stopped, a later one) must look up ids up to the highest dropped.
+          if (SWEEP_KEY[table]) {
+            await tx.unsafe(`INSERT INTO stacky_meta (key, value) SELECT $1, max(id)::text FROM ${partition} HAVING max(id) IS NOT NULL
+              ON CONFLICT (key) DO UPDATE SET value = greatest(stacky_meta.value::bigint, excluded.value::bigint)::text`, [SWEEP_KEY[table]!]);
+          }
           await tx.unsafe(`DROP TABLE ${partition}`);
         });
         this.count(counts, partition, locked - start, performance.now() - locked);
@@ -236,17 +274,19 @@ export class PgPruner implements Pruner {
     }
   }
 
-  /** One derived table's sweep along its key, a span per statement; rows deleted. */
-  private async sweep(d: (typeof DERIVED)[number], cutoff: Micros, counts: PruneCounts, stopped: () => boolean): Promise<number> {
-    const [b] = await this.q<{lo: number | null; hi: number | null}>(`SELECT min(${d.key}) AS lo, max(${d.key}) AS hi FROM ${d.table}`);
+  /** One derived table's sweep along its key (up to `upTo`), a span per statement; rows deleted. */
+  private async sweep(table: string, key: string, where: string, upTo: number | undefined, counts: PruneCounts,
+    stopped: () => boolean): Promise<number> {
+    const [b] = await this.q<{lo: number | null; hi: number | null}>(`SELECT min(${key}) AS lo, max(${key}) AS hi FROM ${table}`);
     if (b!.lo === null || b!.hi === null) return 0;
+    const hi = Math.min(b!.hi, upTo ?? NO_BOUND);
     let span = 1_000;
     let deleted = 0;
-    for (let lo = b!.lo; lo <= b!.hi && !stopped();) {
-      const end = lo + span;
+    for (let lo = b!.lo; lo <= hi && !stopped();) {
+      const end = Math.min(lo + span, hi + 1);
       const start = performance.now();
-      deleted += await this.timed(counts, d.table, () => this.exec(`DELETE FROM ${d.table} t
-        WHERE t.${d.key} >= $1 AND t.${d.key} < $2 AND ${d.where}`, d.where.includes('$3') ? [lo, end, cutoff] : [lo, end]));
+      deleted += await this.timed(counts, table, () => this.exec(`DELETE FROM ${table} t
+        WHERE t.${key} >= $1 AND t.${key} < $2 AND ${where}`, [lo, end]));
       const ms = performance.now() - start;
       span = Math.max(100, Math.min(200_000, Math.round(span * Math.min(2, Math.max(0.25, TARGET_MS / Math.max(ms, 1))))));
       lo = end;
