@@ -364,6 +364,8 @@ export interface PruneCounts {
   /** Keyframes of dropped partitions kept for rows that stay, and kept ones let go (PostgreSQL). */
   keyframesKept?: number;
   keyframesFreed?: number;
+  /** Another process's pass was running: this one did nothing (PostgreSQL). */
+  runningElsewhere?: boolean;
 }
 
 export function emptyCounts(): PruneCounts {

@@ -107,6 +107,8 @@ const QUARANTINE: Derived = {table: 'stacky_quarantine', key: 'id', where: (c) =
 /** stacky_meta keys holding the highest id a drop took from the nova and glance tables, until the sweep after it ends. */
 const SWEEP_KEY: Partial<Record<RawTable, string>> = {stacktach_rawdata: 'prune_sweep_nova', stacktach_glancerawdata: 'prune_sweep_glance'};
 
+const PASS_LOCK = "hashtextextended('stacky retention', 0)";
+
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class PgPruner implements Pruner {
@@ -123,8 +125,27 @@ export class PgPruner implements Pruner {
     return (await this.sql.unsafe(text, params as never[])).count;
   }
 
+  /**
+   * One pass at a time over all processes (serve and worker may each have --retain): a pass finding
+   * another running does nothing and says so.
+   */
   async prune(cutoff: Micros, options: PrunePassOptions = {}): Promise<PruneCounts> {
     const counts: PruneCounts = {...emptyCounts(), partitions: 0, partitionsBusy: 0, keyframesKept: 0, keyframesFreed: 0};
+    const session = await this.sql.reserve();
+    try {
+      const [lock] = await session.unsafe(`SELECT pg_try_advisory_lock(${PASS_LOCK}) AS ok`) as unknown as {ok: boolean}[];
+      if (!lock!.ok) return {...counts, runningElsewhere: true};
+      try {
+        return await this.pass(cutoff, options, counts);
+      } finally {
+        await session.unsafe(`SELECT pg_advisory_unlock(${PASS_LOCK})`);
+      }
+    } finally {
+      session.release();
+    }
+  }
+
+  private async pass(cutoff: Micros, options: PrunePassOptions, counts: PruneCounts): Promise<PruneCounts> {
     const stopped = options.stopped ?? (() => false);
     const nowUs = (options.nowMs ?? Date.now()) * 1000;
     // Rows before this are exactly those of the partitions that go.
@@ -151,11 +172,14 @@ export class PgPruner implements Pruner {
         if (n > 0) swept.push(d.table);
       }
       if (stopped()) return this.done(counts);
-      // Only the marks read before the sweep: a drop by another pass meanwhile keeps its own.
+      // Done: the marks as read (a pass is alone, see prune; the values guard against a stacky of another version).
       for (const [key, value] of marks) await this.q('DELETE FROM stacky_meta WHERE key = $1 AND value = $2', [key, String(value)]);
     }
     counts.quarantine += await this.sweep(QUARANTINE.table, QUARANTINE.key, QUARANTINE.where(cutoff, {lo: 0, hi: 0}, {lo: 0, hi: 0}),
       undefined, counts, stopped);
+    await this.timed(counts, 'stacky_id_marks', () => this.exec(`DELETE FROM stacky_id_marks WHERE ts < (SELECT max(ts) FROM stacky_id_marks
+      WHERE ${RAW_TABLES.map((t) => `${MARK[t]} < coalesce(least((SELECT min(id) FROM ${t}),
+        (SELECT min(id) FROM stacky_keyframes WHERE tbl = '${t}')), ${NO_BOUND})`).join(' AND ')})`));
     // Space of deleted rows is reused by the next inserts once vacuumed; autovacuum may come long
     // after a pass that deleted a day of them, and the tables would grow meanwhile. A plain VACUUM
     // blocks no reader or writer.
@@ -163,9 +187,6 @@ export class PgPruner implements Pruner {
       if (stopped()) return this.done(counts);
       await this.q(`VACUUM ${table}`);
     }
-    await this.timed(counts, 'stacky_id_marks', () => this.exec(`DELETE FROM stacky_id_marks WHERE ts < (SELECT max(ts) FROM stacky_id_marks
-      WHERE ${RAW_TABLES.map((t) => `${MARK[t]} < coalesce(least((SELECT min(id) FROM ${t}),
-        (SELECT min(id) FROM stacky_keyframes WHERE tbl = '${t}')), ${NO_BOUND})`).join(' AND ')})`));
     return this.done(counts);
   }
 
@@ -260,7 +281,7 @@ export class PgPruner implements Pruner {
             await tx.unsafe(`INSERT INTO stacky_meta (key, value) SELECT $1, max(id)::text FROM ${partition} HAVING max(id) IS NOT NULL
               ON CONFLICT (key) DO UPDATE SET value = greatest(stacky_meta.value::bigint, excluded.value::bigint)::text`, [SWEEP_KEY[table]!]);
           }
-          await tx.unsafe(`DROP TABLE ${partition}`);
+          await tx.unsafe(`DROP TABLE IF EXISTS ${partition}`);
         });
         this.count(counts, partition, locked - start, performance.now() - locked);
         return true;

@@ -308,3 +308,23 @@ test('a writer that made a partition retention dropped makes it again for a late
     await db.drop();
   }
 });
+
+test('two passes at once (serve and worker both retaining): one prunes, the other says another is running', {skip}, async () => {
+  const db = await createTestDatabase();
+  const store = await openStore(db.url);
+  try {
+    const d0 = micros('2014-08-01 00:00:00');
+    await ingest(store, demo(51, d0 + DAY - 5 * 60e6, 4, 1000), {now: d0});
+    const [a, b] = [await openPruner(db.url), await openPruner(db.url)];
+    const results = await Promise.all([a.prune(d0 + DAY, {nowMs: Date.now()}), b.prune(d0 + DAY, {nowMs: Date.now()})]);
+    await Promise.all([a.close(), b.close()]);
+    const ran = results.filter((r) => !r.runningElsewhere);
+    assert.equal(ran.length, 1);
+    assert.ok(ran[0]!.partitions! >= 2);
+    const idle = results.find((r) => r.runningElsewhere)!;
+    assert.deepEqual([idle.raw, idle.partitions, idle.derived], [0, 0, 0]);
+  } finally {
+    await store.close();
+    await db.drop();
+  }
+});
