@@ -1,15 +1,13 @@
 // `--retain DURATION` on serve and worker: a pruning pass now and then, in the background, on a
-// thread with its own connection (retention-thread.ts): each step is one short transaction
-// (source/store/sqlite/retention.ts), and requests, deliveries and ingest batches never wait behind it.
+// thread with its own connection (retention-thread.ts): each step is one short transaction or
+// statement (the store's Pruner, source/store/api.ts), and requests, deliveries and ingest batches never wait behind it.
 import type {Worker} from 'node:worker_threads';
 import type {Micros} from '../core/types.js';
 import {parseRetain} from '../core/retain.js';
 import {UsageError} from './args.js';
-import {describeLocation, isPostgresLocation} from '../store/location.js';
 import {DEFAULT_RETAIN_EVERY_S} from './specs/shared.js';
 import {startWriterThread, stopWriterThread} from './writer-thread.js';
 import type {RetentionReply, RetentionRequest, RetentionThreadData} from './retention-thread.js';
-
 
 export interface RetentionHandle {
   stop(): Promise<void>;
@@ -17,20 +15,14 @@ export interface RetentionHandle {
   readonly passes: number;
 }
 
-/** Retention passes work on a SQLite file (source/store/sqlite/retention.ts); PostgreSQL has none yet. */
-export function sqliteOnly(what: string, db: string): void {
-  if (isPostgresLocation(db)) throw new UsageError(`${what} works on a SQLite file only for now, not on PostgreSQL (${describeLocation(db)})`);
-}
-
-export function retainFlag(value: string | undefined, db: string): Micros | undefined {
+export function retainFlag(value: string | undefined): Micros | undefined {
   if (value === undefined) return undefined;
-  sqliteOnly('--retain', db);
   const us = parseRetain(value);
   if (us === null) throw new UsageError(`--retain takes a span like 30d, 12h, 90m or 2w, got '${value}'`);
   return us;
 }
 
-export function startRetention(dbPath: string, retain: Micros, options: {
+export function startRetention(location: string, retain: Micros, options: {
   everySeconds?: number; log?: (event: string, fields: Record<string, unknown>) => void; now?: () => number;
 } = {}): RetentionHandle {
   const now = options.now ?? Date.now;
@@ -40,7 +32,7 @@ export function startRetention(dbPath: string, retain: Micros, options: {
   let passes = 0;
   let thread: Worker | undefined;
   const pass = () => new Promise<void>((resolve, reject) => {
-    thread ??= startWriterThread('retention-thread', {dbPath} satisfies RetentionThreadData);
+    thread ??= startWriterThread('retention-thread', {location} satisfies RetentionThreadData);
     const t = thread;
     // A pass in progress keeps the process up; between passes the thread does not.
     t.ref();

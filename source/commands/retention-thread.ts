@@ -1,25 +1,27 @@
 // Thread of `--retain` (retention-embed.ts): retention passes on a connection of their own, so a
 // pass never blocks the serving or consuming event loop, and readers of the other connections
-// never wait for it (WAL). Each message starts one paced pass (source/store/sqlite/retention.ts).
+// never wait for it. Each message starts one pass of the store's Pruner (source/store/api.ts).
 import {parentPort, workerData} from 'node:worker_threads';
-import {openDatabase} from '../store/sqlite/database.js';
-import {emptyCounts, prunePaced, type PruneCounts} from '../store/sqlite/retention.js';
+import {openPruner} from '../store/open.js';
+import type {PruneCounts} from '../store/types.js';
 
 export interface RetentionThreadData {
-  dbPath: string;
+  /** A SQLite path or a postgres:// URL (source/store/open.ts). */
+  location: string;
 }
 
 export type RetentionRequest = {cutoff: number; nowMs: number} | 'stop';
 export type RetentionReply = {counts: PruneCounts; seconds: number} | {error: string};
 
-const {dbPath} = workerData as RetentionThreadData;
-const db = openDatabase(dbPath);
+const {location} = workerData as RetentionThreadData;
+// Opened on the first pass, so a store that cannot be reached fails that pass (logged), not the thread.
+let pruner: ReturnType<typeof openPruner> | undefined;
 let stopping = false;
 let busy = false;
 
 const close = () => {
-  db.close();
-  parentPort!.close();
+  const closing = pruner?.then((p) => p.close(), () => undefined) ?? Promise.resolve();
+  void closing.finally(() => parentPort!.close());
 };
 
 parentPort!.on('message', (m: RetentionRequest) => {
@@ -30,9 +32,15 @@ parentPort!.on('message', (m: RetentionRequest) => {
   }
   busy = true;
   const start = performance.now();
-  prunePaced(db, m.cutoff, emptyCounts(), {nowMs: m.nowMs, stopped: () => stopping}).then(
+  pruner ??= openPruner(location);
+  const opened = pruner;
+  opened.then((p) => p.prune(m.cutoff, {nowMs: m.nowMs, stopped: () => stopping})).then(
     (counts) => parentPort!.postMessage({counts, seconds: Math.round(performance.now() - start) / 1000} satisfies RetentionReply),
-    (error: unknown) => parentPort!.postMessage({error: (error as Error).message} satisfies RetentionReply),
+    (error: unknown) => {
+      // A store that could not be opened is tried again at the next pass.
+      if (pruner === opened) opened.catch(() => (pruner = undefined));
+      parentPort!.postMessage({error: (error as Error).message} satisfies RetentionReply);
+    },
   ).finally(() => {
     busy = false;
     if (stopping) close();

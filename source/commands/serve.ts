@@ -94,7 +94,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     const host = values.host;
     const db = dbLocation(values);
-    const retain = retainFlag(values.retain, db);
+    const retain = retainFlag(values.retain);
     if (values['print-systemd']) {
       process.stdout.write(systemdUnit('serve', argv, values['stop-timeout'], db));
       return 0;

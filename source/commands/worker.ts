@@ -35,7 +35,7 @@ async function work(argv: string[], values: Values<typeof workerSpec.flags>, env
   }
   const {prefetch, batch} = values;
   const retainEvery = values['retain-every'];
-  const retain = retainFlag(values.retain, values.db ?? defaultDbPath(env));
+  const retain = retainFlag(values.retain);
   const stopTimeout = values['stop-timeout'];
 
   let logger: Logger;

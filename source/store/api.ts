@@ -7,7 +7,7 @@ import type {RawQuery, RawRow, ShowRow, WatchRow} from './types.js';
 import type {KpiRow, UuidTiming} from './types.js';
 import type {ReportFilter, ReportRow} from './types.js';
 import type {DeleteRow, ExistsUsageRow, LaunchRow, UsageKind} from './types.js';
-import type {NewReport, QuarantineRow, RequestPair, Writer} from './types.js';
+import type {NewReport, PruneCounts, QuarantineRow, RequestPair, Writer} from './types.js';
 import type {Deployment, ReportRaw} from '../core/report-math.js';
 
 export interface RawReads {
@@ -125,4 +125,26 @@ export interface Store {
    */
   writer(): Writer;
   close(): Promise<void>;
+}
+
+/**
+ * Retention (issue #17): a pass deletes the raw rows stored for notifications older than a
+ * cut-off, the derived rows only they explained and old quarantine entries, next to running
+ * readers and writers; stored reports stay. How much goes is the engine's: SQLite deletes row by
+ * row in short paced transactions (source/store/sqlite/retention.ts); PostgreSQL drops whole day
+ * partitions, so a day holding the cut-off stays whole until the next day's pass
+ * (source/store/postgres/retention.ts). openPruner (source/store/open.ts) opens one by location.
+ */
+export interface Pruner {
+  /** One pass for rows older than `cutoff`; `stopped` ends it early between two steps. */
+  prune(cutoff: Micros, options?: PrunePassOptions): Promise<PruneCounts>;
+  /** The space the store takes after a pass, in the engine's terms: a phrase for people, the same as fields for --json. */
+  space(): Promise<{phrase: string; fields: Record<string, number>}>;
+  close(): Promise<void>;
+}
+
+export interface PrunePassOptions {
+  /** The clock (ms) against which rows count as old enough that no ingest can still refer to them (keyframes). */
+  nowMs?: number;
+  stopped?: () => boolean;
 }

@@ -1,11 +1,12 @@
 // Opening a store by its location (issue #16): a postgres:// or postgresql:// URL is PostgreSQL,
 // anything else a SQLite file (":memory:" too). The one place that picks the engine.
-import type {Store} from './api.js';
+import type {Pruner, Store} from './api.js';
 import type {Writer} from './types.js';
 import {openDatabase} from './sqlite/database.js';
 import {SqliteWriter} from './sqlite/writer.js';
 import {openSqliteStore} from './sqlite/store.js';
 import {isPostgresLocation} from './location.js';
+import {SqlitePruner} from './sqlite/pruner.js';
 
 export interface OpenStoreOptions {
   /** Reads only: nothing is created or migrated (a read thread's or a search's own connection). */
@@ -33,4 +34,13 @@ export async function openWriter(location: string, options: WriterOptions = {}):
     return openPostgresWriter(location);
   }
   return new SqliteWriter(openDatabase(location, {cacheMiB: options.cacheMiB}), true);
+}
+
+/** Retention's way in (`stacky prune`, `--retain`): a Pruner with a connection of its own. */
+export async function openPruner(location: string): Promise<Pruner> {
+  if (isPostgresLocation(location)) {
+    const {openPostgresPruner} = await import('./postgres/open.js');
+    return openPostgresPruner(location);
+  }
+  return SqlitePruner.open(location);
 }

@@ -338,3 +338,37 @@ export interface Writer {
   fork(): Writer;
   close(): Promise<void>;
 }
+
+/** What a retention pass did (source/store/api.ts, Pruner). */
+export interface PruneCounts {
+  raw: number;
+  glance: number;
+  generic: number;
+  derived: number;
+  quarantine: number;
+  /** Write transactions run, and the longest time one held the write lock, in ms. */
+  batches: number;
+  longestMs: number;
+  /** The table of the longest transaction. */
+  longestIn: string;
+  /** Transactions that held the lock longer than 50 ms (the bound a reader or writer may wait). */
+  over50: number;
+  /** The longest wait for the write lock (others' transactions), ms. */
+  longestWaitMs: number;
+  /** Checkpoints a paced pass ran, and the longest, ms (SQLite). */
+  checkpoints: number;
+  longestCheckpointMs: number;
+  /** Day partitions dropped, and those left for the next pass because readers held them too long (PostgreSQL). */
+  partitions?: number;
+  partitionsBusy?: number;
+  /** Keyframes of dropped partitions kept for rows that stay, and kept ones let go (PostgreSQL). */
+  keyframesKept?: number;
+  keyframesFreed?: number;
+  /** Another process's pass was running: this one did nothing (PostgreSQL). */
+  runningElsewhere?: boolean;
+}
+
+export function emptyCounts(): PruneCounts {
+  return {raw: 0, glance: 0, generic: 0, derived: 0, quarantine: 0, batches: 0, longestMs: 0, longestIn: '', over50: 0,
+    longestWaitMs: 0, checkpoints: 0, longestCheckpointMs: 0};
+}

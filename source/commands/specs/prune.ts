@@ -7,7 +7,8 @@ export const pruneSpec = {
   group: 'server',
   summary: 'Delete notifications older than T with the rows derived from them, and older quarantine entries.',
   details: ['Stored reports stay. Works in small transactions, so a running server and worker keep going meanwhile; ' +
-    'freed pages are reused by later inserts. serve and worker take --retain 30d to do this in the background.'],
+    'freed pages are reused by later inserts. On PostgreSQL whole days go: the day holding T stays until a later pass. ' +
+    'serve and worker take --retain 30d to do this in the background.'],
   flags: {
     ...dbFlag,
     before: {type: 'string', value: 'T', description: 'epoch seconds, or "YYYY-MM-DD HH:MM:SS" (UTC) (required)'},

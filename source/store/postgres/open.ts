@@ -1,6 +1,6 @@
 // Opens a PostgreSQL store: connects, creates or migrates the schema (once, however many
 // processes start together), and hands out the readers and the writer.
-import type {Store, StoreStats} from '../api.js';
+import type {Pruner, Store, StoreStats} from '../api.js';
 import type {Writer} from '../types.js';
 import {StoreOpenError} from '../errors.js';
 import {CODEC_ID, READABLE_CODECS} from '../json-codec.js';
@@ -10,6 +10,7 @@ import {PgReportSource} from './report-source.js';
 import {PgQuarantineReader, PgRawReader, PgReportReader, PgTimingReader, PgUsageReader} from './reader.js';
 import {PG_SCHEMA_VERSION, schemaSql} from './schema.js';
 import {PgWriter} from './writer.js';
+import {PgPruner} from './retention.js';
 
 export class PgSchemaError extends StoreOpenError {}
 
@@ -113,4 +114,9 @@ export async function openPostgresStore(url: string, options: PgOpenOptions = {}
 
 export async function openPostgresWriter(url: string, options: PgOpenOptions = {}): Promise<Writer> {
   return new PgWriter(await openPool(url, {...options, readonly: false}));
+}
+
+/** Retention's connections: a few, one statement at a time. */
+export async function openPostgresPruner(url: string, options: PgOpenOptions = {}): Promise<Pruner> {
+  return new PgPruner(await openPool(url, {max: 2, ...options, readonly: false}));
 }

@@ -10,6 +10,7 @@ import {
   type UuidTiming, type WatchRow,
 } from '../types.js';
 import type {Queryable, Sql} from './connect.js';
+import {loadKeyframes} from './keyframes.js';
 
 type Param = string | number | null;
 
@@ -94,14 +95,10 @@ export class PgRawReader implements RawReads {
     return await on.unsafe(text, params as never[], {prepare: true}) as unknown as R[];
   }
 
-  /** The JSON text of a stored blob; keyframe references resolve within the same table. */
+  /** The JSON text of a stored blob; keyframe references resolve within the same table, or among the keyframes retention kept. */
   async decode(service: Service, blob: Uint8Array): Promise<string> {
     const ref = referenceOf(blob);
-    let keyframe: Uint8Array | undefined;
-    if (ref !== null) {
-      const rows = await this.query<{json_z: Buffer}>(`SELECT json_z FROM ${RAW_TABLE[service]} WHERE id = $1`, [ref]);
-      keyframe = rows[0]?.json_z;
-    }
+    const keyframe = ref === null ? undefined : (await loadKeyframes(this.sql, RAW_TABLE[service], [ref])).get(ref);
     return decodeJson(blob, () => keyframe);
   }
 
@@ -159,9 +156,8 @@ export class PgRawReader implements RawReads {
       for await (const chunk of cursor as AsyncIterable<Record<string, unknown>[]>) {
         const refs = [...new Set(chunk.map((r) => referenceOf(r.json_z as Buffer)).filter((x): x is number => x !== null && !keyframes.has(x)))];
         if (refs.length > 0) {
-          const found = await this.query<{id: number; json_z: Buffer}>(
-            `SELECT id, json_z FROM ${RAW_TABLE[service]} WHERE id = ANY($1::bigint[])`, [refs as never], tx);
-          for (const id of refs) keyframes.set(id, found.find((k) => k.id === id)?.json_z);
+          const found = await loadKeyframes(tx, RAW_TABLE[service], refs);
+          for (const id of refs) keyframes.set(id, found.get(id));
         }
         for (const r of chunk) {
           const json = decodeJson(r.json_z as Buffer, (id) => keyframes.get(id));

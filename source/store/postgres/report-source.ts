@@ -6,6 +6,7 @@ import type {ReportQueries, ReportSource} from '../api.js';
 import type {NewReport, RequestPair} from '../types.js';
 import {decodeJson, referenceOf} from '../json-codec.js';
 import type {Queryable, Sql} from './connect.js';
+import {loadKeyframes} from './keyframes.js';
 
 class PgReportQueries implements ReportQueries {
   constructor(protected readonly on: Queryable) {}
@@ -41,8 +42,7 @@ class PgReportQueries implements ReportQueries {
     const [row] = await this.q<{json_z: Buffer}>('SELECT json_z FROM stacktach_rawdata WHERE id = $1', [id]);
     if (!row) return undefined;
     const ref = referenceOf(row.json_z);
-    const keyframe = ref === null ? undefined
-      : (await this.q<{json_z: Buffer}>('SELECT json_z FROM stacktach_rawdata WHERE id = $1', [ref]))[0]?.json_z;
+    const keyframe = ref === null ? undefined : (await loadKeyframes(this.on, 'stacktach_rawdata', [ref])).get(ref);
     return JSON.parse(decodeJson(row.json_z, () => keyframe));
   }
 

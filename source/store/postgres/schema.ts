@@ -3,7 +3,8 @@
 // partitions. Text compares and sorts bytewise (COLLATE "C"), as SQLite does, so both engines
 // order every answer alike whatever the database's locale.
 
-export const PG_SCHEMA_VERSION = 1;
+// 2: stacky_keyframes (retention keeps there the keyframes of dropped partitions that kept rows need).
+export const PG_SCHEMA_VERSION = 2;
 
 /** One day of µs: each raw table has a partition a day, created when a row of that day arrives. */
 export const PARTITION_US = 86_400_000_000;
@@ -146,6 +147,11 @@ CREATE INDEX IF NOT EXISTS report_period ON stacktach_jsonreport (name, period_s
 CREATE TABLE IF NOT EXISTS stacky_id_marks (
   ts bigint PRIMARY KEY, nova bigint NOT NULL, glance bigint NOT NULL, generic bigint NOT NULL);
 
+-- Keyframes whose partition retention dropped while a kept row still refers to them
+-- (source/store/postgres/retention.ts); every decode falls back to them (keyframes.ts).
+CREATE TABLE IF NOT EXISTS stacky_keyframes (
+  tbl ${T} NOT NULL, id bigint NOT NULL, json_z bytea NOT NULL, PRIMARY KEY (tbl, id));
+
 CREATE TABLE IF NOT EXISTS stacky_quarantine (
   id bigserial PRIMARY KEY, received bigint NOT NULL, source ${T} NOT NULL, deployment ${T},
   exchange ${T}, routing_key ${T}, line bigint, error ${T} NOT NULL, raw bytea);
@@ -164,9 +170,19 @@ CREATE TRIGGER stacky_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${
 
 /** The partition of `table` holding `day` (a day number since the epoch, may be negative). */
 export function partitionSql(table: RawTable, day: number): string {
-  const name = `${table}_d${day < 0 ? `m${-day}` : day}`;
+  const name = partitionName(table, day);
   const from = day * PARTITION_US;
   return `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF ${table} FOR VALUES FROM (${from}) TO (${from + PARTITION_US})`;
 }
 
 export const dayOf = (whenUs: number): number => Math.floor(whenUs / PARTITION_US);
+
+/** The name of the partition of `table` holding `day`. */
+export const partitionName = (table: RawTable, day: number): string => `${table}_d${day < 0 ? `m${-day}` : day}`;
+
+/** The day a partition of `table` holds, from its name (partitionName), or null for another name. */
+export function partitionDay(table: RawTable, name: string): number | null {
+  const m = /^_d(m?)(\d+)$/.exec(name.slice(table.length));
+  if (!name.startsWith(table) || !m) return null;
+  return m[1] ? -Number(m[2]) : Number(m[2]);
+}

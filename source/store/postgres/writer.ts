@@ -137,7 +137,10 @@ export class PgWriter implements Writer {
       } catch (error) {
         this.deployments.clear();
         this.knownNames.clear();
-        if (i >= ATTEMPTS || !RETRY_CODES.has((error as {code?: string}).code ?? '')) throw error;
+        // Retention (retention.ts) dropped a day partition this writer had made: make it again.
+        const dropped = (error as {code?: string}).code === '23514' && this.partitions.size > 0;
+        this.partitions.clear();
+        if (i >= ATTEMPTS || !(dropped || RETRY_CODES.has((error as {code?: string}).code ?? ''))) throw error;
       }
     }
   }

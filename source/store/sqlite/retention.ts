@@ -31,6 +31,7 @@
 //   before the cut-off); image usage: its last raw is gone and it was created before the cut-off.
 import type {Db} from './database.js';
 import type {Micros} from '../../core/types.js';
+import {emptyCounts, type PruneCounts} from '../types.js';
 import {keySql} from './schema.js';
 import {referenceOf, refersToKeyframe} from '../json-codec.js';
 
@@ -70,30 +71,8 @@ const MAX_BATCH = 20_000;
 /** Primary-key span a derived-table sweep looks at per transaction, at first. */
 const FIRST_SPAN = 500;
 
-export interface PruneCounts {
-  raw: number;
-  glance: number;
-  generic: number;
-  derived: number;
-  quarantine: number;
-  /** Write transactions run, and the longest time one held the write lock, in ms. */
-  batches: number;
-  longestMs: number;
-  /** The table of the longest transaction. */
-  longestIn: string;
-  /** Transactions that held the lock longer than 50 ms (the bound a reader or writer may wait). */
-  over50: number;
-  /** The longest wait for the write lock (others' transactions), ms. */
-  longestWaitMs: number;
-  /** Checkpoints a paced pass ran, and the longest, ms. */
-  checkpoints: number;
-  longestCheckpointMs: number;
-}
-
-export function emptyCounts(): PruneCounts {
-  return {raw: 0, glance: 0, generic: 0, derived: 0, quarantine: 0, batches: 0, longestMs: 0, longestIn: '', over50: 0,
-    longestWaitMs: 0, checkpoints: 0, longestCheckpointMs: 0};
-}
+// The counts of a pass are the engine-neutral shape of source/store/types.ts.
+export {emptyCounts, type PruneCounts} from '../types.js';
 
 /** One write transaction of a pass, for the bench: when it began waiting (ms since the time origin), waited, held. */
 export interface BatchTiming {

@@ -15,7 +15,7 @@ test('eight processes opening an empty database at once make the schema once', {
     const opened = await Promise.all(Array.from({length: 8}, (_, i) => (i % 2 ? openPostgresWriter(db.url) : openPostgresStore(db.url))));
     const sql = postgres(db.url, {onnotice: () => {}});
     const meta = await sql`SELECT key, value FROM stacky_meta ORDER BY key`;
-    assert.deepEqual(meta.map((r) => [r.key, r.value]), [['json_codec', CODEC_ID], ['schema_version', '1']]);
+    assert.deepEqual(meta.map((r) => [r.key, r.value]), [['json_codec', CODEC_ID], ['schema_version', '2']]);
     const [tables] = await sql`SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE 'stacktach_%'`;
     assert.equal(tables!.n, 15);
     await sql.end();
@@ -33,7 +33,24 @@ test('a newer schema is refused with one line', {skip}, async () => {
     await sql`UPDATE stacky_meta SET value = '99' WHERE key = 'schema_version'`;
     await sql.end();
     await assert.rejects(openPostgresStore(db.url),
-      {message: `PostgreSQL at postgres@127.0.0.1:5432/${db.name} has schema 99, newer than this stacky (1)`});
+      {message: `PostgreSQL at postgres@127.0.0.1:5432/${db.name} has schema 99, newer than this stacky (2)`});
+  } finally {
+    await db.drop();
+  }
+});
+
+test('a schema 1 database gets schema 2\'s kept-keyframes table when opened', {skip}, async () => {
+  const db = await createTestDatabase();
+  try {
+    await (await openPostgresStore(db.url)).close();
+    const sql = postgres(db.url, {onnotice: () => {}});
+    await sql`DROP TABLE stacky_keyframes`;
+    await sql`UPDATE stacky_meta SET value = '1' WHERE key = 'schema_version'`;
+    await (await openPostgresStore(db.url)).close();
+    const [row] = await sql`SELECT to_regclass('stacky_keyframes') IS NOT NULL AS ok,
+      (SELECT value FROM stacky_meta WHERE key = 'schema_version') AS v`;
+    await sql.end();
+    assert.deepEqual({...row}, {ok: true, v: '2'});
   } finally {
     await db.drop();
   }
