@@ -278,9 +278,12 @@ export class PgTimingReader implements TimingReads {
   }
 
   async forInstance(instance: string, limit: number, offset: number): Promise<UuidTiming[]> {
+    // LATERAL: an index lookup per lifecycle whatever the planner's statistics say (without
+    // them a plain join read the whole timing table).
     return this.query<UuidTiming>(`SELECT t.name, t.start_raw_id, t.end_raw_id, t.diff
       FROM (SELECT id FROM stacktach_lifecycle WHERE instance = $1 ORDER BY id LIMIT $2 OFFSET $3) l
-      JOIN stacktach_timing t ON t.lifecycle_id = l.id ORDER BY l.id, t.id`, [instance, limit, offset]);
+      CROSS JOIN LATERAL (SELECT id, name, start_raw_id, end_raw_id, diff FROM stacktach_timing
+        WHERE lifecycle_id = l.id ORDER BY id) t ORDER BY l.id, t.id`, [instance, limit, offset]);
   }
 
   async byEventName(name: string, min: Micros | null, max: Micros | null, limit: number, offset: number) {

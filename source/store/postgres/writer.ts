@@ -14,8 +14,10 @@ import {parseNotification} from '../../core/notification.js';
 import type {BatchOutcome, Derive, QuarantineEntry, RowStatus, StoreRow, Writer} from '../types.js';
 import {isConnectionError, type Queryable, type Sql, type TxSql} from './connect.js';
 import {DerivedMemory, type Rec, type Table} from './derived-memory.js';
-import {dayOf, partitionSql, RAW_COLUMNS, type RawTable} from './schema.js';
+import {dayOf, partitionName, partitionSql, RAW_COLUMNS, type RawTable} from './schema.js';
 import {copyRows} from './copy.js';
+import {KeyframeIds} from '../keyframe-ids.js';
+import {loadKeyframes} from './keyframes.js';
 
 type Rejected = {kind: 'rejected'} & QuarantineEntry;
 type Input = StoreRow | Rejected;
@@ -31,25 +33,6 @@ const ATTEMPTS = 8;
 /** Which ids existed when, for retention; written at most once a minute (µs). */
 const ID_MARK_EVERY_US = 60_000_000;
 
-/** Keyframe sequence number → its row id, or its own blob when it was not stored (a redelivery). */
-class KeyframeIds {
-  private readonly map = new Map<number, number | Uint8Array>();
-
-  constructor(private readonly capacity = 65536) {}
-
-  get(seq: number): number | Uint8Array | undefined {
-    return this.map.get(seq);
-  }
-
-  set(seq: number, id: number | Uint8Array): void {
-    this.map.set(seq, id);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as number);
-  }
-
-  clear(): void {
-    this.map.clear();
-  }
-}
 
 const q = async <R>(on: Queryable, text: string, params: unknown[] = []): Promise<R[]> =>
   await on.unsafe(text, params as never[], {prepare: true}) as unknown as R[];
@@ -65,7 +48,7 @@ export class PgWriter implements Writer {
   constructor(private readonly sql: Sql, private readonly owner = true) {}
 
   async write(rows: Input[], derive: Derive, now: number): Promise<BatchOutcome> {
-    return this.attempt((tx, pending) => this.writeIn(tx, rows, derive, now, pending));
+    return this.attempt(storable(rows), (tx, pending) => this.writeIn(tx, rows, derive, now, pending));
   }
 
   async quarantine(entries: QuarantineEntry[], receivedAt: number): Promise<void> {
@@ -82,7 +65,7 @@ export class PgWriter implements Writer {
   }
 
   async replay(entries: {id: number; row: Input}[], derive: Derive): Promise<BatchOutcome> {
-    return this.attempt(async (tx, pending) => {
+    return this.attempt(storable(entries.map((e) => e.row)), async (tx, pending) => {
       const outcome: BatchOutcome = {statuses: [], warnings: []};
       const stored = entries.filter((e) => e.row.kind === 'row');
       const inner = await this.writeIn(tx, stored.map((e) => e.row), derive, Date.now() * 1000, pending);
@@ -127,10 +110,11 @@ export class PgWriter implements Writer {
   }
 
   /** Runs a batch in a transaction, again from the start when another writer collided with it. */
-  private async attempt(body: (tx: TxSql, pending: [number, number | Uint8Array][]) => Promise<BatchOutcome>): Promise<BatchOutcome> {
+  private async attempt(rows: StoreRow[], body: (tx: TxSql, pending: [number, number | Uint8Array][]) => Promise<BatchOutcome>): Promise<BatchOutcome> {
     for (let i = 1; ; i++) {
       const pending: [number, number | Uint8Array][] = [];
       try {
+        await this.ensurePartitions(rows);
         const outcome = await this.sql.begin((tx) => body(tx, pending));
         for (const [seq, id] of pending) this.keyframes.set(seq, id);
         return outcome;
@@ -191,7 +175,6 @@ export class PgWriter implements Writer {
     for (const {r} of fresh) blobs.set(r, this.blobOf(r, seqIds));
 
     const deploymentIds = await this.deploymentIds(tx, [...new Set(fresh.map((c) => c.r.deployment))]);
-    await this.ensurePartitions(tx, fresh.map((c) => c.r));
     for (const service of ['nova', 'glance', 'generic'] as const) {
       const mine = fresh.filter((c) => c.r.notification.kind === service);
       if (mine.length === 0) continue;
@@ -283,19 +266,40 @@ export class PgWriter implements Writer {
     return this.deployments;
   }
 
-  /** A partition a day per raw table; creating one takes a lock, so two writers do not race for it. */
-  private async ensurePartitions(tx: TxSql, rows: StoreRow[]): Promise<void> {
-    const needed = new Set<string>();
+  /**
+   * A partition a day per raw table, and the next day's too, made before the batch's transaction
+   * and each in a short one of its own: creating a partition locks its parent table exclusively,
+   * which inside the batch would hold every reader of that table until the batch commits (or
+   * deadlock with one). A partition that exists is only looked up, which locks nothing.
+   */
+  private async ensurePartitions(rows: StoreRow[]): Promise<void> {
+    const needed = new Map<string, [RawTable, number]>();
     for (const r of rows) {
-      const key = `${TABLE[r.notification.kind]}:${dayOf(r.notification.when)}`;
-      if (!this.partitions.has(key)) needed.add(key);
+      const table = TABLE[r.notification.kind];
+      const day = dayOf(r.notification.when);
+      for (const d of [day, day + 1]) if (!this.partitions.has(`${table}:${d}`)) needed.set(`${table}:${d}`, [table, d]);
     }
-    if (needed.size === 0) return;
-    await q(tx, "SELECT pg_advisory_xact_lock(hashtextextended('stacky partitions', 0))");
-    for (const key of needed) {
-      const [table, day] = key.split(':') as [RawTable, string];
-      await tx.unsafe(partitionSql(table, Number(day)));
+    for (const [key, [table, day]] of needed) {
+      const [found] = await q<{ok: boolean}>(this.sql, 'SELECT to_regclass($1) IS NOT NULL AS ok', [partitionName(table, day)]);
+      if (!found!.ok) await this.createPartition(table, day);
       this.partitions.add(key);
+    }
+  }
+
+  /** Waits at most a second for the parent's lock, then tries again, so a long reader never has writers queue behind the lock. */
+  private async createPartition(table: RawTable, day: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.sql.begin(async (tx) => {
+          await tx.unsafe("SET LOCAL lock_timeout = '1s'");
+          await q(tx, "SELECT pg_advisory_xact_lock(hashtextextended('stacky partitions', 0))");
+          await tx.unsafe(partitionSql(table, day));
+        });
+        return;
+      } catch (error) {
+        if ((error as {code?: string}).code !== '55P03' || attempt >= 10) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
     }
   }
 
@@ -350,11 +354,7 @@ export class PgWriter implements Writer {
     const stored = await q<{id: number; json_z: Buffer}>(tx, 'SELECT id, json_z FROM stacktach_rawdata WHERE instance = ANY($1::text[])', [list]);
     const blobs = new Map(stored.map((r) => [r.id, r.json_z]));
     const refs = [...new Set(stored.map((r) => referenceOf(r.json_z)).filter((x): x is number => x !== null && !blobs.has(x)))];
-    if (refs.length > 0) {
-      for (const k of await q<{id: number; json_z: Buffer}>(tx, 'SELECT id, json_z FROM stacktach_rawdata WHERE id = ANY($1::bigint[])', [refs])) {
-        blobs.set(k.id, k.json_z);
-      }
-    }
+    for (const [id, blob] of await loadKeyframes(tx, 'stacktach_rawdata', refs)) blobs.set(id, blob);
     const out: {id: number; n: Notification}[] = [];
     for (const r of stored) {
       try {
@@ -460,4 +460,9 @@ function rawValues(service: Service, r: StoreRow, id: number, deploymentId: numb
 /** The instance a notification derives rows for ('' for none: never late). */
 function instanceOf(n: Notification): string {
   return n.kind === 'nova' && n.instance !== null ? String(n.instance) : '';
+}
+
+/** The rows of a batch that are stored (not quarantined): their days need partitions. */
+function storable(rows: Input[]): StoreRow[] {
+  return rows.filter((r): r is StoreRow => r.kind === 'row');
 }
