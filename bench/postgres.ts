@@ -196,61 +196,77 @@ async function querySamples(client: pg.Client): Promise<{instances: string[]; re
   };
 }
 
-export async function benchPg(corpus: string, count: number, quick: boolean): Promise<void> {
+/** 1 and 3: ingest next to the peer, alternating, best of two each; the last load stays for the queries. */
+async function ingestAndQuery(corpus: string, name: string, quick: boolean): Promise<void> {
+  let stacky: PgIngest | undefined;
+  let peer = {rate: 0, bytes: 0, client: Infinity, server: Infinity};
+  const load: number[] = [];
+  const rounds = 2;
+  for (let i = 0; i < rounds; i++) {
+    await withScratchDatabase(name, async () => {
+      const s = await pgIngest(corpus, name);
+      if (!stacky || s.rate > stacky.rate) stacky = s;
+      const p = await peerRate(corpus);
+      if (p.rate > peer.rate) peer = {...peer, rate: p.rate, bytes: p.bytes};
+      peer.client = Math.min(peer.client, p.client);
+      peer.server = Math.min(peer.server, p.server);
+      load.push(loadavg()[0]!);
+      if (i < rounds - 1) return;
+
+      const s1 = stacky!;
+      const bytes = (s1.raw + s1.derived) / s1.stored;
+      line('pg ingest, whole pipeline', `${fmt(s1.rate)}/s`, `the peer ${fmt(peer.rate)}/s`, verdict(s1.rate >= 1.5 * peer.rate));
+      line('  (target)', '>= 1.5x the peer', `(${fmt(s1.rate / peer.rate, 2)}x; load average ${load.map((l) => fmt(l, 1)).join(', ')})`);
+      line('  CPU per notification', `${fmt(s1.client + s1.server, 1)} µs`, `the peer ${fmt(peer.client + peer.server, 1)} µs`);
+      line('    (stacky: loader, server)', `${fmt(s1.client, 1)}, ${fmt(s1.server, 1)} µs`,
+        `(peer: loader ${fmt(peer.client, 1)}, server ${fmt(peer.server, 1)})`);
+      line('pg bytes per notification', `${fmt(bytes)} B`, `the peer ${fmt(peer.bytes)} B`, verdict(bytes <= 0.5 * peer.bytes));
+      line('  (target)', '<= half the peer', `(${fmt(bytes / peer.bytes, 2)}x; raw ${fmt(s1.raw / s1.stored)} B, ` +
+        `derived ${fmt(s1.derived / s1.stored)} B)`);
+
+      // 3. Queries on what was just loaded (before 2, which loads the cores with other work).
+      process.stdout.write(`pg queries on ${fmt(s.stored)} notifications${quick ? ' (--quick: 100,000, not 1,000,000)' : ''}\n`);
+      const store = await openStore(pgUrl(name), {readonly: true});
+      try {
+        await timeQueries(store, await withClient(name, querySamples), quick, 'pg query');
+      } finally {
+        await store.close();
+      }
+    });
+  }
+}
+
+/** 2: two worker processes against one, each on a fresh database and freshly published queues. */
+async function workers(quick: boolean, dir: string): Promise<void> {
+  const workerCount = quick ? 50_000 : 200_000;
+  const workerCorpus = join(dir, 'worker-corpus.jsonl');
+  await writeCorpus(workerCorpus, workerCount, {seed: 1});
+  const one = await drain(workerCorpus, 1, dir);
+  const two = await drain(workerCorpus, 2, dir);
+  const cores = (d: Drain) => `workers ${fmt(d.workers, 2)}, pg ${fmt(d.server, 2)}, broker ${fmt(d.broker, 2)} cores`;
+  process.stdout.write(`pg workers: ${fmt(workerCount)} notifications published, then drained; ` +
+    `one: ${fmt(one.rows)} rows in ${fmt(one.seconds, 1)} s, two: ${fmt(two.rows)} rows in ${fmt(two.seconds, 1)} s\n`);
+  line('pg worker, one process', `${fmt(one.rate)}/s`, cores(one));
+  line('pg workers, two processes', `${fmt(two.rate)}/s`, cores(two));
+  line('  (two against one)', `${fmt(two.rate / one.rate, 2)}x`, '(no target; 2 cores shared)');
+}
+
+/** A part that fails says so in one line and lets the others run: the run's other figures still count. */
+async function part(label: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (error) {
+    line(label, 'FAILED', (error as Error).message.split('\n')[0]!.slice(0, 120), verdict(false));
+  }
+}
+
+export async function benchPg(corpus: string, quick: boolean): Promise<void> {
   const name = `stacky_bench_${process.pid}`;
   const dir = join(process.env.STACKY_BENCH_DIR ?? '/tmp/stacky-bench', `pg-${process.pid}`);
   mkdirSync(dir, {recursive: true});
   try {
-    // 1. Ingest next to the peer, alternating, best of two each; the last load stays for the queries.
-    let stacky: PgIngest | undefined;
-    let peer = {rate: 0, bytes: 0, client: Infinity, server: Infinity};
-    const load: number[] = [];
-    const rounds = 2;
-    for (let i = 0; i < rounds; i++) {
-      await withScratchDatabase(name, async () => {
-        const s = await pgIngest(corpus, name);
-        if (!stacky || s.rate > stacky.rate) stacky = s;
-        const p = await peerRate(corpus);
-        if (p.rate > peer.rate) peer = {...peer, rate: p.rate, bytes: p.bytes};
-        peer.client = Math.min(peer.client, p.client);
-        peer.server = Math.min(peer.server, p.server);
-        load.push(loadavg()[0]!);
-        if (i < rounds - 1) return;
-
-        const s1 = stacky!;
-        const bytes = (s1.raw + s1.derived) / s1.stored;
-        line('pg ingest, whole pipeline', `${fmt(s1.rate)}/s`, `the peer ${fmt(peer.rate)}/s`, verdict(s1.rate >= 1.5 * peer.rate));
-        line('  (target)', '>= 1.5x the peer', `(${fmt(s1.rate / peer.rate, 2)}x; load average ${load.map((l) => fmt(l, 1)).join(', ')})`);
-        line('  CPU per notification', `${fmt(s1.client + s1.server, 1)} µs`, `the peer ${fmt(peer.client + peer.server, 1)} µs`);
-        line('    (stacky: loader, server)', `${fmt(s1.client, 1)}, ${fmt(s1.server, 1)} µs`,
-          `(peer: loader ${fmt(peer.client, 1)}, server ${fmt(peer.server, 1)})`);
-        line('pg bytes per notification', `${fmt(bytes)} B`, `the peer ${fmt(peer.bytes)} B`, verdict(bytes <= 0.5 * peer.bytes));
-        line('  (target)', '<= half the peer', `(${fmt(bytes / peer.bytes, 2)}x; raw ${fmt(s1.raw / s1.stored)} B, ` +
-          `derived ${fmt(s1.derived / s1.stored)} B)`);
-
-        // 3. Queries on what was just loaded (before 2, which loads the cores with other work).
-        process.stdout.write(`pg queries on ${fmt(s.stored)} notifications${quick ? ' (--quick: 100,000, not 1,000,000)' : ''}\n`);
-        const store = await openStore(pgUrl(name), {readonly: true});
-        try {
-          await timeQueries(store, await withClient(name, querySamples), quick, 'pg query');
-        } finally {
-          await store.close();
-        }
-      });
-    }
-
-    // 2. Two worker processes against one, each on a fresh database and freshly published queues.
-    const workerCount = quick ? 50_000 : 200_000;
-    const workerCorpus = join(dir, 'worker-corpus.jsonl');
-    await writeCorpus(workerCorpus, workerCount, {seed: 1});
-    const one = await drain(workerCorpus, 1, dir);
-    const two = await drain(workerCorpus, 2, dir);
-    const cores = (d: Drain) => `workers ${fmt(d.workers, 2)}, pg ${fmt(d.server, 2)}, broker ${fmt(d.broker, 2)} cores`;
-    process.stdout.write(`pg workers: ${fmt(workerCount)} notifications published, then drained; ` +
-      `one: ${fmt(one.rows)} rows in ${fmt(one.seconds, 1)} s, two: ${fmt(two.rows)} rows in ${fmt(two.seconds, 1)} s\n`);
-    line('pg worker, one process', `${fmt(one.rate)}/s`, cores(one));
-    line('pg workers, two processes', `${fmt(two.rate)}/s`, cores(two));
-    line('  (two against one)', `${fmt(two.rate / one.rate, 2)}x`, '(no target; 2 cores shared)');
+    await part('pg ingest and queries', () => ingestAndQuery(corpus, name, quick));
+    await part('pg workers', () => workers(quick, dir));
   } finally {
     rmSync(dir, {recursive: true, force: true});
   }

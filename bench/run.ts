@@ -39,7 +39,7 @@ const readers = ['queries', 'http', 'startup', 'retention'];
 if (want('ingest') || (readers.some(want) && !existsSync(db))) await benchIngest(corpus, db, count);
 if (want('codec')) await benchCodec(corpus, quick);
 if (want('peer')) await benchPeer(corpus, join(dir, `bench-${count}-peer.db`));
-if (want('pg')) await benchPg(corpus, count, quick);
+if (want('pg')) await benchPg(corpus, quick);
 if (want('enveloped')) await benchEnveloped(corpus, join(dir, `bench-${count}-shapes.db`), quick ? 5 : 3);
 if (want('queries')) await benchQueries(db, quick);
 if (want('http')) await benchHttp(db, quick);
