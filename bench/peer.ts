@@ -1,8 +1,7 @@
 // Ingest next to the peer a user would reach for instead: every notification as jsonb in one
 // PostgreSQL table with expression indexes on Stacky's lookup paths, loaded with COPY. Runs on the
 // local PostgreSQL (127.0.0.1:5432, user postgres); the bench creates and drops its own database.
-import {createReadStream, readdirSync, readFileSync} from 'node:fs';
-import {execFileSync} from 'node:child_process';
+import {createReadStream} from 'node:fs';
 import {once} from 'node:events';
 import {createInterface} from 'node:readline';
 import {finished} from 'node:stream/promises';
@@ -10,10 +9,7 @@ import {loadavg} from 'node:os';
 import pg from 'pg';
 import {from as copyFrom} from 'pg-copy-streams';
 import {dbBytes, pipelineRate, remove} from './ingest.js';
-import {fmt, line, verdict} from './lib.js';
-
-const SERVER = {host: process.env.STACKY_BENCH_PG_HOST ?? '127.0.0.1', port: Number(process.env.STACKY_BENCH_PG_PORT ?? 5432),
-  user: process.env.STACKY_BENCH_PG_USER ?? 'postgres'};
+import {fmt, line, PG_SERVER, processCpu, serverHelpers, verdict, withScratchDatabase} from './lib.js';
 
 // The same lookup paths Stacky indexes: instance, request id, time, event, tenant, publisher (host).
 const SCHEMA = `
@@ -31,46 +27,13 @@ CREATE INDEX ON notifications ((body->>'publisher_id'));
 // JavaScript, so the peer's client costs next to nothing and PostgreSQL does the parsing.
 const HEAD = /^\{"deployment":("(?:[^"\\]|\\.)*"),"exchange":"(?:[^"\\]|\\.)*","routing_key":("(?:[^"\\]|\\.)*"),"body":/;
 
-const TICK_US = 1e6 / Number(execFileSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).trim() || 100);
-
-/** µs of CPU a process has used (Linux /proc; 0 once it is gone). */
-function processCpu(pid: number): number {
-  try {
-    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_US;
-  } catch {
-    return 0;
-  }
-}
-
-/** The server's own writers (shared by every database on it, but idle unless someone writes). */
-function serverHelpers(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (/^postgres: .*(walwriter|checkpointer|background writer)/.test(cmd)) pids.push(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return pids;
-}
-
 /** A COPY text-format field: backslash is its escape character; JSON text has no raw tab or newline. */
 const field = (text: string) => text.replaceAll('\\', '\\\\');
 
 /** Rows/s of COPY of the whole corpus into a fresh table, and the table's bytes (indexes, TOAST) a row. */
-async function peerRate(corpus: string): Promise<{rate: number; bytes: number; rows: number; client: number; server: number}> {
-  const name = `stacky_bench_peer_${process.pid}`;
-  const admin = new pg.Client({...SERVER, database: 'postgres'});
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)}`);
-    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-    const client = new pg.Client({...SERVER, database: name});
+export async function peerRate(corpus: string): Promise<{rate: number; bytes: number; rows: number; client: number; server: number}> {
+  return withScratchDatabase(`stacky_bench_peer_${process.pid}`, async (name) => {
+    const client = new pg.Client({...PG_SERVER, database: name});
     await client.connect();
     try {
       await client.query(SCHEMA);
@@ -104,10 +67,7 @@ async function peerRate(corpus: string): Promise<{rate: number; bytes: number; r
     } finally {
       await client.end();
     }
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)}`).catch(() => undefined);
-    await admin.end();
-  }
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import {writeCorpus} from '../source/demo/corpus.js';
 import {benchEnveloped, benchIngest} from './ingest.js';
 import {benchCodec} from './codec.js';
 import {benchPeer} from './peer.js';
+import {benchPg} from './postgres.js';
 import {benchQueries} from './queries.js';
 import {benchHttp} from './http.js';
 import {benchStartup} from './startup.js';
@@ -33,9 +34,12 @@ if (!existsSync(corpus)) {
     `in ${fmt(s, 1)} s\n\n`);
 }
 const db = join(dir, `bench-${count}.db`);
-if (want('ingest') || !existsSync(db)) await benchIngest(corpus, db, count);
+// The SQLite database the read benchmarks use, loaded by the ingest part.
+const readers = ['queries', 'http', 'startup', 'retention'];
+if (want('ingest') || (readers.some(want) && !existsSync(db))) await benchIngest(corpus, db, count);
 if (want('codec')) await benchCodec(corpus, quick);
 if (want('peer')) await benchPeer(corpus, join(dir, `bench-${count}-peer.db`));
+if (want('pg')) await benchPg(corpus, quick);
 if (want('enveloped')) await benchEnveloped(corpus, join(dir, `bench-${count}-shapes.db`), quick ? 5 : 3);
 if (want('queries')) await benchQueries(db, quick);
 if (want('http')) await benchHttp(db, quick);

@@ -2,13 +2,10 @@
 // notifications, same run. Run by hand (or from bench/run.ts); needs the local broker and
 // rabbitmqctl. Each demo deployment gets its own vhost, as each region has its own broker.
 //   node --import tsx bench/worker.ts [--quick] [--count N] [--prefetch N] [--batch N]
-import {execFileSync} from 'node:child_process';
-import {createReadStream, mkdirSync, readFileSync, rmSync, statSync} from 'node:fs';
-import {createInterface} from 'node:readline';
+import {mkdirSync, rmSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {randomBytes} from 'node:crypto';
 import {cpus} from 'node:os';
-import * as amqp from 'amqplib';
 import {openDatabase} from '../source/store/sqlite/database.js';
 import {SqliteWriter} from '../source/store/sqlite/writer.js';
 import {writeCorpus} from '../source/demo/corpus.js';
@@ -16,7 +13,8 @@ import {ingestFile} from '../source/ingest/sources/jsonl/files.js';
 import {parseWorkerConfig} from '../source/ingest/sources/amqp/config.js';
 import {startWorker} from '../source/ingest/sources/amqp/worker.js';
 import {DEFAULT_DEPLOYMENTS} from '../source/demo/types.js';
-import {fmt, line, machine, verdict} from './lib.js';
+import {createVhosts, deleteVhosts, publishCorpus, workerConfigJson} from './amqp.js';
+import {brokerCpu, fmt, line, machine, verdict} from './lib.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): number | undefined => {
@@ -25,24 +23,8 @@ const flag = (name: string): number | undefined => {
 };
 const quick = args.includes('--quick');
 const count = flag('count') ?? (quick ? 50_000 : 200_000);
-const host = process.env.STACKY_BENCH_AMQP_HOST ?? '127.0.0.1';
 const dir = join(process.env.STACKY_BENCH_DIR ?? '/tmp/stacky-bench', `worker-${randomBytes(3).toString('hex')}`);
 mkdirSync(dir, {recursive: true});
-
-function ctl(...a: string[]): void {
-  execFileSync('rabbitmqctl', a, {stdio: ['ignore', 'ignore', 'pipe']});
-}
-
-/** CPU seconds used so far by the broker (beam.smp, from /proc), or NaN where that can't be read. */
-function brokerCpu(): number {
-  try {
-    const pid = execFileSync('pgrep', ['-f', 'beam.smp'], {encoding: 'utf8'}).trim().split('\n')[0]!;
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ ticks
-  } catch {
-    return NaN;
-  }
-}
 
 /** CPU seconds of this process (every thread) and of the broker between two calls. */
 function cpuMeter(): () => {own: number; broker: number} {
@@ -59,28 +41,14 @@ function removeDb(path: string): void {
 }
 
 const id = randomBytes(3).toString('hex');
-const vhosts = new Map(DEFAULT_DEPLOYMENTS.map((d) => [d, `stacky-bench-${id}-${d}`]));
-const config = parseWorkerConfig({
-  deployments: DEFAULT_DEPLOYMENTS.map((name) => ({
-    name, durable_queue: false, rabbit_host: host, rabbit_port: 5672, rabbit_userid: 'guest', rabbit_password: 'guest',
-    rabbit_virtual_host: vhosts.get(name),
-    topics: {
-      nova: [{queue: 'monitor.info', routing_key: 'monitor.info'}, {queue: 'monitor.error', routing_key: 'monitor.error'}],
-      glance: [{queue: 'stacktach_monitor_glance.info', routing_key: 'monitor_glance.info'},
-        {queue: 'stacktach_monitor_glance.error', routing_key: 'monitor_glance.error'}],
-    },
-  })),
-}).config;
 const workerOptions = {prefetch: flag('prefetch'), batchSize: flag('batch'), progressMs: 0};
 const quiet = () => undefined;
 
 async function main(): Promise<void> {
   process.stdout.write(`stacky worker bench on ${machine()}; ${fmt(count)} notifications, ` +
     `${DEFAULT_DEPLOYMENTS.length} deployments (one vhost each), nova + glance\n`);
-  for (const v of vhosts.values()) {
-    ctl('add_vhost', v);
-    ctl('set_permissions', '-p', v, 'guest', '.*', '.*', '.*');
-  }
+  const vhosts = createVhosts(id);
+  const config = parseWorkerConfig(workerConfigJson(vhosts)).config;
   try {
     const corpus = join(dir, 'corpus.jsonl');
     await writeCorpus(corpus, count, {seed: 1});
@@ -109,22 +77,9 @@ async function main(): Promise<void> {
     db.close();
     removeDb(declareDb);
 
-    const channels = new Map<string, {connection: amqp.ChannelModel; channel: amqp.ConfirmChannel}>();
-    for (const [name, vhost] of vhosts) {
-      const connection = await amqp.connect({protocol: 'amqp', hostname: host, port: 5672, username: 'guest', password: 'guest', vhost});
-      channels.set(name, {connection, channel: await connection.createConfirmChannel()});
-    }
     start = performance.now();
-    let published = 0;
-    for await (const text of createInterface({input: createReadStream(corpus, {highWaterMark: 1 << 20}), crlfDelay: Infinity})) {
-      const e = JSON.parse(text) as {deployment: string; exchange: string; routing_key: string; body: unknown};
-      const {channel} = channels.get(e.deployment)!;
-      const ok = channel.publish(e.exchange, e.routing_key, Buffer.from(JSON.stringify(e.body)), {contentType: 'application/json', contentEncoding: 'utf-8'});
-      if (++published % 5000 === 0 || !ok) await Promise.all([...channels.values()].map((c) => c.channel.waitForConfirms()));
-    }
-    await Promise.all([...channels.values()].map((c) => c.channel.waitForConfirms()));
+    await publishCorpus(corpus, vhosts);
     const publishSeconds = (performance.now() - start) / 1000;
-    for (const c of channels.values()) await c.connection.close();
 
     // 3. The worker drains the queues into a fresh database: consume, store, ack.
     const workerDb = join(dir, 'worker.db');
@@ -154,13 +109,7 @@ async function main(): Promise<void> {
       verdict(workerRate >= 10_000 && workerRate >= 0.8 * fileRate));
     line('  (target)', '>= 10,000/s', `and >= 80% of the file rate (${fmt((workerRate / fileRate) * 100)}%)`);
   } finally {
-    for (const v of vhosts.values()) {
-      try {
-        ctl('delete_vhost', v);
-      } catch {
-        // already gone
-      }
-    }
+    deleteVhosts(vhosts);
     rmSync(dir, {recursive: true, force: true});
   }
 }
