@@ -10,41 +10,53 @@ import type {
 /** A row of a derived table: its columns by name, plus whether the batch made or changed it. */
 export type Rec = Record<string, unknown> & {id: number};
 
-/** Ids the batch gives new rows until the flush reserves real ones: negative, in creation order. */
+/**
+ * Ids the batch gives new rows until the flush reserves real ones: negative, in creation order.
+ * Rows are found by id and by the one column every lookup of the table starts from (`key`),
+ * so a batch of thousands costs no scan of the table per notification.
+ */
 export class Table {
   readonly rows: Rec[] = [];
   readonly made: Rec[] = [];
   readonly changed = new Set<Rec>();
   private next = -1;
+  private readonly ids = new Map<number, Rec>();
+  private readonly buckets = new Map<unknown, Rec[]>();
 
-  constructor(readonly name: string, readonly columns: readonly string[]) {}
+  constructor(readonly name: string, readonly columns: readonly string[], private readonly key: string) {}
+
+  private add(rec: Rec): void {
+    this.rows.push(rec);
+    this.ids.set(rec.id, rec);
+    const k = rec[this.key] ?? null;
+    const bucket = this.buckets.get(k);
+    if (bucket) bucket.push(rec);
+    else this.buckets.set(k, [rec]);
+  }
 
   load(rows: Rec[]): void {
-    this.rows.push(...rows);
+    for (const r of rows) this.add(r);
   }
 
   insert(values: Omit<Rec, 'id'>): number {
     const rec = {...values, id: this.next--} as Rec;
-    this.rows.push(rec);
+    this.add(rec);
     this.made.push(rec);
     return rec.id;
   }
 
+  /** Changes columns other than the key. */
   update(id: number, values: Record<string, unknown>): void {
-    const rec = this.byId(id);
+    const rec = this.ids.get(id);
     if (!rec) return;
     Object.assign(rec, values);
     if (id > 0) this.changed.add(rec);
   }
 
-  byId(id: number): Rec | undefined {
-    return this.rows.find((r) => r.id === id);
-  }
-
-  /** The lowest-id row that matches: stored rows (positive ids) before new ones, new ones in creation order. */
-  first(match: (r: Rec) => boolean): Rec | undefined {
+  /** The lowest-id row with this key that matches: stored rows (positive ids) before new ones, new ones in creation order. */
+  first(key: unknown, match: (r: Rec) => boolean = () => true): Rec | undefined {
     let best: Rec | undefined;
-    for (const r of this.rows) if (match(r) && (!best || order(r.id) < order(best.id))) best = r;
+    for (const r of this.buckets.get(key ?? null) ?? []) if (match(r) && (!best || order(r.id) < order(best.id))) best = r;
     return best;
   }
 }
@@ -65,19 +77,19 @@ function write<P extends unknown[]>(run: (...p: P) => number): Statement<P> {
 }
 
 export class DerivedMemory implements DerivedTables {
-  readonly lifecycle = new Table('stacktach_lifecycle', ['instance', 'last_state', 'last_task_state', 'last_raw_id']);
-  readonly timing = new Table('stacktach_timing', ['name', 'lifecycle_id', 'start_raw_id', 'end_raw_id', 'start_when', 'end_when', 'diff']);
-  readonly tracker = new Table('stacktach_requesttracker', ['request_id', 'lifecycle_id', 'last_timing_id', 'start', 'duration']);
+  readonly lifecycle = new Table('stacktach_lifecycle', ['instance', 'last_state', 'last_task_state', 'last_raw_id'], 'instance');
+  readonly timing = new Table('stacktach_timing', ['name', 'lifecycle_id', 'start_raw_id', 'end_raw_id', 'start_when', 'end_when', 'diff'], 'lifecycle_id');
+  readonly tracker = new Table('stacktach_requesttracker', ['request_id', 'lifecycle_id', 'last_timing_id', 'start', 'duration'], 'request_id');
   readonly usageT = new Table('stacktach_instanceusage', ['instance', 'launched_at', 'request_id', 'instance_type_id',
-    'instance_flavor_id', 'tenant', 'os_architecture', 'os_distro', 'os_version', 'rax_options']);
-  readonly deletes = new Table('stacktach_instancedeletes', ['instance', 'launched_at', 'deleted_at', 'raw_id']);
+    'instance_flavor_id', 'tenant', 'os_architecture', 'os_distro', 'os_version', 'rax_options'], 'instance');
+  readonly deletes = new Table('stacktach_instancedeletes', ['instance', 'launched_at', 'deleted_at', 'raw_id'], 'instance');
   readonly exists = new Table('stacktach_instanceexists', ['instance', 'launched_at', 'deleted_at', 'audit_period_beginning',
     'audit_period_ending', 'message_id', 'instance_type_id', 'instance_flavor_id', 'raw_id', 'usage_id', 'delete_id', 'tenant',
-    'os_architecture', 'os_distro', 'os_version', 'rax_options', 'bandwidth_public_out']);
-  readonly imageUsage = new Table('stacktach_imageusage', ['uuid', 'created_at', 'owner', 'size', 'last_raw_id']);
-  readonly imageDeletes = new Table('stacktach_imagedeletes', ['uuid', 'deleted_at', 'raw_id']);
+    'os_architecture', 'os_distro', 'os_version', 'rax_options', 'bandwidth_public_out'], 'instance');
+  readonly imageUsage = new Table('stacktach_imageusage', ['uuid', 'created_at', 'owner', 'size', 'last_raw_id'], 'uuid');
+  readonly imageDeletes = new Table('stacktach_imagedeletes', ['uuid', 'deleted_at', 'raw_id'], 'uuid');
   readonly imageExists = new Table('stacktach_imageexists', ['uuid', 'created_at', 'deleted_at', 'audit_period_beginning',
-    'audit_period_ending', 'owner', 'size', 'raw_id', 'message_id', 'usage_id', 'delete_id']);
+    'audit_period_ending', 'owner', 'size', 'raw_id', 'message_id', 'usage_id', 'delete_id'], 'uuid');
 
   /** Every table, parents before the tables that refer to them (the flush inserts in this order). */
   readonly tables = [this.lifecycle, this.timing, this.tracker, this.usageT, this.deletes, this.exists, this.imageUsage,
@@ -96,7 +108,7 @@ export class DerivedMemory implements DerivedTables {
   constructor() {
     const {lifecycle, timing, tracker, usageT, deletes, imageUsage, imageDeletes} = this;
     this.derived = {
-      findLifecycle: stmt((instance: Cell) => idOf(lifecycle.first((r) => r.instance === instance))),
+      findLifecycle: stmt((instance: Cell) => idOf(lifecycle.first(instance))),
       createLifecycle: write((instance: Cell, state: Cell, task: Cell, rawId: number) =>
         lifecycle.insert({instance, last_state: state, last_task_state: task, last_raw_id: rawId})),
       updateLifecycle: write((state: Cell, task: Cell, rawId: number, id: number) => {
@@ -106,7 +118,7 @@ export class DerivedMemory implements DerivedTables {
       startTiming: write((name: string, lifecycleId: number, rawId: number, when: Micros) =>
         timing.insert({name, lifecycle_id: lifecycleId, start_raw_id: rawId, end_raw_id: null, start_when: when, end_when: null, diff: null})),
       findOpenTiming: stmt((lifecycleId: number, name: string): OpenTiming | undefined => {
-        const t = timing.first((r) => r.lifecycle_id === lifecycleId && r.name === name && r.end_raw_id === null && r.start_raw_id !== null);
+        const t = timing.first(lifecycleId, (r) => r.name === name && r.end_raw_id === null && r.start_raw_id !== null);
         return t ? {id: t.id, start_when: t.start_when as Micros | null} : undefined;
       }),
       createEndTiming: write((name: string, lifecycleId: number, rawId: number, when: Micros) =>
@@ -118,7 +130,7 @@ export class DerivedMemory implements DerivedTables {
       createTracker: write((requestId: Cell, lifecycleId: number, start: Micros) =>
         tracker.insert({request_id: requestId, lifecycle_id: lifecycleId, last_timing_id: null, start, duration: 0})),
       firstTracker: stmt((requestId: Cell) => {
-        const t = tracker.first((r) => r.request_id === requestId);
+        const t = tracker.first(requestId);
         return t ? {id: t.id, start: t.start as Micros} : undefined;
       }),
       updateTracker: write((timingId: number, duration: Micros, id: number) => {
@@ -126,11 +138,11 @@ export class DerivedMemory implements DerivedTables {
         return 0;
       }),
     };
-    const near = (t: Table) => stmt((instance: Cell, lo: Micros, hi: Micros) => idOf(t.first((r) =>
-      r.instance === instance && typeof r.launched_at === 'number' && r.launched_at >= lo && r.launched_at <= hi)));
+    const near = (t: Table) => stmt((instance: Cell, lo: Micros, hi: Micros) => idOf(t.first(instance, (r) =>
+      typeof r.launched_at === 'number' && r.launched_at >= lo && r.launched_at <= hi)));
     this.usage = {
       findUsage: stmt((instance: Cell, requestId: Cell): UsageRow | undefined => {
-        const u = usageT.first((r) => same(r.instance, instance) && same(r.request_id, requestId));
+        const u = usageT.first(instance, (r) => same(r.request_id, requestId));
         return u ? {id: u.id, launched_at: u.launched_at as Micros | null, instance_type_id: u.instance_type_id as Cell,
           instance_flavor_id: u.instance_flavor_id as Cell} : undefined;
       }),
@@ -142,8 +154,8 @@ export class DerivedMemory implements DerivedTables {
           tenant: u.tenant, os_architecture: u.osArchitecture, os_distro: u.osDistro, os_version: u.osVersion, rax_options: u.raxOptions});
         return 0;
       }),
-      findDelete: stmt((instance: Cell, deletedAt: Micros | null, launchedAt: Micros) => idOf(deletes.first((r) =>
-        same(r.instance, instance) && same(r.deleted_at, deletedAt) && r.launched_at === launchedAt))),
+      findDelete: stmt((instance: Cell, deletedAt: Micros | null, launchedAt: Micros) => idOf(deletes.first(instance, (r) =>
+        same(r.deleted_at, deletedAt) && r.launched_at === launchedAt))),
       createDelete: write((instance: Cell, launchedAt: Micros, deletedAt: Micros | null, rawId: number) =>
         deletes.insert({instance, launched_at: launchedAt, deleted_at: deletedAt, raw_id: rawId})),
       repointDelete: write((rawId: number, id: number) => {
@@ -161,8 +173,8 @@ export class DerivedMemory implements DerivedTables {
         imageUsage.insert({uuid, created_at: createdAt, owner, size, last_raw_id: rawId})),
       insertImageDelete: write((uuid: Cell, deletedAt: Micros | null, rawId: number) =>
         imageDeletes.insert({uuid, deleted_at: deletedAt, raw_id: rawId})),
-      firstImageUsage: stmt((uuid: Cell) => idOf(imageUsage.first((r) => r.uuid === uuid))),
-      firstImageDelete: stmt((uuid: Cell) => idOf(imageDeletes.first((r) => r.uuid === uuid))),
+      firstImageUsage: stmt((uuid: Cell) => idOf(imageUsage.first(uuid))),
+      firstImageDelete: stmt((uuid: Cell) => idOf(imageDeletes.first(uuid))),
       insertImageExists: write((e: ImageExistsRow) => this.imageExists.insert({uuid: e.uuid, created_at: e.createdAt,
         deleted_at: e.deletedAt, audit_period_beginning: e.auditPeriodBeginning, audit_period_ending: e.auditPeriodEnding,
         owner: e.owner, size: e.size, raw_id: e.rawId, message_id: e.messageId, usage_id: e.usageId, delete_id: e.deleteId})),
