@@ -267,7 +267,7 @@ export class PgWriter implements Writer {
   }
 
   /**
-   * A partition a day per raw table, and the next day's too, made before the batch's transaction
+   * A partition a day per raw table, made before the batch's transaction
    * and each in a short one of its own: creating a partition locks its parent table exclusively,
    * which inside the batch would hold every reader of that table until the batch commits (or
    * deadlock with one). A partition that exists is only looked up, which locks nothing.
@@ -277,7 +277,7 @@ export class PgWriter implements Writer {
     for (const r of rows) {
       const table = TABLE[r.notification.kind];
       const day = dayOf(r.notification.when);
-      for (const d of [day, day + 1]) if (!this.partitions.has(`${table}:${d}`)) needed.set(`${table}:${d}`, [table, d]);
+      if (!this.partitions.has(`${table}:${day}`)) needed.set(`${table}:${day}`, [table, day]);
     }
     for (const [key, [table, day]] of needed) {
       const [found] = await q<{ok: boolean}>(this.sql, 'SELECT to_regclass($1) IS NOT NULL AS ok', [partitionName(table, day)]);
