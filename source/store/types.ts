@@ -372,3 +372,14 @@ export function emptyCounts(): PruneCounts {
   return {raw: 0, glance: 0, generic: 0, derived: 0, quarantine: 0, batches: 0, longestMs: 0, longestIn: '', over50: 0,
     longestWaitMs: 0, checkpoints: 0, longestCheckpointMs: 0};
 }
+
+/** One step of a pass, counted: how long it waited for its lock, and how long it held it. */
+export function countStep(counts: PruneCounts, table: string, waitMs: number, heldMs: number): void {
+  counts.batches++;
+  if (heldMs > 50) counts.over50++;
+  if (heldMs > counts.longestMs) {
+    counts.longestMs = heldMs;
+    counts.longestIn = table;
+  }
+  counts.longestWaitMs = Math.max(counts.longestWaitMs, waitMs);
+}

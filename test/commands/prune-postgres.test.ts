@@ -5,28 +5,15 @@ import {spawn, spawnSync} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import {describe, it} from 'node:test';
 import postgres from 'postgres';
-import {openStore} from '../../source/store/open.js';
-import {Pipeline} from '../../source/ingest/pipeline.js';
-import {item, micros} from '../server/helpers.js';
+import {micros} from '../server/helpers.js';
+import {seedOld} from './prune-seed.js';
 import {createTestDatabase, pgSkip, type TestDatabase} from '../store/postgres/test-database.js';
 
 const skip = await pgSkip();
 const BIN = fileURLToPath(new URL('../../bin/stacky.js', import.meta.url));
-const INSTANCES = ['aaaaaaaa-1111-2222-3333-444444444444', 'bbbbbbbb-1111-2222-3333-444444444444',
-  'cccccccc-1111-2222-3333-444444444444'];
-
 async function seeded(): Promise<TestDatabase> {
   const db = await createTestDatabase();
-  const store = await openStore(db.url);
-  // Ingested "long ago": no keyframe cache can still refer to these rows.
-  const pipeline = new Pipeline(store.writer(), {source: 'test', nowMicros: () => micros('2014-01-01 00:00:00')});
-  await pipeline.ingest([
-    item({event: 'compute.instance.create.start', at: '2014-01-01 00:00:00.000000', instance: INSTANCES[0]}),
-    item({event: 'compute.instance.create.end', at: '2014-01-01 00:01:00.000000', instance: INSTANCES[1]}),
-    item({event: 'compute.instance.update', at: '2014-01-03 00:00:00.000000', instance: INSTANCES[2]}),
-  ]);
-  await pipeline.quarantine({deployment: 'd', exchange: 'nova', routingKey: 'k', text: '{'}, 'not JSON');
-  await store.close();
+  await seedOld(db.url);
   return db;
 }
 

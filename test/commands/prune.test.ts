@@ -7,27 +7,11 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {after, before, describe, it} from 'node:test';
 import {openSqliteStore as openStore} from '../../source/store/sqlite/store.js';
-import {Pipeline} from '../../source/ingest/pipeline.js';
-import {item, micros} from '../server/helpers.js';
+import {micros} from '../server/helpers.js';
+import {seedOld} from './prune-seed.js';
 
 
 const BIN = fileURLToPath(new URL('../../bin/stacky.js', import.meta.url));
-// Three instances, so no row is deflated against another (a kept row keeps its keyframe).
-const INSTANCES = ['aaaaaaaa-1111-2222-3333-444444444444', 'bbbbbbbb-1111-2222-3333-444444444444',
-  'cccccccc-1111-2222-3333-444444444444'];
-
-async function seed(path: string): Promise<void> {
-  const store = openStore(path);
-  // Ingested "long ago": no keyframe cache can still refer to these rows.
-  const pipeline = new Pipeline(store.writer(), {source: 'test', nowMicros: () => micros('2014-01-01 00:00:00')});
-  await pipeline.ingest([
-    item({event: 'compute.instance.create.start', at: '2014-01-01 00:00:00.000000', instance: INSTANCES[0]}),
-    item({event: 'compute.instance.create.end', at: '2014-01-01 00:01:00.000000', instance: INSTANCES[1]}),
-    item({event: 'compute.instance.update', at: '2014-01-03 00:00:00.000000', instance: INSTANCES[2]}),
-  ]);
-  await pipeline.quarantine({deployment: 'd', exchange: 'nova', routingKey: 'k', text: '{'}, 'not JSON');
-  store.close();
-}
 
 const whens = (path: string) => {
   const store = openStore(path);
@@ -56,7 +40,7 @@ describe('stacky prune', () => {
 
   it('deletes rows before the time, as a date or as epoch seconds', async () => {
     const path = join(dir, 'a.db');
-    await seed(path);
+    await seedOld(path);
     const r = spawnSync(process.execPath, [BIN, 'prune', '--db', path, '--before', '2014-01-02 00:00:00', '--json'], {encoding: 'utf8'});
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout) as {before: number; raw: number; quarantine: number};
@@ -69,7 +53,7 @@ describe('stacky prune', () => {
 
   it('serve --retain prunes in the background', async () => {
     const path = join(dir, 'b.db');
-    await seed(path);
+    await seedOld(path);
     const badSpan = spawnSync(process.execPath, [BIN, 'serve', '--db', path, '--retain', '30 days'], {encoding: 'utf8'});
     assert.equal(badSpan.status, 2);
     assert.match(badSpan.stderr, /--retain takes a span like 30d, 12h, 90m or 2w, got '30 days'/);

@@ -28,7 +28,7 @@
 // snapshot holds a lock on the table that a writer creating the next day's partition queues behind.
 import type {Micros} from '../../core/types.js';
 import type {PrunePassOptions, Pruner} from '../api.js';
-import {emptyCounts, type PruneCounts} from '../types.js';
+import {countStep, emptyCounts, type PruneCounts} from '../types.js';
 import {referenceOf} from '../json-codec.js';
 import {KEYFRAME_MAX_AGE_MS} from '../sqlite/retention.js';
 import type {Sql} from './connect.js';
@@ -283,7 +283,7 @@ export class PgPruner implements Pruner {
           }
           await tx.unsafe(`DROP TABLE IF EXISTS ${partition}`);
         });
-        this.count(counts, partition, locked - start, performance.now() - locked);
+        countStep(counts, partition, locked - start, performance.now() - locked);
         return true;
       } catch (error) {
         counts.longestWaitMs = Math.max(counts.longestWaitMs, performance.now() - start);
@@ -320,18 +320,8 @@ export class PgPruner implements Pruner {
   private async timed<R>(counts: PruneCounts, table: string, body: () => Promise<R>): Promise<R> {
     const start = performance.now();
     const result = await body();
-    this.count(counts, table, 0, performance.now() - start);
+    countStep(counts, table, 0, performance.now() - start);
     return result;
-  }
-
-  private count(counts: PruneCounts, table: string, waitMs: number, heldMs: number): void {
-    counts.batches++;
-    if (heldMs > 50) counts.over50++;
-    if (heldMs > counts.longestMs) {
-      counts.longestMs = heldMs;
-      counts.longestIn = table;
-    }
-    counts.longestWaitMs = Math.max(counts.longestWaitMs, waitMs);
   }
 
   /**

@@ -31,7 +31,7 @@
 //   before the cut-off); image usage: its last raw is gone and it was created before the cut-off.
 import type {Db} from './database.js';
 import type {Micros} from '../../core/types.js';
-import {emptyCounts, type PruneCounts} from '../types.js';
+import {countStep, emptyCounts, type PruneCounts} from '../types.js';
 import {keySql} from './schema.js';
 import {referenceOf, refersToKeyframe} from '../json-codec.js';
 
@@ -209,13 +209,7 @@ export function* pruneSteps(db: Db, cutoff: Micros, counts: PruneCounts = emptyC
     }
     const ms = performance.now() - locked.at;
     const waitMs = locked.at - start;
-    counts.batches++;
-    if (ms > 50) counts.over50++;
-    if (ms > counts.longestMs) {
-      counts.longestMs = ms;
-      counts.longestIn = table;
-    }
-    counts.longestWaitMs = Math.max(counts.longestWaitMs, waitMs);
+    countStep(counts, table, waitMs, ms);
     options.onBatch?.({table, at: performance.timeOrigin + start, waitMs, heldMs: ms});
     lastMs = ms;
     return result;
