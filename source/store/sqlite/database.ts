@@ -21,10 +21,6 @@ export function databaseFile(db: Db): string | undefined {
   return db.memory || db.name === '' || db.name === ':memory:' ? undefined : db.name;
 }
 
-export function isOpen(db: Db): boolean {
-  return db.open;
-}
-
 export function closeDatabase(db: Db): void {
   if (db.open) db.close();
 }
