@@ -1,5 +1,6 @@
 // The stacky HTTP server: routing, the slash redirect, error tables, and POST /ingest/.
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
+import type {Duplex} from 'node:stream';
 import type {Store} from '../store/api.js';
 import type {Pipeline} from '../ingest/pipeline.js';
 import type {Micros} from '../core/types.js';
@@ -89,12 +90,44 @@ export function createStackyServer(options: AppOptions): Server {
   // every answer: by default node drops the requests still being answered when the client's FIN
   // arrives, which only answers built synchronously survived. The socket closes after the last.
   (server as Server & {httpAllowHalfOpen: boolean}).httpAllowHalfOpen = true;
+  server.on('clientError', answerClientError);
   server.on('close', () => {
     app.searches.close();
     readers?.close();
     void ingestSink.close();
   });
   return server;
+}
+
+/** Node's answers to a request it could not read, by its error code (the rest: 400). */
+const CLIENT_ERRORS: Record<string, string> = {
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: '413 Payload Too Large',
+};
+
+/**
+ * A request node could not read (headers too slow, too large, malformed): node's own answer.
+ * A slow client's 408 is ended rather than written and destroyed at once, which under load could
+ * drop it before it was sent (the client saw the connection close without it); one that does not
+ * close its side within a second is cut off. The others are node's: written, then destroyed, so
+ * that the rest of an oversized request is not read.
+ */
+function answerClientError(error: Error & {code?: string}, socket: Duplex): void {
+  // As node: answer only when no reply of this connection has begun going out.
+  const inFlight = (socket as Duplex & {_httpMessage?: {headersSent?: boolean}})._httpMessage;
+  if (!socket.writable || inFlight?.headersSent) {
+    socket.destroy(error);
+    return;
+  }
+  const answer = `HTTP/1.1 ${CLIENT_ERRORS[error.code ?? ''] ?? '400 Bad Request'}\r\nConnection: close\r\n\r\n`;
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    socket.end(answer);
+    setTimeout(() => socket.destroy(), 1000).unref();
+    return;
+  }
+  socket.write(answer);
+  socket.destroy(error);
 }
 
 function fail(req: IncomingMessage, res: ServerResponse, error: unknown, app: App): void {
