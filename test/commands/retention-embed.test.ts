@@ -6,28 +6,19 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, it} from 'node:test';
 import {openSqliteStore as openStore} from '../../source/store/sqlite/store.js';
-import {Pipeline} from '../../source/ingest/pipeline.js';
 import {startRetention} from '../../source/commands/retention-embed.js';
-import {item, micros} from '../server/helpers.js';
+import {micros} from '../server/helpers.js';
+import {INSTANCES, seedOld} from './prune-seed.js';
 
-
-const INSTANCES = ['aaaaaaaa-1111-2222-3333-444444444444', 'bbbbbbbb-1111-2222-3333-444444444444',
-  'cccccccc-1111-2222-3333-444444444444'];
 const DAY_US = 86_400_000_000;
 
 describe('retention in the background', () => {
   it('prunes on its own thread while this connection keeps reading, and stops', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stacky-retain-'));
     const path = join(dir, 'r.db');
+    await seedOld(path);
     const store = openStore(path);
     try {
-      // Ingested "long ago": no keyframe cache can still refer to these rows.
-      const pipeline = new Pipeline(store.writer(), {source: 'test', nowMicros: () => micros('2014-01-01 00:00:00')});
-      await pipeline.ingest([
-        item({event: 'compute.instance.create.start', at: '2014-01-01 00:00:00.000000', instance: INSTANCES[0]}),
-        item({event: 'compute.instance.create.end', at: '2014-01-01 00:01:00.000000', instance: INSTANCES[1]}),
-        item({event: 'compute.instance.update', at: '2014-01-03 00:00:00.000000', instance: INSTANCES[2]}),
-      ]);
       const logged: [string, Record<string, unknown>][] = [];
       let heard: () => void = () => undefined;
       const handle = startRetention(path, DAY_US, {
