@@ -4,10 +4,12 @@
 // - redeliveries are found by (when, message_key) before the insert (the unique index stays as
 //   the last word: a violation, or a deadlock, tries the whole batch again);
 // - raw rows go in with COPY, with ids reserved from the table's sequence first, so that rows
-//   compressed against a keyframe carry its id (source/store/json-codec.ts);
-// - the derived tables are worked out in memory (derived-memory.ts) under transaction-scoped
-//   advisory locks on the batch's instances, request ids and image uuids: two writers touching
-//   the same instance take turns, and the second sees what the first committed.
+//   compressed against a keyframe carry its id (source/store/json-codec.ts), into day partitions
+//   made before the batch, each in a short transaction of its own;
+// - the derived tables are worked out in memory (derived-memory.ts) in notification-time order,
+//   under transaction-scoped advisory locks on the batch's instances, request ids and image
+//   uuids; an instance that receives a notification older than its lifecycle's last is derived
+//   anew from its stored history (docs/ingest.md §3.4).
 import type {Notification, Service} from '../../core/types.js';
 import {decodeJson, encodeJson, referenceOf, setReference} from '../json-codec.js';
 import {parseNotification} from '../../core/notification.js';
