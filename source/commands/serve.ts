@@ -1,4 +1,4 @@
-// stacky serve: the StackTach-compatible server on one SQLite file.
+// stacky serve: the StackTach-compatible server on one database (a SQLite file or PostgreSQL).
 import {DEFAULT_READ_THREADS} from '../server/read-threads.js';
 import type {Server} from 'node:http';
 import type {Store} from '../store/api.js';

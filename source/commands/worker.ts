@@ -1,5 +1,5 @@
-// `stacky worker --config FILE [--db PATH]`: consume RabbitMQ as StackTach's worker did, into
-// the SQLite file. Runs until SIGINT/SIGTERM, then stops consuming, stores and acks what was
+// `stacky worker --config FILE [--db PATH|URL]`: consume RabbitMQ as StackTach's worker did, into
+// the database (a SQLite file or PostgreSQL). Runs until SIGINT/SIGTERM, then stops consuming, stores and acks what was
 // delivered, and closes the connections.
 import {workerConfigWarning} from './file-modes.js';
 import {openWriter} from '../store/open.js';

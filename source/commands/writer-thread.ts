@@ -1,6 +1,6 @@
 // Ingest off the HTTP event loop (issue #18): the demo feeder and `serve --worker` write from a
-// thread of their own with its own SQLite connection, so no request waits behind a batch. The
-// server sees their commits through the data version (source/store/sqlite/version.ts).
+// thread of their own with its own connection to the store, so no request waits behind a batch.
+// The server sees their commits through the store's version (source/store/api.ts).
 import type {Worker} from 'node:worker_threads';
 import {lowerThisThread, startThread} from '../threads.js';
 

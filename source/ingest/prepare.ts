@@ -1,5 +1,5 @@
 // The CPU half of the pipeline: JSON parsing, notification fields, and compressing the raw JSON.
-// It does no I/O, so it can run on a worker thread while the main thread writes SQLite.
+// It does no I/O, so it can run on a worker thread while the main thread writes to the store.
 import {parseNotification, serviceFor} from '../core/notification.js';
 import {unwrapEnvelope} from '../core/envelope.js';
 import type {Notification} from '../core/types.js';
