@@ -2,7 +2,7 @@
 // operator reads when it cannot be reached: host, port and database, never the password.
 import postgres from 'postgres';
 import {describePostgres, POOL_PARAM} from '../location.js';
-import {CONNECTION_CODES, StoreOpenError} from '../errors.js';
+import {StoreOpenError} from '../errors.js';
 
 export type Sql = postgres.Sql<Record<string, never>>;
 export type TxSql = postgres.TransactionSql<Record<string, never>>;
@@ -39,9 +39,9 @@ function reasonOf(cause: unknown): string {
   return (e.message ?? String(cause)).replace(/postgres(ql)?:\/\/\S*/g, '(url)');
 }
 
-/** Errors of the connection itself, as opposed to a query's: the caller may retry these. */
-export function isConnectionError(error: unknown): boolean {
-  return CONNECTION_CODES.includes((error as {code?: string}).code ?? '');
+/** A query with `$n` parameters, prepared on its connection, its rows typed as the caller reads them. */
+export async function query<R>(on: Queryable, text: string, params: unknown[] = []): Promise<R[]> {
+  return await on.unsafe(text, params as never[], {prepare: true}) as unknown as R[];
 }
 
 /** int8 comes back as a JS number: every id, time (µs) and count Stacky stores fits in 2^53. */

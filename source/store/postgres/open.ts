@@ -4,7 +4,7 @@ import type {Pruner, Store, StoreStats} from '../api.js';
 import type {Writer} from '../types.js';
 import {StoreOpenError} from '../errors.js';
 import {CODEC_ID, READABLE_CODECS} from '../json-codec.js';
-import {connectChecked, PostgresUnavailable, type PoolOptions, type Sql} from './connect.js';
+import {connectChecked, PostgresUnavailable, query, type PoolOptions, type Sql} from './connect.js';
 import {describePostgres} from '../location.js';
 import {PgReportSource} from './report-source.js';
 import {PgQuarantineReader, PgRawReader, PgReportReader, PgTimingReader, PgUsageReader} from './reader.js';
@@ -21,10 +21,10 @@ export class PgSchemaError extends StoreOpenError {}
 async function migrate(sql: Sql, url: string): Promise<void> {
   await sql.begin(async (tx) => {
     await tx.unsafe("SELECT pg_advisory_xact_lock(hashtextextended('stacky schema', 0))");
-    const [hasMeta] = await tx.unsafe("SELECT to_regclass('stacky_meta') IS NOT NULL AS ok") as unknown as {ok: boolean}[];
+    const [hasMeta] = await query<{ok: boolean}>(tx, "SELECT to_regclass('stacky_meta') IS NOT NULL AS ok");
     const meta = new Map<string, string>();
     if (hasMeta?.ok) {
-      for (const r of await tx.unsafe('SELECT key, value FROM stacky_meta') as unknown as {key: string; value: string}[]) meta.set(r.key, r.value);
+      for (const r of await query<{key: string; value: string}>(tx, 'SELECT key, value FROM stacky_meta')) meta.set(r.key, r.value);
     }
     const version = meta.get('schema_version');
     if (version !== undefined && Number(version) > PG_SCHEMA_VERSION) {
@@ -74,7 +74,7 @@ class PgStore implements Store {
   }
 
   async version(): Promise<string> {
-    const rows = await this.sql.unsafe('SELECT n FROM stacky_version WHERE one = 1', [], {prepare: true}) as unknown as {n: number}[];
+    const rows = await query<{n: number}>(this.sql, 'SELECT n FROM stacky_version WHERE one = 1');
     return `pg:${rows[0]?.n ?? 0}`;
   }
 
@@ -83,16 +83,16 @@ class PgStore implements Store {
    * (autovacuum reuses it), so freeBytes is 0.
    */
   async stats(): Promise<StoreStats> {
-    const [row] = await this.sql.unsafe(`SELECT pg_database_size(current_database()) AS bytes, (SELECT min(m) FROM (
+    const [row] = await query<{bytes: number; oldest: number | null}>(this.sql, `SELECT pg_database_size(current_database()) AS bytes, (SELECT min(m) FROM (
       SELECT min("when") AS m FROM stacktach_rawdata UNION ALL SELECT min("when") FROM stacktach_glancerawdata
-      UNION ALL SELECT min("when") FROM stacktach_genericrawdata) s) AS oldest`) as unknown as {bytes: number; oldest: number | null}[];
+      UNION ALL SELECT min("when") FROM stacktach_genericrawdata) s) AS oldest`);
     return {bytes: row!.bytes, freeBytes: 0, oldest: row!.oldest};
   }
 
   /** Unreachable or a read-only replica; the server's free disk is not known from here. */
   async writeProblem(): Promise<string | null> {
     try {
-      const [row] = await this.sql.unsafe('SELECT pg_is_in_recovery() AS ro') as unknown as {ro: boolean}[];
+      const [row] = await query<{ro: boolean}>(this.sql, 'SELECT pg_is_in_recovery() AS ro');
       return row!.ro ? `PostgreSQL at ${describePostgres(this.location)} is a read-only replica` : null;
     } catch (error) {
       return new PostgresUnavailable(this.location, error).message;

@@ -9,7 +9,7 @@ import {
   type LaunchRow, type QuarantineRow, type RawQuery, type RawRow, type ReportFilter, type ReportRow, type ShowRow, type UsageKind,
   type UuidTiming, type WatchRow,
 } from '../types.js';
-import type {Queryable, Sql} from './connect.js';
+import {query, type Queryable, type Sql} from './connect.js';
 import {loadKeyframes} from './keyframes.js';
 
 type Param = string | number | null;
@@ -91,8 +91,8 @@ export class PgRawReader implements RawReads {
 
   constructor(private readonly sql: Sql) {}
 
-  private async query<R>(text: string, params: Param[] = [], on: Queryable = this.sql): Promise<R[]> {
-    return await on.unsafe(text, params as never[], {prepare: true}) as unknown as R[];
+  private query<R>(text: string, params: Param[] = [], on: Queryable = this.sql): Promise<R[]> {
+    return query<R>(on, text, params);
   }
 
   /** The JSON text of a stored blob; keyframe references resolve within the same table, or among the keyframes retention kept. */
@@ -273,8 +273,8 @@ function narrowWatch(conds: string[], p: Params, deploymentId: number, eventName
 export class PgTimingReader implements TimingReads {
   constructor(private readonly sql: Sql) {}
 
-  private async query<R>(text: string, params: Param[]): Promise<R[]> {
-    return await this.sql.unsafe(text, params as never[], {prepare: true}) as unknown as R[];
+  private query<R>(text: string, params: Param[]): Promise<R[]> {
+    return query<R>(this.sql, text, params);
   }
 
   async forInstance(instance: string, limit: number, offset: number): Promise<UuidTiming[]> {
@@ -319,8 +319,8 @@ export class PgReportReader implements ReportReads {
   constructor(private readonly sql: Sql) {}
 
   async createdBetween(from: Micros, to: Micros, limit: number, offset: number): Promise<ReportRow[]> {
-    return await this.sql.unsafe(`SELECT ${REPORT_COLUMNS} FROM stacktach_jsonreport WHERE created >= $1 AND created <= $2
-      ORDER BY id LIMIT $3 OFFSET $4`, [from, to, limit, offset], {prepare: true}) as unknown as ReportRow[];
+    return query<ReportRow>(this.sql, `SELECT ${REPORT_COLUMNS} FROM stacktach_jsonreport WHERE created >= $1 AND created <= $2
+      ORDER BY id LIMIT $3 OFFSET $4`, [from, to, limit, offset]);
   }
 
   async search(f: ReportFilter, limit: number, offset: number): Promise<ReportRow[]> {
@@ -337,14 +337,14 @@ export class PgReportReader implements ReportReads {
     add((x) => `period_start = ${x}`, f.periodStart);
     add((x) => `period_end = ${x}`, f.periodEnd);
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
-    return await this.sql.unsafe(`SELECT ${REPORT_COLUMNS} FROM stacktach_jsonreport ${where}
-      ORDER BY id DESC LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`, p.values as never[], {prepare: true}) as unknown as ReportRow[];
+    return query<ReportRow>(this.sql, `SELECT ${REPORT_COLUMNS} FROM stacktach_jsonreport ${where}
+      ORDER BY id DESC LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`, p.values);
   }
 
   async json(id: number): Promise<string | undefined> {
     if (!Number.isSafeInteger(id)) return undefined;
-    const rows = await this.sql.unsafe('SELECT json FROM stacktach_jsonreport WHERE id = $1', [id], {prepare: true});
-    return (rows[0] as {json: string} | undefined)?.json;
+    const [row] = await query<{json: string}>(this.sql, 'SELECT json FROM stacktach_jsonreport WHERE id = $1', [id]);
+    return row?.json;
   }
 }
 
@@ -361,8 +361,8 @@ export class PgUsageReader implements UsageReads {
   async list(kind: UsageKind, instance: string | null, limit: number, offset: number): Promise<(LaunchRow | DeleteRow | ExistsUsageRow)[]> {
     const p = new Params();
     const where = instance === null ? '' : ` WHERE instance = ${p.add(instance)}`;
-    return await this.sql.unsafe(`${USAGE_QUERIES[kind]}${where} ORDER BY id LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`,
-      p.values as never[], {prepare: true}) as unknown as (LaunchRow | DeleteRow | ExistsUsageRow)[];
+    return query<LaunchRow | DeleteRow | ExistsUsageRow>(this.sql,
+      `${USAGE_QUERIES[kind]}${where} ORDER BY id LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`, p.values);
   }
 }
 
@@ -372,18 +372,18 @@ export class PgQuarantineReader implements QuarantineReads {
   constructor(private readonly sql: Sql) {}
 
   async list(limit: number, offset = 0): Promise<QuarantineRow[]> {
-    return await this.sql.unsafe(`SELECT ${QUARANTINE_COLUMNS} FROM stacky_quarantine ORDER BY id DESC LIMIT $1 OFFSET $2`,
-      [limit, offset], {prepare: true}) as unknown as QuarantineRow[];
+    return query<QuarantineRow>(this.sql, `SELECT ${QUARANTINE_COLUMNS} FROM stacky_quarantine ORDER BY id DESC LIMIT $1 OFFSET $2`,
+      [limit, offset]);
   }
 
   async count(): Promise<number> {
-    const [row] = await this.sql.unsafe('SELECT count(*) AS n FROM stacky_quarantine') as unknown as {n: number}[];
+    const [row] = await query<{n: number}>(this.sql, 'SELECT count(*) AS n FROM stacky_quarantine');
     return row!.n;
   }
 
   async page(afterId: number, limit: number, ids?: readonly number[]): Promise<QuarantineRow[]> {
     const only = ids === undefined ? '' : 'AND id = ANY($3::bigint[])';
-    return await this.sql.unsafe(`SELECT ${QUARANTINE_COLUMNS} FROM stacky_quarantine WHERE id > $1 ${only} ORDER BY id LIMIT $2`,
-      (ids === undefined ? [afterId, limit] : [afterId, limit, [...ids]]) as never[], {prepare: true}) as unknown as QuarantineRow[];
+    return query<QuarantineRow>(this.sql, `SELECT ${QUARANTINE_COLUMNS} FROM stacky_quarantine WHERE id > $1 ${only} ORDER BY id LIMIT $2`,
+      ids === undefined ? [afterId, limit] : [afterId, limit, [...ids]]);
   }
 }

@@ -5,14 +5,14 @@ import type {Deployment, ReportRaw} from '../../core/report-math.js';
 import type {ReportQueries, ReportSource} from '../api.js';
 import type {NewReport, RequestPair} from '../types.js';
 import {decodeJson, referenceOf} from '../json-codec.js';
-import type {Queryable, Sql} from './connect.js';
+import {query, type Queryable, type Sql} from './connect.js';
 import {loadKeyframes} from './keyframes.js';
 
 class PgReportQueries implements ReportQueries {
   constructor(protected readonly on: Queryable) {}
 
-  protected async q<R>(text: string, params: unknown[] = []): Promise<R[]> {
-    return await this.on.unsafe(text, params as never[], {prepare: true}) as unknown as R[];
+  protected q<R>(text: string, params: unknown[] = []): Promise<R[]> {
+    return query<R>(this.on, text, params);
   }
 
   deployments(): Promise<Deployment[]> {
@@ -78,9 +78,9 @@ export class PgReportSource extends PgReportQueries implements ReportSource {
   /** Under a lock on the report's name and period: however many servers build it, one row is stored. */
   insertReportOnce(r: NewReport): Promise<number | null> {
     return this.sql.begin(async (tx) => {
-      await tx.unsafe('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`report:${r.name}:${r.periodStart}:${r.periodEnd}`]);
+      await query(tx, 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`report:${r.name}:${r.periodStart}:${r.periodEnd}`]);
       if (await new PgReportQueries(tx).findReport(r.name, r.periodStart, r.periodEnd) !== undefined) return null;
-      const rows = await tx.unsafe(INSERT_REPORT, [r.periodStart, r.periodEnd, r.created, r.name, r.version, r.json]) as unknown as {id: number}[];
+      const rows = await query<{id: number}>(tx, INSERT_REPORT, [r.periodStart, r.periodEnd, r.created, r.name, r.version, r.json]);
       return rows[0]!.id;
     }) as Promise<number | null>;
   }

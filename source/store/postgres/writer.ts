@@ -14,7 +14,8 @@ import type {Notification, Service} from '../../core/types.js';
 import {decodeJson, encodeJson, referenceOf, setReference} from '../json-codec.js';
 import {parseNotification} from '../../core/notification.js';
 import type {BatchOutcome, Derive, QuarantineEntry, RowStatus, StoreRow, Writer} from '../types.js';
-import {isConnectionError, type Queryable, type Sql, type TxSql} from './connect.js';
+import {query as q, type Sql, type TxSql} from './connect.js';
+import {isStoreUnavailable} from '../errors.js';
 import {DerivedMemory, type Rec, type Table} from './derived-memory.js';
 import {dayOf, partitionName, partitionSql, RAW_COLUMNS, type RawTable} from './schema.js';
 import {copyRows} from './copy.js';
@@ -35,9 +36,6 @@ const ATTEMPTS = 8;
 /** Which ids existed when, for retention; written at most once a minute (µs). */
 const ID_MARK_EVERY_US = 60_000_000;
 
-
-const q = async <R>(on: Queryable, text: string, params: unknown[] = []): Promise<R[]> =>
-  await on.unsafe(text, params as never[], {prepare: true}) as unknown as R[];
 
 export class PgWriter implements Writer {
   private readonly keyframes = new KeyframeIds();
@@ -94,7 +92,7 @@ export class PgWriter implements Writer {
    */
   unavailable(error: unknown): boolean {
     const code = (error as {code?: unknown})?.code;
-    return isConnectionError(error) || (typeof code === 'string' && /^(53|57|58|08|25006|40001|40P01)/.test(code));
+    return isStoreUnavailable(error) || (typeof code === 'string' && /^(57|58|25006|40001|40P01)/.test(code));
   }
 
   skip(rows: StoreRow[]): void {
