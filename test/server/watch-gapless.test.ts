@@ -10,7 +10,7 @@ import type {AddressInfo} from 'node:net';
 import {createStackyServer} from '../../source/server/app.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import {openStore, openWriter} from '../../source/store/open.js';
-import {item, micros, send, SECOND} from './helpers.js';
+import {item, micros, send, SECOND, startServer} from './helpers.js';
 import {createTestDatabase, pgSkip} from '../store/postgres/test-database.js';
 
 const T0 = micros('2014-01-16 17:00:00');
@@ -107,3 +107,29 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     }));
   });
 }
+
+describe('gapless cursor and the row cap', () => {
+  for (const late of [10, 12]) {
+    it(`${late} rows committed behind the cursor come 5 a reply, each once`, async () => {
+      const s = await startServer({now: T0 + 60 * SECOND, limits: {watchRows: 5}});
+      try {
+        const poll = async (since?: string) => (await s.json(`/stacky/watch/0/?gapless=1${since ? `&since=${since}` : ''}`)) as [unknown, unknown[][], string];
+        let [, rows, since] = await poll();
+        assert.deepEqual(rows, []);
+        await s.ingest(...Array.from({length: late}, (_, i) => ({event: 'compute.instance.update', at: T0 + i * SECOND, instance: `i-${i}`,
+          messageId: `late-${i}`})));
+        const seen: number[] = [];
+        const sizes: number[] = [];
+        for (let i = 0; i < 4; i++) {
+          [, rows, since] = await poll(since);
+          sizes.push(rows.length);
+          seen.push(...rows.map((r) => r[0] as number));
+        }
+        assert.deepEqual(sizes, late === 10 ? [5, 5, 0, 0] : [5, 5, 2, 0]);
+        assert.deepEqual(seen, Array.from({length: late}, (_, i) => i + 1));
+      } finally {
+        await s.close();
+      }
+    });
+  }
+});

@@ -14,17 +14,17 @@ const SECOND = 1_000_000;
  * after row ID of that instant (rows sharing one `when` are ordered by id). Either may end in
  * `~SEEN`, the highest raw id the reply that handed it out had seen (the gapless cursor below).
  */
-function cursorOf(raw: string | undefined): {when: number; id: number; seen: number | null} | null {
+function cursorOf(raw: string | undefined): {when: number; id: number; seen: number | null; time: string} | null {
   if (raw === undefined || raw === '') return null;
   const g = /^(.*)~(\d{1,15})$/.exec(raw);
   const time = g ? g[1]! : raw;
   const m = /^([^:]*):(\d{1,15})$/.exec(time);
   const when = parseDecimalSeconds(m ? m[1]! : time, 'floor');
   if (when === null) throw badRequest(`since must be a number of epoch seconds, got '${raw}'.`);
-  return {when, id: m ? Number(m[2]) : Number.MAX_SAFE_INTEGER, seen: g ? Number(g[2]) : null};
+  return {when, id: m ? Number(m[2]) : Number.MAX_SAFE_INTEGER, seen: g ? Number(g[2]) : null, time};
 }
 
-/**
+/*
  * Stacky's own (docs/api.md §2.10, `gapless=1`, or a `since` ending in `~SEEN`): besides the
  * window, the rows committed since the last reply whose `when` it had already passed (a slow
  * writer, a late notification, another worker), first and by id; the cursor handed back ends in
@@ -32,11 +32,6 @@ function cursorOf(raw: string | undefined): {when: number; id: number; seen: num
  * SQLite has one writer at a time), so every row comes exactly once. Without it the answer is
  * the original's: such rows are never shown.
  */
-async function lateRows(ctx: Context, service: ReturnType<typeof serviceOf>, deploymentId: number, eventName: string | null,
-  since: {when: number; id: number; seen: number | null}, cap: number): Promise<{rows: TailRow[]; seen: number}> {
-  const late = await ctx.store.raw.watchLate(service, deploymentId, eventName, since.seen ?? Number.MAX_SAFE_INTEGER, since, cap + 1);
-  return {rows: late.rows.map(tailRow), seen: late.maxId};
-}
 
 export async function watch(ctx: Context): Promise<RawBody> {
   const service = serviceOf(ctx.query, 'nova');
@@ -45,16 +40,18 @@ export async function watch(ctx: Context): Promise<RawBody> {
   // now is truncated to the whole second so identical polls can be cached.
   const now = Math.floor(ctx.now() / SECOND) * SECOND;
   const given = cursorOf(ctx.query.get('since'));
-  const since = given ?? {when: now - 2 * SECOND, id: Number.MAX_SAFE_INTEGER, seen: null};
+  const since = given ?? {when: now - 2 * SECOND, id: Number.MAX_SAFE_INTEGER, seen: null, time: secondsString(now - 2 * SECOND)};
   const cap = ctx.limits.watchRows;
   const gapless = since.seen !== null || ctx.query.get('gapless') === '1';
   // Read first: the window below is read later, so it holds every row up to `seen`; rows above it wait for the next poll.
-  const late = gapless ? await lateRows(ctx, service, deploymentId, eventName, since, cap) : undefined;
-  if (late && late.rows.length > cap) {
-    // More late rows than a reply holds: these, and the same window again next time.
+  const read = gapless
+    ? await ctx.store.raw.watchLate(service, deploymentId, eventName, since.seen ?? Number.MAX_SAFE_INTEGER, since, cap + 1)
+    : undefined;
+  const late = read && {rows: read.rows.map(tailRow), seen: read.maxId};
+  if (late && late.rows.length >= cap) {
+    // As many late rows as a reply holds: these, and the same window again next time.
     const rows = late.rows.slice(0, cap);
-    const seen = rows[cap - 1]!.id;
-    return body(ctx, service, rows, `${ctx.query.get('since') ?? secondsString(since.when)}`.replace(/~\d+$/, '') + `~${seen}`);
+    return body(ctx, service, rows, `${since.time}~${rows[cap - 1]!.id}`);
   }
   const room = cap - (late?.rows.length ?? 0);
   // The shared tail (watch-tail.ts) when it holds the window; the database otherwise.
