@@ -10,7 +10,7 @@ import type {IngestItem} from '../../../source/ingest/item.js';
 import {openPostgresWriter} from '../../../source/store/postgres/open.js';
 import type {StoreRow, Writer} from '../../../source/store/types.js';
 import {decodeJson} from '../../../source/store/json-codec.js';
-import {derive} from './derive.js';
+import {derive} from '../../../source/ingest/pipeline.js';
 import {createTestDatabase, pgSkip, type TestDatabase} from './test-database.js';
 
 const skip = await pgSkip();
