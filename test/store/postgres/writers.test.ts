@@ -5,12 +5,11 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import postgres from 'postgres';
 import {demoStream} from '../../../source/demo/corpus.js';
-import {isStorable, Preparer, rejection} from '../../../source/ingest/prepare.js';
 import type {IngestItem} from '../../../source/ingest/item.js';
 import {openPostgresWriter} from '../../../source/store/postgres/open.js';
-import type {StoreRow, Writer} from '../../../source/store/types.js';
+import type {Writer} from '../../../source/store/types.js';
 import {decodeJson} from '../../../source/store/json-codec.js';
-import {derive} from '../../../source/ingest/pipeline.js';
+import {Pipeline} from '../../../source/ingest/pipeline.js';
 import {createTestDatabase, pgSkip, type TestDatabase} from './test-database.js';
 
 const skip = await pgSkip();
@@ -18,20 +17,15 @@ const skip = await pgSkip();
 const ITEMS: IngestItem[] = [...demoStream(4000, {seed: 11, shape: 'mixed', startMicros: 1_700_000_000_000_000})]
   .map((e) => ({deployment: e.deployment, exchange: e.exchange, routingKey: e.routing_key, body: e.body}));
 
-/** Stores `items` in batches of `size` through one writer with its own preparer; returns [stored, duplicates]. */
+/** Stores `items` in batches of `size` through one writer, with a pipeline (and preparer) of its own; returns [stored, duplicates]. */
 async function feed(writer: Writer, items: IngestItem[], size: number): Promise<[number, number]> {
-  const preparer = new Preparer(() => 0);
+  const pipeline = new Pipeline(writer, {source: 'test', nowMicros: () => 1});
   let stored = 0;
   let duplicates = 0;
   for (let i = 0; i < items.length; i += size) {
-    const rows = items.slice(i, i + size).map((item) => preparer.prepare(item)).map((p) => (isStorable(p)
-      ? {kind: 'row', line: p.line, deployment: p.deployment, exchange: p.exchange, routingKey: p.routingKey, seq: p.seq,
-        notification: p.notification, jsonZ: p.jsonZ, refSeq: p.refSeq, messageKey: p.messageKey} satisfies StoreRow
-      : {kind: 'rejected' as const, source: 'test', deployment: p.deployment, exchange: p.exchange, routingKey: p.routingKey,
-        line: p.line, error: rejection(p), raw: p.text ?? ''}));
-    const outcome = await writer.write(rows, derive, 1);
-    stored += outcome.statuses.filter((s) => s === 'stored').length;
-    duplicates += outcome.statuses.filter((s) => s === 'duplicate').length;
+    const result = await pipeline.ingest(items.slice(i, i + size));
+    stored += result.stored;
+    duplicates += result.duplicates;
   }
   return [stored, duplicates];
 }
