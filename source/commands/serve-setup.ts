@@ -43,9 +43,9 @@ export function loggerFrom(values: Values, name: string): Logger {
   }
 }
 
-export function setupFrom(given: Values, host: string): Setup {
+/** `log` is the command's own logger when it has one (worker --listen); else one from the flags. */
+export function setupFrom(given: Values, host: string, log: Logger = loggerFrom({...defaults(setupFlags), ...given}, 'stacky serve')): Setup {
   const values = {...defaults(setupFlags), ...given};
-  const log = loggerFrom(values, 'stacky serve');
   const maxRequests = values['max-requests'];
   const maxWatch = values['max-watch'];
   const headerMs = values['header-timeout'] * 1000;
@@ -105,6 +105,26 @@ export function setupFrom(given: Values, host: string): Setup {
       server.timeout = Math.max(idleMs, headerMs) + 1000;
     },
   };
+}
+
+/** SIGHUP re-reads the auth file; a bad file keeps the previous tokens. */
+export function reloadOnHup(tokens: TokenSet, log: Logger): void {
+  process.on('SIGHUP', () => {
+    try {
+      tokens.reload();
+      log.info('auth file reloaded', {file: tokens.path, tokens: tokens.size});
+    } catch (error) {
+      log.error('auth file not reloaded; the previous tokens stay', {file: tokens.path, error: (error as Error).message});
+    }
+  });
+}
+
+/** `[HOST:]PORT` or `[V6]:PORT` (worker --listen); the host defaults to loopback. */
+export function parseListen(text: string): {host: string; port: number} {
+  const m = /^(?:(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):)?(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new UsageError(`--listen: expected [HOST:]PORT (e.g. 9100 or 0.0.0.0:9100), got ${JSON.stringify(text)}`);
+  return {host: m[1] ?? m[2] ?? '127.0.0.1', port};
 }
 
 /** A systemd unit running `stacky <argv>` (without --print-systemd), stopped by SIGTERM. */

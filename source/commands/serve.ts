@@ -13,7 +13,7 @@ import {command} from './spec.js';
 import {serveSpec} from './specs/serve.js';
 import {parseLimits, type ServerLimits} from '../server/limits.js';
 import {retainFlag, startRetention} from './retention-embed.js';
-import {isLoopback, RefusalError, setupFrom, systemdUnit, type Setup} from './serve-setup.js';
+import {isLoopback, RefusalError, reloadOnHup, setupFrom, systemdUnit, type Setup} from './serve-setup.js';
 import type {ConsumerView} from '../server/metrics.js';
 
 interface ServeBounds {
@@ -121,17 +121,7 @@ export async function run(argv: string[]): Promise<number> {
       consumers = worker.view;
       stops.push(worker.stop);
     }
-    if (setup.tokens) {
-      const tokens = setup.tokens;
-      process.on('SIGHUP', () => {
-        try {
-          tokens.reload();
-          log.info('auth file reloaded', {file: tokens.path, tokens: tokens.size});
-        } catch (error) {
-          log.error('auth file not reloaded; the previous tokens stay', {file: tokens.path, error: (error as Error).message});
-        }
-      });
-    }
+    if (setup.tokens) reloadOnHup(setup.tokens, log);
     if (retain !== undefined) {
       const handle = startRetention(db, retain, {
         everySeconds: values['retain-every'],

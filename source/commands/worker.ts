@@ -2,17 +2,21 @@
 // the database (a SQLite file or PostgreSQL). Runs until SIGINT/SIGTERM, then stops consuming, stores and acks what was
 // delivered, and closes the connections.
 import {workerConfigWarning} from './file-modes.js';
-import {openWriter} from '../store/open.js';
+import type {AddressInfo} from 'node:net';
+import {openStore, openWriter} from '../store/open.js';
+import {createHealthServer} from '../server/health-server.js';
+import type {ConsumerView} from '../server/metrics.js';
 import {describeLocation} from '../store/location.js';
 import {StoreOpenError} from '../store/errors.js';
 import {defaultDbPath, dbLocation} from './paths.js';
 import {consumerPlan, defaultWorkerConfigPath, loadWorkerConfig, WorkerConfigError} from '../ingest/sources/amqp/config.js';
-import {startWorker} from '../ingest/sources/amqp/worker.js';
+import {startWorker, type WorkerHandle} from '../ingest/sources/amqp/worker.js';
 import {retainFlag, startRetention} from './retention-embed.js';
 import {createLogger, loggerOptions, type Logger} from './log.js';
 import {UsageError} from './args.js';
 import {command, type Values} from './spec.js';
 import {workerSpec} from './specs/worker.js';
+import {isLoopback, parseListen, RefusalError, reloadOnHup, setupFrom, type Setup} from './serve-setup.js';
 
 export interface WorkerRunOptions {
   env?: NodeJS.ProcessEnv;
@@ -54,6 +58,22 @@ async function work(argv: string[], values: Values<typeof workerSpec.flags>, env
     return 0;
   }
 
+  // --listen: checked before anything connects (a bad address or a wide bind without tokens).
+  let listen: {host: string; port: number; setup: Setup} | undefined;
+  if (values.listen !== undefined) {
+    const {host, port} = parseListen(values.listen);
+    try {
+      listen = {host, port, setup: setupFrom(values, host, logger)};
+    } catch (error) {
+      if (!(error instanceof RefusalError)) throw error;
+      stderr.write(`stacky worker: ${error.message}\n`);
+      return 2;
+    }
+    if (!listen.setup.tokens && !isLoopback(host)) {
+      logger.warn('listening beyond loopback without tokens (--insecure): anyone who can reach the port can read /metrics', {host});
+    }
+  }
+
   const configPath = values.config ?? defaultWorkerConfigPath(env);
   let loaded;
   try {
@@ -85,7 +105,18 @@ async function work(argv: string[], values: Values<typeof workerSpec.flags>, env
   }
   log(`stacky worker: config ${configPath}, database ${describeLocation(dbPath)}`);
 
-  const handle = await startWorker(loaded.config, writer, log, {
+  const live: {handle?: WorkerHandle} = {};
+  let health: {close(): Promise<void>} | undefined;
+  if (listen) {
+    try {
+      health = await listenForHealth(listen, dbPath, () => live.handle, logger);
+    } catch (error) {
+      stderr.write(`stacky worker: cannot listen on ${values.listen}: ${(error as Error).message}\n`);
+      await writer.close();
+      return 1;
+    }
+  }
+  const handle = live.handle = await startWorker(loaded.config, writer, log, {
     prefetch,
     batchSize: batch,
   });
@@ -117,6 +148,7 @@ async function work(argv: string[], values: Values<typeof workerSpec.flags>, env
   late.unref();
   await retention?.stop();
   await handle.stop();
+  await health?.close();
   clearInterval(keepAlive);
   await writer.close();
   clearTimeout(late);
@@ -124,4 +156,37 @@ async function work(argv: string[], values: Values<typeof workerSpec.flags>, env
   process.removeListener('SIGINT', force);
   process.removeListener('SIGTERM', force);
   return 0;
+}
+
+/** GET /healthz and /metrics beside the worker (the consumers and the database, as serve --worker reports them). */
+async function listenForHealth(listen: {host: string; port: number; setup: Setup}, location: string,
+  consumers: () => ConsumerView | undefined, logger: Logger): Promise<{close(): Promise<void>}> {
+  const store = await openStore(location);
+  const {guard} = listen.setup.guard(store, consumers);
+  const server = createHealthServer(guard);
+  listen.setup.timeouts(server);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(listen.port, listen.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  if (listen.setup.tokens) reloadOnHup(listen.setup.tokens, logger);
+  const address = server.address() as AddressInfo;
+  const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
+  const url = `http://${host}:${address.port}`;
+  process.stdout.write(`listening on ${url}\n`);
+  logger.info('health listening', {url, auth: listen.setup.tokens ? `${listen.setup.tokens.size} tokens` : 'none'});
+  return {
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => void store.close().then(resolve));
+      server.closeAllConnections();
+    }),
+  };
 }

@@ -8,6 +8,7 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {openDatabase, type Db} from '../../source/store/sqlite/database.js';
 import {DemoGenerator} from '../../source/demo/generator.js';
+import {hashToken, newToken, writeAuthFile} from '../../source/server/auth.js';
 import {
   brokerSkip, novaGlanceTopics, publisher, rabbitmqctl, tempDir, testVhost, waitFor, workerConfig,
 } from '../ingest/sources/amqp/helpers.js';
@@ -18,6 +19,7 @@ const ENTRY = "const {main} = await import('./source/cli.ts'); process.exitCode 
 
 interface Child {
   process: ChildProcess;
+  stdout(): string;
   stderr(): string;
   exited: Promise<{code: number | null; signal: NodeJS.Signals | null}>;
 }
@@ -26,12 +28,17 @@ function stacky(args: string[], env: NodeJS.ProcessEnv = {}): Child {
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', ENTRY, ...args], {
     cwd: ROOT, env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let out = '';
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  child.stdout!.resume();
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
   const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) =>
     child.on('exit', (code, signal) => resolve({code, signal})));
-  return {process: child, stderr: () => err, exited};
+  return {process: child, stdout: () => out, stderr: () => err, exited};
+}
+
+function listening(child: Child): Promise<string> {
+  return waitFor('listening', () => /listening on (http:\/\/\S+)/.exec(child.stdout())?.[1], 30_000);
 }
 
 function rawCount(db: Db): number {
@@ -99,6 +106,92 @@ test('unknown keys are warned about; an unreachable broker is retried with backo
     assert.match(child.stderr(), /SIGTERM: stopping/);
     assert.ok(existsSync(dbPath), 'the database was created');
   } finally {
+    t.dispose();
+  }
+});
+
+test('worker --listen: /healthz says why the consumers are not consuming, /metrics shows their state, ' +
+  'nothing else is served; a wide bind without tokens and a bad address are refused', async () => {
+  const t = tempDir();
+  let child: Child | undefined;
+  try {
+    const config = join(t.dir, 'config.json');
+    writeFileSync(config, JSON.stringify({
+      deployments: [{name: 'nowhere', rabbit_host: '127.0.0.1', rabbit_port: 1, topics: {nova: [{queue: 'q', routing_key: 'k'}]}}],
+    }));
+    const db = join(t.dir, 'stacky.db');
+    const wide = stacky(['worker', '--config', config, '--db', db, '--listen', '0.0.0.0:0']);
+    assert.equal((await wide.exited).code, 2);
+    assert.equal(wide.stderr(), 'stacky worker: refusing to listen on 0.0.0.0 without --auth-file: anyone who can reach it ' +
+      'could read and ingest (create tokens with `stacky token add`, or pass --insecure to accept that)\n');
+    const bad = stacky(['worker', '--config', config, '--db', db, '--listen', 'host:port']);
+    assert.equal((await bad.exited).code, 2);
+    assert.equal(bad.stderr(), 'stacky worker: --listen: expected [HOST:]PORT (e.g. 9100 or 0.0.0.0:9100), got "host:port"; ' +
+      'see stacky worker --help\n');
+
+    child = stacky(['worker', '--config', config, '--db', db, '--listen', '0']);
+    const url = await listening(child);
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    await waitFor('a failed connection', () => child!.stderr().includes('reconnecting in') || undefined, 30_000);
+    const health = await fetch(`${url}/healthz`);
+    assert.equal(health.status, 503);
+    assert.match(await health.text(), /^consumer nowhere\/nova: (connecting|waiting)\n$/);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    assert.match(metrics, /^stacky_consumer_up\{consumer="nowhere\/nova",state="consuming"\} 0$/m);
+    assert.match(metrics, /^stacky_consumer_up\{consumer="nowhere\/nova",state="(connecting|waiting)"\} 1$/m);
+    assert.match(metrics, /^stacky_database_bytes \d+$/m);
+    const api = await fetch(`${url}/stacky/deployments/`);
+    assert.equal(api.status, 404);
+    assert.equal(await api.text(), '[["Error", "Message"], ["Not Found", "This worker serves /healthz and /metrics only."]]');
+    child.process.kill('SIGTERM');
+    assert.deepEqual(await child.exited, {code: 0, signal: null});
+    assert.match(child.stderr(), /health listening/);
+  } finally {
+    if (child && child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+    t.dispose();
+  }
+});
+
+test('worker --listen with --auth-file: /healthz is ok once consuming, /metrics counts what was stored, ' +
+  'both need a token', {skip, timeout: 120_000}, async () => {
+  const broker = await testVhost();
+  const t = tempDir();
+  let child: Child | undefined;
+  try {
+    const deployment = `${broker.id}.listen`;
+    const config = join(t.dir, 'stacktach_worker_config.json');
+    writeFileSync(config, JSON.stringify(workerConfig(broker.vhost, [{name: deployment, topics: novaGlanceTopics(broker.id)}])));
+    const auth = join(t.dir, 'tokens.json');
+    const token = newToken();
+    writeAuthFile(auth, [{name: 'prometheus', role: 'read', sha256: hashToken(token), created: '2026-12-07T00:00:00.000Z'}]);
+    child = stacky(['worker', '--config', config, '--db', join(t.dir, 'stacky.db'), '--listen', '127.0.0.1:0', '--auth-file', auth]);
+    const url = await listening(child);
+    const get = (path: string, withToken = true) =>
+      fetch(`${url}${path}`, withToken ? {headers: {authorization: `Bearer ${token}`}} : {});
+    assert.equal((await get('/healthz', false)).status, 401);
+    await waitFor('healthy', async () => {
+      const r = await get('/healthz');
+      return (r.status === 200 && await r.text() === 'ok\n') || undefined;
+    }, 30_000);
+
+    const generator = new DemoGenerator({seed: 5, deployments: [deployment]});
+    const p = await publisher(broker.url);
+    for (let i = 0; i < 200; i++) {
+      const e = generator.next();
+      p.publish(e.exchange, e.routing_key, e.body);
+    }
+    await p.close();
+    const metrics = await waitFor('200 stored', async () => {
+      const text = await (await get('/metrics')).text();
+      return text.includes(`stacky_notifications_total{deployment="${deployment}",exchange="amqp",outcome="stored"} 200\n`)
+        ? text : undefined;
+    }, 60_000);
+    assert.match(metrics, new RegExp(`^stacky_consumer_up\\{consumer="${deployment.replace(/\./g, '\\.')}/nova",state="consuming"\\} 1$`, 'm'));
+    child.process.kill('SIGTERM');
+    assert.deepEqual(await child.exited, {code: 0, signal: null});
+  } finally {
+    if (child && child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+    await broker.dispose();
     t.dispose();
   }
 });
@@ -178,10 +271,7 @@ test('stacky serve --worker FILE consumes in the server process; the API serves 
     const config = join(t.dir, 'stacktach_worker_config.json');
     writeFileSync(config, JSON.stringify(workerConfig(broker.vhost, [{name: deployment, topics: novaGlanceTopics(broker.id)}])));
     child = stacky(['serve', '--db', join(t.dir, 'stacky.db'), '--port', '0', '--worker', config]);
-    let out = '';
-    child.process.stdout!.removeAllListeners('data');
-    child.process.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const url = await waitFor('listening', () => /listening on (http:\/\/\S+)/.exec(out)?.[1], 30_000);
+    const url = await listening(child);
     await waitFor('consuming', () => child!.stderr().includes(`${deployment}/nova: consuming`) || undefined, 30_000);
 
     const generator = new DemoGenerator({seed: 11, deployments: [deployment]});

@@ -1,13 +1,11 @@
 // `stacky serve`: the StackTach-compatible server (run: source/commands/serve.ts).
 import type {CommandSpec, FlagSet} from '../spec.js';
-import {daemonFlags, dbFlag, retainFlags} from './shared.js';
+import {daemonFlags, dbFlag, healthFlags, retainFlags} from './shared.js';
 
 /** Running unattended: tokens, TLS, bounds, timeouts, health (read by source/commands/serve-setup.ts). */
 export const setupFlags = {
-  'auth-file': {type: 'string', value: 'FILE', description: 'bearer tokens (see stacky token); required to listen beyond loopback'},
+  ...healthFlags,
   'open-read': {type: 'boolean', description: 'let reads through without a token (the original stacky client sends none)'},
-  insecure: {type: 'boolean', description: 'listen beyond loopback without tokens (warns at every start)'},
-  'metrics-open': {type: 'boolean', description: '/healthz and /metrics without a token'},
   'tls-cert': {type: 'string', value: 'FILE', description: 'serve HTTPS with this certificate (with --tls-key)'},
   'tls-key': {type: 'string', value: 'FILE', description: 'the private key of --tls-cert'},
   'max-requests': {type: 'int', value: 'N', min: 1, default: 64,
@@ -18,8 +16,6 @@ export const setupFlags = {
   'request-timeout': {type: 'int', value: 'S', default: 0, description: 'seconds a client has to send a whole request ' +
     '(0: off; POST /ingest/ has its own bounds, --limit body-ms and body-idle-ms, and answers with its counts)'},
   'idle-timeout': {type: 'int', value: 'S', min: 1, default: 65, description: 'seconds an idle keep-alive connection stays open'},
-  'max-lag': {type: 'int', value: 'N', min: 1, default: 100_000, description: "/healthz fails when a consumer's queues hold N messages"},
-  'min-free-mb': {type: 'int', value: 'N', default: 100, description: '/healthz fails below N MiB free beside the database'},
   // No default here: it depends on the cores (source/server/read-threads.ts), and specs load no server code.
   'read-threads': {type: 'int', value: 'N', min: 0, description: 'threads building uncached read answers, each with its own ' +
     'read-only connection; 0 builds them on the serving thread (default: one per core beside the serving thread, 1 to 4)'},

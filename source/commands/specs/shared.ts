@@ -29,3 +29,12 @@ export const daemonFlags = {
   'log-level': {type: 'string', value: 'L', choices: ['debug', 'info', 'warn', 'error'], default: 'info', description: 'least level logged'},
   'print-systemd': {type: 'boolean', description: 'print a systemd unit running this command line, and exit'},
 } as const satisfies FlagSet;
+
+/** /healthz and /metrics, and who may reach them: serve's, and worker's with --listen (source/commands/serve-setup.ts). */
+export const healthFlags = {
+  'auth-file': {type: 'string', value: 'FILE', description: 'bearer tokens (see stacky token); required to listen beyond loopback'},
+  insecure: {type: 'boolean', description: 'listen beyond loopback without tokens (warns at every start)'},
+  'metrics-open': {type: 'boolean', description: '/healthz and /metrics without a token'},
+  'max-lag': {type: 'int', value: 'N', min: 1, default: 100_000, description: "/healthz fails when a consumer's queues hold N messages"},
+  'min-free-mb': {type: 'int', value: 'N', default: 100, description: '/healthz fails below N MiB free beside the database'},
+} as const satisfies FlagSet;
