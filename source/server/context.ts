@@ -24,5 +24,13 @@ export class RawBody {
   constructor(readonly text: string) {}
 }
 
-/** The reply's value (or a RawBody), or a promise of it: handlers await the store. */
+/**
+ * A body made a part at a time (watch, search: source/server/stream-reply.ts): a small one is
+ * sent whole, a large one goes out as its parts are made, never held whole.
+ */
+export class StreamBody {
+  constructor(readonly parts: AsyncIterable<string>) {}
+}
+
+/** The reply's value (or a RawBody or StreamBody), or a promise of it: handlers await the store. */
 export type Handler = (ctx: Context) => unknown;

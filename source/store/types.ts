@@ -95,6 +95,8 @@ export interface RawQuery {
   order: 'asc' | 'desc';
   limit: number;
   offset: number;
+  /** Only rows past this one in the query's order (a reply streamed a page at a time, source/server/handlers/search.ts). */
+  after?: {when: Micros; id: number};
 }
 
 export interface UuidTiming {

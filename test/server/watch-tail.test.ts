@@ -114,6 +114,36 @@ describe('watch: shared tails', () => {
     }
   });
 
+  it('a large reply is streamed in parts (the database read a page at a time): 2,600 rows, seven to an instant, ' +
+    'walked 1,200 at a time, the same bytes with and without the tail, every row once', async () => {
+    const p = await pair({watchRows: 1200});
+    try {
+      // Seven rows to an instant, so ties straddle the database's pages of 500 and the cap.
+      await p.s.ingest(...Array.from({length: 2600}, (_, i) => note(T + Math.floor(i / 7) * 1000 + 1000, `i-${i % 13}`)));
+      p.s.clock.now = T + 5 * SECOND;
+      const first = await p.s.get(`/stacky/watch/0/?since=${T / SECOND}`);
+      assert.equal(first.headers['transfer-encoding'], 'chunked');
+      assert.equal(first.headers['content-length'], undefined);
+      assert.ok(first.text.length > 64 * 1024);
+      const seen: number[] = [];
+      const cursors: string[] = [];
+      for (let since = String(T / SECOND); ;) {
+        const [, rows, until] = await p.both(`/stacky/watch/0/?since=${encodeURIComponent(since)}`);
+        seen.push(...rows.map((r) => r[0] as number));
+        cursors.push(until);
+        if (/^\d+$/.test(until)) break;
+        since = until;
+      }
+      // 1,200 + 1,200 + 200; row 1,200 (index 1,199) shares its instant with row 1,201.
+      assert.deepEqual(cursors, ['1389892200.172000:1200', '1389892200.343000:2400', '1389892205']);
+      assert.deepEqual(seen, Array.from({length: 2600}, (_, i) => i + 1));
+      const last = await p.s.get(`/stacky/watch/0/?since=${encodeURIComponent(cursors[1]!)}`);
+      assert.equal(last.headers['content-length'], String(Buffer.byteLength(last.text)), 'a small reply is sent whole');
+    } finally {
+      await p.close();
+    }
+  });
+
   it('a window older than the tail is read from the database; one inside it from the tail', async () => {
     const p = await pair({watchTailRows: 5});
     try {

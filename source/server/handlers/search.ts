@@ -1,7 +1,8 @@
 // search: raw events by any column, newest first (docs/api.md §2.11). The original passed
 // field=value straight to Django's ORM; this accepts each table's columns, `deployment__name`,
 // and the lookups operators use; the store turns the validated filter into SQL.
-import type {Context} from '../context.js';
+import {StreamBody, type Context} from '../context.js';
+import {pyDumps} from '../../core/pyjson.js';
 import {SEARCH_COLUMNS, type Filter, type Lookup, type RawQuery} from '../../store/types.js';
 import type {Service} from '../../core/types.js';
 import {parseDecimalSeconds} from '../../core/time.js';
@@ -50,6 +51,9 @@ export function searchFilter(service: Service, field: string, value: string | un
   return {field: base, lookup: lookup as Lookup, value: TEXT_ONLY.has(lookup) ? value : typed(kind, field, value)};
 }
 
+/** Rows read at a time, and sent as one part of a streamed reply. */
+export const SEARCH_PAGE = 500;
+
 export async function search(ctx: Context): Promise<unknown> {
   const service = serviceOf(ctx.query, 'nova');
   const field = ctx.query.required('field');
@@ -59,6 +63,27 @@ export async function search(ctx: Context): Promise<unknown> {
     filters: [filter],
   };
   // Looking inside the deflated JSON inflates every row: off the main thread (json-search.ts).
-  const rows = SEARCH_COLUMNS[service][filter.field] === 'json' ? await ctx.searches.run(query) : await ctx.store.raw.rows(query);
-  return rows.length === 0 ? [] : [HEADERS[service], ...rows.map(resultRow)];
+  if (SEARCH_COLUMNS[service][filter.field] === 'json') {
+    const rows = await ctx.searches.run(query);
+    return rows.length === 0 ? [] : [HEADERS[service], ...rows.map(resultRow)];
+  }
+  return new StreamBody(pages(ctx, query));
+}
+
+/** pyDumps([headers, ...rows]) (or `[]`), a page of rows a part: each page after the last one's last row. */
+async function* pages(ctx: Context, query: RawQuery): AsyncGenerator<string> {
+  let after: RawQuery['after'];
+  let n = 0;
+  for (let left = query.limit; left > 0;) {
+    const want = Math.min(SEARCH_PAGE, left);
+    const rows = await ctx.store.raw.rows({...query, limit: want, ...(after ? {offset: 0, after} : {})});
+    if (rows.length === 0) break;
+    let part = '';
+    for (const r of rows) part += `${n++ === 0 ? `[${pyDumps(HEADERS[query.service])}` : ''}, ${pyDumps(resultRow(r))}`;
+    yield part;
+    if (rows.length < want) break;
+    left -= want;
+    after = rows[want - 1]!;
+  }
+  yield n === 0 ? '[]' : ']';
 }

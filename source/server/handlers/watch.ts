@@ -2,7 +2,7 @@
 import type {Context} from '../context.js';
 import {secondsString, decimalString, parseDecimalSeconds} from '../../core/time.js';
 import {pyDumps} from '../../core/pyjson.js';
-import {RawBody} from '../context.js';
+import {StreamBody} from '../context.js';
 import {replyRowText, tailRow, type TailRow} from '../watch-tail.js';
 import {serviceOf} from '../params.js';
 import {badRequest} from '../http-error.js';
@@ -33,7 +33,10 @@ function cursorOf(raw: string | undefined): {when: number; id: number; seen: num
  * the original's: such rows are never shown.
  */
 
-export async function watch(ctx: Context): Promise<RawBody> {
+/** Rows a reply is made of at a time: one page of a database read, one part of the streamed reply. */
+export const WATCH_PAGE = 500;
+
+export async function watch(ctx: Context): Promise<StreamBody> {
   const service = serviceOf(ctx.query, 'nova');
   const deploymentId = Number(ctx.path[0]);
   const eventName = ctx.query.get('event_name') || null;
@@ -48,31 +51,62 @@ export async function watch(ctx: Context): Promise<RawBody> {
     ? await ctx.store.raw.watchLate(service, deploymentId, eventName, since.seen ?? Number.MAX_SAFE_INTEGER, since, cap + 1)
     : undefined;
   const late = read && {rows: read.rows.map(tailRow), seen: read.maxId};
+  const reply = await replyOf(ctx, service);
   if (late && late.rows.length >= cap) {
     // As many late rows as a reply holds: these, and the same window again next time.
     const rows = late.rows.slice(0, cap);
-    return body(ctx, service, rows, `${since.time}~${rows[cap - 1]!.id}`);
+    return reply(async function* () {
+      yield* rows;
+      return `${since.time}~${rows[cap - 1]!.id}`;
+    }());
   }
   const room = cap - (late?.rows.length ?? 0);
-  // The shared tail (watch-tail.ts) when it holds the window; the database otherwise.
-  let rows: TailRow[] | undefined = await ctx.tails?.read(service, deploymentId, eventName, since, now, room + 1);
-  rows ??= (await ctx.store.raw.watch(service, deploymentId, eventName, since.when, now, room + 1, since.id)).map(tailRow);
-  let until = secondsString(now);
-  if (rows.length > room) {
-    // The original had no cap. Cut after `cap` rows; when the next row shares the last one's
-    // instant, the cursor names the last id too, so the next poll neither skips nor repeats.
-    const last = rows[room - 1]!;
-    const tie = rows[room]!.when === last.when;
-    rows = rows.slice(0, room);
-    until = tie ? `${decimalString(last.when)}:${last.id}` : decimalString(last.when);
-  }
   // Rows committed after the late rows were read wait for the next poll, which finds them late:
   // cut after the cap, so that no row beyond them is passed over.
-  if (late) rows = rows.filter((r) => r.id <= late.seen);
-  return body(ctx, service, late ? [...late.rows, ...rows] : rows, late ? `${until}~${late.seen}` : until);
+  const shown = (r: TailRow) => !late || r.id <= late.seen;
+  const cursorAfter = (until: string) => (late ? `${until}~${late.seen}` : until);
+  // The shared tail (watch-tail.ts) when it holds the window, in memory already.
+  const held = await ctx.tails?.read(service, deploymentId, eventName, since, now, room + 1);
+  if (held) {
+    return reply(async function* () {
+      yield* late?.rows ?? [];
+      const window = held.slice(0, room);
+      yield* window.filter(shown);
+      return cursorAfter(held.length > room ? capCursor(window[room - 1]!, held[room]!) : secondsString(now));
+    }());
+  }
+  // The database otherwise, a page at a time: the pages are the one read's rows, each after the last one's last row.
+  return reply(async function* () {
+    yield* late?.rows ?? [];
+    let after = {when: since.when, id: since.id};
+    for (let sent = 0; sent < room;) {
+      const want = Math.min(WATCH_PAGE, room - sent);
+      const page = (await ctx.store.raw.watch(service, deploymentId, eventName, after.when, now, want + 1, after.id)).map(tailRow);
+      const rows = page.slice(0, want);
+      yield* rows.filter(shown);
+      sent += rows.length;
+      if (page.length <= want) break;
+      if (sent === room) return cursorAfter(capCursor(rows[want - 1]!, page[want]!));
+      after = rows[want - 1]!;
+    }
+    return cursorAfter(secondsString(now));
+  }());
 }
 
-async function body(ctx: Context, service: ReturnType<typeof serviceOf>, rows: TailRow[], until: string): Promise<RawBody> {
+/**
+ * The cursor of a reply cut at the cap (the original had none): the last row's instant, and
+ * when the next row shares it, the last id too, so the next poll neither skips nor repeats.
+ */
+function capCursor(last: TailRow, next: TailRow): string {
+  return next.when === last.when ? `${decimalString(last.when)}:${last.id}` : decimalString(last.when);
+}
+
+/**
+ * The reply `[widths, [rows], until]` made from rows as they come (the generator's value is
+ * `until`), WATCH_PAGE rows a part, each row's text made once (by the tail, when shared).
+ */
+async function replyOf(ctx: Context, service: ReturnType<typeof serviceOf>):
+  Promise<(rows: AsyncGenerator<TailRow, string>) => StreamBody> {
   // Stacky's own: `extra=1` adds host, tenant and request id to each row (the console's columns).
   const extra = ctx.query.get('extra') === '1';
   // Widths come from nova's event names even when watching glance or generic, as the original.
@@ -83,6 +117,20 @@ async function body(ctx: Context, service: ReturnType<typeof serviceOf>, rows: T
   };
   // Keyed by service only when nova has no names, which a commit can change: one lookup a version.
   const width = ctx.tails ? await ctx.tails.width(service, widthOf) : await widthOf();
-  // pyDumps([widths, rows, until]), with each row's text made once (by the tail, when shared).
-  return new RawBody(`[${pyDumps([10, 1, 15, 20, width, 36])}, [${rows.map((r) => replyRowText(r, extra)).join(', ')}], ${pyDumps(until)}]`);
+  return (rows) => new StreamBody(async function* () {
+    let part = `[${pyDumps([10, 1, 15, 20, width, 36])}, [`;
+    let n = 0;
+    for (;;) {
+      const next = await rows.next();
+      if (next.done) {
+        yield `${part}], ${pyDumps(next.value)}]`;
+        return;
+      }
+      part += `${n > 0 ? ', ' : ''}${replyRowText(next.value, extra)}`;
+      if (++n % WATCH_PAGE === 0) {
+        yield part;
+        part = '';
+      }
+    }
+  }());
 }

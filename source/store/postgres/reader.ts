@@ -126,6 +126,11 @@ export class PgRawReader implements RawReads {
     const conds = q.filters.filter((f) => !jsonFilters.includes(f)).map((f) => filterSql(q.service, f, p));
     if (q.whenMin !== undefined && q.whenMin !== null) conds.push(`r."when" >= ${p.add(q.whenMin)}`);
     if (q.whenMax !== undefined && q.whenMax !== null) conds.push(`r."when" <= ${p.add(q.whenMax)}`);
+    const past = q.order === 'asc' ? '>' : '<';
+    if (q.after) {
+      const when = p.add(q.after.when);
+      conds.push(`(r."when" ${past} ${when} OR (r."when" = ${when} AND r.id ${past} ${p.add(q.after.id)}))`);
+    }
     const where = conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : '';
     const dir = q.order === 'asc' ? 'ASC' : 'DESC';
     const select = `SELECT r.id, r.routing_key, r."when", r.deployment_id, r.event, r.host, ${tail}

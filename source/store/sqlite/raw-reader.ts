@@ -96,6 +96,8 @@ export class RawReader {
     const conds = q.filters.map((f) => filterSql(q.service, f));
     if (q.whenMin !== undefined && q.whenMin !== null) conds.push({sql: 'r."when" >= ?', params: [q.whenMin]});
     if (q.whenMax !== undefined && q.whenMax !== null) conds.push({sql: 'r."when" <= ?', params: [q.whenMax]});
+    const past = q.order === 'asc' ? '>' : '<';
+    if (q.after) conds.push({sql: `(r."when" ${past} ? OR (r."when" = ? AND r.id ${past} ?))`, params: [q.after.when, q.after.when, q.after.id]});
     const where = conds.length > 0 ? `WHERE ${conds.map((c) => c.sql).join(' AND ')}` : '';
     const dir = q.order === 'asc' ? 'ASC' : 'DESC';
     const sql = `SELECT r.id, r.routing_key, r."when", r.deployment_id, r.event, r.host, ${tail}
