@@ -1,4 +1,5 @@
 // Reads of the three raw tables for uuid, request, search, show, watch, events and hosts.
+import {limitSql, Statements} from './statements.js';
 import type {Statement} from 'better-sqlite3';
 import type {Db} from './database.js';
 import type {Cell, Micros, Service} from '../../core/types.js';
@@ -49,7 +50,7 @@ function filterSql(service: Service, f: Filter): {sql: string; params: (string |
 }
 
 export class RawReader {
-  private readonly stmtCache = new Map<string, Statement<unknown[]>>();
+  private readonly statements = new Statements<Statement<unknown[]>>((sql) => this.db.prepare<unknown[]>(sql));
 
   constructor(private readonly db: Db) {
     // Lets search look inside the deflated raw JSON (json, json__contains).
@@ -81,12 +82,7 @@ export class RawReader {
   }
 
   private stmt(sql: string) {
-    let s = this.stmtCache.get(sql);
-    if (!s) {
-      s = this.db.prepare<unknown[]>(sql);
-      this.stmtCache.set(sql, s);
-    }
-    return s;
+    return this.statements.get(sql);
   }
 
   /** uuid, request and search: filtered rows in `when` order with pagination. */
@@ -102,9 +98,9 @@ export class RawReader {
     const dir = q.order === 'asc' ? 'ASC' : 'DESC';
     const sql = `SELECT r.id, r.routing_key, r."when", r.deployment_id, r.event, r.host, ${tail}
       FROM ${table} r ${where}
-      ORDER BY r."when" ${dir}, r.id ${dir} LIMIT ? OFFSET ?`;
+      ORDER BY r."when" ${dir}, r.id ${dir} LIMIT ${limitSql(q.limit)} OFFSET ?`;
     const params = conds.flatMap((c) => c.params);
-    const rows = this.stmt(sql).raw(true).all(...params, q.limit, q.offset) as Cell[][];
+    const rows = this.stmt(sql).raw(true).all(...params, q.offset) as Cell[][];
     return rows.map((r) => ({
       id: r[0] as number, routing_key: r[1] as string | null, when: r[2] as number,
       deployment: this.deploymentName(r[3] as number), event: r[4] ?? null, host: r[5] ?? null, tail: r.slice(6),
@@ -134,7 +130,7 @@ export class RawReader {
     const rows = this.stmt(`SELECT r.id, r.routing_key, r."when", r.deployment_id, r.event,
       r.${INSTANCE_COLUMN[service]} AS instance, r.host, ${TENANT_COLUMN[service]} AS tenant, r.request_id
       FROM ${table} r WHERE ${conds.join(' AND ')}
-      ORDER BY r."when", r.id LIMIT ?`).all(...params, limit) as (Omit<WatchRow, 'deployment'> & {deployment_id: number})[];
+      ORDER BY r."when", r.id LIMIT ${limitSql(limit)}`).all(...params) as (Omit<WatchRow, 'deployment'> & {deployment_id: number})[];
     return rows.map(({deployment_id: id, ...r}) => ({...r, deployment: this.deploymentName(id)}));
   }
 
@@ -197,10 +193,10 @@ export class RawReader {
     const order = afterId === null ? 'r."when" DESC, r.id DESC' : 'r.id';
     const select = this.stmt(`SELECT r.id, r.routing_key, r."when", r.deployment_id, r.event,
       r.${INSTANCE_COLUMN[service]} AS instance, r.host, ${TENANT_COLUMN[service]} AS tenant, r.request_id
-      FROM ${table} r WHERE ${conds.join(' AND ')} ORDER BY ${order} LIMIT ?`);
+      FROM ${table} r WHERE ${conds.join(' AND ')} ORDER BY ${order} LIMIT ${limitSql(limit)}`);
     const max = this.stmt(`SELECT coalesce(max(id), 0) AS m FROM ${table}`);
     return this.db.transaction(() => {
-      const rows = select.all(...params, limit) as (Omit<WatchRow, 'deployment'> & {deployment_id: number})[];
+      const rows = select.all(...params) as (Omit<WatchRow, 'deployment'> & {deployment_id: number})[];
       const maxId = (max.get() as {m: number}).m;
       return {rows: rows.map(({deployment_id: id, ...r}) => ({...r, deployment: this.deploymentName(id)})), maxId};
     })();

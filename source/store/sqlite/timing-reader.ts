@@ -1,5 +1,6 @@
 // Reads of Lifecycle, Timing and RequestTracker for timings, timings/uuid, summary and kpi.
 import type {Db} from './database.js';
+import {limitSql, Statements} from './statements.js';
 import type {KpiRow, UuidTiming} from '../types.js';
 import type {Cell, Micros} from '../../core/types.js';
 
@@ -14,8 +15,8 @@ export class TimingReader {
   private readonly kpiRows;
 
   constructor(db: Db) {
-    this.lifecycles = db.prepare<[string, number, number], {id: number}>(
-      'SELECT id FROM stacktach_lifecycle WHERE instance = ? ORDER BY id LIMIT ? OFFSET ?');
+    this.lifecycles = new Statements((limit: string) => db.prepare<[string, number], {id: number}>(
+      `SELECT id FROM stacktach_lifecycle WHERE instance = ? ORDER BY id LIMIT ${limit} OFFSET ?`));
     this.timingsOf = db.prepare<[number], UuidTiming>(
       'SELECT name, start_raw_id, end_raw_id, diff FROM stacktach_timing WHERE lifecycle_id = ? ORDER BY id');
     const byName = (extra: string) => `SELECT l.instance, t.diff FROM stacktach_timing t
@@ -44,7 +45,7 @@ export class TimingReader {
 
   /** Timings of every lifecycle of the instance (pagination applies to lifecycles). */
   forInstance(instance: string, limit: number, offset: number): UuidTiming[] {
-    return this.lifecycles.all(instance, limit, offset).flatMap((l) => this.timingsOf.all(l.id));
+    return this.lifecycles.get(limitSql(limit)).all(instance, offset).flatMap((l) => this.timingsOf.all(l.id));
   }
 
   byEventName(name: string, min: Micros | null, max: Micros | null, limit: number, offset: number) {
