@@ -77,8 +77,8 @@ describe('the time budget of a transaction', () => {
 
 describe('the pause after a transaction', () => {
   it('is none after a step that only read, else as long as the hold and never under the minimum', () => {
-    assert.equal(PAUSE_MIN_MS, 5);
-    assert.deepEqual([0, 0.4, 4, 12, 30, 45.2, 200].map(pauseAfter), [0, 5, 5, 12, 30, 46, 200]);
+    assert.equal(PAUSE_MIN_MS, 10);
+    assert.deepEqual([0, 0.4, 9, 12, 30, 45.2, 200].map(pauseAfter), [0, 10, 10, 12, 30, 46, 200]);
   });
 });
 

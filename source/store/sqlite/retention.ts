@@ -3,10 +3,10 @@
 //
 // Every step is one short write transaction over a small batch. Three things keep it from
 // stalling anyone else (README "Retention" has the measurements):
-// - a transaction stops deleting once it has held the write lock for TARGET_MS (5 ms, a tenth
-//   of the 50 ms a reader or the ingest may be held up: on busy cores a thread that loses its
-//   core while it holds the lock waits tens of ms for it, and the shorter the hold the rarer
-//   that is), and the next batch is sized from the time the last one held it;
+// - a transaction stops deleting once it has held the write lock for TARGET_MS (10 ms, far
+//   under the 50 ms a reader or the ingest may be held up: on busy cores a thread that loses
+//   its core while it holds the lock waits 15-25 ms for it), and the next batch is sized from
+//   the time the last one held it;
 // - a paced pass (prunePaced) pauses after each transaction for at least as long as it held the
 //   lock, and never less than PAUSE_MIN_MS (pauseAfter): a writer waiting for the lock tries
 //   again every millisecond (write-lock.ts), so it gets the lock in that pause, and the pass
@@ -49,12 +49,13 @@ export const KEYFRAME_MAX_AGE_MS = 10 * 60_000;
  * there whatever its size (one more row or span eighth, and the commit, come on top), and the
  * next batch is sized from the time the lock was held.
  */
-export const TARGET_MS = 5;
+export const TARGET_MS = 10;
 /**
- * Shortest pause of a paced pass after a write transaction: a few of a waiting writer's tries
- * (write-lock.ts POLL_MS), so it gets the lock before the pass takes it again.
+ * Shortest pause of a paced pass after a write transaction: ten of a waiting writer's tries
+ * (write-lock.ts POLL_MS), so it gets the lock before the pass takes it again, even when its
+ * thread had to wait a few ms for a core.
  */
-export const PAUSE_MIN_MS = 5;
+export const PAUSE_MIN_MS = 10;
 
 /**
  * The pause after a transaction that held the write lock for heldMs: never shorter than the
