@@ -12,9 +12,9 @@
 //   again every millisecond (write-lock.ts), so it gets the lock in that pause, and the pass
 //   holds the lock at most half the time;
 // - its commits never checkpoint (wal_autocheckpoint off on them): a paced pass checkpoints
-//   PASSIVE every CHECKPOINT_EVERY_MS itself, outside any transaction, and restarts a long WAL
-//   (checkpointWal), so the WAL stays short and no writer's commit inherits a large checkpoint
-//   of the pass's pages.
+//   PASSIVE every CHECKPOINT_EVERY_MS itself, outside any transaction, and readies a long WAL
+//   to start again (checkpointWal), so the WAL stays short and no writer's commit inherits a
+//   large checkpoint of the pass's pages.
 // Readers are never blocked by the write lock (WAL); the pass runs on a thread of its own in
 // serve and worker (source/commands/retention-thread.ts), so it never blocks their event loop.
 //
@@ -67,7 +67,7 @@ export function pauseAfter(heldMs: number): number {
 }
 /** How often a paced pass checkpoints the WAL (PASSIVE: it waits for no one and no one waits for it). */
 export const CHECKPOINT_EVERY_MS = 250;
-/** WAL length (16 KiB pages, 32 MiB) past which a paced pass restarts the WAL and checkpoints before its next transactions. */
+/** WAL length (16 KiB pages, 32 MiB) past which a paced pass readies the WAL to start again and checkpoints before its next transactions. */
 export const WAL_PAGES = 2_000;
 /** Checkpoints a paced pass runs at most, one after the other, to get a long WAL to start again (checkpointWal). */
 const RESTART_TRIES = 6;
