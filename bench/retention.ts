@@ -4,11 +4,12 @@
 //   (source/commands/retention-thread.ts), through the same paced pass (prunePaced);
 // - the writer on another thread with its own connection, as a worker or POST /ingest/ writes;
 // - the reader over HTTP to a server on the main thread, as `serve` answers.
-// The writer prepares a batch (parse, compress) first, then takes its lock with BEGIN IMMEDIATE
-// before the pipeline stores it (as a savepoint), so the time it waited for someone else's
-// write lock is measured apart from the batch's own work. Stalls before the prune (same load, same length of time) are printed
+// The writer prepares a batch (parse, compress) first, then takes the write lock the way every
+// writer does (beginImmediate, source/store/sqlite/write-lock.ts) before the pipeline stores the
+// batch (as a savepoint), so the time it waited for someone else's write lock is measured apart
+// from the batch's own work. Stalls before the prune (same load, same length of time) are printed
 // beside, as the machine's own noise. Threads load the built dist/ (npm run build first).
-import {copyFileSync, rmSync, writeFileSync} from 'node:fs';
+import {copyFileSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {Agent, request} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {Worker} from 'node:worker_threads';
@@ -16,7 +17,7 @@ import {openSqliteStore as openStore} from '../source/store/sqlite/store.js';
 import {Pipeline} from '../source/ingest/pipeline.js';
 
 import {createStackyServer} from '../source/server/app.js';
-import type {BatchTiming, PruneCounts} from '../source/store/sqlite/retention.js';
+import type {BatchTiming, CheckpointTiming, PruneCounts} from '../source/store/sqlite/retention.js';
 import {fmt, line, percentile, verdict} from './lib.js';
 
 const LIMIT_MS = 50;
@@ -33,6 +34,7 @@ const {openSync, readSync} = require('node:fs');
   const {SqliteWriter} = await import(workerData.root + '/dist/source/store/sqlite/writer.js');
   const {DemoGenerator} = await import(workerData.root + '/dist/source/demo/generator.js');
   const {Preparer} = await import(workerData.root + '/dist/source/ingest/prepare.js');
+  const {beginImmediate} = await import(workerData.root + '/dist/source/store/sqlite/write-lock.js');
   const db = openDatabase(workerData.path);
   const pipeline = new Pipeline(new SqliteWriter(db), {source: 'bench'});
   const gen = new DemoGenerator({seed: 99, startMicros: workerData.startMicros});
@@ -55,7 +57,7 @@ const {openSync, readSync} = require('node:fs');
     }
     const rows = items.map((item) => preparer.prepare(item));
     const t = performance.now();
-    db.exec('BEGIN IMMEDIATE');
+    beginImmediate(db);
     const locked = performance.now();
     await pipeline.store(rows);
     db.exec('COMMIT');
@@ -69,21 +71,39 @@ const {openSync, readSync} = require('node:fs');
 })();
 `;
 
-// The pass as the retention thread runs it, with every transaction's timing kept.
+// This thread's time on a core and waiting for one (Linux's schedstat), for the timeline.
+const THREAD_TIMES = `
+const threadTimes = () => {
+  const [cpu, queued] = require('node:fs').readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+  return {cpuMs: cpu / 1e6, queuedMs: queued / 1e6};
+};
+`;
+
+// The pass as the retention thread runs it (its own connection as SqlitePruner opens it), with
+// every transaction's and checkpoint's timing kept.
 const PRUNER = `
 const {parentPort, workerData} = require('node:worker_threads');
+${THREAD_TIMES}
 (async () => {
-  const {openDatabase} = await import(workerData.root + '/dist/source/store/sqlite/database.js');
+  const {openPrunerDatabase} = await import(workerData.root + '/dist/source/store/sqlite/pruner.js');
   const {emptyCounts, prunePaced} = await import(workerData.root + '/dist/source/store/sqlite/retention.js');
-  const db = openDatabase(workerData.path);
+  const db = openPrunerDatabase(workerData.path);
   const batches = [];
+  const checkpoints = [];
   const start = performance.timeOrigin + performance.now();
-  const counts = await prunePaced(db, workerData.cutoff, emptyCounts(), {nowMs: workerData.nowMs, onBatch: (b) => batches.push(b)});
+  const counts = await prunePaced(db, workerData.cutoff, emptyCounts(), {nowMs: workerData.nowMs,
+    onBatch: (b) => batches.push(b), onCheckpoint: (c) => checkpoints.push(c), threadTimes: workerData.timeline ? threadTimes : undefined});
   const end = performance.timeOrigin + performance.now();
   db.close();
-  parentPort.postMessage({counts, batches, start, end});
+  parentPort.postMessage({counts, batches, checkpoints, start, end});
 })();
 `;
+
+/** The calling thread's times, as THREAD_TIMES reads them (Linux). */
+function threadTimes(): {cpuMs: number; queuedMs: number} {
+  const [cpu, queued] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+  return {cpuMs: cpu! / 1e6, queuedMs: queued! / 1e6};
+}
 
 const agent = new Agent({keepAlive: true, maxSockets: 1});
 
@@ -110,8 +130,9 @@ function thread<T>(code: string, workerData: Record<string, unknown>): {worker: 
 const sorted = (xs: number[]) => xs.sort((a, b) => a - b);
 const max = (xs: number[]) => (xs.length ? xs.reduce((m, x) => Math.max(m, x), -Infinity) : NaN);
 
-/** `--timeline=FILE` keeps every write, read and prune transaction with its time, as JSON. */
+/** `--timeline=FILE` keeps every write, read, prune transaction and checkpoint with its time, as JSON. */
 export async function benchRetention(benchDb: string): Promise<void> {
+  const timeline = process.argv.find((a) => a.startsWith('--timeline='))?.slice('--timeline='.length);
   const path = `${benchDb}.retention`;
   for (const s of ['', '-wal', '-shm']) rmSync(path + s, {force: true});
   copyFileSync(benchDb, path);
@@ -130,12 +151,17 @@ export async function benchRetention(benchDb: string): Promise<void> {
   const writer = thread<Write[]>(WRITER, {path, startMicros: newest + 1});
 
   let reading = true;
-  const reads: [number, number][] = [];
+  // [began (ms since the epoch), took; with --timeline, of that the main thread's time on a core and waiting for one].
+  const reads: [number, number, ...number[]][] = [];
+  const times = timeline ? threadTimes : undefined;
   const reader = (async () => {
     let i = 0;
     while (reading) {
       const t = performance.timeOrigin + performance.now();
-      reads.push([t, await get(port, `/stacky/uuid/?uuid=${ids[i++ % ids.length]}`)]);
+      const before = times?.();
+      const took = await get(port, `/stacky/uuid/?uuid=${ids[i++ % ids.length]}`);
+      const after = times?.();
+      reads.push(before && after ? [t, took, after.cpuMs - before.cpuMs, after.queuedMs - before.queuedMs] : [t, took]);
     }
   })();
 
@@ -144,8 +170,8 @@ export async function benchRetention(benchDb: string): Promise<void> {
   await new Promise((r) => setTimeout(r, 3000));
   process.stderr.write('pruning\n');
   // The bench file was just ingested: act as if it were an hour later, so its keyframes may go.
-  const pruner = thread<{counts: PruneCounts; batches: BatchTiming[]; start: number; end: number}>(PRUNER,
-    {path, cutoff, nowMs: Date.now() + 3_600_000});
+  const pruner = thread<{counts: PruneCounts; batches: BatchTiming[]; checkpoints: CheckpointTiming[]; start: number; end: number}>(PRUNER,
+    {path, cutoff, nowMs: Date.now() + 3_600_000, timeline: timeline !== undefined});
   const pruned = await pruner.result;
   const baselineFrom = Math.max(loadStart + 1000, pruned.start - (pruned.end - pruned.start));
   reading = false;
@@ -160,15 +186,14 @@ export async function benchRetention(benchDb: string): Promise<void> {
   store.close();
   for (const s of ['', '-wal', '-shm']) rmSync(path + s, {force: true});
 
-  const {counts, batches, start, end} = pruned;
-  // Every write, read and prune transaction with its time, to find what a stall overlapped.
-  const timeline = process.argv.find((a) => a.startsWith('--timeline='))?.slice('--timeline='.length);
-  if (timeline) writeFileSync(timeline, JSON.stringify({start, end, written, reads, batches}));
+  const {counts, batches, checkpoints, start, end} = pruned;
+  // Every write, read, prune transaction and checkpoint with its time, to find what a stall overlapped.
+  if (timeline) writeFileSync(timeline, JSON.stringify({start, end, written, reads, batches, checkpoints}));
   const during = <T extends [number, ...unknown[]]>(xs: T[]) => xs.filter(([t]) => t >= start && t <= end);
   const before = <T extends [number, ...unknown[]]>(xs: T[]) => xs.filter(([t]) => t >= baselineFrom && t < start);
   const waits = (xs: Write[]) => sorted(xs.map((w) => w[1]));
   const whole = (xs: Write[]) => sorted(xs.map((w) => w[2]));
-  const took = (xs: [number, number][]) => sorted(xs.map(([, d]) => d));
+  const took = (xs: [number, number, ...number[]][]) => sorted(xs.map(([, d]) => d));
   const w = during(written);
   const r = took(during(reads));
   const held = sorted(batches.map((b) => b.heldMs));
@@ -179,7 +204,11 @@ export async function benchRetention(benchDb: string): Promise<void> {
   line('  prune transactions', fmt(counts.batches), `hold p50 ${fmt(percentile(held, 50), 1)} ms, p99 ${fmt(percentile(held, 99), 1)} ms`);
   line('  longest held write lock', `${fmt(counts.longestMs, 1)} ms`, `< ${LIMIT_MS} ms; in ${counts.longestIn}, ` +
     `${counts.over50} over`, verdict(counts.longestMs < LIMIT_MS));
-  line('  checkpoints (PASSIVE, own thread)', fmt(counts.checkpoints), `longest ${fmt(counts.longestCheckpointMs, 1)} ms, no lock held`);
+  const passive = checkpoints.filter((c) => c.mode === 'PASSIVE');
+  const restarts = checkpoints.filter((c) => c.mode === 'RESTART');
+  line('  checkpoints (own thread)', `${fmt(passive.length)} + ${fmt(restarts.length)}`,
+    `PASSIVE longest ${fmt(max(passive.map((c) => c.ms)), 1)} ms, no lock held; RESTART longest ` +
+    `${fmt(max(restarts.map((c) => c.ms)), 1)} ms, ${fmt(restarts.filter((c) => c.done).length)} found no reader left in the WAL`);
   line('  longest writer stall (lock wait)', `${fmt(max(waits(w)), 1)} ms`,
     `< ${LIMIT_MS} ms; before the prune ${fmt(max(waits(before(written))), 1)} ms`, verdict(max(waits(w)) < LIMIT_MS));
   line('  writer batch, longest / p50', `${fmt(max(whole(w)), 1)} / ${fmt(percentile(whole(w), 50), 1)} ms`,

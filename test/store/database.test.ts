@@ -8,6 +8,7 @@ import {afterEach, beforeEach, describe, it} from 'node:test';
 import Database from 'better-sqlite3';
 import {openDatabase, SchemaError} from '../../source/store/sqlite/database.js';
 import {openSqliteStore as openStore} from '../../source/store/sqlite/store.js';
+import {openPrunerDatabase} from '../../source/store/sqlite/pruner.js';
 import {Pipeline} from '../../source/ingest/pipeline.js';
 import type {Filter} from '../../source/store/types.js';
 import {item, micros} from '../server/helpers.js';
@@ -77,6 +78,20 @@ describe('openDatabase', () => {
     assert.deepEqual(indexes(db), ['raw_deployment', 'raw_event', 'raw_host', 'raw_instance_key', 'raw_message_when',
       'raw_request_key', 'raw_resource', 'raw_tenant_key', 'raw_when']);
     db.close();
+  });
+
+  it('reads through a memory map but for retention\'s connection, and waits 10 s for others\' locks', () => {
+    const db = openDatabase(path);
+    const pruner = openPrunerDatabase(path);
+    try {
+      // (SQLite caps the 4 GiB asked for at its build's limit, 2 GiB here.)
+      assert.ok((db.pragma('mmap_size', {simple: true}) as number) >= 2 ** 30);
+      assert.equal(pruner.pragma('mmap_size', {simple: true}), 0);
+      assert.deepEqual([db.pragma('busy_timeout', {simple: true}), pruner.pragma('busy_timeout', {simple: true})], [10_000, 10_000]);
+    } finally {
+      pruner.close();
+      db.close();
+    }
   });
 
   it('migrates a schema-1 file in place: its rows and their codec-2 JSON stay readable', async () => {

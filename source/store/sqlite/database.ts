@@ -5,6 +5,7 @@ import {dirname} from 'node:path';
 import {migrateFrom1Sql, RESOURCE_TABLES, SCHEMA_VERSION, schemaSql} from './schema.js';
 import {CODEC_ID, READABLE_CODECS} from '../json-codec.js';
 import {StoreOpenError} from '../errors.js';
+import {inWriteTransaction, LOCK_WAIT_MS} from './write-lock.js';
 
 export type Db = Database.Database;
 
@@ -12,6 +13,8 @@ export interface OpenOptions {
   readonly?: boolean;
   /** Page cache in MiB (default 128). Bulk ingest passes more: index inserts stay in memory. */
   cacheMiB?: number;
+  /** Read through a memory map of the file (default true); retention's connection does not (pruner.ts). */
+  mmap?: boolean;
 }
 
 export class SchemaError extends StoreOpenError {}
@@ -34,8 +37,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   if (/^postgres(ql)?:\/\//i.test(path)) throw new StoreOpenError('this works on a SQLite file only, not on a PostgreSQL URL');
   if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), {recursive: true});
   const db = new Database(path, {readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false});
-  // Server and worker share the file: wait for each other's write locks instead of failing.
-  db.pragma('busy_timeout = 10000');
+  // Server and worker share the file: wait for each other's locks instead of failing. Write
+  // transactions take the write lock by polling instead (write-lock.ts), with the same bound.
+  db.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
   if (!options.readonly) {
     // Page size only takes effect before the first table exists. 16 KiB: rows pack well, and a
     // batch's inserts into the random-keyed indexes dirty fewer pages (measured on ingest).
@@ -53,7 +57,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   db.pragma('temp_store = MEMORY');
   // Reads map the file instead of copying each page out of the OS cache: uncached /stacky/uuid/
   // went from ~2,500 to ~4,400 requests/s on the 1,000,000-notification bench database.
-  db.pragma(`mmap_size = ${MMAP_BYTES}`);
+  db.pragma(`mmap_size = ${options.mmap === false ? 0 : MMAP_BYTES}`);
   try {
     if (options.readonly) checkReadable(db);
     else migrate(db);
@@ -97,7 +101,7 @@ function checkReadable(db: Db): void {
 
 /** In one write transaction, so a server and a worker opening the same file migrate it once. */
 function migrate(db: Db): void {
-  db.transaction(() => {
+  inWriteTransaction(db, () => {
     const {version} = readMeta(db);
     if (version === '1') db.exec(migrateFrom1Sql);
     if (version === '1' || version === '2') addResourceColumns(db);
@@ -106,7 +110,7 @@ function migrate(db: Db): void {
     put.run('schema_version', String(SCHEMA_VERSION));
     // Rows of older readable codecs stay as they are; an older stacky must not open the new ones.
     put.run('json_codec', CODEC_ID);
-  }).immediate();
+  });
 }
 
 /** Schema 2 → 3: adding a column rewrites no row; a table the file lacks is created whole later. */

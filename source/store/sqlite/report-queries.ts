@@ -5,6 +5,7 @@ import {RawReader} from './raw-reader.js';
 import {keySql} from './schema.js';
 import type {Cell, Micros} from '../../core/types.js';
 import type {Deployment, ReportRaw} from '../../core/report-math.js';
+import {unitOfWork} from './unit-of-work.js';
 
 export class SqliteReportQueries {
   private readonly deploymentsStmt;
@@ -16,6 +17,7 @@ export class SqliteReportQueries {
   private readonly findStmt;
   private readonly insertStmt;
   private readonly insertOnce;
+  private readonly insertOne;
   private readonly raw: RawReader;
 
   constructor(private readonly db: Db) {
@@ -40,8 +42,12 @@ export class SqliteReportQueries {
       WHERE name = ? AND period_start = ? AND period_end = ? ORDER BY id LIMIT 1`);
     this.insertStmt = db.prepare<[Micros, Micros, Micros, string, number, string]>(`INSERT INTO stacktach_jsonreport
       (period_start, period_end, created, name, version, json) VALUES (?, ?, ?, ?, ?, ?)`);
-    this.insertOnce = db.transaction((r: NewReport): number | null =>
-      this.findReport(r.name, r.periodStart, r.periodEnd) === undefined ? this.insertReport(r) : null);
+    const insert = (r: NewReport) =>
+      Number(this.insertStmt.run(r.periodStart, r.periodEnd, r.created, r.name, r.version, r.json).lastInsertRowid);
+    // Through unitOfWork, so they take the write lock as every writer does (write-lock.ts).
+    this.insertOne = unitOfWork(db, insert);
+    this.insertOnce = unitOfWork(db, (r: NewReport): number | null =>
+      this.findReport(r.name, r.periodStart, r.periodEnd) === undefined ? insert(r) : null);
   }
 
   deployments(): Deployment[] {
@@ -79,14 +85,14 @@ export class SqliteReportQueries {
   }
 
   insertReport(r: NewReport): number {
-    return Number(this.insertStmt.run(r.periodStart, r.periodEnd, r.created, r.name, r.version, r.json).lastInsertRowid);
+    return this.insertOne(r);
   }
 
   /**
    * Inserts unless a report of the same name and period exists, checked and written in one
-   * IMMEDIATE transaction so two processes cannot both store it. The new id, or null.
+   * write transaction (begun IMMEDIATE) so two processes cannot both store it. The new id, or null.
    */
   insertReportOnce(r: NewReport): number | null {
-    return this.insertOnce.immediate(r);
+    return this.insertOnce(r);
   }
 }

@@ -4,16 +4,17 @@
 // Every step is one short write transaction over a small batch. Three things keep it from
 // stalling anyone else (README "Retention" has the measurements):
 // - a transaction stops deleting once it has held the write lock for TARGET_MS (10 ms, far
-//   under the 50 ms a reader or the ingest may be held up), and the next batch is sized from
+//   under the 50 ms a reader or the ingest may be held up: on busy cores a thread that loses
+//   its core while it holds the lock waits 15-25 ms for it), and the next batch is sized from
 //   the time the last one held it;
 // - a paced pass (prunePaced) pauses after each transaction for at least as long as it held the
-//   lock, and never less than PAUSE_MIN_MS (pauseAfter): a writer waiting in SQLite's busy
-//   handler retries after 1, 2, 5, 10, 15, 20, 25 ms…, so back-to-back transactions could find
-//   the lock taken at every one of its retries, while a pause longer than those gaps lets the
-//   next retry in;
+//   lock, and never less than PAUSE_MIN_MS (pauseAfter): a writer waiting for the lock tries
+//   again every millisecond (write-lock.ts), so it gets the lock in that pause, and the pass
+//   holds the lock at most half the time;
 // - its commits never checkpoint (wal_autocheckpoint off on them): a paced pass checkpoints
-//   PASSIVE every CHECKPOINT_EVERY_MS itself, outside any transaction, so the WAL stays small
-//   and no writer's commit inherits a large checkpoint of the pass's pages.
+//   PASSIVE every CHECKPOINT_EVERY_MS itself, outside any transaction, and readies a long WAL
+//   to start again (checkpointWal), so the WAL stays short and no writer's commit inherits a
+//   large checkpoint of the pass's pages.
 // Readers are never blocked by the write lock (WAL); the pass runs on a thread of its own in
 // serve and worker (source/commands/retention-thread.ts), so it never blocks their event loop.
 //
@@ -34,6 +35,7 @@ import type {Micros} from '../../core/types.js';
 import {countStep, emptyCounts, type PruneCounts} from '../types.js';
 import {keySql} from './schema.js';
 import {referenceOf, refersToKeyframe} from '../json-codec.js';
+import {beginImmediate} from './write-lock.js';
 
 /**
  * A keyframe is used for at most this long after it was cached, then the next row of its key
@@ -45,27 +47,30 @@ export const KEYFRAME_MAX_AGE_MS = 10 * 60_000;
 /**
  * Time a transaction may spend on its deletions while it holds the write lock: the batch stops
  * there whatever its size (one more row or span eighth, and the commit, come on top), and the
- * next batch is sized from it.
+ * next batch is sized from the time the lock was held.
  */
 export const TARGET_MS = 10;
 /**
- * Shortest pause of a paced pass after a write transaction: longer than the gaps between a
- * waiting writer's retries in SQLite's busy handler (1, 2, 5, 10, 15, 20, 25, 25, 25 ms, then 50).
+ * Shortest pause of a paced pass after a write transaction: ten of a waiting writer's tries
+ * (write-lock.ts POLL_MS), so it gets the lock before the pass takes it again, even when its
+ * thread had to wait a few ms for a core.
  */
-export const PAUSE_MIN_MS = 30;
+export const PAUSE_MIN_MS = 10;
 
 /**
  * The pause after a transaction that held the write lock for heldMs: never shorter than the
- * hold, so a writer that waited that long (its retries now up to 50 ms apart) finds the lock
- * free at its next retry, and the pass holds the lock at most half the time.
+ * hold, so the pass holds the lock at most half the time (a writer kept off its core while the
+ * pass held the lock still finds it free for as long), and never under PAUSE_MIN_MS.
  */
 export function pauseAfter(heldMs: number): number {
   return heldMs > 0 ? Math.max(PAUSE_MIN_MS, Math.ceil(heldMs)) : 0;
 }
 /** How often a paced pass checkpoints the WAL (PASSIVE: it waits for no one and no one waits for it). */
 export const CHECKPOINT_EVERY_MS = 250;
-/** WAL length (16 KiB pages, 32 MiB) past which a paced pass checkpoints before every transaction. */
+/** WAL length (16 KiB pages, 32 MiB) past which a paced pass readies the WAL to start again and checkpoints before its next transactions. */
 export const WAL_PAGES = 2_000;
+/** Checkpoints a paced pass runs at most, one after the other, to get a long WAL to start again (checkpointWal). */
+const RESTART_TRIES = 6;
 const MIN_BATCH = 10;
 const MAX_BATCH = 20_000;
 /** Primary-key span a derived-table sweep looks at per transaction, at first. */
@@ -74,12 +79,32 @@ const FIRST_SPAN = 500;
 // The counts of a pass are the engine-neutral shape of source/store/types.ts.
 export {emptyCounts, type PruneCounts} from '../types.js';
 
-/** One write transaction of a pass, for the bench: when it began waiting (ms since the time origin), waited, held. */
+/**
+ * One write transaction of a pass, for the bench: when it began waiting (ms since the time
+ * origin), waited, held (its commit included), and of that the commit; with threadTimes, the
+ * thread's time on a core and waiting for one over the same span (wait included).
+ */
 export interface BatchTiming {
   table: string;
   at: number;
   waitMs: number;
   heldMs: number;
+  commitMs: number;
+  cpuMs?: number;
+  queuedMs?: number;
+}
+
+/** The calling thread's time so far on a core and runnable but waiting for one, ms (the bench reads Linux's schedstat). */
+export type ThreadTimes = () => {cpuMs: number; queuedMs: number};
+
+/** One checkpoint of a paced pass, for the bench: its mode, when it began (ms since the time origin), how long it took, the WAL's pages. */
+export interface CheckpointTiming {
+  mode: 'PASSIVE' | 'RESTART';
+  at: number;
+  ms: number;
+  walPages: number;
+  /** It ran to the end (a RESTART: no reader was left in the WAL, so the next write starts it again). */
+  done: boolean;
 }
 
 const RAW_TABLES = [
@@ -158,12 +183,13 @@ export class Sizer {
   }
 }
 
-/** Runs body in a BEGIN IMMEDIATE transaction; `locked.at` is when the write lock was had. */
-function inImmediate<T>(db: Db, body: () => T, locked: {at: number}): T {
-  db.exec('BEGIN IMMEDIATE');
+/** Runs body in a write transaction (write-lock.ts); `locked.at` is when the write lock was had, `committing` when the commit began. */
+function inImmediate<T>(db: Db, body: () => T, locked: {at: number; committing: number}): T {
+  beginImmediate(db);
   locked.at = performance.now();
   try {
     const result = body();
+    locked.committing = performance.now();
     db.exec('COMMIT');
     return result;
   } catch (error) {
@@ -180,6 +206,10 @@ export interface PruneOptions {
   nowMs: number;
   /** Hears every write transaction (the bench's timeline). */
   onBatch?: (batch: BatchTiming) => void;
+  /** Hears every checkpoint of a paced pass (the bench's timeline). */
+  onCheckpoint?: (checkpoint: CheckpointTiming) => void;
+  /** With onBatch: the thread's times around each transaction. */
+  threadTimes?: ThreadTimes;
   /** Time a transaction may hold the write lock for its deletions, ms (TARGET_MS). */
   budgetMs?: number;
 }
@@ -198,8 +228,9 @@ export function* pruneSteps(db: Db, cutoff: Micros, counts: PruneCounts = emptyC
     const autocheckpoint = db.pragma('wal_autocheckpoint', {simple: true}) as number;
     db.pragma('synchronous = NORMAL');
     db.pragma('wal_autocheckpoint = 0');
+    const times0 = options.threadTimes?.();
     const start = performance.now();
-    const locked = {at: start};
+    const locked = {at: start, committing: start};
     let result: T;
     try {
       result = inImmediate(db, body, locked);
@@ -207,10 +238,15 @@ export function* pruneSteps(db: Db, cutoff: Micros, counts: PruneCounts = emptyC
       db.pragma(`synchronous = ${sync}`);
       db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
     }
-    const ms = performance.now() - locked.at;
+    const now = performance.now();
+    const ms = now - locked.at;
     const waitMs = locked.at - start;
     countStep(counts, table, waitMs, ms);
-    options.onBatch?.({table, at: performance.timeOrigin + start, waitMs, heldMs: ms});
+    if (options.onBatch) {
+      const times = options.threadTimes?.();
+      options.onBatch({table, at: performance.timeOrigin + start, waitMs, heldMs: ms, commitMs: now - locked.committing,
+        ...(times && times0 && {cpuMs: times.cpuMs - times0.cpuMs, queuedMs: times.queuedMs - times0.queuedMs})});
+    }
     lastMs = ms;
     return result;
   };
@@ -322,33 +358,66 @@ export function* pruneSteps(db: Db, cutoff: Micros, counts: PruneCounts = emptyC
 }
 
 /**
- * A PASSIVE checkpoint, counted: copies what the WAL holds back to the file without waiting for
- * anyone. Answers the WAL's length in pages (which only a restart shortens).
+ * A checkpoint, counted; PASSIVE copies what the WAL holds back to the file without waiting for
+ * anyone. Answers the WAL's length in pages (which only a restart shortens), how many of them
+ * are copied back (-1 both: another connection was checkpointing), and whether a RESTART found
+ * the WAL all copied back with no reader left in it (readyToRestart).
  */
-function checkpoint(db: Db, counts: PruneCounts, mode: 'PASSIVE' | 'RESTART' = 'PASSIVE'): number {
+function checkpoint(db: Db, counts: PruneCounts, mode: 'PASSIVE' | 'RESTART' = 'PASSIVE',
+  heard?: (checkpoint: CheckpointTiming) => void): {pages: number; copied: number; ready: boolean} {
   const start = performance.now();
-  const [result] = db.pragma(`wal_checkpoint(${mode})`) as {log: number}[];
+  const [result] = db.pragma(`wal_checkpoint(${mode})`) as {busy: number; log: number; checkpointed: number}[];
   const ms = performance.now() - start;
   counts.checkpoints++;
   counts.longestCheckpointMs = Math.max(counts.longestCheckpointMs, ms);
-  return result?.log ?? 0;
+  heard?.({mode, at: performance.timeOrigin + start, ms, walPages: result?.log ?? 0, done: result?.busy === 0});
+  return {pages: result?.log ?? 0, copied: result?.checkpointed ?? 0, ready: mode === 'RESTART' && result?.busy === 0};
 }
 
 /**
- * Lets the WAL start again from its beginning, right after a PASSIVE checkpoint copied it back:
- * a RESTART checkpoint without a busy handler takes the write lock only if it is free at once
- * (else it is a PASSIVE one), copies what was committed since (usually nothing, so no fsync
- * under the lock), and gives up at once if a reader still reads from the WAL. The next write
- * transaction then writes from the WAL's start.
+ * Gets a WAL that was all copied back, with no commit since, ready to start again from its
+ * beginning: a RESTART checkpoint without a busy handler takes the write lock only if it is
+ * free at once (else it is a PASSIVE one), finds nothing to copy (so no fsync under the lock),
+ * and answers at once whether a reader still reads from the WAL. If none does, the next write
+ * transaction (the pass's, which comes next, or another writer's) writes from the WAL's start.
  */
-function restartWal(db: Db, counts: PruneCounts): void {
+function readyToRestart(db: Db, counts: PruneCounts, heard?: (checkpoint: CheckpointTiming) => void): boolean {
   const timeout = db.pragma('busy_timeout', {simple: true}) as number;
   db.pragma('busy_timeout = 0');
   try {
-    checkpoint(db, counts, 'RESTART');
+    return checkpoint(db, counts, 'RESTART', heard).ready;
   } finally {
     db.pragma(`busy_timeout = ${timeout}`);
   }
+}
+
+/**
+ * A PASSIVE checkpoint, and while the WAL is longer than WAL_PAGES, a RESTART one
+ * (readyToRestart) once everything was copied back (no reader kept the last pages) and no one
+ * committed since: else it would copy their pages under the lock. Up to RESTART_TRIES
+ * checkpoints: each PASSIVE one copies what was committed during the one before (less each
+ * time), and a RESTART that found a reader still in the WAL (one that began before the copy
+ * ended) is tried again a millisecond later, when the next query reads from the file alone.
+ * Answers whether the WAL was long.
+ */
+export async function checkpointWal(db: Db, counts: PruneCounts, heard?: (checkpoint: CheckpointTiming) => void): Promise<boolean> {
+  const dataVersion = () => db.pragma('data_version', {simple: true}) as number;
+  let version = dataVersion();
+  let wal = checkpoint(db, counts, 'PASSIVE', heard);
+  if (wal.pages <= WAL_PAGES) return false;
+  // (-1 pages: another connection was checkpointing, this one copied nothing.)
+  const settled = () => wal.pages >= 0 && wal.copied === wal.pages && dataVersion() === version;
+  for (let i = 0; i < RESTART_TRIES && db.open; i++) {
+    if (!settled()) {
+      version = dataVersion();
+      wal = checkpoint(db, counts, 'PASSIVE', heard);
+    } else if (readyToRestart(db, counts, heard)) {
+      break;
+    } else {
+      await pause(1);
+    }
+  }
+  return true;
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => {
@@ -367,8 +436,8 @@ const pause = (ms: number) => new Promise<void>((resolve) => {
  * begins after the other's commit), the WAL grows, and once it is past wal_autocheckpoint
  * every ingest commit runs a checkpoint (with its fsyncs) on its own thread. So the
  * checkpoint comes just before the pass's next transaction, and while the WAL is longer than
- * WAL_PAGES it is followed by a restart (restartWal) and repeated before the next transactions
- * (no more than a third of the pass's time) until the WAL has started again.
+ * WAL_PAGES it is made ready to start again (checkpointWal) and repeated before the next
+ * transactions (no more than a third of the pass's time) until the WAL has started again.
  */
 export async function prunePaced(db: Db, cutoff: Micros, counts: PruneCounts = emptyCounts(),
   options: Partial<PruneOptions> & {stopped?: () => boolean} = {}): Promise<PruneCounts> {
@@ -376,11 +445,8 @@ export async function prunePaced(db: Db, cutoff: Micros, counts: PruneCounts = e
   for (const step of pruneSteps(db, cutoff, counts, {...options, nowMs: options.nowMs ?? Date.now()})) {
     if (options.stopped?.() || !db.open) return counts;
     if (performance.now() >= due) {
-      const version = db.pragma('data_version', {simple: true});
       const start = performance.now();
-      const long = checkpoint(db, counts) > WAL_PAGES;
-      // Only if no one committed meanwhile: the restart would copy their pages under the lock.
-      if (long && db.pragma('data_version', {simple: true}) === version) restartWal(db, counts);
+      const long = await checkpointWal(db, counts, options.onCheckpoint);
       // Checkpoints (their fsyncs) take at most a third of the pass's time.
       const took = performance.now() - start;
       due = performance.now() + Math.max(long ? 0 : CHECKPOINT_EVERY_MS, 2 * took);
@@ -388,7 +454,7 @@ export async function prunePaced(db: Db, cutoff: Micros, counts: PruneCounts = e
     const held = step();
     await pause(pauseAfter(held));
   }
-  if (db.open) checkpoint(db, counts);
+  if (db.open) checkpoint(db, counts, 'PASSIVE', options.onCheckpoint);
   return counts;
 }
 

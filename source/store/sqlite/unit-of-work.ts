@@ -4,14 +4,18 @@
 // #16) implements the same two boundaries with async functions returning promises, and its
 // callers await them; nothing else about the caller changes.
 import type {Db} from './database.js';
+import {inWriteTransaction} from './write-lock.js';
 
 /**
  * The unit of work: `work`, made once and called per batch, runs as one write transaction and
- * returns what it returns. If it throws, nothing it wrote stays, and the error is thrown.
+ * returns what it returns. If it throws, nothing it wrote stays, and the error is thrown. The
+ * transaction takes the write lock first, as write-lock.ts does for every writer; inside a
+ * transaction already open on `db` (the bench's writer opens one to time its wait) it is a
+ * savepoint of that one.
  */
 export function unitOfWork<A extends unknown[], R>(db: Db, work: (...args: A) => R): (...args: A) => R {
-  const tx = db.transaction(work);
-  return (...args: A) => tx(...args);
+  const nested = db.transaction(work);
+  return (...args: A) => (db.inTransaction ? nested(...args) : inWriteTransaction(db, () => work(...args)));
 }
 
 /**

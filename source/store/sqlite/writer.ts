@@ -22,6 +22,7 @@ export class SqliteWriter implements Writer {
   private lastMark = -Infinity;
   private readonly batch: (rows: Row[], derive: Derive, now: Micros) => BatchOutcome;
   private readonly replayBatch: (entries: Replayed[], derive: Derive) => BatchOutcome;
+  private readonly deployments: (names: string[]) => void;
 
   /** `owns`: closing this writer closes `db` (openWriter's own connection; forks and shared handles do not). */
   constructor(private readonly db: Db, private readonly owns = false) {
@@ -52,6 +53,10 @@ export class SqliteWriter implements Writer {
       }
       return out;
     });
+    // A unit of work even for one row: every write takes the lock as write-lock.ts does.
+    this.deployments = unitOfWork(db, (names: string[]) => {
+      for (const name of names) this.raw.deploymentId(name);
+    });
   }
 
   write(rows: Row[], derive: Derive, now: Micros): Promise<BatchOutcome> {
@@ -63,13 +68,18 @@ export class SqliteWriter implements Writer {
   }
 
   quarantine(entries: QuarantineEntry[], receivedAt: Micros): Promise<void> {
-    return settled(() => entries.length === 1
-      ? this.raw.quarantine(entries[0]!, receivedAt) : this.raw.quarantineAll(entries, receivedAt));
+    return settled(() => this.raw.quarantineAll(entries, receivedAt));
   }
 
   addDeployments(names: string[]): Promise<void> {
     return settled(() => {
-      for (const name of names) this.raw.deploymentId(name);
+      try {
+        this.deployments(names);
+      } catch (error) {
+        // Rolled back: the ids cached meanwhile name rows that were never committed.
+        this.raw.forgetCaches();
+        throw error;
+      }
     });
   }
 
