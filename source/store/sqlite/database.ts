@@ -28,8 +28,11 @@ export function closeDatabase(db: Db): void {
   if (db.open) db.close();
 }
 
-/** Up to 4 GiB of the file mapped into memory (address space only; the OS pages it in). */
-const MMAP_BYTES = 4 * 2 ** 30;
+/**
+ * The file mapped into memory (address space only; the OS pages it in). better-sqlite3's build
+ * caps it at SQLITE_MAX_MMAP_SIZE, 2 GiB less 64 KiB: asking for more gives that.
+ */
+const MMAP_BYTES = 2 ** 31 - 2 ** 16;
 
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
   // A postgres:// URL reaching a SQLite-only path would become folders named after it, password
