@@ -8,6 +8,7 @@ import {Guard} from '../server/guard.js';
 import {StackyMetrics, type ConsumerView} from '../server/metrics.js';
 import {checkHealth} from '../server/health.js';
 import {DEFAULT_READ_THREADS} from '../server/read-threads.js';
+import {CONNECTIONS_CHECK_MS} from '../server/limits.js';
 import type {Store} from '../store/api.js';
 import {createLogger, loggerOptions, type Logger} from './log.js';
 import {UsageError} from './args.js';
@@ -102,7 +103,9 @@ export function setupFrom(given: Values, host: string, log: Logger = loggerFrom(
       server.requestTimeout = requestMs;
       server.keepAliveTimeout = idleMs;
       // A connection with no traffic at all for this long is closed (slow or stalled clients).
-      server.timeout = Math.max(idleMs, headerMs) + 1000;
+      // Past the header timeout and the check that finds it (up to CONNECTIONS_CHECK_MS later),
+      // with a check to spare: closed earlier, a slow client lost its 408 (seen under load).
+      server.timeout = Math.max(idleMs, headerMs) + 2 * CONNECTIONS_CHECK_MS;
     },
   };
 }

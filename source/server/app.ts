@@ -15,7 +15,7 @@ import {sendBody, sendHtml404, sendHtml500, sendJson} from './respond.js';
 import {ResponseCache} from './response-cache.js';
 import {pyDumps} from '../core/pyjson.js';
 import {handleIngest} from './ingest-handler.js';
-import {DEFAULT_LIMITS, type ServerLimits} from './limits.js';
+import {CONNECTIONS_CHECK_MS, DEFAULT_LIMITS, type ServerLimits} from './limits.js';
 import {screen, screenMethod} from './guards.js';
 import {JsonSearches} from './json-search.js';
 import {WatchTails} from './watch-tail.js';
@@ -77,7 +77,7 @@ export function createStackyServer(options: AppOptions): Server {
   };
   // An https.Server answers the same calls (listen, close, address, closeAllConnections).
   // Header and request timeouts are checked every second (node's default is every 30 s).
-  const checking = {connectionsCheckingInterval: 1000};
+  const checking = {connectionsCheckingInterval: CONNECTIONS_CHECK_MS};
   const server = options.tls ? createHttpsServer({...options.tls, ...checking}, listener) as unknown as Server
     : createServer(checking, listener);
   if (cache) responseCacheOf.set(server, cache);

@@ -32,6 +32,9 @@ export interface ServerLimits {
   jsonSearches: number;
 }
 
+/** How often node looks for requests past their header or request timeout (its default is 30 s). */
+export const CONNECTIONS_CHECK_MS = 1000;
+
 export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   cacheEntries: 10_000,
   cacheBytes: 32 * 1024 * 1024,
