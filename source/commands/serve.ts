@@ -7,6 +7,7 @@ import {describeLocation} from '../store/location.js';
 import {Pipeline, type RowStatus} from '../ingest/pipeline.js';
 
 import {createStackyServer} from '../server/app.js';
+import {listenAt} from '../server/listen.js';
 import {dbLocation} from './paths.js';
 import {UsageError} from './args.js';
 import {command} from './spec.js';
@@ -44,18 +45,9 @@ export async function startServer(opts: {db: string; host: string; port: number;
     // POST /ingest/ off the event loop (issue #18), its rows counted by /metrics as they commit.
     ingestThread: {source: opts.source ?? 'http', ...(observe ? {observe} : {})}});
   opts.setup?.timeouts(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port;
-  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const url = await listenAt(server, opts.port, opts.host, opts.setup?.tls ? 'https' : 'http');
   return {
-    server, store, url: `${opts.setup?.tls ? 'https' : 'http'}://${host}:${port}`,
+    server, store, url,
     close: () => new Promise<void>((resolve) => {
       server.close(() => {
         void store.close().then(resolve);

@@ -2,9 +2,9 @@
 // the database (a SQLite file or PostgreSQL). Runs until SIGINT/SIGTERM, then stops consuming, stores and acks what was
 // delivered, and closes the connections.
 import {workerConfigWarning} from './file-modes.js';
-import type {AddressInfo} from 'node:net';
 import {openStore, openWriter} from '../store/open.js';
 import {createHealthServer} from '../server/health-server.js';
+import {listenAt} from '../server/listen.js';
 import type {ConsumerView} from '../server/metrics.js';
 import {describeLocation} from '../store/location.js';
 import {StoreOpenError} from '../store/errors.js';
@@ -165,22 +165,14 @@ async function listenForHealth(listen: {host: string; port: number; setup: Setup
   const {guard} = listen.setup.guard(store, consumers);
   const server = createHealthServer(guard);
   listen.setup.timeouts(server);
+  let url: string;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(listen.port, listen.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    url = await listenAt(server, listen.port, listen.host);
   } catch (error) {
     await store.close();
     throw error;
   }
   if (listen.setup.tokens) reloadOnHup(listen.setup.tokens, logger);
-  const address = server.address() as AddressInfo;
-  const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
-  const url = `http://${host}:${address.port}`;
   process.stdout.write(`listening on ${url}\n`);
   logger.info('health listening', {url, auth: listen.setup.tokens ? `${listen.setup.tokens.size} tokens` : 'none'});
   return {

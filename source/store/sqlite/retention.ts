@@ -35,7 +35,7 @@ import type {Micros} from '../../core/types.js';
 import {countStep, emptyCounts, type PruneCounts} from '../types.js';
 import {keySql} from './schema.js';
 import {referenceOf, refersToKeyframe} from '../json-codec.js';
-import {beginImmediate} from './write-lock.js';
+import {beginImmediate, withoutBusyHandler} from './write-lock.js';
 
 /**
  * A keyframe is used for at most this long after it was cached, then the next row of its key
@@ -382,13 +382,7 @@ function checkpoint(db: Db, counts: PruneCounts, mode: 'PASSIVE' | 'RESTART' = '
  * transaction (the pass's, which comes next, or another writer's) writes from the WAL's start.
  */
 function readyToRestart(db: Db, counts: PruneCounts, heard?: (checkpoint: CheckpointTiming) => void): boolean {
-  const timeout = db.pragma('busy_timeout', {simple: true}) as number;
-  db.pragma('busy_timeout = 0');
-  try {
-    return checkpoint(db, counts, 'RESTART', heard).ready;
-  } finally {
-    db.pragma(`busy_timeout = ${timeout}`);
-  }
+  return withoutBusyHandler(db, () => checkpoint(db, counts, 'RESTART', heard).ready);
 }
 
 /**

@@ -26,9 +26,7 @@ const isBusy = (error: unknown) => String((error as {code?: unknown})?.code ?? '
  */
 export function beginImmediate(db: Db, waitMs = LOCK_WAIT_MS): number {
   const start = performance.now();
-  const timeout = db.pragma('busy_timeout', {simple: true}) as number;
-  db.pragma('busy_timeout = 0');
-  try {
+  return withoutBusyHandler(db, () => {
     for (;;) {
       try {
         db.exec('BEGIN IMMEDIATE');
@@ -38,6 +36,15 @@ export function beginImmediate(db: Db, waitMs = LOCK_WAIT_MS): number {
       }
       Atomics.wait(sleeper, 0, 0, POLL_MS);
     }
+  });
+}
+
+/** Runs `body` with SQLite's busy handler off (a lock that is taken fails at once), then puts busy_timeout back. */
+export function withoutBusyHandler<T>(db: Db, body: () => T): T {
+  const timeout = db.pragma('busy_timeout', {simple: true}) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    return body();
   } finally {
     db.pragma(`busy_timeout = ${timeout}`);
   }
