@@ -10,7 +10,7 @@ import {once} from 'node:events';
 import {JSON_TYPE, sendBody} from './respond.js';
 
 /** Bytes gathered before an answer is streamed instead of sent whole. */
-export const STREAM_AFTER = 64 * 1024;
+const STREAM_AFTER = 64 * 1024;
 
 /** Sends the parts; resolves to the whole text when it was kept (for the cache), else undefined. */
 export async function sendStream(res: ServerResponse, parts: AsyncIterable<string>, keepUpTo: number): Promise<string | undefined> {

@@ -52,7 +52,7 @@ export function searchFilter(service: Service, field: string, value: string | un
 }
 
 /** Rows read at a time, and sent as one part of a streamed reply. */
-export const SEARCH_PAGE = 500;
+const SEARCH_PAGE = 500;
 
 export async function search(ctx: Context): Promise<unknown> {
   const service = serviceOf(ctx.query, 'nova');

@@ -34,7 +34,7 @@ function cursorOf(raw: string | undefined): {when: number; id: number; seen: num
  */
 
 /** Rows a reply is made of at a time: one page of a database read, one part of the streamed reply. */
-export const WATCH_PAGE = 500;
+const WATCH_PAGE = 500;
 
 export async function watch(ctx: Context): Promise<StreamBody> {
   const service = serviceOf(ctx.query, 'nova');

@@ -11,7 +11,7 @@ export function limitSql(limit: number): string {
 }
 
 /** Statements kept per connection: SQL texts differ by filter, service and limit, so they are bounded. */
-export const MAX_STATEMENTS = 256;
+const MAX_STATEMENTS = 256;
 
 /** Prepared statements by SQL text, the least recently used dropped past `max`. */
 export class Statements<S> {
